@@ -1,0 +1,42 @@
+package io.presencesync.adapter.cli;
+
+import io.presencesync.adapter.config.AppConfig;
+import io.presencesync.adapter.config.ConfigLoader;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+
+@Command(name = "run", description = "Synchronise the configured tenants until stopped (SIGTERM or Ctrl-C).")
+final class RunCommand implements Callable<Integer> {
+
+    @Option(names = "--config", required = true, paramLabel = "FILE", description = "The YAML configuration file.")
+    Path config;
+
+    @Override
+    public Integer call() throws Exception {
+        AppConfig c = ConfigLoader.load(config);
+        runUntilStopped(c);
+        return 0;
+    }
+
+    /** Starts the service and blocks until the JVM is asked to stop; then shuts down in order. */
+    static void runUntilStopped(AppConfig config) throws Exception {
+        ServiceRunner runner = new ServiceRunner(config, System.getenv(), Clock.systemUTC(), System.out);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                runner.close();
+            } catch (Exception e) {
+                System.err.println("shutdown: " + e);
+            } finally {
+                stopped.countDown();
+            }
+        }, "shutdown"));
+        runner.start();
+        stopped.await();
+    }
+}

@@ -1,0 +1,180 @@
+package io.presencesync.adapter.config;
+
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.presencesync.adapter.graph.GraphCloud;
+import io.presencesync.rules.RuleSettings;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/** Reads the YAML configuration and validates all of it before anything runs. */
+public final class ConfigLoader {
+
+    private static final Pattern NAME = Pattern.compile("[a-z0-9]([a-z0-9-]{0,38}[a-z0-9])?");
+    private static final Pattern GUID = Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
+    private static final Pattern DOMAIN = Pattern.compile("[A-Za-z0-9-]+(\\.[A-Za-z0-9-]+)+");
+    /** getSchedule accepts a window below 62 days; the look-back takes a few minutes of it. */
+    static final Duration MAX_HORIZON = Duration.ofDays(61);
+
+    private final Map<String, String> env;
+
+    public ConfigLoader(Map<String, String> env) {
+        this.env = env;
+    }
+
+    public static AppConfig load(Path file) {
+        return new ConfigLoader(System.getenv()).read(file);
+    }
+
+    public AppConfig read(Path file) {
+        JsonNode root;
+        try {
+            root = new ObjectMapper(new YAMLFactory()).readTree(file.toFile());
+        } catch (JacksonException e) {
+            throw new ConfigException(file + ": not valid YAML: " + e.getOriginalMessage()
+                    + (e.getLocation() != null ? " (line " + e.getLocation().getLineNr() + ")" : ""), e);
+        } catch (IOException e) {
+            throw new ConfigException(file + ": cannot read: " + e.getMessage(), e);
+        }
+        if (root == null || root.isMissingNode()) throw new ConfigException(file + ": the file is empty");
+        return parse(new ConfigNode(root, ""));
+    }
+
+    AppConfig parse(ConfigNode root) {
+        root.allowOnly("tenants", "sync", "publishers");
+        List<TenantConfig> tenants = root.required("tenants").list("tenants", this::tenant);
+        if (tenants.isEmpty()) throw root.child("tenants").error("configure at least one tenant");
+        Set<String> names = new HashSet<>();
+        for (int i = 0; i < tenants.size(); i++) {
+            if (!names.add(tenants.get(i).name())) {
+                throw new ConfigException("tenants[" + i + "].name: '" + tenants.get(i).name() + "' is used by another tenant");
+            }
+        }
+        SyncConfig sync = root.has("sync") ? sync(root.child("sync")) : SyncConfig.DEFAULTS;
+        List<PublisherConfig> publishers = root.has("publishers")
+                ? root.list("publishers", this::publisher)
+                : List.of(new PublisherConfig.Embedded(true));
+        if (publishers.isEmpty()) throw root.child("publishers").error("configure at least one publisher");
+        return new AppConfig(tenants, sync, publishers);
+    }
+
+    private TenantConfig tenant(ConfigNode t) {
+        t.allowOnly("name", "tenantId", "clientId", "cloud", "graphBaseUrl", "authorityHost", "credential", "users", "rules");
+        String name = t.required("name").text();
+        if (!NAME.matcher(name).matches()) {
+            throw t.child("name").error("'" + name + "' must be 1-40 lower-case letters, digits or '-'");
+        }
+        String tenantId = t.required("tenantId").text();
+        if (!GUID.matcher(tenantId).matches() && !DOMAIN.matcher(tenantId).matches()) {
+            throw t.child("tenantId").error("'" + tenantId + "' is neither a directory id (GUID) nor a domain");
+        }
+        String clientId = t.required("clientId").text();
+        if (!GUID.matcher(clientId).matches()) {
+            throw t.child("clientId").error("'" + clientId + "' is not an application (client) id (GUID)");
+        }
+        GraphCloud cloud = cloud(t);
+        String graphBaseUrl = url(t, "graphBaseUrl", cloud.graphBaseUrl(), false);
+        String authorityHost = url(t, "authorityHost", cloud.authorityHost(), true);
+        CredentialConfig credential = credential(t.required("credential"));
+        List<String> users = t.required("users").list("users", ConfigNode::text);
+        if (users.isEmpty()) throw t.child("users").error("list at least one user");
+        Set<String> seen = new HashSet<>();
+        for (int i = 0; i < users.size(); i++) {
+            if (!seen.add(users.get(i).toLowerCase(Locale.ROOT))) {
+                throw new ConfigException(t.path() + ".users[" + i + "]: '" + users.get(i) + "' is listed twice");
+            }
+        }
+        RuleSettings rules = t.has("rules") ? rules(t.child("rules")) : RuleSettings.DEFAULTS;
+        return new TenantConfig(name, tenantId, clientId, cloud, graphBaseUrl, authorityHost, credential, users, rules);
+    }
+
+    private static GraphCloud cloud(ConfigNode t) {
+        String text = t.text("cloud", "global");
+        for (GraphCloud c : GraphCloud.values()) {
+            if (c.name().replace('_', '-').equalsIgnoreCase(text)) return c;
+        }
+        throw t.child("cloud").error("'" + text + "' is not one of global, usgov, usgov-dod, china");
+    }
+
+    /** An absolute URL without a trailing slash; plain http only for this machine (tests, demo). */
+    private static String url(ConfigNode t, String key, String fallback, boolean httpsOnly) {
+        if (!t.has(key)) return fallback;
+        String text = t.child(key).text();
+        URI uri;
+        try {
+            uri = URI.create(text);
+        } catch (IllegalArgumentException e) {
+            throw t.child(key).error("'" + text + "' is not a URL");
+        }
+        boolean local = "localhost".equals(uri.getHost()) || "127.0.0.1".equals(uri.getHost());
+        boolean ok = "https".equals(uri.getScheme()) || (!httpsOnly && "http".equals(uri.getScheme()) && local);
+        if (!ok || uri.getHost() == null) {
+            throw t.child(key).error("'" + text + "' must be an https URL" + (httpsOnly ? "" : " (http only for localhost)"));
+        }
+        return text.endsWith("/") ? text.substring(0, text.length() - 1) : text;
+    }
+
+    private CredentialConfig credential(ConfigNode c) {
+        c.allowOnly("type", "secretFile", "secretEnv");
+        String type = c.required("type").text();
+        if (!type.equals("clientSecret")) throw c.child("type").error("'" + type + "' is not a credential type (known: clientSecret)");
+        boolean file = c.has("secretFile");
+        boolean envVar = c.has("secretEnv");
+        if (file == envVar) throw c.error("give exactly one of secretFile or secretEnv (the secret itself never goes in this file)");
+        if (file) {
+            Path path = Path.of(c.child("secretFile").text());
+            if (!Files.isRegularFile(path)) throw c.child("secretFile").error("file not found: " + path);
+            if (!Files.isReadable(path)) throw c.child("secretFile").error("file not readable: " + path);
+            return new CredentialConfig.ClientSecret(path, null);
+        }
+        String name = c.child("secretEnv").text();
+        String value = env.get(name);
+        if (value == null || value.isBlank()) throw c.child("secretEnv").error("environment variable " + name + " is not set");
+        return new CredentialConfig.ClientSecret(null, name);
+    }
+
+    private static RuleSettings rules(ConfigNode r) {
+        r.allowOnly("tentativeIsBusy", "callActivities");
+        boolean tentative = r.bool("tentativeIsBusy", RuleSettings.DEFAULTS.tentativeIsBusy());
+        Set<String> activities = r.has("callActivities")
+                ? new LinkedHashSet<>(r.list("callActivities", ConfigNode::text))
+                : RuleSettings.DEFAULT_CALL_ACTIVITIES;
+        return new RuleSettings(tentative, activities);
+    }
+
+    private static SyncConfig sync(ConfigNode s) {
+        s.allowOnly("calendarPollInterval", "callStatePollInterval", "horizon");
+        SyncConfig d = SyncConfig.DEFAULTS;
+        Duration calendar = atLeast(s, "calendarPollInterval", d.calendarPollInterval(), Duration.ofSeconds(10));
+        Duration call = atLeast(s, "callStatePollInterval", d.callStatePollInterval(), Duration.ofSeconds(5));
+        Duration horizon = atLeast(s, "horizon", d.horizon(), Duration.ofHours(1));
+        if (horizon.compareTo(MAX_HORIZON) > 0) throw s.child("horizon").error(horizon + " is longer than Graph allows (at most 61d)");
+        return new SyncConfig(calendar, call, horizon);
+    }
+
+    private static Duration atLeast(ConfigNode s, String key, Duration fallback, Duration min) {
+        Duration d = s.duration(key, fallback);
+        if (d.compareTo(min) < 0) throw s.child(key).error(d + " is shorter than the minimum " + min);
+        return d;
+    }
+
+    private PublisherConfig publisher(ConfigNode p) {
+        p.allowOnly("type", "log");
+        String type = p.required("type").text();
+        if (!type.equals("embedded")) throw p.child("type").error("'" + type + "' is not a publisher type (known: embedded)");
+        return new PublisherConfig.Embedded(p.bool("log", true));
+    }
+}

@@ -1,0 +1,113 @@
+package io.presencesync.adapter.config;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** A YAML node that knows its path, so every error names the field: {@code tenants[1].clientId: ...}. */
+final class ConfigNode {
+
+    private static final Pattern SHORT_DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)");
+
+    private final JsonNode node;
+    private final String path;
+
+    ConfigNode(JsonNode node, String path) {
+        this.node = node;
+        this.path = path;
+    }
+
+    String path() { return path; }
+
+    ConfigException error(String message) {
+        return new ConfigException((path.isEmpty() ? "" : path + ": ") + message);
+    }
+
+    /** Rejects keys this object does not know, so a typo never silently falls back to a default. */
+    ConfigNode allowOnly(String... keys) {
+        if (!node.isObject()) throw error("expected a mapping (key: value), got " + describe(node));
+        Set<String> known = Set.of(keys);
+        for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
+            String key = it.next();
+            if (!known.contains(key)) {
+                throw child(key).error("unknown key (known here: " + String.join(", ", keys) + ")");
+            }
+        }
+        return this;
+    }
+
+    boolean has(String key) {
+        JsonNode v = node.get(key);
+        return v != null && !v.isNull();
+    }
+
+    ConfigNode child(String key) {
+        return new ConfigNode(node.get(key), path.isEmpty() ? key : path + "." + key);
+    }
+
+    ConfigNode required(String key) {
+        if (!has(key)) throw child(key).error("required");
+        return child(key);
+    }
+
+    String text() {
+        if (!node.isValueNode() || node.asText().isBlank()) throw error("expected a non-empty text, got " + describe(node));
+        return node.asText().trim();
+    }
+
+    String text(String key, String fallback) { return has(key) ? child(key).text() : fallback; }
+
+    boolean bool(String key, boolean fallback) {
+        if (!has(key)) return fallback;
+        ConfigNode c = child(key);
+        if (!c.node.isBoolean()) throw c.error("expected true or false, got " + describe(c.node));
+        return c.node.booleanValue();
+    }
+
+    /** Accepts 500ms, 15s, 5m, 24h, 2d or an ISO-8601 duration such as PT15S. */
+    Duration duration(String key, Duration fallback) {
+        if (!has(key)) return fallback;
+        ConfigNode c = child(key);
+        String text = c.text();
+        Matcher m = SHORT_DURATION.matcher(text.toLowerCase(Locale.ROOT));
+        if (m.matches()) {
+            long n = Long.parseLong(m.group(1));
+            return switch (m.group(2)) {
+                case "ms" -> Duration.ofMillis(n);
+                case "s" -> Duration.ofSeconds(n);
+                case "m" -> Duration.ofMinutes(n);
+                case "h" -> Duration.ofHours(n);
+                default -> Duration.ofDays(n);
+            };
+        }
+        try {
+            return Duration.parse(text);
+        } catch (DateTimeParseException e) {
+            throw c.error("'" + text + "' is not a duration (use e.g. 15s, 5m, 24h)");
+        }
+    }
+
+    <T> List<T> list(String key, Function<ConfigNode, T> item) {
+        ConfigNode c = child(key);
+        if (!c.node.isArray()) throw c.error("expected a list, got " + describe(c.node));
+        List<T> out = new ArrayList<>();
+        for (int i = 0; i < c.node.size(); i++) out.add(item.apply(new ConfigNode(c.node.get(i), c.path + "[" + i + "]")));
+        return out;
+    }
+
+    private static String describe(JsonNode n) {
+        if (n == null || n.isNull() || n.isMissingNode()) return "nothing";
+        if (n.isObject()) return "a mapping";
+        if (n.isArray()) return "a list";
+        return "'" + n.asText() + "'";
+    }
+}

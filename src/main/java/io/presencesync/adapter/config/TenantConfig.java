@@ -1,0 +1,22 @@
+package io.presencesync.adapter.config;
+
+import io.presencesync.adapter.graph.GraphCloud;
+import io.presencesync.rules.RuleSettings;
+
+import java.util.List;
+
+/**
+ * One Microsoft 365 tenant.
+ *
+ * @param name          short name used in logs and metrics
+ * @param graphBaseUrl  Graph endpoint including the version, normally the cloud's
+ * @param authorityHost sign-in authority, normally the cloud's
+ * @param users         UPNs, mail addresses or object ids of the users to synchronise
+ */
+public record TenantConfig(String name, String tenantId, String clientId, GraphCloud cloud,
+                           String graphBaseUrl, String authorityHost, CredentialConfig credential,
+                           List<String> users, RuleSettings rules) {
+    public TenantConfig {
+        users = List.copyOf(users);
+    }
+}

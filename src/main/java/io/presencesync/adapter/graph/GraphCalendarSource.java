@@ -1,0 +1,118 @@
+package io.presencesync.adapter.graph;
+
+import com.microsoft.graph.models.FreeBusyStatus;
+import com.microsoft.graph.models.ScheduleInformation;
+import com.microsoft.graph.models.ScheduleItem;
+import com.microsoft.graph.serviceclient.GraphServiceClient;
+import com.microsoft.graph.users.item.calendar.getschedule.GetSchedulePostRequestBody;
+import com.microsoft.graph.users.item.calendar.getschedule.GetSchedulePostResponse;
+import io.presencesync.application.port.CalendarSource;
+import io.presencesync.application.port.SourceResult;
+import io.presencesync.domain.FreeBusyItem;
+import io.presencesync.domain.User;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.DateTimeException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** Free/busy through {@code POST /users/{anchor}/calendar/getSchedule}, 20 schedules a request. */
+public final class GraphCalendarSource implements CalendarSource {
+
+    /** Graph documents 20 schedules per getSchedule request. */
+    static final int SCHEDULES_PER_REQUEST = 20;
+    /** The coarsest availability view keeps the unused part of the answer small. */
+    private static final int AVAILABILITY_VIEW_MINUTES = 1440;
+    private static final Logger log = LoggerFactory.getLogger(GraphCalendarSource.class);
+
+    private final String tenant;
+    private final GraphServiceClient graph;
+
+    public GraphCalendarSource(String tenant, GraphServiceClient graph) {
+        this.tenant = tenant;
+        this.graph = graph;
+    }
+
+    @Override
+    public Map<String, SourceResult<List<FreeBusyItem>>> freeBusy(List<User> users, Instant from, Instant to) {
+        Map<String, SourceResult<List<FreeBusyItem>>> results = new HashMap<>();
+        for (int i = 0; i < users.size(); i += SCHEDULES_PER_REQUEST) {
+            results.putAll(request(users.subList(i, Math.min(users.size(), i + SCHEDULES_PER_REQUEST)), from, to));
+        }
+        return results;
+    }
+
+    private Map<String, SourceResult<List<FreeBusyItem>>> request(List<User> chunk, Instant from, Instant to) {
+        Map<String, User> byAddress = new HashMap<>();
+        for (User u : chunk) byAddress.put(u.address().toLowerCase(Locale.ROOT), u);
+        Map<String, SourceResult<List<FreeBusyItem>>> results = new HashMap<>();
+        String anchor = chunk.get(0).id();
+        try {
+            GetSchedulePostResponse response = graph.users().byUserId(anchor).calendar().getSchedule()
+                    .post(body(chunk, from, to), rc -> rc.headers.add("Prefer", "outlook.timezone=\"UTC\""));
+            List<ScheduleInformation> schedules = response == null || response.getValue() == null ? List.of() : response.getValue();
+            for (ScheduleInformation info : schedules) {
+                User user = info.getScheduleId() == null ? null : byAddress.get(info.getScheduleId().toLowerCase(Locale.ROOT));
+                if (user == null) {
+                    log.warn("tenant {}: getSchedule answered for an address that was not asked: {}", tenant, info.getScheduleId());
+                    continue;
+                }
+                results.put(user.id(), toResult(user, info));
+            }
+        } catch (RuntimeException e) {
+            String why = "getSchedule via " + anchor + " failed: " + GraphErrors.describe(e);
+            log.warn("tenant {}: {} ({} users keep their last known calendar)", tenant, why, chunk.size());
+            for (User u : chunk) results.put(u.id(), new SourceResult.Unavailable<>(why));
+        }
+        for (User u : chunk) {
+            results.putIfAbsent(u.id(), new SourceResult.Unavailable<>("getSchedule returned no schedule for " + u.address()));
+        }
+        return results;
+    }
+
+    private static GetSchedulePostRequestBody body(List<User> chunk, Instant from, Instant to) {
+        GetSchedulePostRequestBody body = new GetSchedulePostRequestBody();
+        body.setSchedules(chunk.stream().map(User::address).toList());
+        body.setStartTime(GraphTime.utc(from));
+        body.setEndTime(GraphTime.utc(to));
+        body.setAvailabilityViewInterval(AVAILABILITY_VIEW_MINUTES);
+        return body;
+    }
+
+    private SourceResult<List<FreeBusyItem>> toResult(User user, ScheduleInformation info) {
+        if (info.getError() != null) {
+            String code = info.getError().getResponseCode() == null ? "error" : info.getError().getResponseCode();
+            return new SourceResult.UserError<>(code, String.valueOf(info.getError().getMessage()));
+        }
+        List<FreeBusyItem> items = new ArrayList<>();
+        List<ScheduleItem> raw = info.getScheduleItems() == null ? List.of() : info.getScheduleItems();
+        for (int i = 0; i < raw.size(); i++) {
+            ScheduleItem item = raw.get(i);
+            try {
+                items.add(new FreeBusyItem(GraphTime.instant(item.getStart()), GraphTime.instant(item.getEnd()), status(item.getStatus())));
+            } catch (DateTimeException | IllegalArgumentException e) {
+                // Subjects are never logged: only the position and the reason.
+                return new SourceResult.UserError<>("InvalidScheduleItem",
+                        "scheduleItems[" + i + "] of " + user.address() + " is unusable: " + e.getMessage());
+            }
+        }
+        return new SourceResult.Ok<>(items);
+    }
+
+    private static io.presencesync.domain.FreeBusyStatus status(FreeBusyStatus s) {
+        if (s == null) return io.presencesync.domain.FreeBusyStatus.UNKNOWN;
+        return switch (s) {
+            case Free -> io.presencesync.domain.FreeBusyStatus.FREE;
+            case Tentative -> io.presencesync.domain.FreeBusyStatus.TENTATIVE;
+            case Busy -> io.presencesync.domain.FreeBusyStatus.BUSY;
+            case Oof -> io.presencesync.domain.FreeBusyStatus.OOF;
+            case WorkingElsewhere -> io.presencesync.domain.FreeBusyStatus.WORKING_ELSEWHERE;
+            case Unknown -> io.presencesync.domain.FreeBusyStatus.UNKNOWN;
+        };
+    }
+}

@@ -1,0 +1,169 @@
+package io.presencesync.application;
+
+import io.presencesync.application.port.CalendarSource;
+import io.presencesync.application.port.CallStateSource;
+import io.presencesync.application.port.PresencePublisher;
+import io.presencesync.application.port.PresenceUpdate;
+import io.presencesync.application.port.SourceResult;
+import io.presencesync.domain.CallState;
+import io.presencesync.domain.EventPresence;
+import io.presencesync.domain.FreeBusyItem;
+import io.presencesync.domain.Timeline;
+import io.presencesync.domain.User;
+import io.presencesync.rules.PresenceRules;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Keeps one tenant's users in step: polls feed the latest calendar and call state per user, and
+ * every evaluation publishes the users whose event presence changed — at the instant a transition
+ * is due, not at the next poll. Sources are called outside the lock; state changes under it.
+ */
+public final class TenantSync {
+
+    /** Calendars are read from a little before now, so an appointment that just began is seen whole. */
+    static final Duration LOOK_BACK = Duration.ofMinutes(5);
+
+    private static final Logger log = LoggerFactory.getLogger(TenantSync.class);
+
+    private final String tenant;
+    private final CalendarSource calendars;
+    private final CallStateSource calls;
+    private final PresenceRules rules;
+    private final PresencePublisher publisher;
+    private final Clock clock;
+    private final Duration horizon;
+    private final Map<String, UserSlot> slots = new LinkedHashMap<>();
+    /** Nothing is published before the first calendar poll: a user on leave must not flash NONE. */
+    private boolean calendarsPolled;
+
+    public TenantSync(String tenant, List<User> users, CalendarSource calendars, CallStateSource calls,
+                      PresenceRules rules, PresencePublisher publisher, Clock clock, Duration horizon) {
+        this.tenant = Objects.requireNonNull(tenant, "tenant");
+        this.calendars = calendars;
+        this.calls = calls;
+        this.rules = rules;
+        this.publisher = publisher;
+        this.clock = clock;
+        this.horizon = horizon;
+        Instant now = clock.instant();
+        for (User u : users) slots.put(u.id(), new UserSlot(u, now));
+    }
+
+    public String tenant() { return tenant; }
+
+    /** Reads every user's free/busy over [now - look-back, now + horizon) and publishes what changed. */
+    public void pollCalendars() {
+        Instant now = clock.instant();
+        Instant from = now.minus(LOOK_BACK);
+        Map<String, SourceResult<List<FreeBusyItem>>> results = calendars.freeBusy(users(), from, now.plus(horizon));
+        synchronized (this) {
+            for (UserSlot slot : slots.values()) {
+                SourceResult<List<FreeBusyItem>> r = result(results, slot);
+                if (r instanceof SourceResult.Ok<List<FreeBusyItem>> ok) {
+                    slot.calendarLoaded(from, ok.value());
+                } else if (r instanceof SourceResult.UserError<List<FreeBusyItem>> e) {
+                    slot.calendarFailed(from, e.code() + ": " + e.message());
+                } // Unavailable: keep the last known calendar, its transitions still fire on time
+
+            }
+            evaluate(clock.instant(), true);
+        }
+    }
+
+    /** Reads every user's Teams activity and publishes what changed. */
+    public void pollCallState() {
+        Map<String, SourceResult<String>> results = calls.activities(users());
+        synchronized (this) {
+            Instant now = clock.instant();
+            for (UserSlot slot : slots.values()) {
+                if (result(results, slot) instanceof SourceResult.Ok<String> ok) slot.call = next(slot.call, ok.value(), now);
+            }
+            evaluate(now, true);
+        }
+    }
+
+    /** Publishes the transitions that are due now (an appointment started or ended). */
+    public synchronized void publishDueTransitions() {
+        evaluate(clock.instant(), false);
+    }
+
+    private void evaluate(Instant now, boolean all) {
+        if (!calendarsPolled) return;
+        for (UserSlot slot : slots.values()) {
+            if (!all && (slot.nextChange == null || slot.nextChange.isAfter(now))) continue;
+            Timeline timeline = rules.timeline(slot.windowStart, slot.items, slot.call);
+            EventPresence current = timeline.at(now);
+            slot.nextChange = timeline.nextChangeAfter(now).orElse(null);
+            if (slot.published == null || changed(slot.published, current)) {
+                slot.published = current;
+                publisher.publish(new PresenceUpdate(tenant, slot.user, current, ++slot.version));
+            }
+        }
+    }
+
+    /** A change worth publishing: another reason, another end, or (for an event) another start. */
+    static boolean changed(EventPresence before, EventPresence after) {
+        if (!before.sameOutcome(after)) return true;
+        if (!Objects.equals(before.until(), after.until())) return true;
+        return !after.isNone() && !before.since().equals(after.since());
+    }
+
+    /** A call keeps its start while the activity moves between call activities (InACall → Presenting). */
+    private CallState next(CallState before, String activity, Instant now) {
+        if (before == null) return new CallState(activity, now);
+        boolean continues = before.activity().equals(activity) || (rules.isCall(before.activity()) && rules.isCall(activity));
+        return continues ? new CallState(activity, before.since()) : new CallState(activity, now);
+    }
+
+    private List<User> users() {
+        synchronized (this) {
+            return slots.values().stream().map(s -> s.user).toList();
+        }
+    }
+
+    private static <T> SourceResult<T> result(Map<String, SourceResult<T>> results, UserSlot slot) {
+        SourceResult<T> r = results.get(slot.user.id());
+        return r != null ? r : new SourceResult.Unavailable<>("source returned no result for this user");
+    }
+
+    /** What the service knows about one user between polls. */
+    private static final class UserSlot {
+        final User user;
+        Instant windowStart;
+        List<FreeBusyItem> items = List.of();
+        CallState call;
+        String calendarError;
+        EventPresence published;
+        Instant nextChange;
+        long version;
+
+        UserSlot(User user, Instant now) {
+            this.user = user;
+            this.windowStart = now;
+        }
+
+        void calendarLoaded(Instant from, List<FreeBusyItem> loaded) {
+            if (calendarError != null) log.info("calendar of {} readable again", user.address());
+            windowStart = from;
+            items = loaded;
+            calendarError = null;
+        }
+
+        void calendarFailed(Instant from, String error) {
+            if (!error.equals(calendarError)) log.warn("calendar of {} not readable: {}", user.address(), error);
+            windowStart = from;
+            items = List.of();
+            calendarError = error;
+        }
+
+    }
+}

@@ -1,0 +1,13 @@
+package io.presencesync.application.port;
+
+import io.presencesync.domain.User;
+
+import java.util.List;
+import java.util.Map;
+
+/** Reads users' current Teams activity (e.g. InACall, Available, PresenceUnknown). */
+public interface CallStateSource {
+
+    /** The activity of each user, keyed by user id; every user gets a result. */
+    Map<String, SourceResult<String>> activities(List<User> users);
+}

@@ -1,0 +1,86 @@
+package io.presencesync.domain;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.TreeSet;
+
+/**
+ * A user's event presence over time: ordered, non-overlapping segments, each with the winning
+ * reason; adjacent segments with the same reason are merged, so back-to-back meetings never flap
+ * through NONE. Gaps mean NONE.
+ */
+public final class Timeline {
+
+    private final Instant origin;
+    private final List<Interval> segments;
+
+    private Timeline(Instant origin, List<Interval> segments) {
+        this.origin = origin;
+        this.segments = List.copyOf(segments);
+    }
+
+    /**
+     * Builds the timeline from possibly overlapping intervals: at every instant the reason with the
+     * highest rank wins (ties keep the earlier reason in {@link Reason} order, so the result does
+     * not depend on input order). {@code origin} is the earliest instant the inputs speak for.
+     */
+    public static Timeline of(Instant origin, List<Interval> intervals) {
+        TreeSet<Instant> cuts = new TreeSet<>();
+        List<Interval> live = new ArrayList<>();
+        for (Interval i : intervals) {
+            if (i.isEmpty()) continue;
+            live.add(i);
+            cuts.add(i.start());
+            if (i.end() != null) cuts.add(i.end());
+        }
+        List<Interval> merged = new ArrayList<>();
+        Instant[] points = cuts.toArray(Instant[]::new);
+        for (int p = 0; p < points.length; p++) {
+            Instant from = points[p];
+            Instant to = p + 1 < points.length ? points[p + 1] : null;
+            Reason winner = live.stream()
+                    .filter(i -> i.covers(from))
+                    .map(Interval::reason)
+                    .max(Comparator.comparingInt(Reason::rank).thenComparing(Comparator.reverseOrder()))
+                    .orElse(null);
+            if (winner == null) continue;
+            Interval last = merged.isEmpty() ? null : merged.get(merged.size() - 1);
+            if (last != null && last.reason() == winner && from.equals(last.end())) {
+                merged.set(merged.size() - 1, new Interval(last.start(), to, winner));
+            } else {
+                merged.add(new Interval(from, to, winner));
+            }
+        }
+        return new Timeline(origin, merged);
+    }
+
+    public List<Interval> segments() { return segments; }
+
+    /** The event presence at {@code t}, with since/until at the surrounding segment boundaries. */
+    public EventPresence at(Instant t) {
+        Instant since = origin;
+        for (Interval s : segments) {
+            if (s.covers(t)) return new EventPresence(s.reason(), s.start(), s.end());
+            if (s.start().isAfter(t)) return EventPresence.none(min(since, t), s.start());
+            since = s.end();
+        }
+        return EventPresence.none(min(since, t), null);
+    }
+
+    /** The first instant after {@code t} at which the event presence changes, if any is known. */
+    public Optional<Instant> nextChangeAfter(Instant t) {
+        for (Interval s : segments) {
+            if (s.start().isAfter(t)) return Optional.of(s.start());
+            if (s.end() != null && s.end().isAfter(t)) return Optional.of(s.end());
+        }
+        return Optional.empty();
+    }
+
+    private static Instant min(Instant a, Instant b) { return a.isAfter(b) ? b : a; }
+
+    @Override
+    public String toString() { return "Timeline" + segments; }
+}
