@@ -73,8 +73,8 @@ public final class TenantSync {
                 } else if (r instanceof SourceResult.UserError<List<FreeBusyItem>> e) {
                     slot.calendarFailed(from, e.code() + ": " + e.message());
                 } // Unavailable: keep the last known calendar, its transitions still fire on time
-
             }
+            calendarsPolled = true;
             evaluate(clock.instant(), true);
         }
     }

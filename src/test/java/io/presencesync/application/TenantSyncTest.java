@@ -1,0 +1,139 @@
+package io.presencesync.application;
+
+import io.presencesync.application.port.CalendarSource;
+import io.presencesync.application.port.CallStateSource;
+import io.presencesync.application.port.PresenceUpdate;
+import io.presencesync.application.port.SourceResult;
+import io.presencesync.domain.FreeBusyItem;
+import io.presencesync.domain.FreeBusyStatus;
+import io.presencesync.domain.Reason;
+import io.presencesync.domain.User;
+import io.presencesync.rules.PresenceRules;
+import io.presencesync.rules.RuleSettings;
+import org.junit.jupiter.api.Test;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class TenantSyncTest {
+
+    static final User ANNA = new User("id-anna", "anna@contoso.com");
+    static final User BEN = new User("id-ben", "ben@contoso.com");
+
+    final MutableClock clock = new MutableClock(Instant.parse("2026-11-30T08:59:00Z"));
+    final Map<String, SourceResult<List<FreeBusyItem>>> calendars = new HashMap<>();
+    final Map<String, SourceResult<String>> activities = new HashMap<>();
+    final List<PresenceUpdate> published = new ArrayList<>();
+    final CalendarSource calendarSource = (users, from, to) -> Map.copyOf(calendars);
+    final CallStateSource callSource = users -> Map.copyOf(activities);
+    final TenantSync sync = new TenantSync("contoso", List.of(ANNA, BEN), calendarSource, callSource,
+            new PresenceRules(RuleSettings.DEFAULTS), published::add, clock, Duration.ofHours(24));
+
+    static SourceResult<List<FreeBusyItem>> meeting(String from, String to) {
+        return new SourceResult.Ok<>(List.of(new FreeBusyItem(Instant.parse(from), Instant.parse(to), FreeBusyStatus.BUSY)));
+    }
+
+    @Test
+    void aMeetingIsPublishedAtTheInstantItStartsAndEndsNotAtTheNextPoll() {
+        calendars.put(ANNA.id(), meeting("2026-11-30T09:00:00Z", "2026-11-30T09:30:00Z"));
+        calendars.put(BEN.id(), new SourceResult.Ok<>(List.of()));
+        sync.pollCalendars();
+        assertThat(published).extracting(u -> u.presence().isNone()).containsExactly(true, true);
+
+        clock.set("2026-11-30T08:59:59.999Z");
+        sync.publishDueTransitions();
+        assertThat(published).hasSize(2);
+
+        clock.set("2026-11-30T09:00:00Z");
+        sync.publishDueTransitions();
+        assertThat(published).hasSize(3);
+        PresenceUpdate start = published.get(2);
+        assertThat(start.user()).isEqualTo(ANNA);
+        assertThat(start.presence().reason()).isEqualTo(Reason.CALENDAR_BUSY);
+        assertThat(start.presence().since()).isEqualTo(Instant.parse("2026-11-30T09:00:00Z"));
+
+        clock.set("2026-11-30T09:30:00Z");
+        sync.publishDueTransitions();
+        assertThat(published).hasSize(4);
+        assertThat(published.get(3).presence().isNone()).isTrue();
+        assertThat(published.get(3).version()).isGreaterThan(start.version());
+    }
+
+    @Test
+    void anUnchangedPresenceIsNotPublishedAgain() {
+        calendars.put(ANNA.id(), meeting("2026-11-30T08:00:00Z", "2026-11-30T10:00:00Z"));
+        calendars.put(BEN.id(), new SourceResult.Ok<>(List.of()));
+        sync.pollCalendars();
+        clock.set("2026-11-30T09:00:00Z");
+        sync.pollCalendars();
+        sync.publishDueTransitions();
+        assertThat(published).hasSize(2);
+    }
+
+    @Test
+    void oneUsersCalendarErrorLeavesTheOtherUsersCorrect() {
+        calendars.put(ANNA.id(), new SourceResult.UserError<>("5009", "The requested user 'anna@contoso.com' is invalid."));
+        calendars.put(BEN.id(), meeting("2026-11-30T08:30:00Z", "2026-11-30T09:30:00Z"));
+        sync.pollCalendars();
+        assertThat(published).filteredOn(u -> u.user().equals(BEN)).singleElement()
+                .satisfies(u -> assertThat(u.presence().reason()).isEqualTo(Reason.CALENDAR_BUSY));
+        assertThat(published).filteredOn(u -> u.user().equals(ANNA)).singleElement()
+                .satisfies(u -> assertThat(u.presence().isNone()).isTrue());
+    }
+
+    @Test
+    void aFailedRequestKeepsTheLastKnownCalendarSoItsTransitionsStillHappenOnTime() {
+        calendars.put(ANNA.id(), meeting("2026-11-30T09:00:00Z", "2026-11-30T09:30:00Z"));
+        calendars.put(BEN.id(), new SourceResult.Ok<>(List.of()));
+        sync.pollCalendars();
+        calendars.put(ANNA.id(), new SourceResult.Unavailable<>("HTTP 503"));
+        clock.set("2026-11-30T08:59:30Z");
+        sync.pollCalendars();
+        clock.set("2026-11-30T09:00:00Z");
+        sync.publishDueTransitions();
+        assertThat(published.get(published.size() - 1).presence().reason()).isEqualTo(Reason.CALENDAR_BUSY);
+    }
+
+    @Test
+    void nothingIsPublishedBeforeTheFirstCalendarPollSoAUserOnLeaveNeverFlashesNone() {
+        activities.put(ANNA.id(), new SourceResult.Ok<>("Available"));
+        activities.put(BEN.id(), new SourceResult.Ok<>("Available"));
+        sync.pollCallState();
+        assertThat(published).isEmpty();
+    }
+
+    @Test
+    void aCallKeepsItsStartWhileItMovesFromCallToPresenting() {
+        calendars.put(ANNA.id(), new SourceResult.Ok<>(List.of()));
+        calendars.put(BEN.id(), new SourceResult.Ok<>(List.of()));
+        sync.pollCalendars();
+        activities.put(ANNA.id(), new SourceResult.Ok<>("InACall"));
+        activities.put(BEN.id(), new SourceResult.Ok<>("Available"));
+        sync.pollCallState();
+        Instant callStart = clock.instant();
+        clock.set("2026-11-30T09:05:00Z");
+        activities.put(ANNA.id(), new SourceResult.Ok<>("Presenting"));
+        sync.pollCallState();
+        List<PresenceUpdate> anna = published.stream().filter(u -> u.user().equals(ANNA)).toList();
+        assertThat(anna).hasSize(2);
+        assertThat(anna.get(1).presence().reason()).isEqualTo(Reason.CALL);
+        assertThat(anna.get(1).presence().since()).isEqualTo(callStart);
+    }
+
+    static final class MutableClock extends Clock {
+        private Instant now;
+        MutableClock(Instant now) { this.now = now; }
+        void set(String instant) { now = Instant.parse(instant); }
+        @Override public Instant instant() { return now; }
+        @Override public java.time.ZoneId getZone() { return ZoneOffset.UTC; }
+        @Override public Clock withZone(java.time.ZoneId zone) { return this; }
+    }
+}
