@@ -55,7 +55,7 @@ public final class ConfigLoader {
 
     AppConfig parse(ConfigNode root) {
         root.allowOnly("tenants", "sync", "publishers");
-        List<TenantConfig> tenants = root.required("tenants").list("tenants", this::tenant);
+        List<TenantConfig> tenants = root.list("tenants", this::tenant);
         if (tenants.isEmpty()) throw root.child("tenants").error("configure at least one tenant");
         Set<String> names = new HashSet<>();
         for (int i = 0; i < tenants.size(); i++) {
@@ -89,7 +89,7 @@ public final class ConfigLoader {
         String graphBaseUrl = url(t, "graphBaseUrl", cloud.graphBaseUrl(), false);
         String authorityHost = url(t, "authorityHost", cloud.authorityHost(), true);
         CredentialConfig credential = credential(t.required("credential"));
-        List<String> users = t.required("users").list("users", ConfigNode::text);
+        List<String> users = t.list("users", ConfigNode::text);
         if (users.isEmpty()) throw t.child("users").error("list at least one user");
         Set<String> seen = new HashSet<>();
         for (int i = 0; i < users.size(); i++) {

@@ -96,8 +96,9 @@ final class ConfigNode {
         }
     }
 
+    /** A required list under {@code key}, each item read by {@code item} with its own path. */
     <T> List<T> list(String key, Function<ConfigNode, T> item) {
-        ConfigNode c = child(key);
+        ConfigNode c = required(key);
         if (!c.node.isArray()) throw c.error("expected a list, got " + describe(c.node));
         List<T> out = new ArrayList<>();
         for (int i = 0; i < c.node.size(); i++) out.add(item.apply(new ConfigNode(c.node.get(i), c.path + "[" + i + "]")));

@@ -1,0 +1,116 @@
+package io.presencesync.adapter.config;
+
+import io.presencesync.adapter.graph.GraphCloud;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class ConfigLoaderTest {
+
+    @TempDir
+    Path dir;
+
+    AppConfig read(String yaml) throws IOException {
+        Path file = dir.resolve("config.yaml");
+        Files.writeString(file, yaml);
+        return new ConfigLoader(Map.of("CONTOSO_SECRET", "s3cret")).read(file);
+    }
+
+    static String tenant(String extra) {
+        return """
+                tenants:
+                  - name: contoso
+                    tenantId: 11111111-2222-3333-4444-555555555555
+                    clientId: aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee
+                    credential: {type: clientSecret, secretEnv: CONTOSO_SECRET}
+                    users: [anna@contoso.com, ben@contoso.com]
+                """ + extra;
+    }
+
+    @Test
+    void theShippedExampleIsValidOnceItsSecretFileExists() throws IOException {
+        String example = Files.readString(Path.of("config/presence-sync.yaml"));
+        Path secret = Files.writeString(dir.resolve("secret"), "s3cret");
+        AppConfig c = read(example.replace("/var/run/secrets/presence-sync/contoso-client-secret", secret.toString()));
+        assertThat(c.tenants()).singleElement().satisfies(t -> {
+            assertThat(t.cloud()).isEqualTo(GraphCloud.GLOBAL);
+            assertThat(t.graphBaseUrl()).isEqualTo("https://graph.microsoft.com/v1.0");
+            assertThat(t.users()).hasSize(2);
+        });
+        assertThat(c.sync()).isEqualTo(SyncConfig.DEFAULTS);
+    }
+
+    @Test
+    void defaultsApplyWhereNothingIsSaid() throws IOException {
+        AppConfig c = read(tenant(""));
+        assertThat(c.sync().calendarPollInterval()).isEqualTo(Duration.ofSeconds(60));
+        assertThat(c.sync().callStatePollInterval()).isEqualTo(Duration.ofSeconds(15));
+        assertThat(c.sync().horizon()).isEqualTo(Duration.ofHours(24));
+        assertThat(c.publishers()).containsExactly(new PublisherConfig.Embedded(true));
+        assertThat(c.tenants().get(0).rules().tentativeIsBusy()).isFalse();
+    }
+
+    @Test
+    void aNationalCloudSelectsItsGraphEndpointAndAuthority() throws IOException {
+        var t = read(tenant("    cloud: usgov\n")).tenants().get(0);
+        assertThat(t.graphBaseUrl()).isEqualTo("https://graph.microsoft.us/v1.0");
+        assertThat(t.authorityHost()).isEqualTo("https://login.microsoftonline.us");
+        assertThat(t.cloud().scope()).isEqualTo("https://graph.microsoft.us/.default");
+    }
+
+    @Test
+    void aTypoInAKeyIsRejectedWithItsPath() {
+        assertThatThrownBy(() -> read(tenant("    rules: {tentativeIsBusy: true, tentitive: true}\n")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("tenants[0].rules.tentitive: unknown key");
+    }
+
+    @Test
+    void aMissingSecretFileIsNamedWithItsPath() {
+        String yaml = tenant("").replace("{type: clientSecret, secretEnv: CONTOSO_SECRET}",
+                "{type: clientSecret, secretFile: /nonexistent/secret}");
+        assertThatThrownBy(() -> read(yaml)).hasMessage("tenants[0].credential.secretFile: file not found: /nonexistent/secret");
+    }
+
+    @Test
+    void anUnsetSecretVariableIsNamed() {
+        String yaml = tenant("").replace("CONTOSO_SECRET", "OTHER_SECRET");
+        assertThatThrownBy(() -> read(yaml)).hasMessage("tenants[0].credential.secretEnv: environment variable OTHER_SECRET is not set");
+    }
+
+    @Test
+    void badValuesAreNamedWithTheirPathAndValue() {
+        assertThatThrownBy(() -> read(tenant("").replace("aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee", "my-app")))
+                .hasMessage("tenants[0].clientId: 'my-app' is not an application (client) id (GUID)");
+        assertThatThrownBy(() -> read(tenant("    cloud: mars\n")))
+                .hasMessage("tenants[0].cloud: 'mars' is not one of global, usgov, usgov-dod, china");
+        assertThatThrownBy(() -> read(tenant("sync: {horizon: 90d}\n")))
+                .hasMessage("sync.horizon: PT2160H is longer than Graph allows (at most 61d)");
+        assertThatThrownBy(() -> read(tenant("sync: {callStatePollInterval: soon}\n")))
+                .hasMessage("sync.callStatePollInterval: 'soon' is not a duration (use e.g. 15s, 5m, 24h)");
+        assertThatThrownBy(() -> read(tenant("    authorityHost: http://login.example.com\n")))
+                .hasMessage("tenants[0].authorityHost: 'http://login.example.com' must be an https URL");
+        assertThatThrownBy(() -> read(tenant("").replace("[anna@contoso.com, ben@contoso.com]", "[anna@contoso.com, ANNA@contoso.com]")))
+                .hasMessage("tenants[0].users[1]: 'ANNA@contoso.com' is listed twice");
+    }
+
+    @Test
+    void aSecretWrittenIntoTheFileItselfIsRefused() {
+        String yaml = tenant("").replace("{type: clientSecret, secretEnv: CONTOSO_SECRET}", "{type: clientSecret, secret: hunter2}");
+        assertThatThrownBy(() -> read(yaml)).hasMessageStartingWith("tenants[0].credential.secret: unknown key");
+    }
+
+    @Test
+    void brokenYamlNamesTheFileAndLine() throws IOException {
+        Path file = Files.writeString(dir.resolve("broken.yaml"), "tenants:\n  - name: [unclosed\n");
+        assertThatThrownBy(() -> ConfigLoader.load(file)).hasMessageContaining("broken.yaml: not valid YAML").hasMessageContaining("line");
+    }
+}
