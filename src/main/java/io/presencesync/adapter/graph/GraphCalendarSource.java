@@ -6,6 +6,7 @@ import com.microsoft.graph.models.ScheduleItem;
 import com.microsoft.graph.serviceclient.GraphServiceClient;
 import com.microsoft.graph.users.item.calendar.getschedule.GetSchedulePostRequestBody;
 import com.microsoft.graph.users.item.calendar.getschedule.GetSchedulePostResponse;
+import com.microsoft.kiota.ApiException;
 import io.presencesync.application.port.CalendarSource;
 import io.presencesync.application.port.SourceResult;
 import io.presencesync.domain.FreeBusyItem;
@@ -20,6 +21,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /** Free/busy through {@code POST /users/{anchor}/calendar/getSchedule}, 20 schedules a request. */
 public final class GraphCalendarSource implements CalendarSource {
@@ -28,10 +31,13 @@ public final class GraphCalendarSource implements CalendarSource {
     static final int SCHEDULES_PER_REQUEST = 20;
     /** The coarsest availability view keeps the unused part of the answer small. */
     private static final int AVAILABILITY_VIEW_MINUTES = 1440;
+    /** How many users of one request may be tried as its anchor mailbox before the request gives up. */
+    static final int MAX_ANCHOR_TRIES = 3;
     private static final Logger log = LoggerFactory.getLogger(GraphCalendarSource.class);
 
     private final String tenant;
     private final GraphServiceClient graph;
+    private final Set<String> refusedAnchors = ConcurrentHashMap.newKeySet();
 
     public GraphCalendarSource(String tenant, GraphServiceClient graph) {
         this.tenant = tenant;
@@ -48,29 +54,64 @@ public final class GraphCalendarSource implements CalendarSource {
     }
 
     private Map<String, SourceResult<List<FreeBusyItem>>> request(List<User> chunk, Instant from, Instant to) {
-        Map<String, User> byAddress = new HashMap<>();
-        for (User u : chunk) byAddress.put(u.address().toLowerCase(Locale.ROOT), u);
         Map<String, SourceResult<List<FreeBusyItem>>> results = new HashMap<>();
-        String anchor = chunk.get(0).id();
-        try {
-            GetSchedulePostResponse response = graph.users().byUserId(anchor).calendar().getSchedule()
-                    .post(body(chunk, from, to), rc -> rc.headers.add("Prefer", "outlook.timezone=\"UTC\""));
-            List<ScheduleInformation> schedules = response == null || response.getValue() == null ? List.of() : response.getValue();
-            for (ScheduleInformation info : schedules) {
-                User user = info.getScheduleId() == null ? null : byAddress.get(info.getScheduleId().toLowerCase(Locale.ROOT));
-                if (user == null) {
-                    log.warn("tenant {}: getSchedule answered for an address that was not asked: {}", tenant, info.getScheduleId());
-                    continue;
-                }
-                results.put(user.id(), toResult(user, info));
+        List<User> anchors = anchorsFor(chunk);
+        RuntimeException failure = null;
+        String anchor = null;
+        for (int attempt = 0; attempt < Math.min(MAX_ANCHOR_TRIES, anchors.size()); attempt++) {
+            anchor = anchors.get(attempt).id();
+            try {
+                GetSchedulePostResponse response = graph.users().byUserId(anchor).calendar().getSchedule()
+                        .post(body(chunk, from, to), rc -> rc.headers.add("Prefer", "outlook.timezone=\"UTC\""));
+                refusedAnchors.remove(anchor);
+                results.putAll(toResults(chunk, response));
+                failure = null;
+                break;
+            } catch (RuntimeException e) {
+                failure = e;
+                if (!anchorRefused(e)) break;
+                // The request's mailbox itself is unusable (no Exchange Online mailbox, excluded by an
+                // access policy): route through another user; that user's own error comes per schedule.
+                refusedAnchors.add(anchor);
+                log.info("tenant {}: mailbox {} cannot carry getSchedule ({}); asking through another user",
+                        tenant, anchors.get(attempt).address(), GraphErrors.describe(e));
             }
-        } catch (RuntimeException e) {
-            String why = "getSchedule via " + anchor + " failed: " + GraphErrors.describe(e);
+        }
+        if (failure != null) {
+            String why = "getSchedule via " + anchor + " failed: " + GraphErrors.describe(failure);
             log.warn("tenant {}: {} ({} users keep their last known calendar)", tenant, why, chunk.size());
             for (User u : chunk) results.put(u.id(), new SourceResult.Unavailable<>(why));
         }
         for (User u : chunk) {
             results.putIfAbsent(u.id(), new SourceResult.Unavailable<>("getSchedule returned no schedule for " + u.address()));
+        }
+        return results;
+    }
+
+    /** The chunk's users as request anchors, those whose mailbox refused before at the end. */
+    private List<User> anchorsFor(List<User> chunk) {
+        List<User> anchors = new ArrayList<>(chunk.size());
+        for (User u : chunk) if (!refusedAnchors.contains(u.id())) anchors.add(u);
+        for (User u : chunk) if (refusedAnchors.contains(u.id())) anchors.add(u);
+        return anchors;
+    }
+
+    private static boolean anchorRefused(RuntimeException e) {
+        return e instanceof ApiException a && (a.getResponseStatusCode() == 403 || a.getResponseStatusCode() == 404);
+    }
+
+    private Map<String, SourceResult<List<FreeBusyItem>>> toResults(List<User> chunk, GetSchedulePostResponse response) {
+        Map<String, User> byAddress = new HashMap<>();
+        for (User u : chunk) byAddress.put(u.address().toLowerCase(Locale.ROOT), u);
+        Map<String, SourceResult<List<FreeBusyItem>>> results = new HashMap<>();
+        List<ScheduleInformation> schedules = response == null || response.getValue() == null ? List.of() : response.getValue();
+        for (ScheduleInformation info : schedules) {
+            User user = info.getScheduleId() == null ? null : byAddress.get(info.getScheduleId().toLowerCase(Locale.ROOT));
+            if (user == null) {
+                log.warn("tenant {}: getSchedule answered for an address that was not asked: {}", tenant, info.getScheduleId());
+                continue;
+            }
+            results.put(user.id(), toResult(user, info));
         }
         return results;
     }

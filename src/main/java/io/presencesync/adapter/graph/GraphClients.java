@@ -1,9 +1,6 @@
 package io.presencesync.adapter.graph;
 
-import com.azure.core.credential.AccessToken;
-import com.azure.core.credential.SimpleTokenCache;
 import com.azure.core.credential.TokenCredential;
-import com.azure.core.credential.TokenRequestContext;
 import com.azure.identity.ClientSecretCredentialBuilder;
 import com.microsoft.graph.core.authentication.AzureIdentityAuthenticationProvider;
 import com.microsoft.graph.core.requests.GraphClientFactory;
@@ -15,11 +12,11 @@ import io.presencesync.adapter.config.CredentialConfig;
 import io.presencesync.adapter.config.TenantConfig;
 import okhttp3.Interceptor;
 import okhttp3.OkHttpClient;
-import reactor.core.publisher.Mono;
 
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -39,7 +36,7 @@ public final class GraphClients {
 
     static GraphServiceClient create(TenantConfig tenant, TokenCredential credential) {
         String host = URI.create(tenant.graphBaseUrl()).getHost();
-        var auth = new AzureIdentityAuthenticationProvider(new CachedTokenCredential(credential),
+        var auth = new AzureIdentityAuthenticationProvider(new CachedTokenCredential(credential, Clock.systemUTC()),
                 new String[] {host}, tenant.cloud().scope());
         GraphServiceClient client = new GraphServiceClient(auth, httpClient());
         client.getRequestAdapter().setBaseUrl(tenant.graphBaseUrl());
@@ -89,34 +86,5 @@ public final class GraphClients {
             throw new ConfigException("tenant " + tenant.name() + ": environment variable " + secret.env() + " is not set");
         }
         return value.strip();
-    }
-
-    /**
-     * One cached token per tenant and scope, refreshed shortly before expiry. MSAL's own cache
-     * misses whenever the authority carries an explicit port (tests, demo), so this keeps both
-     * worlds the same and keeps token traffic off every Graph call.
-     */
-    static final class CachedTokenCredential implements TokenCredential {
-        private final TokenCredential delegate;
-        private volatile SimpleTokenCache cache;
-        private volatile List<String> cachedScopes;
-
-        CachedTokenCredential(TokenCredential delegate) { this.delegate = delegate; }
-
-        @Override
-        public Mono<AccessToken> getToken(TokenRequestContext request) {
-            List<String> scopes = List.copyOf(request.getScopes());
-            SimpleTokenCache c = cache;
-            if (c == null || !scopes.equals(cachedScopes)) {
-                synchronized (this) {
-                    if (cache == null || !scopes.equals(cachedScopes)) {
-                        cache = new SimpleTokenCache(() -> delegate.getToken(request));
-                        cachedScopes = scopes;
-                    }
-                    c = cache;
-                }
-            }
-            return c.getToken();
-        }
     }
 }

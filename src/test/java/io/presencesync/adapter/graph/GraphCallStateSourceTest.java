@@ -1,0 +1,110 @@
+package io.presencesync.adapter.graph;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import io.presencesync.application.port.SourceResult;
+import io.presencesync.domain.User;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static io.presencesync.adapter.graph.GraphStub.id;
+import static io.presencesync.adapter.graph.GraphStub.odataError;
+import static io.presencesync.adapter.graph.GraphStub.presence;
+import static org.assertj.core.api.Assertions.assertThat;
+
+class GraphCallStateSourceTest {
+
+    static GraphStub stub;
+    GraphCallStateSource calls;
+
+    @BeforeAll
+    static void startGraph() { stub = GraphStub.start(); }
+
+    @AfterAll
+    static void stopGraph() { stub.close(); }
+
+    @BeforeEach
+    void freshClient() {
+        stub.reset();
+        calls = new GraphCallStateSource("contoso", stub.client());
+    }
+
+    @Test
+    void sevenHundredUsersAreAskedInTwoRequestsOf650And50() {
+        List<User> users = GraphStub.users(700);
+
+        Map<String, SourceResult<String>> results = calls.activities(users);
+
+        assertThat(results).hasSize(700);
+        assertThat(results.values()).containsOnly(new SourceResult.Ok<>("Available"));
+        // Unlike getSchedule's PascalCase parameters, this action's body key is "ids" (as documented).
+        stub.server.verify(2, postRequestedFor(urlPathEqualTo(GraphStub.PRESENCES_PATH))
+                .withHeader("Authorization", equalTo("Bearer " + GraphStub.ACCESS_TOKEN))
+                .withRequestBody(matchingJsonPath("$.ids")));
+        List<List<String>> asked = new ArrayList<>();
+        for (LoggedRequest r : stub.presenceRequests()) {
+            JsonNode body = GraphStub.json(r.getBodyAsString());
+            assertThat(body.has("Ids")).as("PascalCase key in %s", r.getBodyAsString()).isFalse();
+            List<String> ids = new ArrayList<>();
+            body.get("ids").forEach(i -> ids.add(i.asText()));
+            asked.add(ids);
+        }
+        assertThat(asked).extracting(List::size).containsExactlyInAnyOrder(650, 50);
+        assertThat(asked.stream().flatMap(List::stream).toList())
+                .containsExactlyInAnyOrderElementsOf(users.stream().map(User::id).toList());
+    }
+
+    @Test
+    void eachUsersActivityIsMappedAndAUserMissingFromTheAnswerIsUnavailable() {
+        List<User> users = GraphStub.users(700);
+        stub.answerPresence(id(5), presence(id(5), "Busy", "InACall"));
+        // Graph may spell the id in lower case
+        stub.answerPresence(id(660), presence(id(660).toLowerCase(Locale.ROOT), "Busy", "InAConferenceCall"));
+        stub.answerPresence(id(690), presence(id(690), "PresenceUnknown", null));
+        stub.answerPresence(id(100), GraphStub.OMIT);
+
+        Map<String, SourceResult<String>> results = calls.activities(users);
+
+        assertThat(results).hasSize(700);
+        assertThat(results.get(id(5))).isEqualTo(new SourceResult.Ok<>("InACall"));
+        assertThat(results.get(id(660))).isEqualTo(new SourceResult.Ok<>("InAConferenceCall"));
+        assertThat(results.get(id(690))).isEqualTo(new SourceResult.Ok<>("PresenceUnknown"));
+        assertThat(results.get(id(100))).isInstanceOfSatisfying(SourceResult.Unavailable.class,
+                u -> assertThat(u.message()).contains(GraphStub.address(100)));
+        assertThat(results.get(id(0))).isEqualTo(new SourceResult.Ok<>("Available"));
+    }
+
+    @Test
+    void aFailedPresenceRequestMakesOnlyItsUsersUnavailableAndIsNotRetriedBeneathUs() {
+        List<User> users = GraphStub.users(700);
+        stub.server.stubFor(post(urlPathEqualTo(GraphStub.PRESENCES_PATH)).atPriority(1)
+                .withRequestBody(matchingJsonPath("$.ids[0]", equalTo(id(650))))
+                .willReturn(aResponse().withStatus(503).withHeader("Content-Type", "application/json")
+                        .withBody(odataError("ServiceUnavailable", "The service is temporarily unavailable."))));
+
+        Map<String, SourceResult<String>> results = calls.activities(users);
+
+        for (int i = 0; i < 700; i++) {
+            if (i < 650) {
+                assertThat(results.get(id(i))).as("user %d", i).isEqualTo(new SourceResult.Ok<>("Available"));
+            } else {
+                assertThat(results.get(id(i))).as("user %d", i).isInstanceOfSatisfying(SourceResult.Unavailable.class,
+                        u -> assertThat(u.message()).contains("503"));
+            }
+        }
+        assertThat(stub.presenceRequests()).hasSize(2);
+    }
+}

@@ -1,0 +1,202 @@
+package io.presencesync.adapter.graph;
+
+import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
+import com.github.tomakehurst.wiremock.stubbing.StubMapping;
+import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import com.microsoft.graph.serviceclient.GraphServiceClient;
+import io.presencesync.adapter.config.TenantConfig;
+import io.presencesync.application.port.SourceResult;
+import io.presencesync.domain.FreeBusyItem;
+import io.presencesync.domain.User;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.anyRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+
+class GraphClientsTest {
+
+    static final Instant FROM = Instant.parse("2025-03-10T06:00:00Z");
+    static final Instant TO = FROM.plus(Duration.ofHours(24));
+
+    static GraphStub stub;
+
+    @BeforeAll
+    static void startGraph() { stub = GraphStub.start(); }
+
+    @AfterAll
+    static void stopGraph() { stub.close(); }
+
+    @BeforeEach
+    void reset() { stub.reset(); }
+
+    @Test
+    void theCredentialFetchesItsTokenFromTheAuthorityOverHttpsAndEveryGraphCallCarriesIt() {
+        GraphServiceClient graph = stub.client();
+
+        Map<String, SourceResult<List<FreeBusyItem>>> results =
+                new GraphCalendarSource("contoso", graph).freeBusy(GraphStub.users(3), FROM, TO);
+
+        assertThat(results.values()).allSatisfy(r -> assertThat(r).isInstanceOf(SourceResult.Ok.class));
+        assertThat(stub.tokenRequests()).singleElement().satisfies(token -> {
+            assertThat(token.getScheme()).isEqualTo("https");
+            assertThat(token.getPort()).isEqualTo(stub.server.httpsPort());
+            Map<String, String> form = GraphStub.form(token.getBodyAsString());
+            assertThat(form).containsEntry("grant_type", "client_credentials")
+                    .containsEntry("client_id", GraphStub.CLIENT_ID)
+                    // read from the secret file, without its trailing newline
+                    .containsEntry("client_secret", GraphStub.CLIENT_SECRET);
+            assertThat(scopes(form)).contains("https://graph.microsoft.com/.default");
+        });
+        assertThat(stub.scheduleRequests()).singleElement().satisfies(call -> {
+            assertThat(call.getScheme()).isEqualTo("http");
+            assertThat(call.getHeader("Authorization")).isEqualTo("Bearer " + GraphStub.ACCESS_TOKEN);
+        });
+    }
+
+    @Test
+    void oneTokenServesManyGraphCalls() {
+        GraphServiceClient graph = stub.client();
+        GraphCalendarSource calendars = new GraphCalendarSource("contoso", graph);
+        GraphCallStateSource calls = new GraphCallStateSource("contoso", graph);
+        List<User> users = GraphStub.users(700);
+
+        for (int poll = 0; poll < 3; poll++) {
+            calendars.freeBusy(users.subList(0, 60), FROM, TO); // 3 requests
+            calls.activities(users);                             // 2 requests
+        }
+
+        List<LoggedRequest> graphCalls = stub.requests(anyRequestedFor(urlPathMatching("/v1\\.0/.*")));
+        assertThat(graphCalls).hasSize(15)
+                .allSatisfy(c -> assertThat(c.getHeader("Authorization")).isEqualTo("Bearer " + GraphStub.ACCESS_TOKEN));
+        // MSAL alone would fetch one per call here: its cache misses for an authority with a port.
+        assertThat(stub.tokenRequests()).hasSize(1);
+    }
+
+    @Test
+    void graphOverHttpsIsTrustedThroughTheJvmTrustStoreAndCarriesTheToken() {
+        GraphServiceClient graph = stub.client(stub.tenant(GraphCloud.GLOBAL, stub.httpsGraph()));
+
+        Map<String, SourceResult<String>> results = new GraphCallStateSource("contoso", graph).activities(GraphStub.users(2));
+
+        assertThat(results.values()).containsOnly(new SourceResult.Ok<>("Available"));
+        assertThat(stub.presenceRequests()).singleElement().satisfies(call -> {
+            assertThat(call.getScheme()).isEqualTo("https");
+            assertThat(call.getHeader("Authorization")).isEqualTo("Bearer " + GraphStub.ACCESS_TOKEN);
+        });
+    }
+
+    @Test
+    void aRejectedClientSecretMakesUsersUnavailableQuicklyAndWithoutRevealingTheSecret() {
+        stub.server.stubFor(post(GraphStub.TOKEN_PATH).atPriority(1).willReturn(invalidClient()));
+        GraphCalendarSource calendars = new GraphCalendarSource("contoso", stub.client());
+
+        long started = System.nanoTime();
+        Map<String, SourceResult<List<FreeBusyItem>>> results = calendars.freeBusy(GraphStub.users(3), FROM, TO);
+        Duration took = Duration.ofNanos(System.nanoTime() - started);
+
+        assertThat(results.values()).hasSize(3).allSatisfy(r -> assertThat(r)
+                .isInstanceOfSatisfying(SourceResult.Unavailable.class, u -> assertThat(u.message()).contains("AADSTS7000215")));
+        assertThat(results.toString()).doesNotContain(GraphStub.CLIENT_SECRET);
+        assertThat(stub.scheduleRequests()).as("no Graph call without a token").isEmpty();
+        assertThat(took).isLessThan(Duration.ofSeconds(5));
+    }
+
+    /**
+     * BUG (GraphClients.CachedTokenCredential, GraphClients.java line 109-118): the cache is azure-core's
+     * SimpleTokenCache, which after a failed token fetch delays the next fetch until 30 s (its
+     * REFRESH_DELAY) after the failure and waits for it on the caller's thread. So after one token
+     * hiccup (a 401 while a rotated secret propagates, a network blip) the next poll of the tenant
+     * blocks about 30 s on its scheduler thread, and every call-state poll (15 s) queued behind it
+     * stalls too, even though the authority answers again at once. Expected: the next poll asks for
+     * a new token right away (or fails fast) instead of parking the thread.
+     */
+    @Test
+    void thePollAfterAFailedTokenFetchGetsANewTokenWithoutStallingForThirtySeconds() {
+        StubMapping rejected = stub.server.stubFor(post(GraphStub.TOKEN_PATH).atPriority(1).willReturn(invalidClient()));
+        GraphCalendarSource calendars = new GraphCalendarSource("contoso", stub.client());
+        List<User> users = GraphStub.users(3);
+        assertThat(calendars.freeBusy(users, FROM, TO).values())
+                .allSatisfy(r -> assertThat(r).isInstanceOf(SourceResult.Unavailable.class));
+
+        stub.server.removeStub(rejected); // the authority accepts the secret again
+        // The next polls recover within seconds (a failure is remembered only briefly), and no
+        // single call is parked waiting for the authority the way SimpleTokenCache's 30 s back-off did.
+        assertTimeoutPreemptively(Duration.ofSeconds(5), () -> {
+            while (true) {
+                long started = System.nanoTime();
+                Map<String, SourceResult<List<FreeBusyItem>>> poll = calendars.freeBusy(users, FROM, TO);
+                assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(2));
+                if (poll.values().stream().allMatch(r -> r instanceof SourceResult.Ok)) return;
+                Thread.sleep(250);
+            }
+        });
+    }
+
+    @Test
+    void nationalCloudsUseTheirDocumentedGraphEndpointsAuthoritiesAndScopes() {
+        assertThat(GraphCloud.GLOBAL.graphBaseUrl()).isEqualTo("https://graph.microsoft.com/v1.0");
+        assertThat(GraphCloud.GLOBAL.authorityHost()).isEqualTo("https://login.microsoftonline.com");
+        assertThat(GraphCloud.GLOBAL.scope()).isEqualTo("https://graph.microsoft.com/.default");
+
+        assertThat(GraphCloud.USGOV.graphBaseUrl()).isEqualTo("https://graph.microsoft.us/v1.0");
+        assertThat(GraphCloud.USGOV.authorityHost()).isEqualTo("https://login.microsoftonline.us");
+        assertThat(GraphCloud.USGOV.scope()).isEqualTo("https://graph.microsoft.us/.default");
+
+        assertThat(GraphCloud.USGOV_DOD.graphBaseUrl()).isEqualTo("https://dod-graph.microsoft.us/v1.0");
+        assertThat(GraphCloud.USGOV_DOD.authorityHost()).isEqualTo("https://login.microsoftonline.us");
+        assertThat(GraphCloud.USGOV_DOD.scope()).isEqualTo("https://dod-graph.microsoft.us/.default");
+
+        assertThat(GraphCloud.CHINA.graphBaseUrl()).isEqualTo("https://microsoftgraph.chinacloudapi.cn/v1.0");
+        assertThat(GraphCloud.CHINA.authorityHost()).isEqualTo("https://login.chinacloudapi.cn");
+        assertThat(GraphCloud.CHINA.scope()).isEqualTo("https://microsoftgraph.chinacloudapi.cn/.default");
+
+        assertThat(GraphCloud.values()).hasSize(4);
+    }
+
+    @Test
+    void aUsGovTenantAsksTheAuthorityForTheUsGovGraphScope() {
+        TenantConfig usgov = stub.tenant(GraphCloud.USGOV, stub.httpGraph());
+
+        Map<String, SourceResult<String>> results =
+                new GraphCallStateSource("contoso", stub.client(usgov)).activities(GraphStub.users(1));
+
+        assertThat(results.values()).containsOnly(new SourceResult.Ok<>("Available"));
+        assertThat(stub.tokenRequests()).singleElement().satisfies(token -> {
+            assertThat(scopes(GraphStub.form(token.getBodyAsString())))
+                    .contains("https://graph.microsoft.us/.default")
+                    .doesNotContain("https://graph.microsoft.com/.default");
+        });
+        stub.server.verify(1, postRequestedFor(
+                        urlPathMatching("/v1\\.0/communications/getPresencesByUserId"))
+                .withHeader("Authorization", equalTo("Bearer " + GraphStub.ACCESS_TOKEN)));
+    }
+
+    /** What Entra answers for a wrong client secret. */
+    static ResponseDefinitionBuilder invalidClient() {
+        return aResponse().withStatus(401).withHeader("Content-Type", "application/json").withBody("""
+                {"error":"invalid_client","error_description":"AADSTS7000215: Invalid client secret provided. \
+                Ensure the secret being sent in the request is the client secret value.","error_codes":[7000215],\
+                "timestamp":"2025-03-10 08:00:00Z","trace_id":"00000000-0000-0000-0000-000000000001",\
+                "correlation_id":"00000000-0000-0000-0000-000000000002"}""");
+    }
+
+    /** MSAL adds the OIDC scopes (openid profile offline_access) even for client credentials. */
+    static List<String> scopes(Map<String, String> form) {
+        return Arrays.asList(form.getOrDefault("scope", "").split(" "));
+    }
+}
