@@ -1,8 +1,5 @@
 package io.presencesync.application;
 
-import io.presencesync.application.port.CalendarSource;
-import io.presencesync.application.port.CallStateSource;
-import io.presencesync.application.port.PresencePublisher;
 import io.presencesync.application.port.PresenceUpdate;
 import io.presencesync.application.port.SourceResult;
 import io.presencesync.domain.CallState;
@@ -17,6 +14,7 @@ import org.slf4j.LoggerFactory;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -35,36 +33,47 @@ public final class TenantSync {
     private static final Logger log = LoggerFactory.getLogger(TenantSync.class);
 
     private final String tenant;
-    private final CalendarSource calendars;
-    private final CallStateSource calls;
+    private final List<String> references;
+    private final TenantPorts ports;
     private final PresenceRules rules;
-    private final PresencePublisher publisher;
     private final Clock clock;
     private final Duration horizon;
-    private final Map<String, UserSlot> slots = new LinkedHashMap<>();
+    private final Duration userRefreshInterval;
+    private Map<String, UserSlot> slots = new LinkedHashMap<>();
+    /** Which user each configured reference resolved to, kept while a lookup is failing. */
+    private final Map<String, String> idByReference = new HashMap<>();
+    private final Map<String, String> unresolved = new HashMap<>();
+    private Instant usersRefreshedAt;
     /** Nothing is published before the first calendar poll: a user on leave must not flash NONE. */
     private boolean calendarsPolled;
 
-    public TenantSync(String tenant, List<User> users, CalendarSource calendars, CallStateSource calls,
-                      PresenceRules rules, PresencePublisher publisher, Clock clock, Duration horizon) {
+    /**
+     * @param references          the configured users (UPN, address or object id)
+     * @param horizon             how far ahead calendars are read
+     * @param userRefreshInterval how often the references are looked up again (joiners, leavers, renames)
+     */
+    public TenantSync(String tenant, List<String> references, TenantPorts ports, PresenceRules rules, Clock clock,
+                      Duration horizon, Duration userRefreshInterval) {
         this.tenant = Objects.requireNonNull(tenant, "tenant");
-        this.calendars = calendars;
-        this.calls = calls;
-        this.rules = rules;
-        this.publisher = publisher;
-        this.clock = clock;
-        this.horizon = horizon;
-        Instant now = clock.instant();
-        for (User u : users) slots.put(u.id(), new UserSlot(u, now));
+        this.references = List.copyOf(references);
+        this.ports = Objects.requireNonNull(ports, "ports");
+        this.rules = Objects.requireNonNull(rules, "rules");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.horizon = Objects.requireNonNull(horizon, "horizon");
+        this.userRefreshInterval = Objects.requireNonNull(userRefreshInterval, "userRefreshInterval");
     }
 
     public String tenant() { return tenant; }
 
-    /** Reads every user's free/busy over [now - look-back, now + horizon) and publishes what changed. */
+    /**
+     * Reads every user's free/busy over [now - look-back, now + horizon) and publishes what changed;
+     * looks the users up first when that is due.
+     */
     public void pollCalendars() {
+        if (usersRefreshDue()) refreshUsers();
         Instant now = clock.instant();
         Instant from = now.minus(LOOK_BACK);
-        Map<String, SourceResult<List<FreeBusyItem>>> results = calendars.freeBusy(users(), from, now.plus(horizon));
+        Map<String, SourceResult<List<FreeBusyItem>>> results = ports.calendars().freeBusy(users(), from, now.plus(horizon));
         synchronized (this) {
             for (UserSlot slot : slots.values()) {
                 SourceResult<List<FreeBusyItem>> r = result(results, slot);
@@ -81,13 +90,52 @@ public final class TenantSync {
 
     /** Reads every user's Teams activity and publishes what changed. */
     public void pollCallState() {
-        Map<String, SourceResult<String>> results = calls.activities(users());
+        Map<String, SourceResult<String>> results = ports.calls().activities(users());
         synchronized (this) {
             Instant now = clock.instant();
             for (UserSlot slot : slots.values()) {
                 if (result(results, slot) instanceof SourceResult.Ok<String> ok) slot.call = next(slot.call, ok.value(), now);
             }
             evaluate(now, true);
+        }
+    }
+
+    /**
+     * Looks the configured users up again. A user no longer found has their event presence cleared
+     * and is dropped; a lookup that failed keeps what was known and is tried again at the next poll.
+     */
+    public void refreshUsers() {
+        Map<String, SourceResult<User>> found = ports.directory().resolve(references);
+        synchronized (this) {
+            Instant now = clock.instant();
+            boolean complete = true;
+            Map<String, UserSlot> next = new LinkedHashMap<>();
+            for (String ref : references) {
+                SourceResult<User> r = found.getOrDefault(ref, new SourceResult.Unavailable<>("no answer"));
+                if (r instanceof SourceResult.Ok<User> ok) {
+                    User user = ok.value();
+                    UserSlot slot = slots.containsKey(user.id()) ? slots.get(user.id()) : new UserSlot(user, now);
+                    slot.user = user;
+                    next.put(user.id(), slot);
+                    idByReference.put(ref, user.id());
+                    if (unresolved.remove(ref) != null) log.info("tenant {}: user {} found again", tenant, ref);
+                } else if (r instanceof SourceResult.UserError<User> e) {
+                    idByReference.remove(ref);
+                    String why = e.code() + ": " + e.message();
+                    if (!why.equals(unresolved.put(ref, why))) log.error("tenant {}: user {} not synchronised: {}", tenant, ref, why);
+                } else {
+                    complete = false;
+                    String id = idByReference.get(ref);
+                    if (id != null && slots.containsKey(id)) next.put(id, slots.get(id));
+                    else log.warn("tenant {}: user {} could not be looked up ({}); trying again at the next poll",
+                            tenant, ref, ((SourceResult.Unavailable<User>) r).message());
+                }
+            }
+            for (UserSlot gone : slots.values()) {
+                if (!next.containsKey(gone.user.id())) clear(gone, now);
+            }
+            slots = next;
+            if (complete) usersRefreshedAt = now;
         }
     }
 
@@ -105,8 +153,20 @@ public final class TenantSync {
             slot.nextChange = timeline.nextChangeAfter(now).orElse(null);
             if (slot.published == null || changed(slot.published, current)) {
                 slot.published = current;
-                publisher.publish(new PresenceUpdate(tenant, slot.user, current, ++slot.version));
+                ports.publisher().publish(new PresenceUpdate(tenant, slot.user, current, ++slot.version));
             }
+        }
+    }
+
+    private synchronized boolean usersRefreshDue() {
+        return usersRefreshedAt == null || !clock.instant().isBefore(usersRefreshedAt.plus(userRefreshInterval));
+    }
+
+    /** A user who left must not stay BUSY in the store: their last word is NONE. */
+    private void clear(UserSlot slot, Instant now) {
+        log.info("tenant {}: user {} is no longer synchronised", tenant, slot.user.address());
+        if (slot.published != null && !slot.published.isNone()) {
+            ports.publisher().publish(new PresenceUpdate(tenant, slot.user, EventPresence.none(now, null), ++slot.version));
         }
     }
 
@@ -137,7 +197,7 @@ public final class TenantSync {
 
     /** What the service knows about one user between polls. */
     private static final class UserSlot {
-        final User user;
+        User user;
         Instant windowStart;
         List<FreeBusyItem> items = List.of();
         CallState call;

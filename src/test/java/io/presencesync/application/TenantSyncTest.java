@@ -4,6 +4,7 @@ import io.presencesync.application.port.CalendarSource;
 import io.presencesync.application.port.CallStateSource;
 import io.presencesync.application.port.PresenceUpdate;
 import io.presencesync.application.port.SourceResult;
+import io.presencesync.application.port.UserDirectory;
 import io.presencesync.domain.FreeBusyItem;
 import io.presencesync.domain.FreeBusyStatus;
 import io.presencesync.domain.Reason;
@@ -34,8 +35,12 @@ class TenantSyncTest {
     final List<PresenceUpdate> published = new ArrayList<>();
     final CalendarSource calendarSource = (users, from, to) -> Map.copyOf(calendars);
     final CallStateSource callSource = users -> Map.copyOf(activities);
-    final TenantSync sync = new TenantSync("contoso", List.of(ANNA, BEN), calendarSource, callSource,
-            new PresenceRules(RuleSettings.DEFAULTS), published::add, clock, Duration.ofHours(24));
+    final Map<String, SourceResult<User>> directory = new HashMap<>(Map.of(
+            "anna@contoso.com", new SourceResult.Ok<>(ANNA), "ben@contoso.com", new SourceResult.Ok<>(BEN)));
+    final UserDirectory directorySource = refs -> Map.copyOf(directory);
+    final TenantSync sync = new TenantSync("contoso", List.of("anna@contoso.com", "ben@contoso.com"),
+            new TenantPorts(directorySource, calendarSource, callSource, published::add),
+            new PresenceRules(RuleSettings.DEFAULTS), clock, Duration.ofHours(24), Duration.ofMinutes(15));
 
     static SourceResult<List<FreeBusyItem>> meeting(String from, String to) {
         return new SourceResult.Ok<>(List.of(new FreeBusyItem(Instant.parse(from), Instant.parse(to), FreeBusyStatus.BUSY)));
@@ -126,6 +131,42 @@ class TenantSyncTest {
         assertThat(anna).hasSize(2);
         assertThat(anna.get(1).presence().reason()).isEqualTo(Reason.CALL);
         assertThat(anna.get(1).presence().since()).isEqualTo(callStart);
+    }
+
+    @Test
+    void aUserWhoLeavesTheDirectoryIsClearedAndDroppedAtTheNextLookup() {
+        calendars.put(ANNA.id(), meeting("2026-11-30T08:00:00Z", "2026-11-30T10:00:00Z"));
+        calendars.put(BEN.id(), new SourceResult.Ok<>(List.of()));
+        sync.pollCalendars();
+        directory.put("anna@contoso.com", new SourceResult.UserError<>("NotFound", "no such user"));
+        clock.set("2026-11-30T09:15:00Z");
+        sync.pollCalendars();
+        PresenceUpdate last = published.get(published.size() - 1);
+        assertThat(last.user()).isEqualTo(ANNA);
+        assertThat(last.presence().isNone()).isTrue();
+        clock.set("2026-11-30T10:00:00Z");
+        sync.publishDueTransitions();
+        assertThat(published.get(published.size() - 1)).isSameAs(last);
+    }
+
+    @Test
+    void aFailedLookupKeepsKnownUsersAndLooksUpAgainAtTheNextPoll() {
+        directory.put("anna@contoso.com", new SourceResult.Unavailable<>("HTTP 503"));
+        calendars.put(ANNA.id(), meeting("2026-11-30T08:00:00Z", "2026-11-30T10:00:00Z"));
+        calendars.put(BEN.id(), new SourceResult.Ok<>(List.of()));
+        sync.pollCalendars();
+        assertThat(published).extracting(PresenceUpdate::user).containsExactly(BEN);
+
+        directory.put("anna@contoso.com", new SourceResult.Ok<>(ANNA));
+        clock.set("2026-11-30T09:00:00Z");
+        sync.pollCalendars();
+        assertThat(published).filteredOn(u -> u.user().equals(ANNA)).singleElement()
+                .satisfies(u -> assertThat(u.presence().reason()).isEqualTo(Reason.CALENDAR_BUSY));
+
+        directory.put("anna@contoso.com", new SourceResult.Unavailable<>("HTTP 503"));
+        clock.set("2026-11-30T09:20:00Z");
+        sync.pollCalendars();
+        assertThat(published.get(published.size() - 1).presence().reason()).isEqualTo(Reason.CALENDAR_BUSY);
     }
 
     static final class MutableClock extends Clock {

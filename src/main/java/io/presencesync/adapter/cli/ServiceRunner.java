@@ -11,24 +11,19 @@ import io.presencesync.adapter.graph.GraphUserDirectory;
 import io.presencesync.adapter.publisher.ChangeLine;
 import io.presencesync.adapter.publisher.EmbeddedPresenceStore;
 import io.presencesync.adapter.scheduling.SyncScheduler;
+import io.presencesync.application.TenantPorts;
 import io.presencesync.application.TenantSync;
-import io.presencesync.domain.User;
 import io.presencesync.rules.PresenceRules;
 import org.quartz.SchedulerException;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.io.PrintStream;
 import java.time.Clock;
 import java.time.ZoneId;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /** Wires the configured tenants, sources, rules, store and scheduler together and runs them. */
 final class ServiceRunner implements AutoCloseable {
-
-    private static final Logger log = LoggerFactory.getLogger(ServiceRunner.class);
 
     private final EmbeddedPresenceStore store = new EmbeddedPresenceStore();
     private final SyncScheduler scheduler;
@@ -42,11 +37,10 @@ final class ServiceRunner implements AutoCloseable {
         Map<String, TenantSync> tenants = new LinkedHashMap<>();
         for (TenantConfig t : config.tenants()) {
             GraphServiceClient graph = GraphClients.create(t, env);
-            List<User> users = new GraphUserDirectory(t.name(), graph).resolve(t.users());
-            log.info("tenant {}: {} of {} configured users resolved", t.name(), users.size(), t.users().size());
-            tenants.put(t.name(), new TenantSync(t.name(), users, new GraphCalendarSource(t.name(), graph),
-                    new GraphCallStateSource(t.name(), graph), new PresenceRules(t.rules()), store, clock,
-                    config.sync().horizon()));
+            TenantPorts ports = new TenantPorts(new GraphUserDirectory(graph), new GraphCalendarSource(t.name(), graph),
+                    new GraphCallStateSource(t.name(), graph), store);
+            tenants.put(t.name(), new TenantSync(t.name(), t.users(), ports, new PresenceRules(t.rules()), clock,
+                    config.sync().horizon(), config.sync().userRefreshInterval()));
         }
         scheduler = new SyncScheduler(tenants, config.sync().calendarPollInterval(), config.sync().callStatePollInterval());
     }

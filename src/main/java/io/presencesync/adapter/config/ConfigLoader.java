@@ -156,13 +156,14 @@ public final class ConfigLoader {
     }
 
     private static SyncConfig sync(ConfigNode s) {
-        s.allowOnly("calendarPollInterval", "callStatePollInterval", "horizon");
+        s.allowOnly("calendarPollInterval", "callStatePollInterval", "horizon", "userRefreshInterval");
         SyncConfig d = SyncConfig.DEFAULTS;
         Duration calendar = atLeast(s, "calendarPollInterval", d.calendarPollInterval(), Duration.ofSeconds(10));
         Duration call = atLeast(s, "callStatePollInterval", d.callStatePollInterval(), Duration.ofSeconds(5));
         Duration horizon = atLeast(s, "horizon", d.horizon(), Duration.ofHours(1));
         if (horizon.compareTo(MAX_HORIZON) > 0) throw s.child("horizon").error(horizon + " is longer than Graph allows (at most 61d)");
-        return new SyncConfig(calendar, call, horizon);
+        Duration users = atLeast(s, "userRefreshInterval", d.userRefreshInterval(), Duration.ofMinutes(1));
+        return new SyncConfig(calendar, call, horizon, users);
     }
 
     private static Duration atLeast(ConfigNode s, String key, Duration fallback, Duration min) {

@@ -1,5 +1,6 @@
 package io.presencesync.adapter.graph;
 
+import io.presencesync.application.port.SourceResult;
 import io.presencesync.domain.User;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -9,6 +10,7 @@ import org.junit.jupiter.api.Test;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
@@ -19,6 +21,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
 import static io.presencesync.adapter.graph.GraphStub.odataError;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.entry;
 
 class GraphUserDirectoryTest {
 
@@ -39,7 +42,7 @@ class GraphUserDirectoryTest {
     @BeforeEach
     void freshClient() {
         stub.reset();
-        directory = new GraphUserDirectory("contoso", stub.client());
+        directory = new GraphUserDirectory(stub.client());
         stub.server.stubFor(get(urlPathEqualTo(userPath("anna@contoso.com"))).willReturn(okJson("""
                 {"@odata.context":"https://graph.microsoft.com/v1.0/$metadata#users(id,mail,userPrincipalName)/$entity",
                  "id":"%s","mail":"Anna.Berg@contoso.com","userPrincipalName":"anna@contoso.com"}""".formatted(ANNA_ID))));
@@ -56,11 +59,11 @@ class GraphUserDirectoryTest {
 
     @Test
     void upnsResolveToIdAndMailFallingBackToTheUpnWhenTheUserHasNoMail() {
-        List<User> users = directory.resolve(List.of("anna@contoso.com", "ben@contoso.com"));
+        Map<String, SourceResult<User>> users = directory.resolve(List.of("anna@contoso.com", "ben@contoso.com"));
 
-        assertThat(users).containsExactly(
-                new User(ANNA_ID, "Anna.Berg@contoso.com"),
-                new User(BEN_ID, "ben@contoso.com"));
+        assertThat(users).containsOnly(
+                entry("anna@contoso.com", new SourceResult.Ok<>(new User(ANNA_ID, "Anna.Berg@contoso.com"))),
+                entry("ben@contoso.com", new SourceResult.Ok<>(new User(BEN_ID, "ben@contoso.com"))));
         stub.server.verify(2, getRequestedFor(urlPathMatching("/v1\\.0/users/.*"))
                 .withQueryParam("$select", equalTo("id,mail,userPrincipalName"))
                 .withHeader("Authorization", equalTo("Bearer " + GraphStub.ACCESS_TOKEN)));
@@ -68,18 +71,33 @@ class GraphUserDirectoryTest {
 
     @Test
     void aGuestWhoseUpnContainsAHashReachesGraphIntactAndResolves() {
-        List<User> users = directory.resolve(List.of(GUEST_UPN));
+        Map<String, SourceResult<User>> users = directory.resolve(List.of(GUEST_UPN));
 
-        assertThat(users).containsExactly(new User(GUEST_ID, "petra@fabrikam.com"));
+        assertThat(users).containsOnly(entry(GUEST_UPN, new SourceResult.Ok<>(new User(GUEST_ID, "petra@fabrikam.com"))));
         stub.server.verify(1, getRequestedFor(urlPathEqualTo("/v1.0/users/petra_fabrikam.com%23EXT%23%40contoso.onmicrosoft.com")));
     }
 
     @Test
-    void aUserUnknownToTheDirectoryIsLeftOutWhileTheOthersResolve() {
-        List<User> users = directory.resolve(List.of("anna@contoso.com", "gone@contoso.com", "ben@contoso.com"));
+    void aUserUnknownToTheDirectoryIsAnErrorForThatUserWhileTheOthersResolve() {
+        Map<String, SourceResult<User>> users = directory.resolve(List.of("anna@contoso.com", "gone@contoso.com", "ben@contoso.com"));
 
-        assertThat(users).extracting(User::id).containsExactly(ANNA_ID, BEN_ID);
+        assertThat(users.get("anna@contoso.com")).isInstanceOf(SourceResult.Ok.class);
+        assertThat(users.get("ben@contoso.com")).isInstanceOf(SourceResult.Ok.class);
+        assertThat(users.get("gone@contoso.com")).isInstanceOfSatisfying(SourceResult.UserError.class,
+                e -> assertThat(e.message()).contains("Request_ResourceNotFound"));
         stub.server.verify(1, getRequestedFor(urlPathEqualTo(userPath("gone@contoso.com"))));
+    }
+
+    @Test
+    void aThrottledLookupIsToBeTriedAgainNotAVerdictOnTheUser() {
+        stub.server.stubFor(get(urlPathEqualTo(userPath("anna@contoso.com"))).atPriority(1).willReturn(aResponse().withStatus(429)
+                .withHeader("Retry-After", "5").withHeader("Content-Type", "application/json")
+                .withBody(odataError("TooManyRequests", "Too many requests."))));
+
+        Map<String, SourceResult<User>> users = directory.resolve(List.of("anna@contoso.com", "ben@contoso.com"));
+
+        assertThat(users.get("anna@contoso.com")).isInstanceOf(SourceResult.Unavailable.class);
+        assertThat(users.get("ben@contoso.com")).isInstanceOf(SourceResult.Ok.class);
     }
 
     /** The SDK percent-encodes the UPN in the path ({@code @} as %40, {@code #} as %23), as Graph expects. */
