@@ -15,6 +15,7 @@ import io.presencesync.adapter.config.CredentialConfig;
 import io.presencesync.adapter.config.TenantConfig;
 import io.presencesync.domain.User;
 import io.presencesync.rules.RuleSettings;
+import io.presencesync.testsupport.TestTls;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -137,7 +138,6 @@ final class GraphStub implements AutoCloseable {
     GraphServiceClient client() { return client(tenant()); }
 
     GraphServiceClient client(TenantConfig tenant) {
-        TestTls.trustJvmWide(); // in case another fixture replaced the trust store since we started
         return GraphClients.create(tenant, Map.of());
     }
 
