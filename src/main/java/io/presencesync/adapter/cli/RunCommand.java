@@ -23,13 +23,17 @@ final class RunCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** Starts the service and blocks until the JVM is asked to stop; then shuts down in order. */
-    static void runUntilStopped(AppConfig config) throws Exception {
+    /**
+     * Starts the service and blocks until the JVM is asked to stop; then stops the scheduler
+     * (letting running jobs finish) and closes {@code alsoClose} afterwards.
+     */
+    static void runUntilStopped(AppConfig config, AutoCloseable... alsoClose) throws Exception {
         ServiceRunner runner = new ServiceRunner(config, System.getenv(), Clock.systemUTC(), System.out);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {
                 runner.close();
+                for (AutoCloseable c : alsoClose) c.close();
             } catch (Exception e) {
                 System.err.println("shutdown: " + e);
             } finally {

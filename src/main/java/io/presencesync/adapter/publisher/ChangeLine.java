@@ -7,13 +7,17 @@ import io.presencesync.domain.Reason;
 import java.io.PrintStream;
 import java.time.Clock;
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZonedDateTime;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
+import java.util.Locale;
 
 /** Prints each presence change as one readable line: time, user, old → new, reason, until. */
 public final class ChangeLine implements EmbeddedPresenceStore.Listener {
 
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss");
+    private static final DateTimeFormatter DAY_AND_TIME = DateTimeFormatter.ofPattern("EEE d MMM HH:mm", Locale.ENGLISH);
 
     private final PrintStream out;
     private final Clock clock;
@@ -35,10 +39,10 @@ public final class ChangeLine implements EmbeddedPresenceStore.Listener {
     String format(PresenceUpdate before, PresenceUpdate after) {
         EventPresence now = after.presence();
         StringBuilder line = new StringBuilder()
-                .append(time(clock.instant())).append("  ")
+                .append(TIME.format(clock.instant().atZone(zone))).append("  ")
                 .append(String.format("%-34s", after.user().address())).append(' ')
                 .append(String.format("%-5s", before == null ? "-" : state(before.presence()))).append(" → ")
-                .append(String.format("%-5s", state(now)));
+                .append(state(now));
         if (!now.isNone()) line.append("  ").append(describe(now.reason())).append(" (").append(now.reason()).append(')');
         if (!now.isNone() && now.since().isBefore(clock.instant().minusSeconds(1))) line.append(", since ").append(time(now.since()));
         if (now.until() != null) line.append(", until ").append(time(now.until()));
@@ -47,7 +51,12 @@ public final class ChangeLine implements EmbeddedPresenceStore.Listener {
 
     private static String state(EventPresence p) { return p.isNone() ? "none" : p.state().name(); }
 
-    private String time(Instant t) { return TIME.format(t.atZone(zone)); }
+    /** Today's instants as a time; others (an all-day absence) with their day, so none is misread. */
+    private String time(Instant t) {
+        ZonedDateTime at = t.atZone(zone);
+        boolean today = at.toLocalDate().equals(LocalDate.ofInstant(clock.instant(), zone));
+        return (today ? TIME : DAY_AND_TIME).format(at);
+    }
 
     static String describe(Reason reason) {
         return switch (reason) {

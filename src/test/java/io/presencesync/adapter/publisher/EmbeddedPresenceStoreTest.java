@@ -50,7 +50,17 @@ class EmbeddedPresenceStoreTest {
         store.publish(update(new EventPresence(Reason.CALENDAR_BUSY, NINE, HALF_PAST), 2));
         store.publish(update(new EventPresence(Reason.CALL, NINE, null), 3));
         assertThat(printed().lines()).containsExactly(
-                "09:00:00  anna.schmidt@contoso.demo          none  → BUSY   in a meeting (CALENDAR_BUSY), until 09:30:00",
-                "09:00:00  anna.schmidt@contoso.demo          BUSY  → BUSY   in a call (CALL)");
+                "09:00:00  anna.schmidt@contoso.demo          none  → BUSY  in a meeting (CALENDAR_BUSY), until 09:30:00",
+                "09:00:00  anna.schmidt@contoso.demo          BUSY  → BUSY  in a call (CALL)");
+    }
+
+    @Test
+    void anAbsenceBeyondTodayShowsItsDays() {
+        store.publish(update(new EventPresence(Reason.CALENDAR_OOF, Instant.parse("2026-11-29T23:00:00Z"),
+                Instant.parse("2026-12-01T23:00:00Z")), 1));
+        store.publish(update(EventPresence.none(Instant.parse("2026-12-01T23:00:00Z"), Instant.parse("2026-12-02T08:00:00Z")), 2));
+        assertThat(printed().lines()).containsExactly(
+                "09:00:00  anna.schmidt@contoso.demo          -     → AWAY  out of office (CALENDAR_OOF), since Sun 29 Nov 23:00, until Tue 1 Dec 23:00",
+                "09:00:00  anna.schmidt@contoso.demo          AWAY  → none, until Wed 2 Dec 08:00");
     }
 }

@@ -1,0 +1,81 @@
+package io.presencesync.adapter.cli;
+
+import io.presencesync.adapter.config.AppConfig;
+import io.presencesync.adapter.config.CredentialConfig;
+import io.presencesync.adapter.config.PublisherConfig;
+import io.presencesync.adapter.config.SyncConfig;
+import io.presencesync.adapter.config.TenantConfig;
+import io.presencesync.adapter.demo.DemoCalendars;
+import io.presencesync.adapter.demo.DemoCertificate;
+import io.presencesync.adapter.demo.DemoGraphSimulator;
+import io.presencesync.adapter.graph.GraphCloud;
+import io.presencesync.rules.RuleSettings;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+@Command(name = "demo", description = {
+        "Run the real pipeline against an embedded Graph simulator (a demo tenant of 25 users whose",
+        "calendars and calls are generated around now) and the embedded presence store, printing",
+        "each presence change as one line. Runs until Ctrl-C."})
+final class DemoCommand implements Callable<Integer> {
+
+    /** Faster than production defaults, so that new calls show within seconds. */
+    static final SyncConfig DEMO_SYNC = new SyncConfig(Duration.ofSeconds(30), Duration.ofSeconds(5),
+            Duration.ofHours(24), Duration.ofMinutes(15));
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        DemoCertificate certificate = DemoCertificate.generate();
+        trustForThisProcess(certificate);
+        Clock clock = Clock.systemUTC();
+        DemoGraphSimulator simulator = DemoGraphSimulator.start(clock, certificate, DemoCalendars.startingAt(clock.instant()));
+        AppConfig config = config(simulator, secretFile(simulator.clientSecret()));
+        PrintWriter out = spec.commandLine().getOut();
+        out.printf("presence-sync demo: Graph simulator at %s with %d users; polling calendars every %ss and calls every %ss.%n",
+                simulator.graphBaseUrl(), simulator.userPrincipalNames().size(),
+                DEMO_SYNC.calendarPollInterval().toSeconds(), DEMO_SYNC.callStatePollInterval().toSeconds());
+        out.println("The first changes follow within about a minute. Stop with Ctrl-C.");
+        out.flush();
+        RunCommand.runUntilStopped(config, simulator);
+        return 0;
+    }
+
+    /**
+     * Production trusts through the JVM's standard truststore settings; the demo does the same
+     * with its own self-signed certificate, set before the first TLS connection of the process.
+     */
+    private static void trustForThisProcess(DemoCertificate certificate) {
+        System.setProperty("javax.net.ssl.trustStore", certificate.trustStore().toString());
+        System.setProperty("javax.net.ssl.trustStorePassword", new String(certificate.password()));
+        System.setProperty("javax.net.ssl.trustStoreType", "PKCS12");
+    }
+
+    static AppConfig config(DemoGraphSimulator simulator, Path secretFile) {
+        TenantConfig tenant = new TenantConfig("demo", simulator.tenantId(), simulator.clientId(), GraphCloud.GLOBAL,
+                simulator.graphBaseUrl(), simulator.authorityHost(), new CredentialConfig.ClientSecret(secretFile, null),
+                simulator.userPrincipalNames(), RuleSettings.DEFAULTS);
+        return new AppConfig(List.of(tenant), DEMO_SYNC, List.of(new PublisherConfig.Embedded(true)));
+    }
+
+    /** The simulator's secret goes where production secrets go: a file only its owner can read. */
+    static Path secretFile(String secret) throws IOException {
+        Path file = Files.createTempFile("presence-sync-demo-secret-", ".txt",
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        file.toFile().deleteOnExit();
+        return Files.writeString(file, secret);
+    }
+}

@@ -1,0 +1,120 @@
+package io.presencesync.adapter.cli;
+
+import io.presencesync.adapter.config.AppConfig;
+import io.presencesync.adapter.demo.DemoCalendars;
+import io.presencesync.adapter.demo.DemoCertificate;
+import io.presencesync.adapter.demo.DemoGraphSimulator;
+import io.presencesync.application.port.PresenceUpdate;
+import io.presencesync.domain.Reason;
+import io.presencesync.testsupport.TestTls;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Predicate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+
+/**
+ * The demo's whole pipeline, as {@code presence-sync demo} runs it: the simulator over HTTPS, the
+ * real Graph SDK and Azure Identity, the rules, Quartz, and the embedded store printing changes.
+ * The demo calendars start 50 s in the past, so their first meetings begin ~10 s into the test.
+ */
+class DemoEndToEndTest {
+
+    static final Duration HEAD_START = Duration.ofSeconds(50);
+
+    static DemoGraphSimulator simulator;
+    static ServiceRunner runner;
+    static final ByteArrayOutputStream printed = new ByteArrayOutputStream();
+    static final List<Received> received = new CopyOnWriteArrayList<>();
+
+    record Received(Instant at, PresenceUpdate update) {}
+
+    @BeforeAll
+    static void startDemo() throws Exception {
+        Clock clock = Clock.systemUTC();
+        simulator = DemoGraphSimulator.start(clock, DemoCertificate.of(TestTls.serverKeyStore(), TestTls.PASSWORD.toCharArray()),
+                DemoCalendars.startingAt(clock.instant().minus(HEAD_START)));
+        AppConfig config = DemoCommand.config(simulator, DemoCommand.secretFile(simulator.clientSecret()));
+        runner = new ServiceRunner(config, Map.of(), clock, new PrintStream(printed, true, StandardCharsets.UTF_8));
+        runner.store().addListener((before, after) -> received.add(new Received(Instant.now(), after)));
+        runner.start();
+    }
+
+    @AfterAll
+    static void stopDemo() throws Exception {
+        runner.close();
+        simulator.close();
+    }
+
+    static Received await(String what, Predicate<PresenceUpdate> condition, Duration timeout) throws InterruptedException {
+        Instant deadline = Instant.now().plus(timeout);
+        while (Instant.now().isBefore(deadline)) {
+            for (Received r : received) if (condition.test(r.update())) return r;
+            Thread.sleep(100);
+        }
+        return fail("no %s within %s; printed:%n%s", what, timeout, printed.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void everyDemoUserGetsAPresenceAndTheOutOfOfficeUserIsAwayFromTheFirstPoll() throws InterruptedException {
+        DemoCalendars calendars = simulator.calendars();
+        Instant now = Instant.now();
+        for (DemoCalendars.DemoUser user : calendars.users()) {
+            await("first presence of " + user.userPrincipalName(), u -> u.user().id().equals(user.id()), Duration.ofSeconds(30));
+            boolean onLeave = calendars.appointments(user.id()).stream()
+                    .anyMatch(a -> a.status().equals(DemoCalendars.OOF) && a.covers(now.plusSeconds(5)));
+            if (onLeave) {
+                assertThat(runner.store().get("demo", user.id())).get()
+                        .satisfies(u -> assertThat(u.presence().reason()).isEqualTo(Reason.CALENDAR_OOF));
+            }
+        }
+    }
+
+    @Test
+    void aMeetingIsPublishedAtItsStartNotAtTheNextPoll() throws InterruptedException {
+        DemoCalendars calendars = simulator.calendars();
+        Instant testStart = Instant.now();
+        // The first busy meeting that starts after the first calendar poll and before the next one (30 s).
+        var meeting = calendars.users().stream()
+                .flatMap(u -> calendars.appointments(u.id()).stream()
+                        .filter(a -> a.status().equals(DemoCalendars.BUSY))
+                        .filter(a -> a.start().isAfter(testStart.plusSeconds(3)))
+                        .filter(a -> a.start().isBefore(testStart.plusSeconds(25)))
+                        .map(a -> Map.entry(u, a)))
+                .min(Map.Entry.comparingByValue((a, b) -> a.start().compareTo(b.start())))
+                .orElseGet(() -> fail("the demo calendars have no meeting starting 5-25 s into the test"));
+
+        Received r = await("the meeting of " + meeting.getKey().userPrincipalName(),
+                u -> u.user().id().equals(meeting.getKey().id()) && u.presence().since().equals(meeting.getValue().start())
+                        && !u.presence().isNone(),
+                Duration.ofSeconds(40));
+
+        assertThat(Duration.between(meeting.getValue().start(), r.at())).as("published after the meeting's start")
+                .isLessThan(Duration.ofSeconds(10)).isGreaterThanOrEqualTo(Duration.ofMillis(-50));
+    }
+
+    @Test
+    void noAppointmentSubjectOrLocationEverReachesTheOutput() throws InterruptedException {
+        await("any presence", u -> true, Duration.ofSeconds(30));
+        String out = printed.toString(StandardCharsets.UTF_8);
+        for (DemoCalendars.DemoUser user : simulator.calendars().users()) {
+            for (DemoCalendars.Appointment a : simulator.calendars().appointments(user.id())) {
+                if (a.subject() != null) assertThat(out).doesNotContain(a.subject());
+                if (a.location() != null && !a.location().isBlank()) assertThat(out).doesNotContain(a.location());
+                if (a.subject() != null) assertThat(received).noneMatch(r -> r.update().toString().contains(a.subject()));
+            }
+        }
+    }
+}
