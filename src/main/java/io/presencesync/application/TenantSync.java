@@ -2,6 +2,7 @@ package io.presencesync.application;
 
 import io.presencesync.application.port.PresenceUpdate;
 import io.presencesync.application.port.SourceResult;
+import io.presencesync.application.port.TeamsPresence;
 import io.presencesync.domain.CallState;
 import io.presencesync.domain.EventPresence;
 import io.presencesync.domain.FreeBusyItem;
@@ -88,13 +89,16 @@ public final class TenantSync {
         }
     }
 
-    /** Reads every user's Teams activity and publishes what changed. */
+    /** Reads every user's Teams activity and automatic replies, and publishes what changed. */
     public void pollCallState() {
-        Map<String, SourceResult<String>> results = ports.calls().activities(users());
+        Map<String, SourceResult<TeamsPresence>> results = ports.calls().presences(users());
         synchronized (this) {
             Instant now = clock.instant();
             for (UserSlot slot : slots.values()) {
-                if (result(results, slot) instanceof SourceResult.Ok<String> ok) slot.call = next(slot.call, ok.value(), now);
+                if (result(results, slot) instanceof SourceResult.Ok<TeamsPresence> ok) {
+                    slot.call = next(slot.call, ok.value().activity(), now);
+                    slot.autoRepliesSince = !ok.value().outOfOffice() ? null : slot.autoRepliesSince != null ? slot.autoRepliesSince : now;
+                }
             }
             evaluate(now, true);
         }
@@ -148,7 +152,7 @@ public final class TenantSync {
         if (!calendarsPolled) return;
         for (UserSlot slot : slots.values()) {
             if (!all && (slot.nextChange == null || slot.nextChange.isAfter(now))) continue;
-            Timeline timeline = rules.timeline(slot.windowStart, slot.items, slot.call);
+            Timeline timeline = rules.timeline(slot.windowStart, slot.items, slot.call, slot.autoRepliesSince);
             EventPresence current = timeline.at(now);
             slot.nextChange = timeline.nextChangeAfter(now).orElse(null);
             if (slot.published == null || changed(slot.published, current)) {
@@ -201,6 +205,7 @@ public final class TenantSync {
         Instant windowStart;
         List<FreeBusyItem> items = List.of();
         CallState call;
+        Instant autoRepliesSince;
         String calendarError;
         EventPresence published;
         Instant nextChange;

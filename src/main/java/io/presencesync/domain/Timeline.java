@@ -14,6 +14,11 @@ import java.util.TreeSet;
  */
 public final class Timeline {
 
+    private static final Comparator<Interval> PRECEDENCE = Comparator
+            .comparingInt((Interval i) -> i.reason().rank())
+            .thenComparing(Interval::reason, Comparator.reverseOrder())
+            .thenComparing(Interval::state, Comparator.reverseOrder());
+
     private final Instant origin;
     private final List<Interval> segments;
 
@@ -24,8 +29,9 @@ public final class Timeline {
 
     /**
      * Builds the timeline from possibly overlapping intervals: at every instant the reason with the
-     * highest rank wins (ties keep the earlier reason in {@link Reason} order, so the result does
-     * not depend on input order). {@code origin} is the earliest instant the inputs speak for.
+     * highest rank wins (ties go to the earlier reason in {@link Reason} order, then to the earlier
+     * state, so the result does not depend on input order). {@code origin} is the earliest instant
+     * the inputs speak for.
      */
     public static Timeline of(Instant origin, List<Interval> intervals) {
         TreeSet<Instant> cuts = new TreeSet<>();
@@ -41,17 +47,16 @@ public final class Timeline {
         for (int p = 0; p < points.length; p++) {
             Instant from = points[p];
             Instant to = p + 1 < points.length ? points[p + 1] : null;
-            Reason winner = live.stream()
+            Interval winner = live.stream()
                     .filter(i -> i.covers(from))
-                    .map(Interval::reason)
-                    .max(Comparator.comparingInt(Reason::rank).thenComparing(Comparator.reverseOrder()))
+                    .max(PRECEDENCE)
                     .orElse(null);
             if (winner == null) continue;
             Interval last = merged.isEmpty() ? null : merged.get(merged.size() - 1);
-            if (last != null && last.reason() == winner && from.equals(last.end())) {
-                merged.set(merged.size() - 1, new Interval(last.start(), to, winner));
+            if (last != null && last.sameOutcome(winner) && from.equals(last.end())) {
+                merged.set(merged.size() - 1, new Interval(last.start(), to, winner.reason(), winner.state()));
             } else {
-                merged.add(new Interval(from, to, winner));
+                merged.add(new Interval(from, to, winner.reason(), winner.state()));
             }
         }
         return new Timeline(origin, merged);
@@ -63,7 +68,7 @@ public final class Timeline {
     public EventPresence at(Instant t) {
         Instant since = origin;
         for (Interval s : segments) {
-            if (s.covers(t)) return new EventPresence(s.reason(), s.start(), s.end());
+            if (s.covers(t)) return new EventPresence(s.state(), s.reason(), s.start(), s.end());
             if (s.start().isAfter(t)) return EventPresence.none(min(since, t), s.start());
             since = s.end();
         }

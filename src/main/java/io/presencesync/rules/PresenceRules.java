@@ -1,6 +1,7 @@
 package io.presencesync.rules;
 
 import io.presencesync.domain.CallState;
+import io.presencesync.domain.EventState;
 import io.presencesync.domain.FreeBusyItem;
 import io.presencesync.domain.Interval;
 import io.presencesync.domain.Reason;
@@ -12,8 +13,8 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Turns a user's free/busy items and call state into a timeline of simple event presences.
- * Pure: no I/O and no clock of its own; every instant comes from the caller.
+ * Turns a user's free/busy items, call state and automatic replies into a timeline of simple event
+ * presences. Pure: no I/O and no clock of its own; every instant comes from the caller.
  */
 public final class PresenceRules {
 
@@ -24,19 +25,19 @@ public final class PresenceRules {
     }
 
     /**
-     * @param origin the earliest instant the inputs speak for (the start of the polled window)
-     * @param items  the user's free/busy items over the window, in any order
-     * @param call   the user's current Teams activity, or null if unknown
+     * @param origin           the earliest instant the inputs speak for (the start of the polled window)
+     * @param items            the user's free/busy items over the window, in any order
+     * @param call             the user's current Teams activity, or null if unknown
+     * @param autoRepliesSince since when automatic replies are on, or null if they are off or unknown
      */
-    public Timeline timeline(Instant origin, List<FreeBusyItem> items, CallState call) {
-        List<Interval> intervals = new ArrayList<>(items.size() + 1);
+    public Timeline timeline(Instant origin, List<FreeBusyItem> items, CallState call, Instant autoRepliesSince) {
+        List<Interval> intervals = new ArrayList<>(items.size() + 2);
         for (FreeBusyItem item : items) {
-            reasonFor(item).ifPresent(r -> intervals.add(new Interval(item.start(), item.end(), r)));
+            intervalFor(item).ifPresent(intervals::add);
         }
-        if (call != null && isCall(call.activity())) {
-            // A call lasts until a later poll says otherwise: open-ended.
-            intervals.add(new Interval(call.since(), null, Reason.CALL));
-        }
+        // Call and automatic replies last until a later poll says otherwise: open-ended.
+        if (call != null && isCall(call.activity())) intervals.add(new Interval(call.since(), null, Reason.CALL));
+        if (autoRepliesSince != null && settings.autoReplies()) intervals.add(new Interval(autoRepliesSince, null, Reason.AUTO_REPLY));
         return Timeline.of(origin, intervals);
     }
 
@@ -45,12 +46,17 @@ public final class PresenceRules {
         return settings.callActivities().contains(activity);
     }
 
-    Optional<Reason> reasonFor(FreeBusyItem item) {
+    Optional<Interval> intervalFor(FreeBusyItem item) {
         return switch (item.status()) {
-            case BUSY -> Optional.of(Reason.CALENDAR_BUSY);
-            case OOF -> Optional.of(Reason.CALENDAR_OOF);
-            case TENTATIVE -> settings.tentativeIsBusy() ? Optional.of(Reason.CALENDAR_TENTATIVE) : Optional.empty();
-            case FREE, WORKING_ELSEWHERE, UNKNOWN -> Optional.empty();
+            case BUSY -> Optional.of(new Interval(item.start(), item.end(), Reason.CALENDAR_BUSY));
+            case OOF -> Optional.of(new Interval(item.start(), item.end(), Reason.CALENDAR_OOF));
+            case TENTATIVE -> mapped(item, Reason.CALENDAR_TENTATIVE, settings.tentative());
+            case WORKING_ELSEWHERE -> mapped(item, Reason.CALENDAR_WORKING_ELSEWHERE, settings.workingElsewhere());
+            case FREE, UNKNOWN -> Optional.empty();
         };
+    }
+
+    private static Optional<Interval> mapped(FreeBusyItem item, Reason reason, EventState state) {
+        return state == EventState.NONE ? Optional.empty() : Optional.of(new Interval(item.start(), item.end(), reason, state));
     }
 }

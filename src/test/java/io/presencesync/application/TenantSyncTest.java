@@ -4,6 +4,7 @@ import io.presencesync.application.port.CalendarSource;
 import io.presencesync.application.port.CallStateSource;
 import io.presencesync.application.port.PresenceUpdate;
 import io.presencesync.application.port.SourceResult;
+import io.presencesync.application.port.TeamsPresence;
 import io.presencesync.application.port.UserDirectory;
 import io.presencesync.domain.FreeBusyItem;
 import io.presencesync.domain.FreeBusyStatus;
@@ -31,7 +32,7 @@ class TenantSyncTest {
 
     final MutableClock clock = new MutableClock(Instant.parse("2026-11-30T08:59:00Z"));
     final Map<String, SourceResult<List<FreeBusyItem>>> calendars = new HashMap<>();
-    final Map<String, SourceResult<String>> activities = new HashMap<>();
+    final Map<String, SourceResult<TeamsPresence>> activities = new HashMap<>();
     final List<PresenceUpdate> published = new ArrayList<>();
     final CalendarSource calendarSource = (users, from, to) -> Map.copyOf(calendars);
     final CallStateSource callSource = users -> Map.copyOf(activities);
@@ -109,8 +110,8 @@ class TenantSyncTest {
 
     @Test
     void nothingIsPublishedBeforeTheFirstCalendarPollSoAUserOnLeaveNeverFlashesNone() {
-        activities.put(ANNA.id(), new SourceResult.Ok<>("Available"));
-        activities.put(BEN.id(), new SourceResult.Ok<>("Available"));
+        activities.put(ANNA.id(), new SourceResult.Ok<>(new TeamsPresence("Available", false)));
+        activities.put(BEN.id(), new SourceResult.Ok<>(new TeamsPresence("Available", false)));
         sync.pollCallState();
         assertThat(published).isEmpty();
     }
@@ -120,12 +121,12 @@ class TenantSyncTest {
         calendars.put(ANNA.id(), new SourceResult.Ok<>(List.of()));
         calendars.put(BEN.id(), new SourceResult.Ok<>(List.of()));
         sync.pollCalendars();
-        activities.put(ANNA.id(), new SourceResult.Ok<>("InACall"));
-        activities.put(BEN.id(), new SourceResult.Ok<>("Available"));
+        activities.put(ANNA.id(), new SourceResult.Ok<>(new TeamsPresence("InACall", false)));
+        activities.put(BEN.id(), new SourceResult.Ok<>(new TeamsPresence("Available", false)));
         sync.pollCallState();
         Instant callStart = clock.instant();
         clock.set("2026-11-30T09:05:00Z");
-        activities.put(ANNA.id(), new SourceResult.Ok<>("Presenting"));
+        activities.put(ANNA.id(), new SourceResult.Ok<>(new TeamsPresence("Presenting", false)));
         sync.pollCallState();
         List<PresenceUpdate> anna = published.stream().filter(u -> u.user().equals(ANNA)).toList();
         assertThat(anna).hasSize(2);
@@ -167,6 +168,28 @@ class TenantSyncTest {
         clock.set("2026-11-30T09:20:00Z");
         sync.pollCalendars();
         assertThat(published.get(published.size() - 1).presence().reason()).isEqualTo(Reason.CALENDAR_BUSY);
+    }
+
+    @Test
+    void automaticRepliesKeepTheirStartAcrossPollsAndEndWhenSwitchedOff() {
+        calendars.put(ANNA.id(), new SourceResult.Ok<>(List.of()));
+        calendars.put(BEN.id(), new SourceResult.Ok<>(List.of()));
+        sync.pollCalendars();
+        activities.put(ANNA.id(), new SourceResult.Ok<>(new TeamsPresence("OutOfOffice", true)));
+        activities.put(BEN.id(), new SourceResult.Ok<>(new TeamsPresence("Available", false)));
+        sync.pollCallState();
+        Instant on = clock.instant();
+        clock.set("2026-11-30T09:30:00Z");
+        sync.pollCallState();
+        List<PresenceUpdate> anna = published.stream().filter(u -> u.user().equals(ANNA)).toList();
+        assertThat(anna).hasSize(2);
+        assertThat(anna.get(1).presence().reason()).isEqualTo(Reason.AUTO_REPLY);
+        assertThat(anna.get(1).presence().since()).isEqualTo(on);
+
+        activities.put(ANNA.id(), new SourceResult.Ok<>(new TeamsPresence("Available", false)));
+        clock.set("2026-11-30T09:45:00Z");
+        sync.pollCallState();
+        assertThat(published.get(published.size() - 1).presence().isNone()).isTrue();
     }
 
     static final class MutableClock extends Clock {

@@ -9,7 +9,12 @@ import io.presencesync.domain.Reason;
 import io.presencesync.domain.Timeline;
 import org.junit.jupiter.api.Test;
 
+import java.lang.reflect.RecordComponent;
+import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneId;
+import java.util.Arrays;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -33,7 +38,7 @@ class PresenceRulesTest {
     static FreeBusyItem item(String from, String to, FreeBusyStatus status) { return new FreeBusyItem(at(from), at(to), status); }
 
     EventPresence presence(List<FreeBusyItem> items, CallState call, String when) {
-        return rules.timeline(ORIGIN, items, call).at(at(when));
+        return rules.timeline(ORIGIN, items, call, null).at(at(when));
     }
 
     @Test
@@ -84,21 +89,21 @@ class PresenceRulesTest {
 
     @Test
     void tentativeMeetingsShowBusyWhenTheTenantAsksForIt() {
-        PresenceRules tentativeBusy = new PresenceRules(new RuleSettings(true, RuleSettings.DEFAULT_CALL_ACTIVITIES));
-        EventPresence p = tentativeBusy.timeline(ORIGIN, List.of(item("09:00", "10:00", TENTATIVE)), null).at(at("09:30"));
+        PresenceRules tentativeBusy = new PresenceRules(RuleSettings.DEFAULTS.withTentative(EventState.BUSY));
+        EventPresence p = tentativeBusy.timeline(ORIGIN, List.of(item("09:00", "10:00", TENTATIVE)), null, null).at(at("09:30"));
         assertThat(p.state()).isEqualTo(EventState.BUSY);
         assertThat(p.reason()).isEqualTo(Reason.CALENDAR_TENTATIVE);
     }
 
     @Test
     void aTenantCanNarrowWhichActivitiesCountAsCalls() {
-        PresenceRules onlyCalls = new PresenceRules(new RuleSettings(false, Set.of("InACall")));
-        assertThat(onlyCalls.timeline(ORIGIN, List.of(), new CallState("Presenting", at("09:00"))).at(at("09:01")).isNone()).isTrue();
+        PresenceRules onlyCalls = new PresenceRules(RuleSettings.DEFAULTS.withCallActivities(Set.of("InACall")));
+        assertThat(onlyCalls.timeline(ORIGIN, List.of(), new CallState("Presenting", at("09:00")), null).at(at("09:01")).isNone()).isTrue();
     }
 
     @Test
     void backToBackMeetingsNeverFlapThroughNone() {
-        Timeline t = rules.timeline(ORIGIN, List.of(item("09:00", "09:30", BUSY), item("09:30", "10:00", BUSY)), null);
+        Timeline t = rules.timeline(ORIGIN, List.of(item("09:00", "09:30", BUSY), item("09:30", "10:00", BUSY)), null, null);
         assertThat(t.segments()).hasSize(1);
         assertThat(t.at(at("09:30")).since()).isEqualTo(at("09:00"));
         assertThat(t.at(at("09:30")).until()).isEqualTo(at("10:00"));
@@ -130,14 +135,14 @@ class PresenceRulesTest {
 
     @Test
     void aZeroLengthAppointmentFormsNothing() {
-        Timeline t = rules.timeline(ORIGIN, List.of(item("09:00", "09:00", BUSY)), null);
+        Timeline t = rules.timeline(ORIGIN, List.of(item("09:00", "09:00", BUSY)), null, null);
         assertThat(t.segments()).isEmpty();
         assertThat(t.nextChangeAfter(at("08:00"))).isEmpty();
     }
 
     @Test
     void theNextChangeIsTheNextStartOrEndSoTransitionsArePublishedOnTime() {
-        Timeline t = rules.timeline(ORIGIN, List.of(item("09:00", "09:30", BUSY), item("11:00", "12:00", OOF)), null);
+        Timeline t = rules.timeline(ORIGIN, List.of(item("09:00", "09:30", BUSY), item("11:00", "12:00", OOF)), null, null);
         assertThat(t.nextChangeAfter(at("08:00"))).contains(at("09:00"));
         assertThat(t.nextChangeAfter(at("09:00"))).contains(at("09:30"));
         assertThat(t.nextChangeAfter(at("09:30"))).contains(at("11:00"));
@@ -152,8 +157,85 @@ class PresenceRulesTest {
     void theResultDoesNotDependOnTheOrderOfAppointments() {
         List<FreeBusyItem> items = new ArrayList<>(List.of(item("09:00", "11:00", BUSY), item("10:00", "12:00", OOF),
                 item("08:30", "09:15", TENTATIVE), item("11:30", "13:00", BUSY)));
-        List<?> expected = rules.timeline(ORIGIN, items, null).segments();
+        List<?> expected = rules.timeline(ORIGIN, items, null, null).segments();
         Collections.reverse(items);
-        assertThat(rules.timeline(ORIGIN, items, null).segments()).isEqualTo(expected);
+        assertThat(rules.timeline(ORIGIN, items, null, null).segments()).isEqualTo(expected);
+    }
+
+    @Test
+    void automaticRepliesMakeTheUserAwayFromWhenTheyWereSeenOn() {
+        EventPresence p = rules.timeline(ORIGIN, List.of(), null, at("08:10")).at(at("09:00"));
+        assertThat(p.state()).isEqualTo(EventState.AWAY);
+        assertThat(p.reason()).isEqualTo(Reason.AUTO_REPLY);
+        assertThat(p.since()).isEqualTo(at("08:10"));
+        assertThat(p.until()).isNull();
+    }
+
+    @Test
+    void automaticRepliesCanBeIgnoredPerTenant() {
+        PresenceRules ignoring = new PresenceRules(RuleSettings.DEFAULTS.withAutoReplies(false));
+        assertThat(ignoring.timeline(ORIGIN, List.of(), null, at("08:10")).at(at("09:00")).isNone()).isTrue();
+    }
+
+    @Test
+    void onThePhoneWhileOnLeaveIsBusyAndInAMeetingWhileOnLeaveIsAway() {
+        List<FreeBusyItem> meeting = List.of(item("10:00", "11:00", BUSY));
+        Timeline onLeave = rules.timeline(ORIGIN, meeting, null, at("08:00"));
+        assertThat(onLeave.at(at("10:30")).reason()).isEqualTo(Reason.AUTO_REPLY);
+        assertThat(onLeave.segments()).as("the meeting is hidden by the absence: no flap at its edges").hasSize(1);
+        Timeline calling = rules.timeline(ORIGIN, meeting, new CallState("InACall", at("10:15")), at("08:00"));
+        assertThat(calling.at(at("10:30")).reason()).isEqualTo(Reason.CALL);
+    }
+
+    @Test
+    void calendarOutOfOfficeAndAutomaticRepliesTogetherShowTheCalendarReason() {
+        EventPresence p = rules.timeline(ORIGIN, List.of(item("08:00", "17:00", OOF)), null, at("08:00")).at(at("12:00"));
+        assertThat(p.reason()).isEqualTo(Reason.CALENDAR_OOF);
+    }
+
+    @Test
+    void workingElsewhereCanBeMappedToAwayOrBusyPerTenant() {
+        List<FreeBusyItem> remote = List.of(item("09:00", "17:00", WORKING_ELSEWHERE), item("10:00", "11:00", BUSY));
+        PresenceRules away = new PresenceRules(RuleSettings.DEFAULTS.withWorkingElsewhere(EventState.AWAY));
+        EventPresence p = away.timeline(ORIGIN, remote, null, null).at(at("09:30"));
+        assertThat(p.state()).isEqualTo(EventState.AWAY);
+        assertThat(p.reason()).isEqualTo(Reason.CALENDAR_WORKING_ELSEWHERE);
+        assertThat(away.timeline(ORIGIN, remote, null, null).at(at("10:30")).reason()).isEqualTo(Reason.CALENDAR_BUSY);
+        PresenceRules busy = new PresenceRules(RuleSettings.DEFAULTS.withWorkingElsewhere(EventState.BUSY));
+        assertThat(busy.timeline(ORIGIN, remote, null, null).at(at("09:30")).state()).isEqualTo(EventState.BUSY);
+    }
+
+    @Test
+    void aDailyRecurringMeetingIsBusyEachDayAndNothingOvernight() {
+        List<FreeBusyItem> daily = new ArrayList<>();
+        for (int day = 0; day < 3; day++) {
+            Instant start = at("09:00").plus(Duration.ofDays(day));
+            daily.add(new FreeBusyItem(start, start.plus(Duration.ofMinutes(15)), BUSY));
+        }
+        Timeline t = rules.timeline(ORIGIN, daily, null, null);
+        assertThat(t.segments()).hasSize(3);
+        assertThat(t.at(at("09:05").plus(Duration.ofDays(2))).reason()).isEqualTo(Reason.CALENDAR_BUSY);
+        assertThat(t.at(at("20:00").plus(Duration.ofDays(1))).isNone()).isTrue();
+        assertThat(t.nextChangeAfter(at("09:15"))).contains(at("09:00").plus(Duration.ofDays(1)));
+    }
+
+    @Test
+    void aMeetingAcrossTheDaylightSavingSwitchLastsItsRealDuration() {
+        // 01:30-03:30 Berlin on the night clocks go back (25 Oct 2026): three real hours.
+        ZoneId berlin = ZoneId.of("Europe/Berlin");
+        Instant start = LocalDateTime.parse("2026-10-25T01:30").atZone(berlin).toInstant();
+        Instant end = LocalDateTime.parse("2026-10-25T03:30").atZone(berlin).toInstant();
+        Timeline t = rules.timeline(start.minus(Duration.ofHours(1)), List.of(new FreeBusyItem(start, end, BUSY)), null, null);
+        EventPresence p = t.at(start.plus(Duration.ofMinutes(150)));
+        assertThat(p.reason()).isEqualTo(Reason.CALENDAR_BUSY);
+        assertThat(Duration.between(p.since(), p.until())).isEqualTo(Duration.ofHours(3));
+    }
+
+    @Test
+    void anEventPresenceHasNoProfileFieldsByConstruction() {
+        assertThat(Arrays.stream(EventPresence.class.getRecordComponents()).map(RecordComponent::getName))
+                .containsExactly("state", "reason", "since", "until");
+        assertThat(Arrays.stream(io.presencesync.application.port.PresenceUpdate.class.getRecordComponents()).map(RecordComponent::getName))
+                .containsExactly("tenant", "user", "presence", "version");
     }
 }

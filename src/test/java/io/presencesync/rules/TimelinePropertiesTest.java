@@ -1,6 +1,7 @@
 package io.presencesync.rules;
 
 import io.presencesync.domain.CallState;
+import io.presencesync.domain.EventState;
 import io.presencesync.domain.FreeBusyItem;
 import io.presencesync.domain.FreeBusyStatus;
 import io.presencesync.domain.Interval;
@@ -30,7 +31,7 @@ class TimelinePropertiesTest {
     static final Instant T0 = Instant.parse("2026-11-30T06:00:00Z");
     static final int SPAN_MINUTES = 900;
     static final int EXAMPLES = 1000;
-    final PresenceRules rules = new PresenceRules(new RuleSettings(true, RuleSettings.DEFAULT_CALL_ACTIVITIES));
+    final PresenceRules rules = new PresenceRules(RuleSettings.DEFAULTS.withTentative(EventState.BUSY).withWorkingElsewhere(EventState.AWAY));
 
     static Instant minute(int m) { return T0.plusSeconds(60L * m); }
 
@@ -50,7 +51,7 @@ class TimelinePropertiesTest {
     Reason expected(List<FreeBusyItem> items, CallState call, Instant t) {
         List<Reason> active = new ArrayList<>();
         for (FreeBusyItem i : items) {
-            if (!t.isBefore(i.start()) && t.isBefore(i.end())) rules.reasonFor(i).ifPresent(active::add);
+            if (!t.isBefore(i.start()) && t.isBefore(i.end())) rules.intervalFor(i).ifPresent(in -> active.add(in.reason()));
         }
         if (call != null && rules.isCall(call.activity()) && !t.isBefore(call.since())) active.add(Reason.CALL);
         Reason best = null;
@@ -63,7 +64,7 @@ class TimelinePropertiesTest {
     @Test
     void precedenceHoldsAtEveryInstant() {
         qt().withExamples(EXAMPLES).forAll(calendars(), calls()).checkAssert((items, call) -> {
-            Timeline timeline = rules.timeline(T0, items, call.orElse(null));
+            Timeline timeline = rules.timeline(T0, items, call.orElse(null), null);
             for (int m = 0; m <= SPAN_MINUTES; m++) {
                 assertThat(timeline.at(minute(m)).reason()).as("minute %d", m).isEqualTo(expected(items, call.orElse(null), minute(m)));
             }
@@ -73,7 +74,7 @@ class TimelinePropertiesTest {
     @Test
     void equalOutcomesNeverFlapThroughNone() {
         qt().withExamples(EXAMPLES).forAll(calendars(), calls()).checkAssert((items, call) -> {
-            List<Interval> segments = rules.timeline(T0, items, call.orElse(null)).segments();
+            List<Interval> segments = rules.timeline(T0, items, call.orElse(null), null).segments();
             for (int i = 1; i < segments.size(); i++) {
                 Interval before = segments.get(i - 1);
                 Interval after = segments.get(i);
@@ -93,7 +94,7 @@ class TimelinePropertiesTest {
                 boundaries.add(i.end());
             }
             call.ifPresent(c -> boundaries.add(c.since()));
-            Timeline timeline = rules.timeline(T0, items, call.orElse(null));
+            Timeline timeline = rules.timeline(T0, items, call.orElse(null), null);
             for (Interval s : timeline.segments()) {
                 assertThat(boundaries).contains(s.start());
                 if (s.end() != null) assertThat(boundaries).contains(s.end());
@@ -112,15 +113,15 @@ class TimelinePropertiesTest {
         qt().withExamples(EXAMPLES).forAll(calendars(), calls(), integers().all()).checkAssert((items, call, seed) -> {
             List<FreeBusyItem> shuffled = new ArrayList<>(items);
             Collections.shuffle(shuffled, new Random(seed));
-            assertThat(rules.timeline(T0, shuffled, call.orElse(null)).segments())
-                    .isEqualTo(rules.timeline(T0, items, call.orElse(null)).segments());
+            assertThat(rules.timeline(T0, shuffled, call.orElse(null), null).segments())
+                    .isEqualTo(rules.timeline(T0, items, call.orElse(null), null).segments());
         });
     }
 
     @Test
     void sinceAndUntilBracketTheInstant() {
         qt().withExamples(EXAMPLES).forAll(calendars(), integers().between(0, SPAN_MINUTES)).checkAssert((items, m) -> {
-            var p = rules.timeline(T0, items, null).at(minute(m));
+            var p = rules.timeline(T0, items, null, null).at(minute(m));
             assertThat(p.since()).isBeforeOrEqualTo(minute(m));
             if (p.until() != null) assertThat(p.until()).isAfter(minute(m));
         });

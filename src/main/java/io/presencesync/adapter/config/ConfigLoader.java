@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.presencesync.adapter.graph.GraphCloud;
+import io.presencesync.domain.EventState;
 import io.presencesync.rules.RuleSettings;
 
 import java.io.IOException;
@@ -12,13 +13,16 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /** Reads the YAML configuration and validates all of it before anything runs. */
 public final class ConfigLoader {
@@ -147,12 +151,30 @@ public final class ConfigLoader {
     }
 
     private static RuleSettings rules(ConfigNode r) {
-        r.allowOnly("tentativeIsBusy", "callActivities");
-        boolean tentative = r.bool("tentativeIsBusy", RuleSettings.DEFAULTS.tentativeIsBusy());
-        Set<String> activities = r.has("callActivities")
-                ? new LinkedHashSet<>(r.list("callActivities", ConfigNode::text))
-                : RuleSettings.DEFAULT_CALL_ACTIVITIES;
-        return new RuleSettings(tentative, activities);
+        r.allowOnly("tentative", "workingElsewhere", "autoReplies", "callActivities");
+        RuleSettings d = RuleSettings.DEFAULTS;
+        RuleSettings rules = d.withTentative(state(r, "tentative", d.tentative(), EventState.NONE, EventState.BUSY))
+                .withWorkingElsewhere(state(r, "workingElsewhere", d.workingElsewhere(), EventState.values()))
+                .withAutoReplies(r.bool("autoReplies", d.autoReplies()));
+        if (!r.has("callActivities")) return rules;
+        List<String> activities = r.list("callActivities", ConfigNode::text);
+        for (int i = 0; i < activities.size(); i++) {
+            if (!RuleSettings.CALL_ACTIVITIES.contains(activities.get(i))) {
+                throw new ConfigException(r.path() + ".callActivities[" + i + "]: '" + activities.get(i)
+                        + "' is not a Teams call activity (one of " + String.join(", ", new TreeSet<>(RuleSettings.CALL_ACTIVITIES)) + ")");
+            }
+        }
+        return rules.withCallActivities(new LinkedHashSet<>(activities));
+    }
+
+    private static EventState state(ConfigNode r, String key, EventState fallback, EventState... allowed) {
+        if (!r.has(key)) return fallback;
+        String text = r.child(key).text();
+        for (EventState s : allowed) {
+            if (s.name().equalsIgnoreCase(text)) return s;
+        }
+        throw r.child(key).error("'" + text + "' is not one of " + Arrays.stream(allowed)
+                .map(s -> s.name().toLowerCase(Locale.ROOT)).collect(Collectors.joining(", ")));
     }
 
     private static SyncConfig sync(ConfigNode s) {

@@ -23,6 +23,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /** Free/busy through {@code POST /users/{anchor}/calendar/getSchedule}, 20 schedules a request. */
 public final class GraphCalendarSource implements CalendarSource {
@@ -38,6 +39,7 @@ public final class GraphCalendarSource implements CalendarSource {
     private final String tenant;
     private final GraphServiceClient graph;
     private final Set<String> refusedAnchors = ConcurrentHashMap.newKeySet();
+    private final AtomicBoolean unknownStatusReported = new AtomicBoolean();
 
     public GraphCalendarSource(String tenant, GraphServiceClient graph) {
         this.tenant = tenant;
@@ -145,8 +147,14 @@ public final class GraphCalendarSource implements CalendarSource {
         return new SourceResult.Ok<>(items);
     }
 
-    private static io.presencesync.domain.FreeBusyStatus status(FreeBusyStatus s) {
-        if (s == null) return io.presencesync.domain.FreeBusyStatus.UNKNOWN;
+    /** A status the SDK does not know (a new showAs) arrives as null: no presence, and it is reported. */
+    private io.presencesync.domain.FreeBusyStatus status(FreeBusyStatus s) {
+        if (s == null) {
+            if (unknownStatusReported.compareAndSet(false, true)) {
+                log.warn("tenant {}: Graph returned a free/busy status presence-sync does not know; such appointments show no presence", tenant);
+            }
+            return io.presencesync.domain.FreeBusyStatus.UNKNOWN;
+        }
         return switch (s) {
             case Free -> io.presencesync.domain.FreeBusyStatus.FREE;
             case Tentative -> io.presencesync.domain.FreeBusyStatus.TENTATIVE;

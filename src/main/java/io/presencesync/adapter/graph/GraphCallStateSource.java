@@ -6,7 +6,9 @@ import com.microsoft.graph.models.Presence;
 import com.microsoft.graph.serviceclient.GraphServiceClient;
 import io.presencesync.application.port.CallStateSource;
 import io.presencesync.application.port.SourceResult;
+import io.presencesync.application.port.TeamsPresence;
 import io.presencesync.domain.User;
+import io.presencesync.rules.RuleSettings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -14,8 +16,14 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
-/** Teams activity through {@code POST /communications/getPresencesByUserId}, 650 ids a request. */
+/**
+ * Teams activity and automatic replies through {@code POST /communications/getPresencesByUserId},
+ * 650 ids a request. Automatic replies come from the presence's outOfOfficeSettings: no extra
+ * permission and no request per user (mailboxSettings would need MailboxSettings.Read and one each).
+ */
 public final class GraphCallStateSource implements CallStateSource {
 
     /** Graph's limit of ids per getPresencesByUserId request. */
@@ -26,6 +34,7 @@ public final class GraphCallStateSource implements CallStateSource {
 
     private final String tenant;
     private final GraphServiceClient graph;
+    private final Set<String> unknownActivities = ConcurrentHashMap.newKeySet();
 
     public GraphCallStateSource(String tenant, GraphServiceClient graph) {
         this.tenant = tenant;
@@ -33,18 +42,18 @@ public final class GraphCallStateSource implements CallStateSource {
     }
 
     @Override
-    public Map<String, SourceResult<String>> activities(List<User> users) {
-        Map<String, SourceResult<String>> results = new HashMap<>();
+    public Map<String, SourceResult<TeamsPresence>> presences(List<User> users) {
+        Map<String, SourceResult<TeamsPresence>> results = new HashMap<>();
         for (int i = 0; i < users.size(); i += IDS_PER_REQUEST) {
             results.putAll(request(users.subList(i, Math.min(users.size(), i + IDS_PER_REQUEST))));
         }
         return results;
     }
 
-    private Map<String, SourceResult<String>> request(List<User> chunk) {
+    private Map<String, SourceResult<TeamsPresence>> request(List<User> chunk) {
         Map<String, User> byId = new HashMap<>();
         for (User u : chunk) byId.put(u.id().toLowerCase(Locale.ROOT), u);
-        Map<String, SourceResult<String>> results = new HashMap<>();
+        Map<String, SourceResult<TeamsPresence>> results = new HashMap<>();
         try {
             GetPresencesByUserIdPostRequestBody body = new GetPresencesByUserIdPostRequestBody();
             body.setIds(chunk.stream().map(User::id).toList());
@@ -54,7 +63,11 @@ public final class GraphCallStateSource implements CallStateSource {
                 User user = p.getId() == null ? null : byId.get(p.getId().toLowerCase(Locale.ROOT));
                 if (user == null) continue;
                 String activity = p.getActivity() == null ? UNKNOWN_ACTIVITY : p.getActivity();
-                results.put(user.id(), new SourceResult.Ok<>(activity));
+                if (!RuleSettings.KNOWN_ACTIVITIES.contains(activity) && unknownActivities.add(activity)) {
+                    log.warn("tenant {}: Graph reports a Teams activity not known to presence-sync: '{}' (treated as no call)", tenant, activity);
+                }
+                boolean outOfOffice = p.getOutOfOfficeSettings() != null && Boolean.TRUE.equals(p.getOutOfOfficeSettings().getIsOutOfOffice());
+                results.put(user.id(), new SourceResult.Ok<>(new TeamsPresence(activity, outOfOffice)));
             }
         } catch (RuntimeException e) {
             String why = "getPresencesByUserId failed: " + GraphErrors.describe(e);

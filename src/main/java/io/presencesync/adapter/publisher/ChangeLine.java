@@ -62,6 +62,7 @@ public final class ChangeLine implements EmbeddedPresenceStore.Listener {
         return switch (reason) {
             case CALENDAR_BUSY -> "in a meeting";
             case CALENDAR_TENTATIVE -> "tentative meeting";
+            case CALENDAR_WORKING_ELSEWHERE -> "working elsewhere";
             case CALENDAR_OOF -> "out of office";
             case AUTO_REPLY -> "automatic replies on";
             case CALL -> "in a call";

@@ -1,6 +1,8 @@
 package io.presencesync.adapter.config;
 
 import io.presencesync.adapter.graph.GraphCloud;
+import io.presencesync.domain.EventState;
+import io.presencesync.rules.RuleSettings;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -9,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -55,7 +58,7 @@ class ConfigLoaderTest {
         assertThat(c.sync().callStatePollInterval()).isEqualTo(Duration.ofSeconds(15));
         assertThat(c.sync().horizon()).isEqualTo(Duration.ofHours(24));
         assertThat(c.publishers()).containsExactly(new PublisherConfig.Embedded(true));
-        assertThat(c.tenants().get(0).rules().tentativeIsBusy()).isFalse();
+        assertThat(c.tenants().get(0).rules()).isEqualTo(RuleSettings.DEFAULTS);
     }
 
     @Test
@@ -68,7 +71,7 @@ class ConfigLoaderTest {
 
     @Test
     void aTypoInAKeyIsRejectedWithItsPath() {
-        assertThatThrownBy(() -> read(tenant("    rules: {tentativeIsBusy: true, tentitive: true}\n")))
+        assertThatThrownBy(() -> read(tenant("    rules: {tentative: busy, tentitive: true}\n")))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageStartingWith("tenants[0].rules.tentitive: unknown key");
     }
@@ -100,6 +103,17 @@ class ConfigLoaderTest {
                 .hasMessage("tenants[0].authorityHost: 'http://login.example.com' must be an https URL");
         assertThatThrownBy(() -> read(tenant("").replace("[anna@contoso.com, ben@contoso.com]", "[anna@contoso.com, ANNA@contoso.com]")))
                 .hasMessage("tenants[0].users[1]: 'ANNA@contoso.com' is listed twice");
+    }
+
+    @Test
+    void theRuleKnobsAreReadAndValidated() throws IOException {
+        RuleSettings r = read(tenant("    rules: {tentative: busy, workingElsewhere: away, autoReplies: false, callActivities: [InACall]}\n"))
+                .tenants().get(0).rules();
+        assertThat(r).isEqualTo(new RuleSettings(EventState.BUSY, EventState.AWAY, false, Set.of("InACall")));
+        assertThatThrownBy(() -> read(tenant("    rules: {tentative: away}\n")))
+                .hasMessage("tenants[0].rules.tentative: 'away' is not one of none, busy");
+        assertThatThrownBy(() -> read(tenant("    rules: {callActivities: [InACall, InAMeeting]}\n")))
+                .hasMessage("tenants[0].rules.callActivities[1]: 'InAMeeting' is not a Teams call activity (one of InACall, InAConferenceCall, Presenting)");
     }
 
     @Test

@@ -11,6 +11,7 @@ import io.presencesync.adapter.graph.GraphClients;
 import io.presencesync.adapter.graph.GraphCloud;
 import io.presencesync.adapter.graph.GraphUserDirectory;
 import io.presencesync.application.port.SourceResult;
+import io.presencesync.application.port.TeamsPresence;
 import io.presencesync.domain.FreeBusyItem;
 import io.presencesync.domain.FreeBusyStatus;
 import io.presencesync.domain.User;
@@ -126,12 +127,12 @@ class DemoGraphSimulatorTest {
         DemoUser clara = user("clara.fischer");
         int before = sim.requestCount(Endpoint.PRESENCES);
 
-        Map<String, SourceResult<String>> activities = new GraphCallStateSource("demo", graph).activities(users);
+        Map<String, SourceResult<TeamsPresence>> activities = new GraphCallStateSource("demo", graph).presences(users);
 
         assertThat(sim.requestCount(Endpoint.PRESENCES) - before).isEqualTo(1);
-        assertThat(activities.get(ida.id())).isEqualTo(new SourceResult.Ok<>("InACall"));
-        assertThat(activities.get(clara.id())).isEqualTo(new SourceResult.Ok<>("OutOfOffice"));
-        assertThat(activities.entrySet()).filteredOn(e -> RuleSettings.DEFAULT_CALL_ACTIVITIES.contains(value(e.getValue())))
+        assertThat(activities.get(ida.id())).isEqualTo(new SourceResult.Ok<>(new TeamsPresence("InACall", false)));
+        assertThat(activities.get(clara.id())).isEqualTo(new SourceResult.Ok<>(new TeamsPresence("OutOfOffice", true)));
+        assertThat(activities.entrySet()).filteredOn(e -> RuleSettings.CALL_ACTIVITIES.contains(value(e.getValue())))
                 .extracting(Map.Entry::getKey).containsExactly(ida.id());
     }
 
@@ -155,7 +156,7 @@ class DemoGraphSimulatorTest {
     void oneTokenServesEveryGraphCallAndAzureIdentityNeverAsksForDiscovery() {
         int tokens = sim.requestCount(Endpoint.TOKEN);
 
-        new GraphCallStateSource("demo", graph).activities(users);
+        new GraphCallStateSource("demo", graph).presences(users);
         new GraphCalendarSource("demo", graph).freeBusy(users, T0, T0.plus(Duration.ofHours(1)));
 
         assertThat(tokenRequestsAtStart).isEqualTo(1);
@@ -192,8 +193,8 @@ class DemoGraphSimulatorTest {
         return ((SourceResult.Ok<User>) result).value();
     }
 
-    private static String value(SourceResult<String> r) {
-        return r instanceof SourceResult.Ok<String> ok ? ok.value() : null;
+    private static String value(SourceResult<TeamsPresence> r) {
+        return r instanceof SourceResult.Ok<TeamsPresence> ok ? ok.value().activity() : null;
     }
 
     private static Path secretFile(String content) throws IOException {

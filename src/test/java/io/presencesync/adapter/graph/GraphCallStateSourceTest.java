@@ -3,6 +3,7 @@ package io.presencesync.adapter.graph;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import io.presencesync.application.port.SourceResult;
+import io.presencesync.application.port.TeamsPresence;
 import io.presencesync.domain.User;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -46,10 +47,10 @@ class GraphCallStateSourceTest {
     void sevenHundredUsersAreAskedInTwoRequestsOf650And50() {
         List<User> users = GraphStub.users(700);
 
-        Map<String, SourceResult<String>> results = calls.activities(users);
+        Map<String, SourceResult<TeamsPresence>> results = calls.presences(users);
 
         assertThat(results).hasSize(700);
-        assertThat(results.values()).containsOnly(new SourceResult.Ok<>("Available"));
+        assertThat(results.values()).containsOnly(new SourceResult.Ok<>(new TeamsPresence("Available", false)));
         // Unlike getSchedule's PascalCase parameters, this action's body key is "ids" (as documented).
         stub.server.verify(2, postRequestedFor(urlPathEqualTo(GraphStub.PRESENCES_PATH))
                 .withHeader("Authorization", equalTo("Bearer " + GraphStub.ACCESS_TOKEN))
@@ -76,15 +77,37 @@ class GraphCallStateSourceTest {
         stub.answerPresence(id(690), presence(id(690), "PresenceUnknown", null));
         stub.answerPresence(id(100), GraphStub.OMIT);
 
-        Map<String, SourceResult<String>> results = calls.activities(users);
+        Map<String, SourceResult<TeamsPresence>> results = calls.presences(users);
 
         assertThat(results).hasSize(700);
-        assertThat(results.get(id(5))).isEqualTo(new SourceResult.Ok<>("InACall"));
-        assertThat(results.get(id(660))).isEqualTo(new SourceResult.Ok<>("InAConferenceCall"));
-        assertThat(results.get(id(690))).isEqualTo(new SourceResult.Ok<>("PresenceUnknown"));
+        assertThat(results.get(id(5))).isEqualTo(new SourceResult.Ok<>(new TeamsPresence("InACall", false)));
+        assertThat(results.get(id(660))).isEqualTo(new SourceResult.Ok<>(new TeamsPresence("InAConferenceCall", false)));
+        assertThat(results.get(id(690))).isEqualTo(new SourceResult.Ok<>(new TeamsPresence("PresenceUnknown", false)));
         assertThat(results.get(id(100))).isInstanceOfSatisfying(SourceResult.Unavailable.class,
                 u -> assertThat(u.message()).contains(GraphStub.address(100)));
-        assertThat(results.get(id(0))).isEqualTo(new SourceResult.Ok<>("Available"));
+        assertThat(results.get(id(0))).isEqualTo(new SourceResult.Ok<>(new TeamsPresence("Available", false)));
+    }
+
+    @Test
+    void automaticRepliesAreReadFromThePresenceItself() {
+        List<User> users = GraphStub.users(2);
+        stub.answerPresence(id(1), "{\"id\":\"" + id(1) + "\",\"availability\":\"Away\",\"activity\":\"OutOfOffice\","
+                + "\"outOfOfficeSettings\":{\"message\":\"On leave until Monday\",\"isOutOfOffice\":true}}");
+
+        Map<String, SourceResult<TeamsPresence>> results = calls.presences(users);
+
+        assertThat(results.get(id(1))).isEqualTo(new SourceResult.Ok<>(new TeamsPresence("OutOfOffice", true)));
+        assertThat(results.get(id(0))).isEqualTo(new SourceResult.Ok<>(new TeamsPresence("Available", false)));
+        assertThat(results.toString()).as("the out-of-office message is a profile-like text: never carried").doesNotContain("On leave");
+        assertThat(stub.server.getAllServeEvents()).filteredOn(e -> e.getRequest().getUrl().contains("mailboxSettings")).isEmpty();
+    }
+
+    @Test
+    void anActivityGraphNeverDocumentedIsNoCallAndTheUserStillGetsAResult() {
+        List<User> users = GraphStub.users(1);
+        stub.answerPresence(id(0), presence(id(0), "Busy", "InAHologramCall"));
+
+        assertThat(calls.presences(users).get(id(0))).isEqualTo(new SourceResult.Ok<>(new TeamsPresence("InAHologramCall", false)));
     }
 
     @Test
@@ -95,11 +118,11 @@ class GraphCallStateSourceTest {
                 .willReturn(aResponse().withStatus(503).withHeader("Content-Type", "application/json")
                         .withBody(odataError("ServiceUnavailable", "The service is temporarily unavailable."))));
 
-        Map<String, SourceResult<String>> results = calls.activities(users);
+        Map<String, SourceResult<TeamsPresence>> results = calls.presences(users);
 
         for (int i = 0; i < 700; i++) {
             if (i < 650) {
-                assertThat(results.get(id(i))).as("user %d", i).isEqualTo(new SourceResult.Ok<>("Available"));
+                assertThat(results.get(id(i))).as("user %d", i).isEqualTo(new SourceResult.Ok<>(new TeamsPresence("Available", false)));
             } else {
                 assertThat(results.get(id(i))).as("user %d", i).isInstanceOfSatisfying(SourceResult.Unavailable.class,
                         u -> assertThat(u.message()).contains("503"));

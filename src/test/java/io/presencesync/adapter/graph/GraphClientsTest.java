@@ -6,6 +6,7 @@ import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import com.microsoft.graph.serviceclient.GraphServiceClient;
 import io.presencesync.adapter.config.TenantConfig;
 import io.presencesync.application.port.SourceResult;
+import io.presencesync.application.port.TeamsPresence;
 import io.presencesync.domain.FreeBusyItem;
 import io.presencesync.domain.User;
 import org.junit.jupiter.api.AfterAll;
@@ -77,7 +78,7 @@ class GraphClientsTest {
 
         for (int poll = 0; poll < 3; poll++) {
             calendars.freeBusy(users.subList(0, 60), FROM, TO); // 3 requests
-            calls.activities(users);                             // 2 requests
+            calls.presences(users);                             // 2 requests
         }
 
         List<LoggedRequest> graphCalls = stub.requests(anyRequestedFor(urlPathMatching("/v1\\.0/.*")));
@@ -91,9 +92,9 @@ class GraphClientsTest {
     void graphOverHttpsIsTrustedThroughTheJvmTrustStoreAndCarriesTheToken() {
         GraphServiceClient graph = stub.client(stub.tenant(GraphCloud.GLOBAL, stub.httpsGraph()));
 
-        Map<String, SourceResult<String>> results = new GraphCallStateSource("contoso", graph).activities(GraphStub.users(2));
+        Map<String, SourceResult<TeamsPresence>> results = new GraphCallStateSource("contoso", graph).presences(GraphStub.users(2));
 
-        assertThat(results.values()).containsOnly(new SourceResult.Ok<>("Available"));
+        assertThat(results.values()).containsOnly(new SourceResult.Ok<>(new TeamsPresence("Available", false)));
         assertThat(stub.presenceRequests()).singleElement().satisfies(call -> {
             assertThat(call.getScheme()).isEqualTo("https");
             assertThat(call.getHeader("Authorization")).isEqualTo("Bearer " + GraphStub.ACCESS_TOKEN);
@@ -172,10 +173,10 @@ class GraphClientsTest {
     void aUsGovTenantAsksTheAuthorityForTheUsGovGraphScope() {
         TenantConfig usgov = stub.tenant(GraphCloud.USGOV, stub.httpGraph());
 
-        Map<String, SourceResult<String>> results =
-                new GraphCallStateSource("contoso", stub.client(usgov)).activities(GraphStub.users(1));
+        Map<String, SourceResult<TeamsPresence>> results =
+                new GraphCallStateSource("contoso", stub.client(usgov)).presences(GraphStub.users(1));
 
-        assertThat(results.values()).containsOnly(new SourceResult.Ok<>("Available"));
+        assertThat(results.values()).containsOnly(new SourceResult.Ok<>(new TeamsPresence("Available", false)));
         assertThat(stub.tokenRequests()).singleElement().satisfies(token -> {
             assertThat(scopes(GraphStub.form(token.getBodyAsString())))
                     .contains("https://graph.microsoft.us/.default")
