@@ -9,6 +9,11 @@ import io.presencesync.adapter.demo.DemoCalendars;
 import io.presencesync.adapter.demo.DemoCertificate;
 import io.presencesync.adapter.demo.DemoGraphSimulator;
 import io.presencesync.adapter.graph.GraphCloud;
+import io.presencesync.adapter.publisher.EmbeddedPresenceStore;
+import io.presencesync.domain.ManualPresence;
+import io.presencesync.domain.PresenceState;
+import io.presencesync.domain.Profile;
+import io.presencesync.domain.User;
 import io.presencesync.rules.RuleSettings;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -21,6 +26,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.Callable;
 
@@ -50,7 +56,9 @@ final class DemoCommand implements Callable<Integer> {
                 DEMO_SYNC.calendarPollInterval().toSeconds(), DEMO_SYNC.callStatePollInterval().toSeconds());
         out.println("The first changes follow within about a minute. Stop with Ctrl-C.");
         out.flush();
-        RunCommand.runUntilStopped(config, simulator);
+        ServiceRunner runner = new ServiceRunner(config, System.getenv(), clock, System.out);
+        seedManualPresences(runner.store(), simulator.calendars());
+        RunCommand.runUntilStopped(runner, simulator);
         return 0;
     }
 
@@ -69,6 +77,26 @@ final class DemoCommand implements Callable<Integer> {
                 simulator.graphBaseUrl(), simulator.authorityHost(), new CredentialConfig.ClientSecret(secretFile, null),
                 simulator.userPrincipalNames(), RuleSettings.DEFAULTS);
         return new AppConfig(List.of(tenant), DEMO_SYNC, List.of(new PublisherConfig.Embedded(true)));
+    }
+
+    /**
+     * What the users chose in their UC clients, so the demo shows the merge: everyone AVAILABLE,
+     * Anna with a profile that forwards her calls to her mobile (suspended while an event shows),
+     * Hannah on DO NOT DISTURB (never downgraded by an event). They chose before today's events
+     * began; a choice made during an event would win over it.
+     */
+    static void seedManualPresences(EmbeddedPresenceStore store, DemoCalendars calendars) {
+        Instant chosen = calendars.start().minus(Duration.ofDays(2));
+        for (DemoCalendars.DemoUser u : calendars.users()) {
+            User user = new User(u.id(), u.userPrincipalName());
+            ManualPresence manual = switch (u.userPrincipalName().substring(0, u.userPrincipalName().indexOf('@'))) {
+                case "anna.schmidt" -> new ManualPresence(PresenceState.AVAILABLE,
+                        new Profile(null, "mobile", "Working from home", "+49 170 0000000"), chosen);
+                case "hannah.koch" -> new ManualPresence(PresenceState.DO_NOT_DISTURB, null, chosen);
+                default -> new ManualPresence(PresenceState.AVAILABLE, null, chosen);
+            };
+            store.setManual("demo", user, manual);
+        }
     }
 
     /** The simulator's secret goes where production secrets go: a file only its owner can read. */

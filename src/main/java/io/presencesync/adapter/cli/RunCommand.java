@@ -19,7 +19,7 @@ final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         AppConfig c = ConfigLoader.load(config);
-        runUntilStopped(c);
+        runUntilStopped(new ServiceRunner(c, System.getenv(), Clock.systemUTC(), System.out));
         return 0;
     }
 
@@ -27,8 +27,7 @@ final class RunCommand implements Callable<Integer> {
      * Starts the service and blocks until the JVM is asked to stop; then stops the scheduler
      * (letting running jobs finish) and closes {@code alsoClose} afterwards.
      */
-    static void runUntilStopped(AppConfig config, AutoCloseable... alsoClose) throws Exception {
-        ServiceRunner runner = new ServiceRunner(config, System.getenv(), Clock.systemUTC(), System.out);
+    static void runUntilStopped(ServiceRunner runner, AutoCloseable... alsoClose) throws Exception {
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {

@@ -1,19 +1,24 @@
 package io.presencesync.adapter.publisher;
 
-import io.presencesync.application.port.PresenceUpdate;
+import io.presencesync.domain.EffectivePresence;
 import io.presencesync.domain.EventPresence;
+import io.presencesync.domain.PresenceState;
 import io.presencesync.domain.Reason;
+import io.presencesync.domain.User;
 
 import java.io.PrintStream;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.time.ZonedDateTime;
 import java.time.ZoneId;
+import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.Locale;
 
-/** Prints each presence change as one readable line: time, user, old → new, reason, until. */
+/**
+ * Prints each change of a user's effective presence as one readable line: time, user,
+ * old → new, the event's reason and times, and whether a profile was suspended or applies again.
+ */
 public final class ChangeLine implements EmbeddedPresenceStore.Listener {
 
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss");
@@ -30,26 +35,34 @@ public final class ChangeLine implements EmbeddedPresenceStore.Listener {
     }
 
     @Override
-    public void changed(PresenceUpdate before, PresenceUpdate after) {
-        // Unknown → none at start-up is no visible change.
-        if (before == null && after.presence().isNone()) return;
-        out.println(format(before, after));
+    public void changed(String tenant, User user, EmbeddedPresenceStore.Entry before, EmbeddedPresenceStore.Entry after) {
+        EffectivePresence was = before == null ? null : before.effective();
+        EffectivePresence now = after.effective();
+        if (was != null && was.equals(now)) return;
+        // A user first seen without any event shows nothing new.
+        if (was == null && now.event() == null) return;
+        out.println(format(user, was, now, after));
     }
 
-    String format(PresenceUpdate before, PresenceUpdate after) {
-        EventPresence now = after.presence();
+    String format(User user, EffectivePresence was, EffectivePresence now, EmbeddedPresenceStore.Entry entry) {
         StringBuilder line = new StringBuilder()
                 .append(TIME.format(clock.instant().atZone(zone))).append("  ")
-                .append(String.format("%-34s", after.user().address())).append(' ')
-                .append(String.format("%-5s", before == null ? "-" : state(before.presence()))).append(" → ")
-                .append(state(now));
-        if (!now.isNone()) line.append("  ").append(describe(now.reason())).append(" (").append(now.reason()).append(')');
-        if (!now.isNone() && now.since().isBefore(clock.instant().minusSeconds(1))) line.append(", since ").append(time(now.since()));
-        if (now.until() != null) line.append(", until ").append(time(now.until()));
+                .append(String.format("%-34s", user.address())).append(' ')
+                .append(String.format("%-13s", was == null ? "-" : name(was.state()))).append(" → ")
+                .append(name(now.state()));
+        EventPresence event = now.event();
+        if (event != null) {
+            line.append("  ").append(describe(event.reason())).append(" (").append(event.reason()).append(')');
+            if (event.since().isBefore(clock.instant().minusSeconds(1))) line.append(", since ").append(time(event.since()));
+            if (event.until() != null) line.append(", until ").append(time(event.until()));
+        }
+        boolean hasProfile = entry.manual() != null && entry.manual().profile() != null;
+        if (hasProfile && event != null) line.append("; profile suspended");
+        if (hasProfile && event == null && was != null && was.event() != null) line.append("; profile applies again");
         return line.toString();
     }
 
-    private static String state(EventPresence p) { return p.isNone() ? "none" : p.state().name(); }
+    private static String name(PresenceState state) { return state.name(); }
 
     /** Today's instants as a time; others (an all-day absence) with their day, so none is misread. */
     private String time(Instant t) {

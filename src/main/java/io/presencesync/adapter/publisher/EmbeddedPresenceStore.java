@@ -2,6 +2,10 @@ package io.presencesync.adapter.publisher;
 
 import io.presencesync.application.port.PresencePublisher;
 import io.presencesync.application.port.PresenceUpdate;
+import io.presencesync.domain.EffectivePresence;
+import io.presencesync.domain.EventPresence;
+import io.presencesync.domain.ManualPresence;
+import io.presencesync.domain.User;
 
 import java.util.List;
 import java.util.Map;
@@ -10,40 +14,58 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * The default presence store, in memory: the latest event presence per user. Stale or repeated
- * updates (a version not above the stored one) are ignored, so re-delivery is harmless.
+ * The default presence store, in memory: per user the manual presence (with its profile) and the
+ * latest event presence, merged into the effective presence ({@link EffectivePresence#of}). Stale
+ * or repeated event updates (a version not above the stored one) are ignored.
  */
 public final class EmbeddedPresenceStore implements PresencePublisher {
 
-    /** Told of every accepted change, with what the store held before (null at first sight). */
+    /** Told of every accepted change. {@code before} is null the first time a user is seen. */
     public interface Listener {
-        void changed(PresenceUpdate before, PresenceUpdate after);
+        void changed(String tenant, User user, Entry before, Entry after);
     }
 
-    private final Map<String, PresenceUpdate> byUser = new ConcurrentHashMap<>();
+    /** What the store holds for one user. */
+    public record Entry(User user, ManualPresence manual, PresenceUpdate event) {
+        public EventPresence eventPresence() { return event == null ? null : event.presence(); }
+
+        public EffectivePresence effective() { return EffectivePresence.of(manual, eventPresence()); }
+    }
+
+    private final Map<String, Entry> byUser = new ConcurrentHashMap<>();
     private final List<Listener> listeners = new CopyOnWriteArrayList<>();
 
     public void addListener(Listener listener) { listeners.add(listener); }
 
     @Override
     public void publish(PresenceUpdate update) {
-        PresenceUpdate[] before = new PresenceUpdate[1];
-        boolean[] accepted = new boolean[1];
-        byUser.compute(key(update.tenant(), update.user().id()), (k, old) -> {
-            before[0] = old;
-            accepted[0] = old == null || update.version() > old.version();
-            return accepted[0] ? update : old;
+        change(update.tenant(), update.user(), old -> {
+            if (old != null && old.event() != null && update.version() <= old.event().version()) return old;
+            return new Entry(update.user(), old == null ? null : old.manual(), update);
         });
-        if (accepted[0]) {
-            for (Listener l : listeners) l.changed(before[0], update);
-        }
     }
 
-    public Optional<PresenceUpdate> get(String tenant, String userId) {
+    /** Sets the presence a user chose in the UC client (null clears it). */
+    public void setManual(String tenant, User user, ManualPresence manual) {
+        change(tenant, user, old -> new Entry(user, manual, old == null ? null : old.event()));
+    }
+
+    public Optional<Entry> get(String tenant, String userId) {
         return Optional.ofNullable(byUser.get(key(tenant, userId)));
     }
 
-    public List<PresenceUpdate> all() { return List.copyOf(byUser.values()); }
+    public List<Entry> all() { return List.copyOf(byUser.values()); }
+
+    private void change(String tenant, User user, java.util.function.UnaryOperator<Entry> how) {
+        Entry[] before = new Entry[1];
+        Entry after = byUser.compute(key(tenant, user.id()), (k, old) -> {
+            before[0] = old;
+            return how.apply(old);
+        });
+        if (after != before[0]) {
+            for (Listener l : listeners) l.changed(tenant, user, before[0], after);
+        }
+    }
 
     private static String key(String tenant, String userId) { return tenant + '/' + userId; }
 }

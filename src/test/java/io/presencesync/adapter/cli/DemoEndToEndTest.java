@@ -48,7 +48,10 @@ class DemoEndToEndTest {
                 DemoCalendars.startingAt(clock.instant().minus(HEAD_START)));
         AppConfig config = DemoCommand.config(simulator, DemoCommand.secretFile(simulator.clientSecret()));
         runner = new ServiceRunner(config, Map.of(), clock, new PrintStream(printed, true, StandardCharsets.UTF_8));
-        runner.store().addListener((before, after) -> received.add(new Received(Instant.now(), after)));
+        runner.store().addListener((tenant, user, before, after) -> {
+            if (after.event() != null && (before == null || before.event() != after.event())) received.add(new Received(Instant.now(), after.event()));
+        });
+        DemoCommand.seedManualPresences(runner.store(), simulator.calendars());
         runner.start();
     }
 
@@ -76,8 +79,7 @@ class DemoEndToEndTest {
             boolean onLeave = calendars.appointments(user.id()).stream()
                     .anyMatch(a -> a.status().equals(DemoCalendars.OOF) && a.covers(now.plusSeconds(5)));
             if (onLeave) {
-                assertThat(runner.store().get("demo", user.id())).get()
-                        .satisfies(u -> assertThat(u.presence().reason()).isEqualTo(Reason.CALENDAR_OOF));
+                assertThat(runner.store().get("demo", user.id()).orElseThrow().eventPresence().reason()).isEqualTo(Reason.CALENDAR_OOF);
             }
         }
     }
@@ -103,6 +105,21 @@ class DemoEndToEndTest {
 
         assertThat(Duration.between(meeting.getValue().start(), r.at())).as("published after the meeting's start")
                 .isLessThan(Duration.ofSeconds(10)).isGreaterThanOrEqualTo(Duration.ofMillis(-50));
+    }
+
+    @Test
+    void annasCallForwardingProfileIsSuspendedWhileHerMeetingShows() throws InterruptedException {
+        Instant deadline = Instant.now().plusSeconds(40);
+        String line = null;
+        while (line == null && Instant.now().isBefore(deadline)) {
+            line = printed.toString(StandardCharsets.UTF_8).lines()
+                    .filter(l -> l.contains("anna.schmidt@contoso.demo") && l.contains("AVAILABLE     → BUSY")).findFirst().orElse(null);
+            Thread.sleep(200);
+        }
+        assertThat(line).as("printed:%n%s", printed.toString(StandardCharsets.UTF_8))
+                .isNotNull().contains("in a meeting (CALENDAR_BUSY)").endsWith("; profile suspended");
+        assertThat(runner.store().get("demo", simulator.calendars().find("anna.schmidt@contoso.demo").orElseThrow().id())
+                .orElseThrow().effective().profile()).isNull();
     }
 
     @Test
