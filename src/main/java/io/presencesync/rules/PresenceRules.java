@@ -1,8 +1,10 @@
 package io.presencesync.rules;
 
+import io.presencesync.domain.AutoReplies;
 import io.presencesync.domain.CallState;
 import io.presencesync.domain.EventState;
 import io.presencesync.domain.FreeBusyItem;
+import io.presencesync.domain.FreeBusyStatus;
 import io.presencesync.domain.Interval;
 import io.presencesync.domain.Reason;
 import io.presencesync.domain.Timeline;
@@ -28,17 +30,33 @@ public final class PresenceRules {
      * @param origin           the earliest instant the inputs speak for (the start of the polled window)
      * @param items            the user's free/busy items over the window, in any order
      * @param call             the user's current Teams activity, or null if unknown
-     * @param autoRepliesSince since when automatic replies are on, or null if they are off or unknown
+     * @param autoReplies      automatic replies as last polled, or null if they are off or unknown
      */
-    public Timeline timeline(Instant origin, List<FreeBusyItem> items, CallState call, Instant autoRepliesSince) {
+    public Timeline timeline(Instant origin, List<FreeBusyItem> items, CallState call, AutoReplies autoReplies) {
         List<Interval> intervals = new ArrayList<>(items.size() + 2);
         for (FreeBusyItem item : items) {
             intervalFor(item).ifPresent(intervals::add);
         }
-        // Call and automatic replies last until a later poll says otherwise: open-ended.
+        // A call lasts until a later poll says otherwise: open-ended.
         if (call != null && isCall(call.activity())) intervals.add(new Interval(call.since(), null, Reason.CALL));
-        if (autoRepliesSince != null && settings.autoReplies()) intervals.add(new Interval(autoRepliesSince, null, Reason.AUTO_REPLY));
+        if (autoReplies != null && settings.autoReplies()) autoReplyInterval(items, autoReplies).ifPresent(intervals::add);
         return Timeline.of(origin, intervals);
+    }
+
+    /**
+     * Graph reports automatic replies as on during an appointment shown as out of office too. Seen
+     * inside such an appointment they are taken as its mirror and end with it, on time; seen outside
+     * one they are the user's own and last until a later poll says otherwise.
+     */
+    private static Optional<Interval> autoReplyInterval(List<FreeBusyItem> items, AutoReplies replies) {
+        Instant end = null;
+        for (FreeBusyItem item : items) {
+            boolean coversSighting = item.status() == FreeBusyStatus.OOF
+                    && !replies.seenAt().isBefore(item.start()) && replies.seenAt().isBefore(item.end());
+            if (coversSighting && (end == null || item.end().isAfter(end))) end = item.end();
+        }
+        if (end != null && !end.isAfter(replies.since())) return Optional.empty();
+        return Optional.of(new Interval(replies.since(), end, Reason.AUTO_REPLY));
     }
 
     /** Whether a Teams activity is call state; unknown or calendar-mirroring activities are not. */

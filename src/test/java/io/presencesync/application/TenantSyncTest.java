@@ -3,6 +3,7 @@ package io.presencesync.application;
 import io.presencesync.application.port.CalendarSource;
 import io.presencesync.application.port.CallStateSource;
 import io.presencesync.application.port.PresenceUpdate;
+import io.presencesync.application.port.PresencePublisher;
 import io.presencesync.application.port.SourceResult;
 import io.presencesync.application.port.TeamsPresence;
 import io.presencesync.application.port.UserDirectory;
@@ -38,10 +39,31 @@ class TenantSyncTest {
     final CallStateSource callSource = users -> Map.copyOf(activities);
     final Map<String, SourceResult<User>> directory = new HashMap<>(Map.of(
             "anna@contoso.com", new SourceResult.Ok<>(ANNA), "ben@contoso.com", new SourceResult.Ok<>(BEN)));
-    final UserDirectory directorySource = refs -> Map.copyOf(directory);
-    final TenantSync sync = new TenantSync("contoso", List.of("anna@contoso.com", "ben@contoso.com"),
-            new TenantPorts(directorySource, calendarSource, callSource, published::add),
-            new PresenceRules(RuleSettings.DEFAULTS), clock, Duration.ofHours(24), Duration.ofMinutes(15));
+    final List<List<String>> lookups = new ArrayList<>();
+    final UserDirectory directorySource = refs -> {
+        lookups.add(List.copyOf(refs));
+        Map<String, SourceResult<User>> answer = new HashMap<>();
+        for (String ref : refs) answer.put(ref, directory.get(ref));
+        return answer;
+    };
+    boolean storeDown;
+    final TenantSync sync = sync(update -> {
+        if (storeDown) throw new IllegalStateException("store unreachable");
+        published.add(update);
+    });
+
+    TenantSync sync(PresencePublisher publisher) {
+        return new TenantSync("contoso", List.of("anna@contoso.com", "ben@contoso.com"),
+                new TenantPorts(directorySource, calendarSource, callSource, publisher), new PresenceRules(RuleSettings.DEFAULTS),
+                clock, new SyncTiming(Duration.ofHours(24), Duration.ofMinutes(15), Duration.ofSeconds(15)));
+    }
+
+    PresenceUpdate last() { return published.get(published.size() - 1); }
+
+    void emptyCalendars() {
+        calendars.put(ANNA.id(), new SourceResult.Ok<>(List.of()));
+        calendars.put(BEN.id(), new SourceResult.Ok<>(List.of()));
+    }
 
     static SourceResult<List<FreeBusyItem>> meeting(String from, String to) {
         return new SourceResult.Ok<>(List.of(new FreeBusyItem(Instant.parse(from), Instant.parse(to), FreeBusyStatus.BUSY)));
@@ -190,6 +212,94 @@ class TenantSyncTest {
         clock.set("2026-11-30T09:45:00Z");
         sync.pollCallState();
         assertThat(published.get(published.size() - 1).presence().isNone()).isTrue();
+    }
+
+    @Test
+    void aPublishThatFailedIsRetriedAtTheNextTickAndTheOtherUsersAreNotHeldUp() {
+        calendars.put(ANNA.id(), meeting("2026-11-30T09:00:00Z", "2026-11-30T10:00:00Z"));
+        calendars.put(BEN.id(), meeting("2026-11-30T09:00:00Z", "2026-11-30T09:45:00Z"));
+        sync.pollCalendars();
+        storeDown = true;
+        clock.set("2026-11-30T09:00:00Z");
+        sync.publishDueTransitions();
+        storeDown = false;
+        clock.set("2026-11-30T09:00:01Z");
+        sync.publishDueTransitions();
+        assertThat(published).filteredOn(u -> u.presence().reason() == Reason.CALENDAR_BUSY)
+                .extracting(PresenceUpdate::user).containsExactlyInAnyOrder(ANNA, BEN);
+    }
+
+    @Test
+    void aFirstCalendarPollThatFailedPublishesNothing() {
+        calendars.put(ANNA.id(), new SourceResult.Unavailable<>("HTTP 503"));
+        calendars.put(BEN.id(), new SourceResult.Ok<>(List.of()));
+        sync.pollCalendars();
+        assertThat(published).extracting(PresenceUpdate::user).containsExactly(BEN);
+    }
+
+    @Test
+    void aUserDroppedAndFoundAgainGetsVersionsAboveTheOldOnesSoStoresAcceptThem() {
+        calendars.put(ANNA.id(), meeting("2026-11-30T09:00:00Z", "2026-11-30T10:00:00Z"));
+        calendars.put(BEN.id(), new SourceResult.Ok<>(List.of()));
+        sync.pollCalendars();
+        clock.set("2026-11-30T09:00:00Z");
+        sync.publishDueTransitions();
+        directory.put("anna@contoso.com", new SourceResult.UserError<>("NotFound", "404"));
+        clock.set("2026-11-30T09:20:00Z");
+        sync.pollCalendars();
+        directory.put("anna@contoso.com", new SourceResult.Ok<>(ANNA));
+        clock.set("2026-11-30T09:40:00Z");
+        sync.pollCalendars();
+        List<PresenceUpdate> anna = published.stream().filter(u -> u.user().equals(ANNA)).toList();
+        assertThat(anna.get(anna.size() - 1).presence().reason()).isEqualTo(Reason.CALENDAR_BUSY);
+        assertThat(anna).extracting(PresenceUpdate::version).isSorted().doesNotHaveDuplicates();
+    }
+
+    @Test
+    void oneFailedLookupIsRetriedAloneNotWithEveryone() {
+        emptyCalendars();
+        directory.put("ben@contoso.com", new SourceResult.Unavailable<>("HTTP 429"));
+        sync.pollCalendars();
+        directory.put("ben@contoso.com", new SourceResult.Ok<>(BEN));
+        clock.set("2026-11-30T09:00:00Z");
+        sync.pollCalendars();
+        clock.set("2026-11-30T09:01:00Z");
+        sync.pollCalendars();
+        assertThat(lookups).containsExactly(List.of("anna@contoso.com", "ben@contoso.com"), List.of("ben@contoso.com"));
+        assertThat(published).extracting(PresenceUpdate::user).contains(BEN);
+    }
+
+    @Test
+    void aCallIsDroppedWhenThePresenceApiStaysUnanswered() {
+        emptyCalendars();
+        sync.pollCalendars();
+        activities.put(ANNA.id(), new SourceResult.Ok<>(new TeamsPresence("InACall", false)));
+        activities.put(BEN.id(), new SourceResult.Ok<>(new TeamsPresence("Available", false)));
+        sync.pollCallState();
+        assertThat(last().presence().reason()).isEqualTo(Reason.CALL);
+        activities.replaceAll((k, v) -> new SourceResult.Unavailable<>("HTTP 503"));
+        clock.set("2026-11-30T08:59:30Z");
+        sync.pollCallState();
+        assertThat(last().presence().reason()).as("two missed polls: still the call").isEqualTo(Reason.CALL);
+        clock.set("2026-11-30T08:59:46Z");
+        sync.pollCallState();
+        assertThat(last().presence().isNone()).as("three missed polls: no call can be claimed").isTrue();
+    }
+
+    @Test
+    void outOfOfficeEndsOnTimeEvenThoughTeamsMirrorsItAsAutomaticReplies() {
+        calendars.put(ANNA.id(), new SourceResult.Ok<>(List.of(new FreeBusyItem(Instant.parse("2026-11-30T09:00:00Z"),
+                Instant.parse("2026-11-30T17:00:00Z"), FreeBusyStatus.OOF))));
+        calendars.put(BEN.id(), new SourceResult.Ok<>(List.of()));
+        sync.pollCalendars();
+        clock.set("2026-11-30T16:59:55Z");
+        activities.put(ANNA.id(), new SourceResult.Ok<>(new TeamsPresence("OutOfOffice", true)));
+        activities.put(BEN.id(), new SourceResult.Ok<>(new TeamsPresence("Available", false)));
+        sync.pollCallState();
+        clock.set("2026-11-30T17:00:00Z");
+        sync.publishDueTransitions();
+        assertThat(last().user()).isEqualTo(ANNA);
+        assertThat(last().presence().isNone()).isTrue();
     }
 
     static final class MutableClock extends Clock {

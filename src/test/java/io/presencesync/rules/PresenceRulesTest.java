@@ -1,5 +1,6 @@
 package io.presencesync.rules;
 
+import io.presencesync.domain.AutoReplies;
 import io.presencesync.domain.CallState;
 import io.presencesync.domain.EventPresence;
 import io.presencesync.domain.EventState;
@@ -164,7 +165,7 @@ class PresenceRulesTest {
 
     @Test
     void automaticRepliesMakeTheUserAwayFromWhenTheyWereSeenOn() {
-        EventPresence p = rules.timeline(ORIGIN, List.of(), null, at("08:10")).at(at("09:00"));
+        EventPresence p = rules.timeline(ORIGIN, List.of(), null, new AutoReplies(at("08:10"), at("08:55"))).at(at("09:00"));
         assertThat(p.state()).isEqualTo(EventState.AWAY);
         assertThat(p.reason()).isEqualTo(Reason.AUTO_REPLY);
         assertThat(p.since()).isEqualTo(at("08:10"));
@@ -174,23 +175,36 @@ class PresenceRulesTest {
     @Test
     void automaticRepliesCanBeIgnoredPerTenant() {
         PresenceRules ignoring = new PresenceRules(RuleSettings.DEFAULTS.withAutoReplies(false));
-        assertThat(ignoring.timeline(ORIGIN, List.of(), null, at("08:10")).at(at("09:00")).isNone()).isTrue();
+        assertThat(ignoring.timeline(ORIGIN, List.of(), null, new AutoReplies(at("08:10"), at("08:55"))).at(at("09:00")).isNone()).isTrue();
     }
 
     @Test
     void onThePhoneWhileOnLeaveIsBusyAndInAMeetingWhileOnLeaveIsAway() {
         List<FreeBusyItem> meeting = List.of(item("10:00", "11:00", BUSY));
-        Timeline onLeave = rules.timeline(ORIGIN, meeting, null, at("08:00"));
+        Timeline onLeave = rules.timeline(ORIGIN, meeting, null, new AutoReplies(at("08:00"), at("10:20")));
         assertThat(onLeave.at(at("10:30")).reason()).isEqualTo(Reason.AUTO_REPLY);
         assertThat(onLeave.segments()).as("the meeting is hidden by the absence: no flap at its edges").hasSize(1);
-        Timeline calling = rules.timeline(ORIGIN, meeting, new CallState("InACall", at("10:15")), at("08:00"));
+        Timeline calling = rules.timeline(ORIGIN, meeting, new CallState("InACall", at("10:15")), new AutoReplies(at("08:00"), at("10:20")));
         assertThat(calling.at(at("10:30")).reason()).isEqualTo(Reason.CALL);
     }
 
     @Test
     void calendarOutOfOfficeAndAutomaticRepliesTogetherShowTheCalendarReason() {
-        EventPresence p = rules.timeline(ORIGIN, List.of(item("08:00", "17:00", OOF)), null, at("08:00")).at(at("12:00"));
+        EventPresence p = rules.timeline(ORIGIN, List.of(item("08:00", "17:00", OOF)), null, new AutoReplies(at("08:00"), at("12:00"))).at(at("12:00"));
         assertThat(p.reason()).isEqualTo(Reason.CALENDAR_OOF);
+    }
+
+    @Test
+    void automaticRepliesSeenOnlyDuringAnOutOfOfficeAppointmentEndWithIt() {
+        Timeline t = rules.timeline(ORIGIN, List.of(item("08:00", "17:00", OOF)), null, new AutoReplies(at("08:00"), at("16:59")));
+        assertThat(t.at(at("17:00")).isNone()).isTrue();
+        assertThat(t.nextChangeAfter(at("16:00"))).contains(at("17:00"));
+    }
+
+    @Test
+    void automaticRepliesStillOnAfterTheAppointmentAreTheUsersOwn() {
+        Timeline t = rules.timeline(ORIGIN, List.of(item("08:00", "17:00", OOF)), null, new AutoReplies(at("08:00"), at("17:00")));
+        assertThat(t.at(at("18:00")).reason()).isEqualTo(Reason.AUTO_REPLY);
     }
 
     @Test

@@ -11,6 +11,7 @@ import io.presencesync.adapter.graph.GraphUserDirectory;
 import io.presencesync.adapter.publisher.ChangeLine;
 import io.presencesync.adapter.publisher.EmbeddedPresenceStore;
 import io.presencesync.adapter.scheduling.SyncScheduler;
+import io.presencesync.application.SyncTiming;
 import io.presencesync.application.TenantPorts;
 import io.presencesync.application.TenantSync;
 import io.presencesync.rules.PresenceRules;
@@ -39,8 +40,9 @@ final class ServiceRunner implements AutoCloseable {
             GraphServiceClient graph = GraphClients.create(t, env);
             TenantPorts ports = new TenantPorts(new GraphUserDirectory(graph), new GraphCalendarSource(t.name(), graph),
                     new GraphCallStateSource(t.name(), graph), store);
-            tenants.put(t.name(), new TenantSync(t.name(), t.users(), ports, new PresenceRules(t.rules()), clock,
-                    config.sync().horizon(), config.sync().userRefreshInterval()));
+            SyncTiming timing = new SyncTiming(config.sync().horizon(), config.sync().userRefreshInterval(),
+                    config.sync().callStatePollInterval());
+            tenants.put(t.name(), new TenantSync(t.name(), t.users(), ports, new PresenceRules(t.rules()), clock, timing));
         }
         scheduler = new SyncScheduler(tenants, config.sync().calendarPollInterval(), config.sync().callStatePollInterval());
     }
