@@ -91,6 +91,7 @@ public final class ConfigLoader {
         }
         GraphCloud cloud = cloud(t);
         String graphBaseUrl = url(t, "graphBaseUrl", cloud.graphBaseUrl(), false);
+        checkGraphUrl(t, cloud, graphBaseUrl);
         String authorityHost = url(t, "authorityHost", cloud.authorityHost(), true);
         CredentialConfig credential = credential(t.required("credential"));
         List<String> users = t.list("users", ConfigNode::text);
@@ -131,6 +132,24 @@ public final class ConfigLoader {
         return text.endsWith("/") ? text.substring(0, text.length() - 1) : text;
     }
 
+    /**
+     * The token is asked for the cloud's Graph resource, so a Graph URL of another cloud would be
+     * refused with 401 on every call; only this machine (tests, demo) may stand in for Graph.
+     */
+    private static void checkGraphUrl(ConfigNode t, GraphCloud cloud, String url) {
+        URI uri = URI.create(url);
+        String expectedHost = URI.create(cloud.graphBaseUrl()).getHost();
+        boolean local = "localhost".equals(uri.getHost()) || "127.0.0.1".equals(uri.getHost());
+        if (!local && !expectedHost.equalsIgnoreCase(uri.getHost())) {
+            throw t.child("graphBaseUrl").error("'" + url + "' is not a Graph endpoint of cloud "
+                    + cloud.name().toLowerCase(Locale.ROOT).replace('_', '-') + " (expected host " + expectedHost + ")");
+        }
+        String path = uri.getPath() == null ? "" : uri.getPath();
+        if (!path.endsWith("/v1.0") && !path.endsWith("/beta")) {
+            throw t.child("graphBaseUrl").error("'" + url + "' must end with the API version, e.g. " + cloud.graphBaseUrl());
+        }
+    }
+
     private CredentialConfig credential(ConfigNode c) {
         c.allowOnly("type", "secretFile", "secretEnv");
         String type = c.required("type").text();
@@ -142,6 +161,11 @@ public final class ConfigLoader {
             Path path = Path.of(c.child("secretFile").text());
             if (!Files.isRegularFile(path)) throw c.child("secretFile").error("file not found: " + path);
             if (!Files.isReadable(path)) throw c.child("secretFile").error("file not readable: " + path);
+            try {
+                if (Files.readString(path).isBlank()) throw c.child("secretFile").error("file is empty: " + path);
+            } catch (IOException e) {
+                throw c.child("secretFile").error("cannot read " + path + ": " + e.getMessage());
+            }
             return new CredentialConfig.ClientSecret(path, null);
         }
         String name = c.child("secretEnv").text();
@@ -158,6 +182,9 @@ public final class ConfigLoader {
                 .withAutoReplies(r.bool("autoReplies", d.autoReplies()));
         if (!r.has("callActivities")) return rules;
         List<String> activities = r.list("callActivities", ConfigNode::text);
+        if (activities.isEmpty()) {
+            throw r.child("callActivities").error("list at least one Teams call activity (to ignore calls, list only those you want)");
+        }
         for (int i = 0; i < activities.size(); i++) {
             if (!RuleSettings.CALL_ACTIVITIES.contains(activities.get(i))) {
                 throw new ConfigException(r.path() + ".callActivities[" + i + "]: '" + activities.get(i)

@@ -79,7 +79,8 @@ final class ConfigNode {
         ConfigNode c = child(key);
         String text = c.text();
         Matcher m = SHORT_DURATION.matcher(text.toLowerCase(Locale.ROOT));
-        if (m.matches()) {
+        try {
+            if (!m.matches()) return Duration.parse(text);
             long n = Long.parseLong(m.group(1));
             return switch (m.group(2)) {
                 case "ms" -> Duration.ofMillis(n);
@@ -88,11 +89,10 @@ final class ConfigNode {
                 case "h" -> Duration.ofHours(n);
                 default -> Duration.ofDays(n);
             };
-        }
-        try {
-            return Duration.parse(text);
         } catch (DateTimeParseException e) {
             throw c.error("'" + text + "' is not a duration (use e.g. 15s, 5m, 24h)");
+        } catch (ArithmeticException | NumberFormatException e) {
+            throw c.error("'" + text + "' is far too long");
         }
     }
 

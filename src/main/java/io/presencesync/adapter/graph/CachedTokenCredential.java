@@ -40,6 +40,8 @@ final class CachedTokenCredential implements TokenCredential {
 
     @Override
     public AccessToken getTokenSync(TokenRequestContext request) {
+        // A request with claims (continuous access evaluation rejected the token) needs a new one.
+        if (request.getClaims() != null && !request.getClaims().isBlank()) return delegate.getTokenSync(request);
         return entries.computeIfAbsent(List.copyOf(request.getScopes()), k -> new Entry()).get(request);
     }
 

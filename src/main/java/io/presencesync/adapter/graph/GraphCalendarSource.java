@@ -139,9 +139,9 @@ public final class GraphCalendarSource implements CalendarSource {
             try {
                 items.add(new FreeBusyItem(GraphTime.instant(item.getStart()), GraphTime.instant(item.getEnd()), status(item.getStatus())));
             } catch (DateTimeException | IllegalArgumentException e) {
+                // One unusable item must not hide the rest of the calendar (a user on leave would show NONE).
                 // Subjects are never logged: only the position and the reason.
-                return new SourceResult.UserError<>("InvalidScheduleItem",
-                        "scheduleItems[" + i + "] of " + user.address() + " is unusable: " + e.getMessage());
+                log.warn("tenant {}: scheduleItems[{}] of {} skipped: {}", tenant, i, user.address(), e.getMessage());
             }
         }
         return new SourceResult.Ok<>(items);

@@ -30,6 +30,8 @@ public final class SyncScheduler implements AutoCloseable {
 
     /** How often due transitions are checked: an appointment's start or end is published within it. */
     static final Duration TRANSITION_TICK = Duration.ofSeconds(1);
+    static final long TICK_OFFSET_MILLIS = 5;
+    static final int JOBS_PER_TENANT = 3;
     private static final String TENANT = "tenant";
     private static final Logger log = LoggerFactory.getLogger(SyncScheduler.class);
 
@@ -39,16 +41,19 @@ public final class SyncScheduler implements AutoCloseable {
         Properties p = new Properties();
         p.setProperty("org.quartz.scheduler.instanceName", "presence-sync");
         p.setProperty("org.quartz.scheduler.skipUpdateCheck", "true");
-        p.setProperty("org.quartz.threadPool.threadCount", String.valueOf(Math.min(3 * tenants.size(), 30)));
+        // One thread per job: a long poll must never hold up a tenant's one-second transition check.
+        p.setProperty("org.quartz.threadPool.threadCount", String.valueOf(JOBS_PER_TENANT * Math.max(1, tenants.size())));
         p.setProperty("org.quartz.jobStore.class", "org.quartz.simpl.RAMJobStore");
         p.setProperty("org.quartz.jobStore.misfireThreshold", "5000");
         scheduler = new StdSchedulerFactory(p).getScheduler();
         scheduler.setJobFactory(jobFactory(tenants));
+        long now = System.currentTimeMillis();
+        // Appointments start and end on whole seconds (mostly minutes): check just after each one.
+        long nextWholeSecond = (now / 1000 + 1) * 1000 + TICK_OFFSET_MILLIS;
         for (String tenant : tenants.keySet()) {
-            schedule(CalendarPollJob.class, tenant, calendarPoll, 0);
-            // The first call-state poll follows the first calendar poll, which it may wait for.
-            schedule(CallStatePollJob.class, tenant, callStatePoll, 0);
-            schedule(TransitionJob.class, tenant, TRANSITION_TICK, TRANSITION_TICK.toMillis());
+            schedule(CalendarPollJob.class, tenant, calendarPoll, new Date(now));
+            schedule(CallStatePollJob.class, tenant, callStatePoll, new Date(now));
+            schedule(TransitionJob.class, tenant, TRANSITION_TICK, new Date(nextWholeSecond));
         }
     }
 
@@ -59,11 +64,11 @@ public final class SyncScheduler implements AutoCloseable {
         scheduler.shutdown(true);
     }
 
-    private void schedule(Class<? extends Job> job, String tenant, Duration every, long delayMillis) throws SchedulerException {
+    private void schedule(Class<? extends Job> job, String tenant, Duration every, Date first) throws SchedulerException {
         String name = job.getSimpleName() + "-" + tenant;
         JobDetail detail = JobBuilder.newJob(job).withIdentity(name).usingJobData(TENANT, tenant).build();
         Trigger trigger = TriggerBuilder.newTrigger().withIdentity(name)
-                .startAt(new Date(System.currentTimeMillis() + delayMillis))
+                .startAt(first)
                 // A missed run is not made up: the next run reads the then-current state anyway.
                 .withSchedule(SimpleScheduleBuilder.simpleSchedule().withIntervalInMilliseconds(every.toMillis())
                         .repeatForever().withMisfireHandlingInstructionNextWithRemainingCount())

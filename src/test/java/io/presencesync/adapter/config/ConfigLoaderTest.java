@@ -117,6 +117,23 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void inputsThatWouldOnlyFailLaterAreRefusedNow() throws IOException {
+        assertThatThrownBy(() -> read(tenant("sync: {userRefreshInterval: 999999999999999d}\n")))
+                .hasMessage("sync.userRefreshInterval: '999999999999999d' is far too long");
+        assertThatThrownBy(() -> read(tenant("sync: {horizon: 99999999999999999999h}\n")))
+                .hasMessage("sync.horizon: '99999999999999999999h' is far too long");
+        Path empty = Files.writeString(dir.resolve("empty-secret"), "\n");
+        assertThatThrownBy(() -> read(tenant("").replace("{type: clientSecret, secretEnv: CONTOSO_SECRET}",
+                "{type: clientSecret, secretFile: " + empty + "}"))).hasMessage("tenants[0].credential.secretFile: file is empty: " + empty);
+        assertThatThrownBy(() -> read(tenant("    graphBaseUrl: https://graph.microsoft.com\n")))
+                .hasMessage("tenants[0].graphBaseUrl: 'https://graph.microsoft.com' must end with the API version, e.g. https://graph.microsoft.com/v1.0");
+        assertThatThrownBy(() -> read(tenant("    cloud: usgov\n    graphBaseUrl: https://graph.microsoft.com/v1.0\n")))
+                .hasMessage("tenants[0].graphBaseUrl: 'https://graph.microsoft.com/v1.0' is not a Graph endpoint of cloud usgov (expected host graph.microsoft.us)");
+        assertThatThrownBy(() -> read(tenant("    rules: {callActivities: []}\n")))
+                .hasMessageStartingWith("tenants[0].rules.callActivities: list at least one Teams call activity");
+    }
+
+    @Test
     void aSecretWrittenIntoTheFileItselfIsRefused() {
         String yaml = tenant("").replace("{type: clientSecret, secretEnv: CONTOSO_SECRET}", "{type: clientSecret, secret: hunter2}");
         assertThatThrownBy(() -> read(yaml)).hasMessageStartingWith("tenants[0].credential.secret: unknown key");

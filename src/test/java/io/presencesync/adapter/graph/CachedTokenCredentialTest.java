@@ -64,4 +64,12 @@ class CachedTokenCredentialTest {
         now = now.plusSeconds(61);
         assertThatThrownBy(() -> cache.getTokenSync(GRAPH)).hasMessageContaining("AADSTS7000215");
     }
+
+    @Test
+    void aRequestCarryingClaimsGetsAFreshTokenNotTheRejectedOne() {
+        cache.getTokenSync(GRAPH);
+        TokenRequestContext challenged = new TokenRequestContext().addScopes("https://graph.microsoft.com/.default")
+                .setClaims("{\"access_token\":{\"nbf\":{\"essential\":true,\"value\":\"1764400000\"}}}");
+        assertThat(cache.getTokenSync(challenged).getToken()).isEqualTo("token-2");
+    }
 }

@@ -154,15 +154,16 @@ class GraphCalendarSourceTest {
     }
 
     @Test
-    void anAppointmentThatEndsBeforeItStartsIsAnErrorForThatUserOnly() {
+    void anAppointmentThatEndsBeforeItStartsIsSkippedAndTheRestOfTheCalendarStillCounts() {
         List<User> users = GraphStub.users(2);
         stub.answerSchedule(address(0), schedule(address(0),
-                scheduleItem("busy", "2025-03-10T10:00:00.0000000", "2025-03-10T09:00:00.0000000", SUBJECT, LOCATION)));
+                scheduleItem("busy", "2025-03-10T10:00:00.0000000", "2025-03-10T09:00:00.0000000", SUBJECT, LOCATION),
+                scheduleItem("oof", "2025-03-10T00:00:00.0000000", "2025-03-11T00:00:00.0000000", SUBJECT, LOCATION)));
 
         Map<String, SourceResult<List<FreeBusyItem>>> results = calendars.freeBusy(users, FROM, TO);
 
-        assertThat(results.get(id(0))).isInstanceOfSatisfying(SourceResult.UserError.class,
-                e -> assertThat(e.code()).isEqualTo("InvalidScheduleItem"));
+        assertThat(results.get(id(0))).isEqualTo(new SourceResult.Ok<>(List.of(new FreeBusyItem(
+                Instant.parse("2025-03-10T00:00:00Z"), Instant.parse("2025-03-11T00:00:00Z"), FreeBusyStatus.OOF))));
         assertThat(results.get(id(1))).isInstanceOf(SourceResult.Ok.class);
         assertThat(results.toString()).doesNotContain(SUBJECT).doesNotContain(LOCATION);
     }
