@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.UnaryOperator;
 
 /**
  * The default presence store, in memory: per user the manual presence (with its profile) and the
@@ -54,9 +55,7 @@ public final class EmbeddedPresenceStore implements PresencePublisher {
         return Optional.ofNullable(byUser.get(key(tenant, userId)));
     }
 
-    public List<Entry> all() { return List.copyOf(byUser.values()); }
-
-    private void change(String tenant, User user, java.util.function.UnaryOperator<Entry> how) {
+    private void change(String tenant, User user, UnaryOperator<Entry> how) {
         Entry[] before = new Entry[1];
         Entry after = byUser.compute(key(tenant, user.id()), (k, old) -> {
             before[0] = old;
