@@ -1,7 +1,11 @@
 package io.presencesync.adapter.graph;
 
 import com.azure.core.credential.TokenCredential;
+import com.azure.identity.AadCredentialBuilderBase;
+import com.azure.identity.ClientCertificateCredentialBuilder;
 import com.azure.identity.ClientSecretCredentialBuilder;
+import com.azure.identity.ManagedIdentityCredentialBuilder;
+import com.azure.identity.WorkloadIdentityCredentialBuilder;
 import com.microsoft.graph.core.authentication.AzureIdentityAuthenticationProvider;
 import com.microsoft.graph.core.requests.GraphClientFactory;
 import com.microsoft.graph.serviceclient.GraphServiceClient;
@@ -58,19 +62,68 @@ public final class GraphClients {
     }
 
     static TokenCredential credential(TenantConfig tenant, Map<String, String> env) {
-        if (!(tenant.credential() instanceof CredentialConfig.ClientSecret secret)) {
-            throw new ConfigException("tenant " + tenant.name() + ": unsupported credential " + tenant.credential());
+        CredentialConfig config = tenant.credential();
+        if (config instanceof CredentialConfig.ClientSecret secret) {
+            return entra(tenant, new ClientSecretCredentialBuilder())
+                    .clientSecret(readSecret(tenant, secret, env))
+                    .build();
         }
-        var builder = new ClientSecretCredentialBuilder()
-                .tenantId(tenant.tenantId())
+        if (config instanceof CredentialConfig.Certificate certificate) {
+            var builder = entra(tenant, new ClientCertificateCredentialBuilder());
+            String file = certificate.file().toString();
+            return switch (certificate.format()) {
+                case PEM -> builder.pemCertificate(file).build();
+                case PFX -> builder.pfxCertificate(file)
+                        .clientCertificatePassword(readPassword(tenant, certificate, env))
+                        .build();
+            };
+        }
+        if (config instanceof CredentialConfig.WorkloadIdentity workload) {
+            // Everything explicit: the webhook's AZURE_* variables are not consulted, the tenant config rules.
+            return entra(tenant, new WorkloadIdentityCredentialBuilder())
+                    .tokenFilePath(workload.tokenFile().toString())
+                    .build();
+        }
+        if (config instanceof CredentialConfig.ManagedIdentity managed) {
+            // The token comes from the Azure host (IMDS, App Service, Arc...), not from the authority.
+            var builder = new ManagedIdentityCredentialBuilder();
+            if (managed.clientId() != null) builder.clientId(managed.clientId());
+            return builder.build();
+        }
+        throw new ConfigException("tenant " + tenant.name() + ": unsupported credential " + config);
+    }
+
+    /** The tenant, app and authority of a credential that signs in at Entra ID. */
+    private static <B extends AadCredentialBuilderBase<B>> B entra(TenantConfig tenant, B builder) {
+        builder.tenantId(tenant.tenantId())
                 .clientId(tenant.clientId())
-                .clientSecret(readSecret(tenant, secret, env))
                 .authorityHost(tenant.authorityHost());
         if (!tenant.authorityHost().equals(tenant.cloud().authorityHost())) {
             // A custom authority is not known to Entra's instance discovery, which would hang offline.
             builder.disableInstanceDiscovery();
         }
-        return builder.build();
+        return builder;
+    }
+
+    /** A PFX file's password: none means the empty password (a PFX exported without one). */
+    private static String readPassword(TenantConfig tenant, CredentialConfig.Certificate certificate, Map<String, String> env) {
+        if (certificate.passwordFile() != null) {
+            try {
+                String text = Files.readString(certificate.passwordFile());
+                int end = text.length();
+                while (end > 0 && (text.charAt(end - 1) == '\n' || text.charAt(end - 1) == '\r')) end--;
+                return text.substring(0, end);
+            } catch (IOException e) {
+                throw new ConfigException("tenant " + tenant.name() + ": cannot read passwordFile " + certificate.passwordFile()
+                        + ": " + e.getMessage(), e);
+            }
+        }
+        if (certificate.passwordEnv() == null) return "";
+        String value = env.get(certificate.passwordEnv());
+        if (value == null || value.isEmpty()) {
+            throw new ConfigException("tenant " + tenant.name() + ": environment variable " + certificate.passwordEnv() + " is not set");
+        }
+        return value;
     }
 
     private static String readSecret(TenantConfig tenant, CredentialConfig.ClientSecret secret, Map<String, String> env) {
