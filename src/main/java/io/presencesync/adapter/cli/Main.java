@@ -9,7 +9,7 @@ import java.util.concurrent.Callable;
 /** The {@code presence-sync} command line. */
 @Command(name = "presence-sync", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Keeps unified-communications presence in step with Microsoft 365 calendars and Teams calls.",
-        subcommands = {RunCommand.class, DemoCommand.class, ValidateCommand.class})
+        subcommands = {RunCommand.class, DemoCommand.class, ValidateCommand.class, CheckCommand.class})
 public final class Main implements Callable<Integer> {
 
     /** Exit code for a configuration error: nothing was started. */

@@ -52,6 +52,6 @@ class MainTest {
     @Test
     void helpListsTheCommands() {
         assertThat(run("--help")).isZero();
-        assertThat(out.toString()).contains("run", "demo", "validate");
+        assertThat(out.toString()).contains("run", "demo", "validate", "check");
     }
 }

@@ -1,0 +1,76 @@
+package io.presencesync.adapter.cli;
+
+import io.presencesync.adapter.config.AppConfig;
+import io.presencesync.adapter.config.ConfigLoader;
+import io.presencesync.adapter.graph.TenantCheck;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+@Command(name = "check", description = {
+        "Try each tenant against Entra ID and Microsoft Graph: a token, the user lookup, one getSchedule and one "
+                + "getPresencesByUserId. Prints OK or FAILED per tenant with what an admin must fix.",
+        "Exit 0 when every tenant is OK, 1 when one is not, 2 on a configuration error."})
+final class CheckCommand implements Callable<Integer> {
+
+    /** Exit code when a tenant failed its check. */
+    static final int TENANT_FAILED = 1;
+
+    @Option(names = "--config", required = true, paramLabel = "FILE", description = "The YAML configuration file.")
+    Path config;
+
+    @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "60",
+            description = "Time limit for each tenant's check (default: ${DEFAULT-VALUE}).")
+    int timeoutSeconds;
+
+    @Spec
+    CommandSpec spec;
+
+    /** The environment the credentials read secrets from; replaceable in tests. */
+    Map<String, String> env = System.getenv();
+
+    @Override
+    public Integer call() {
+        AppConfig c = ConfigLoader.load(config);
+        List<TenantCheck.Verdict> verdicts = TenantCheck.checkAll(c.tenants(), env, Duration.ofSeconds(Math.max(1, timeoutSeconds)));
+        PrintWriter out = spec.commandLine().getOut();
+        for (TenantCheck.Verdict v : verdicts) print(out, v);
+        long failed = verdicts.stream().filter(v -> !v.ok()).count();
+        out.printf("%d of %d tenant(s) OK%n", verdicts.size() - failed, verdicts.size());
+        out.flush();
+        return failed == 0 ? 0 : TENANT_FAILED;
+    }
+
+    static void print(PrintWriter out, TenantCheck.Verdict v) {
+        out.printf("tenant %s (tenantId %s, clientId %s): %s%n", v.tenant(), v.tenantId(), v.clientId(), v.ok() ? "OK" : "FAILED");
+        for (TenantCheck.Finding f : v.findings()) {
+            if (f.detail().isEmpty()) continue;
+            String[] lines = f.detail().split("\n");
+            out.printf("  %-9s %-21s %s%n", label(f.status()), f.step(), lines[0]);
+            for (int i = 1; i < lines.length; i++) out.printf("  %-9s %-21s   - %s%n", "", "", lines[i]);
+        }
+        List<String> actions = v.actions();
+        if (!actions.isEmpty()) {
+            out.println("  to fix:");
+            for (String a : actions) out.println("    - " + a);
+        }
+        out.println();
+    }
+
+    private static String label(TenantCheck.Status s) {
+        return switch (s) {
+            case OK -> "[ok]";
+            case FAILED -> "[FAILED]";
+            case WARNING -> "[warning]";
+            case SKIPPED -> "[skipped]";
+        };
+    }
+}

@@ -1,0 +1,184 @@
+package io.presencesync.adapter.graph;
+
+import io.presencesync.adapter.config.CredentialConfig;
+import io.presencesync.adapter.config.TenantConfig;
+import io.presencesync.rules.RuleSettings;
+import io.presencesync.testsupport.GraphFixture;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class TenantCheckTest {
+
+    static final String TENANT_ID = "7f2d1c3e-0a4b-4c5d-9e6f-112233445566";
+    static final String ANNA = "0000a11c-e000-4000-8000-000000000001";
+    static final String BEN = "0000a11c-e000-4000-8000-000000000002";
+
+    @TempDir
+    Path dir;
+    GraphFixture graph;
+
+    @BeforeEach
+    void start() {
+        graph = GraphFixture.start(TENANT_ID, dir).user("anna@contoso.com", ANNA).user("ben@contoso.com", BEN);
+    }
+
+    @AfterEach
+    void stop() { graph.close(); }
+
+    TenantConfig tenant(String... users) {
+        return new TenantConfig("contoso", TENANT_ID, GraphFixture.CLIENT_ID, GraphCloud.GLOBAL, graph.graphBaseUrl(),
+                graph.authorityHost(), new CredentialConfig.ClientSecret(graph.secretFile, null), List.of(users), RuleSettings.DEFAULTS);
+    }
+
+    TenantCheck.Verdict check(String... users) {
+        return TenantCheck.check(tenant(users), Map.of(), Duration.ofSeconds(30));
+    }
+
+    static TenantCheck.Finding step(TenantCheck.Verdict v, String step) {
+        return v.findings().stream().filter(f -> f.step().equals(step)).findFirst().orElseThrow();
+    }
+
+    @Test
+    void aWorkingTenantPassesEveryStep() {
+        TenantCheck.Verdict v = check("anna@contoso.com", "ben@contoso.com");
+
+        assertThat(v.ok()).isTrue();
+        assertThat(v.findings()).extracting(TenantCheck.Finding::step)
+                .containsExactly(TenantCheck.TOKEN, TenantCheck.USERS, TenantCheck.SCHEDULE, TenantCheck.PRESENCE);
+        assertThat(v.findings()).allSatisfy(f -> assertThat(f.status()).isEqualTo(TenantCheck.Status.OK));
+        assertThat(step(v, TenantCheck.USERS).detail()).isEqualTo("2 of 2 users resolved");
+        assertThat(v.actions()).isEmpty();
+    }
+
+    @Test
+    void aWrongSecretAsksForANewOneAndNamesWhereItGoes() {
+        graph.rejectSecret();
+
+        TenantCheck.Verdict v = check("anna@contoso.com");
+
+        assertThat(v.ok()).isFalse();
+        assertThat(step(v, TenantCheck.TOKEN).status()).isEqualTo(TenantCheck.Status.FAILED);
+        assertThat(step(v, TenantCheck.TOKEN).detail()).contains("AADSTS7000215");
+        assertThat(v.actions()).singleElement().asString()
+                .startsWith("the client secret is wrong: create a new one in Entra ID → App registrations")
+                .contains("Certificates & secrets", "secretFile " + graph.secretFile);
+        assertThat(step(v, TenantCheck.USERS).status()).isEqualTo(TenantCheck.Status.SKIPPED);
+        assertThat(v.toString()).doesNotContain(GraphFixture.CLIENT_SECRET);
+    }
+
+    @Test
+    void unresolvedUsersAreListedWithTheReason() {
+        graph.unknownUser("gone@contoso.com");
+
+        TenantCheck.Verdict v = check("anna@contoso.com", "gone@contoso.com", "ben@contoso.com");
+
+        assertThat(v.ok()).isFalse();
+        assertThat(step(v, TenantCheck.USERS).detail()).startsWith("2 of 3 users resolved")
+                .contains("gone@contoso.com: not found in the directory");
+        assertThat(step(v, TenantCheck.SCHEDULE).status()).isEqualTo(TenantCheck.Status.OK);
+        assertThat(step(v, TenantCheck.PRESENCE).status()).isEqualTo(TenantCheck.Status.OK);
+    }
+
+    @Test
+    void aRefusedDirectoryAsksForUserReadAll() {
+        graph.denyUserLookup();
+
+        TenantCheck.Verdict v = check("anna@contoso.com", "ben@contoso.com");
+
+        assertThat(step(v, TenantCheck.USERS).detail()).contains("0 of 2 users resolved", "Authorization_RequestDenied");
+        assertThat(v.actions()).singleElement().asString().startsWith("grant the application permission User.Read.All")
+                .contains("admin consent");
+        assertThat(step(v, TenantCheck.SCHEDULE).status()).isEqualTo(TenantCheck.Status.SKIPPED);
+    }
+
+    @Test
+    void aTokenForAnotherAudienceIsExplained() {
+        graph.rejectToken();
+
+        TenantCheck.Verdict v = check("anna@contoso.com");
+
+        assertThat(v.actions()).singleElement().asString().contains("check `cloud`", "graphBaseUrl");
+    }
+
+    @Test
+    void getScheduleRefusedEverywhereAsksForCalendarsReadBasic() {
+        graph.denySchedules();
+
+        TenantCheck.Verdict v = check("anna@contoso.com", "ben@contoso.com");
+
+        assertThat(step(v, TenantCheck.SCHEDULE).status()).isEqualTo(TenantCheck.Status.FAILED);
+        assertThat(step(v, TenantCheck.SCHEDULE).detail()).contains("HTTP 403 ErrorAccessDenied");
+        assertThat(v.actions()).singleElement().asString().startsWith("grant the application permission Calendars.ReadBasic")
+                .contains("admin consent");
+        assertThat(step(v, TenantCheck.PRESENCE).status()).isEqualTo(TenantCheck.Status.OK);
+    }
+
+    @Test
+    void oneMailboxOutsideTheAccessPolicyIsNamed() {
+        graph.denyScheduleOf(ANNA);
+
+        TenantCheck.Verdict v = check("anna@contoso.com", "ben@contoso.com");
+
+        assertThat(step(v, TenantCheck.SCHEDULE).detail()).contains("anna@contoso.com", "ben@contoso.com read");
+        assertThat(v.actions()).singleElement().asString()
+                .startsWith("mailbox anna@contoso.com is excluded by an application access policy / RBAC for Applications scope");
+    }
+
+    @Test
+    void aRefusedPresenceApiAsksForPresenceReadAll() {
+        graph.denyPresences();
+
+        TenantCheck.Verdict v = check("anna@contoso.com");
+
+        assertThat(step(v, TenantCheck.SCHEDULE).status()).isEqualTo(TenantCheck.Status.OK);
+        assertThat(step(v, TenantCheck.PRESENCE).status()).isEqualTo(TenantCheck.Status.FAILED);
+        assertThat(v.actions()).singleElement().asString().startsWith("grant the application permission Presence.Read.All");
+    }
+
+    @Test
+    void anUnreachableAuthorityPointsAtNetworkAndTrustStore() {
+        int port = graph.server.httpsPort();
+        graph.close();
+        TenantConfig t = new TenantConfig("contoso", TENANT_ID, GraphFixture.CLIENT_ID, GraphCloud.GLOBAL,
+                "http://127.0.0.1:" + port + "/v1.0", "https://127.0.0.1:" + port,
+                new CredentialConfig.ClientSecret(graph.secretFile, null), List.of("anna@contoso.com"), RuleSettings.DEFAULTS);
+
+        TenantCheck.Verdict v = TenantCheck.check(t, Map.of(), Duration.ofSeconds(30));
+
+        assertThat(v.ok()).isFalse();
+        assertThat(v.actions()).singleElement().asString().startsWith("cannot reach https://127.0.0.1:" + port)
+                .contains("javax.net.ssl.trustStore");
+    }
+
+    @Test
+    void aTokenEndpointThatDoesNotAnswerFailsTheTenantWithinItsTimeLimit() {
+        graph.slowToken(8_000);
+
+        long started = System.nanoTime();
+        TenantCheck.Verdict v = TenantCheck.check(tenant("anna@contoso.com"), Map.of(), Duration.ofSeconds(2));
+
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(5));
+        assertThat(v.ok()).isFalse();
+        assertThat(step(v, TenantCheck.TOKEN).detail()).isEqualTo("no answer within 2 s");
+        assertThat(v.actions()).singleElement().asString().startsWith("Entra ID or Graph did not answer in time");
+    }
+
+    @Test
+    void aSlowDirectoryIsReportedAsSlowNotAsBadUsers() {
+        graph.slowUserLookup(6_000);
+
+        TenantCheck.Verdict v = TenantCheck.check(tenant("anna@contoso.com"), Map.of(), Duration.ofSeconds(3));
+
+        assertThat(step(v, TenantCheck.USERS).detail()).startsWith("0 of 1 users resolved (1 not looked up within the time limit)");
+        assertThat(v.actions()).singleElement().asString().startsWith("Entra ID or Graph did not answer in time");
+    }
+}
