@@ -15,7 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
-@Command(name = "check", description = {
+@Command(name = "check", mixinStandardHelpOptions = true, versionProvider = Main.Version.class, description = {
         "Try each tenant against Entra ID and Microsoft Graph: a token, the user lookup, one getSchedule and one "
                 + "getPresencesByUserId. Prints OK or FAILED per tenant with what an admin must fix.",
         "Exit 0 when every tenant is OK, 1 when one is not, 2 on a configuration error."})

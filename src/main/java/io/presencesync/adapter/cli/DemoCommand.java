@@ -30,10 +30,10 @@ import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.Callable;
 
-@Command(name = "demo", description = {
-        "Run the real pipeline against an embedded Graph simulator (a demo tenant of 25 users whose",
-        "calendars and calls are generated around now) and the embedded presence store, printing",
-        "each presence change as one line. Runs until Ctrl-C."})
+@Command(name = "demo", mixinStandardHelpOptions = true, versionProvider = Main.Version.class, description = {
+        "Run the real pipeline against an embedded Graph simulator and print each presence change.",
+        "The simulator plays a demo tenant of 25 users whose calendars and calls are generated around",
+        "now; the presences go to the embedded presence store. Runs until Ctrl-C."})
 final class DemoCommand implements Callable<Integer> {
 
     /** Faster than production defaults, so that new calls show within seconds. */

@@ -10,7 +10,7 @@ import java.time.Clock;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
-@Command(name = "run", description = "Synchronise the configured tenants until stopped (SIGTERM or Ctrl-C).")
+@Command(name = "run", mixinStandardHelpOptions = true, versionProvider = Main.Version.class, description = "Synchronise the configured tenants until stopped (SIGTERM or Ctrl-C).")
 final class RunCommand implements Callable<Integer> {
 
     @Option(names = "--config", required = true, paramLabel = "FILE", description = "The YAML configuration file.")

@@ -10,7 +10,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
-@Command(name = "validate", description = "Check a configuration file and exit: 0 when valid, 2 with the field at fault when not.")
+@Command(name = "validate", mixinStandardHelpOptions = true, versionProvider = Main.Version.class, description = "Check a configuration file and exit: 0 when valid, 2 with the field at fault when not.")
 final class ValidateCommand implements Callable<Integer> {
 
     @Option(names = "--config", required = true, paramLabel = "FILE", description = "The YAML configuration file.")

@@ -54,4 +54,13 @@ class MainTest {
         assertThat(run("--help")).isZero();
         assertThat(out.toString()).contains("run", "demo", "validate", "check");
     }
+
+    @Test
+    void everyCommandExplainsItselfWithHelp() {
+        for (String command : new String[] {"run", "demo", "validate", "check"}) {
+            out.getBuffer().setLength(0);
+            assertThat(run(command, "--help")).as(command).isZero();
+            assertThat(out.toString()).as(command).startsWith("Usage: presence-sync " + command);
+        }
+    }
 }
