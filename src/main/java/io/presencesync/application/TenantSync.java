@@ -43,6 +43,7 @@ public final class TenantSync {
 
     private final String tenant;
     private final List<String> references;
+    private final List<String> groups;
     private final TenantPorts ports;
     private final PresenceRules rules;
     private final Clock clock;
@@ -53,12 +54,22 @@ public final class TenantSync {
     private final Map<String, String> unresolved = new HashMap<>();
     /** References whose lookup failed: looked up again at the next poll, alone. */
     private final Set<String> pendingReferences = new LinkedHashSet<>();
+    /** The user members of each configured group as last read, kept while reading the group is failing. */
+    private final Map<String, List<User>> membersByGroup = new HashMap<>();
+    private final Map<String, String> unreadableGroups = new HashMap<>();
+    /** Groups whose reading failed: read again at the next poll, alone. */
+    private final Set<String> pendingGroups = new LinkedHashSet<>();
     private Instant usersRefreshedAt;
 
-    /** @param references the configured users (UPN, address or object id) */
-    public TenantSync(String tenant, List<String> references, TenantPorts ports, PresenceRules rules, Clock clock, SyncTiming timing) {
+    /**
+     * @param references the configured users (UPN, address or object id)
+     * @param groups     the configured groups (object ids) whose transitive user members are synchronised too
+     */
+    public TenantSync(String tenant, List<String> references, List<String> groups, TenantPorts ports, PresenceRules rules,
+                      Clock clock, SyncTiming timing) {
         this.tenant = Objects.requireNonNull(tenant, "tenant");
         this.references = List.copyOf(references);
+        this.groups = List.copyOf(groups);
         this.ports = Objects.requireNonNull(ports, "ports");
         this.rules = Objects.requireNonNull(rules, "rules");
         this.clock = Objects.requireNonNull(clock, "clock");
@@ -107,22 +118,30 @@ public final class TenantSync {
     }
 
     /**
-     * Looks users up when due. A user no longer found has their event presence cleared and is
-     * dropped; a lookup that failed keeps what was known and only that reference is tried again.
+     * Looks users up and reads the groups' members when due. A user no longer found (or no longer in
+     * any configured group) has their event presence cleared and is dropped; a lookup or group read
+     * that failed keeps what was known and only that reference or group is tried again.
      */
     private void refreshUsers() {
         List<String> asked;
+        List<String> askedGroups;
         boolean full;
         synchronized (this) {
             full = usersRefreshedAt == null || !clock.instant().isBefore(usersRefreshedAt.plus(timing.userRefreshInterval()));
-            if (!full && pendingReferences.isEmpty()) return;
+            if (!full && pendingReferences.isEmpty() && pendingGroups.isEmpty()) return;
             asked = full ? references : new ArrayList<>(pendingReferences);
+            askedGroups = full ? groups : new ArrayList<>(pendingGroups);
         }
-        Map<String, SourceResult<User>> found = ports.directory().resolve(asked);
+        Map<String, SourceResult<User>> found = asked.isEmpty() ? Map.of() : ports.directory().resolve(asked);
+        Map<String, SourceResult<List<User>>> members = askedGroups.isEmpty() ? Map.of() : ports.directory().groupMembers(askedGroups);
         synchronized (this) {
             Instant now = clock.instant();
             for (String ref : asked) apply(ref, found.getOrDefault(ref, new SourceResult.Unavailable<>("no answer")), now);
+            for (String group : askedGroups) applyGroup(group, members.getOrDefault(group, new SourceResult.Unavailable<>("no answer")), now);
             Set<String> live = new HashSet<>(idByReference.values());
+            for (List<User> users : membersByGroup.values()) {
+                for (User user : users) live.add(user.id());
+            }
             for (UserSlot slot : List.copyOf(slots.values())) {
                 if (!live.contains(slot.user.id())) {
                     slots.remove(slot.user.id());
@@ -148,6 +167,27 @@ public final class TenantSync {
         } else if (r instanceof SourceResult.Unavailable<User> u && pendingReferences.add(ref)) {
             log.warn("tenant {}: user {} could not be looked up ({}); {} and trying again at the next poll", tenant, ref,
                     u.message(), idByReference.containsKey(ref) ? "keeping it" : "not synchronised yet");
+        }
+    }
+
+    private void applyGroup(String group, SourceResult<List<User>> r, Instant now) {
+        if (r instanceof SourceResult.Ok<List<User>> ok) {
+            for (User user : ok.value()) slots.computeIfAbsent(user.id(), id -> new UserSlot(user, now)).user = user;
+            List<User> before = membersByGroup.put(group, List.copyOf(ok.value()));
+            pendingGroups.remove(group);
+            if (unreadableGroups.remove(group) != null) log.info("tenant {}: group {} readable again", tenant, group);
+            if (before == null || before.size() != ok.value().size()) {
+                log.info("tenant {}: group {} has {} user members", tenant, group, ok.value().size());
+            }
+        } else if (r instanceof SourceResult.UserError<List<User>> e) {
+            membersByGroup.remove(group);
+            pendingGroups.remove(group);
+            String why = e.code() + ": " + e.message();
+            if (!why.equals(unreadableGroups.put(group, why))) log.error("tenant {}: group {} not synchronised: {}", tenant, group, why);
+        } else if (r instanceof SourceResult.Unavailable<List<User>> u && pendingGroups.add(group)) {
+            List<User> known = membersByGroup.get(group);
+            log.warn("tenant {}: group {} could not be read ({}); {} and trying again at the next poll", tenant, group, u.message(),
+                    known == null ? "no members known yet" : "keeping its " + known.size() + " known members");
         }
     }
 

@@ -40,11 +40,24 @@ class TenantSyncTest {
     final Map<String, SourceResult<User>> directory = new HashMap<>(Map.of(
             "anna@contoso.com", new SourceResult.Ok<>(ANNA), "ben@contoso.com", new SourceResult.Ok<>(BEN)));
     final List<List<String>> lookups = new ArrayList<>();
-    final UserDirectory directorySource = refs -> {
-        lookups.add(List.copyOf(refs));
-        Map<String, SourceResult<User>> answer = new HashMap<>();
-        for (String ref : refs) answer.put(ref, directory.get(ref));
-        return answer;
+    final Map<String, SourceResult<List<User>>> groups = new HashMap<>();
+    final List<List<String>> groupReads = new ArrayList<>();
+    final UserDirectory directorySource = new UserDirectory() {
+        @Override
+        public Map<String, SourceResult<User>> resolve(List<String> refs) {
+            lookups.add(List.copyOf(refs));
+            Map<String, SourceResult<User>> answer = new HashMap<>();
+            for (String ref : refs) answer.put(ref, directory.get(ref));
+            return answer;
+        }
+
+        @Override
+        public Map<String, SourceResult<List<User>>> groupMembers(List<String> groupIds) {
+            groupReads.add(List.copyOf(groupIds));
+            Map<String, SourceResult<List<User>>> answer = new HashMap<>();
+            for (String g : groupIds) answer.put(g, groups.get(g));
+            return answer;
+        }
     };
     boolean storeDown;
     final TenantSync sync = sync(update -> {
@@ -53,7 +66,11 @@ class TenantSyncTest {
     });
 
     TenantSync sync(PresencePublisher publisher) {
-        return new TenantSync("contoso", List.of("anna@contoso.com", "ben@contoso.com"),
+        return sync(List.of("anna@contoso.com", "ben@contoso.com"), List.of(), publisher);
+    }
+
+    TenantSync sync(List<String> references, List<String> groupIds, PresencePublisher publisher) {
+        return new TenantSync("contoso", references, groupIds,
                 new TenantPorts(directorySource, calendarSource, callSource, publisher), new PresenceRules(RuleSettings.DEFAULTS),
                 clock, new SyncTiming(Duration.ofHours(24), Duration.ofMinutes(15), Duration.ofSeconds(15)));
     }
@@ -300,6 +317,117 @@ class TenantSyncTest {
         sync.publishDueTransitions();
         assertThat(last().user()).isEqualTo(ANNA);
         assertThat(last().presence().isNone()).isTrue();
+    }
+
+    static final String SALES = "5f2d1c3e-0a4b-4c5d-9e6f-aabbccddeeff";
+    static final String SUPPORT = "6a1b2c3d-4e5f-4a6b-8c7d-001122334455";
+    static final User CARL = new User("id-carl", "carl@contoso.com");
+
+    TenantSync groupSync(List<String> references, String... groupIds) {
+        return sync(references, List.of(groupIds), published::add);
+    }
+
+    @Test
+    void aMemberWhoLeavesTheGroupIsClearedAndDroppedAtTheNextFullRefresh() {
+        TenantSync sync = groupSync(List.of(), SALES);
+        groups.put(SALES, new SourceResult.Ok<>(List.of(ANNA, CARL)));
+        calendars.put(ANNA.id(), meeting("2026-11-30T08:00:00Z", "2026-11-30T10:00:00Z"));
+        calendars.put(CARL.id(), new SourceResult.Ok<>(List.of()));
+        sync.pollCalendars();
+        assertThat(published).extracting(PresenceUpdate::user).containsExactlyInAnyOrder(ANNA, CARL);
+        assertThat(lookups).as("group members need no per-user lookup").isEmpty();
+
+        groups.put(SALES, new SourceResult.Ok<>(List.of(CARL)));
+        clock.set("2026-11-30T09:05:00Z");
+        sync.pollCalendars();
+        assertThat(groupReads).as("membership is re-read only every userRefreshInterval").hasSize(1);
+
+        clock.set("2026-11-30T09:15:00Z");
+        sync.pollCalendars();
+        PresenceUpdate last = last();
+        assertThat(last.user()).isEqualTo(ANNA);
+        assertThat(last.presence().isNone()).isTrue();
+        clock.set("2026-11-30T10:00:00Z");
+        sync.publishDueTransitions();
+        sync.pollCallState();
+        assertThat(last()).isSameAs(last);
+        assertThat(groupReads).hasSize(2);
+    }
+
+    @Test
+    void aJoinerIsPickedUpAtTheNextFullRefresh() {
+        TenantSync sync = groupSync(List.of(), SALES);
+        groups.put(SALES, new SourceResult.Ok<>(List.of(CARL)));
+        calendars.put(ANNA.id(), meeting("2026-11-30T08:00:00Z", "2026-11-30T10:00:00Z"));
+        calendars.put(CARL.id(), new SourceResult.Ok<>(List.of()));
+        sync.pollCalendars();
+        assertThat(published).extracting(PresenceUpdate::user).containsExactly(CARL);
+
+        groups.put(SALES, new SourceResult.Ok<>(List.of(CARL, ANNA)));
+        clock.set("2026-11-30T09:15:00Z");
+        sync.pollCalendars();
+        assertThat(last().user()).isEqualTo(ANNA);
+        assertThat(last().presence().reason()).isEqualTo(Reason.CALENDAR_BUSY);
+    }
+
+    @Test
+    void aGroupReadThatFailsTransientlyKeepsItsMembersAndIsReadAgainAtTheNextPoll() {
+        TenantSync sync = groupSync(List.of(), SALES, SUPPORT);
+        groups.put(SALES, new SourceResult.Ok<>(List.of(ANNA)));
+        groups.put(SUPPORT, new SourceResult.Ok<>(List.of(CARL)));
+        calendars.put(ANNA.id(), meeting("2026-11-30T08:00:00Z", "2026-11-30T10:00:00Z"));
+        calendars.put(CARL.id(), new SourceResult.Ok<>(List.of()));
+        sync.pollCalendars();
+
+        groups.put(SALES, new SourceResult.Unavailable<>("HTTP 503"));
+        clock.set("2026-11-30T09:15:00Z");
+        sync.pollCalendars();
+        assertThat(published).filteredOn(u -> u.user().equals(ANNA)).extracting(u -> u.presence().reason())
+                .containsExactly(Reason.CALENDAR_BUSY);
+
+        groups.put(SALES, new SourceResult.Ok<>(List.of(ANNA)));
+        clock.set("2026-11-30T09:16:00Z");
+        sync.pollCalendars();
+        assertThat(groupReads).containsExactly(List.of(SALES, SUPPORT), List.of(SALES, SUPPORT), List.of(SALES));
+        assertThat(published).filteredOn(u -> u.user().equals(ANNA)).hasSize(1);
+    }
+
+    @Test
+    void aGroupThatCannotBeReadForGoodDropsItsMembersUnlessListedOtherwise() {
+        TenantSync sync = groupSync(List.of("anna@contoso.com"), SALES);
+        groups.put(SALES, new SourceResult.Ok<>(List.of(ANNA, CARL)));
+        calendars.put(ANNA.id(), meeting("2026-11-30T08:00:00Z", "2026-11-30T10:00:00Z"));
+        calendars.put(CARL.id(), meeting("2026-11-30T08:00:00Z", "2026-11-30T10:00:00Z"));
+        sync.pollCalendars();
+
+        groups.put(SALES, new SourceResult.UserError<>("NotFound", "no such group"));
+        clock.set("2026-11-30T09:15:00Z");
+        sync.pollCalendars();
+        assertThat(published).filteredOn(u -> u.user().equals(CARL)).last().satisfies(u -> assertThat(u.presence().isNone()).isTrue());
+        assertThat(published).filteredOn(u -> u.user().equals(ANNA)).extracting(u -> u.presence().reason())
+                .containsExactly(Reason.CALENDAR_BUSY);
+        clock.set("2026-11-30T09:16:00Z");
+        sync.pollCalendars();
+        assertThat(groupReads).as("a definitive error is not retried at every poll").hasSize(2);
+    }
+
+    @Test
+    void aUserBothListedAndInAGroupIsSynchronisedOnce() {
+        List<List<User>> asked = new ArrayList<>();
+        CalendarSource counting = (users, from, to) -> {
+            asked.add(List.copyOf(users));
+            return Map.copyOf(calendars);
+        };
+        TenantSync sync = new TenantSync("contoso", List.of("anna@contoso.com"), List.of(SALES, SUPPORT),
+                new TenantPorts(directorySource, counting, callSource, published::add), new PresenceRules(RuleSettings.DEFAULTS),
+                clock, new SyncTiming(Duration.ofHours(24), Duration.ofMinutes(15), Duration.ofSeconds(15)));
+        groups.put(SALES, new SourceResult.Ok<>(List.of(ANNA, CARL)));
+        groups.put(SUPPORT, new SourceResult.Ok<>(List.of(CARL)));
+        calendars.put(ANNA.id(), meeting("2026-11-30T08:00:00Z", "2026-11-30T10:00:00Z"));
+        calendars.put(CARL.id(), new SourceResult.Ok<>(List.of()));
+        sync.pollCalendars();
+        assertThat(asked).singleElement().satisfies(users -> assertThat(users).containsExactlyInAnyOrder(ANNA, CARL));
+        assertThat(published).extracting(PresenceUpdate::user).containsExactlyInAnyOrder(ANNA, CARL);
     }
 
     static final class MutableClock extends Clock {

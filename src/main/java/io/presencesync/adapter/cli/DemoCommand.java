@@ -75,7 +75,7 @@ final class DemoCommand implements Callable<Integer> {
     static AppConfig config(DemoGraphSimulator simulator, Path secretFile) {
         TenantConfig tenant = new TenantConfig("demo", simulator.tenantId(), simulator.clientId(), GraphCloud.GLOBAL,
                 simulator.graphBaseUrl(), simulator.authorityHost(), new CredentialConfig.ClientSecret(secretFile, null),
-                simulator.userPrincipalNames(), RuleSettings.DEFAULTS);
+                simulator.userPrincipalNames(), List.of(), RuleSettings.DEFAULTS);
         return new AppConfig(List.of(tenant), DEMO_SYNC, List.of(new PublisherConfig.Embedded(true)));
     }
 

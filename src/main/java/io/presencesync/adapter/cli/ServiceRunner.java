@@ -42,7 +42,7 @@ final class ServiceRunner implements AutoCloseable {
                     new GraphCallStateSource(t.name(), graph), store);
             SyncTiming timing = new SyncTiming(config.sync().horizon(), config.sync().userRefreshInterval(),
                     config.sync().callStatePollInterval());
-            tenants.put(t.name(), new TenantSync(t.name(), t.users(), ports, new PresenceRules(t.rules()), clock, timing));
+            tenants.put(t.name(), new TenantSync(t.name(), t.users(), t.groups(), ports, new PresenceRules(t.rules()), clock, timing));
         }
         scheduler = new SyncScheduler(tenants, config.sync().calendarPollInterval(), config.sync().callStatePollInterval());
     }

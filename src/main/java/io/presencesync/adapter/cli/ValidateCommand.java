@@ -23,8 +23,9 @@ final class ValidateCommand implements Callable<Integer> {
     public Integer call() {
         AppConfig c = ConfigLoader.load(config);
         int users = c.tenants().stream().mapToInt(t -> t.users().size()).sum();
-        spec.commandLine().getOut().printf("%s is valid: %d tenant(s), %d user(s), %d publisher(s)%n",
-                config, c.tenants().size(), users, c.publishers().size());
+        int groups = c.tenants().stream().mapToInt(t -> t.groups().size()).sum();
+        spec.commandLine().getOut().printf("%s is valid: %d tenant(s), %d listed user(s), %d group(s), %d publisher(s)%n",
+                config, c.tenants().size(), users, groups, c.publishers().size());
         return 0;
     }
 }

@@ -91,7 +91,7 @@ public final class ConfigLoader {
     }
 
     private TenantConfig tenant(ConfigNode t) {
-        t.allowOnly("name", "tenantId", "clientId", "cloud", "graphBaseUrl", "authorityHost", "credential", "users", "rules");
+        t.allowOnly("name", "tenantId", "clientId", "cloud", "graphBaseUrl", "authorityHost", "credential", "users", "groups", "rules");
         String name = t.required("name").text();
         if (!NAME.matcher(name).matches()) {
             throw t.child("name").error("'" + name + "' must be 1-40 lower-case letters, digits or '-'");
@@ -109,16 +109,29 @@ public final class ConfigLoader {
         checkGraphUrl(t, cloud, graphBaseUrl);
         String authorityHost = url(t, "authorityHost", cloud.authorityHost(), true);
         CredentialConfig credential = credential(t.required("credential"));
-        List<String> users = t.list("users", ConfigNode::text);
-        if (users.isEmpty()) throw t.child("users").error("list at least one user");
+        List<String> users = t.has("users") ? t.list("users", ConfigNode::text) : List.of();
+        List<String> groups = t.has("groups") ? t.list("groups", ConfigNode::text) : List.of();
+        if (users.isEmpty() && groups.isEmpty()) {
+            throw t.error("list at least one user under users or one group under groups");
+        }
         Set<String> seen = new HashSet<>();
         for (int i = 0; i < users.size(); i++) {
             if (!seen.add(users.get(i).toLowerCase(Locale.ROOT))) {
                 throw new ConfigException(t.path() + ".users[" + i + "]: '" + users.get(i) + "' is listed twice");
             }
         }
+        Set<String> seenGroups = new HashSet<>();
+        for (int i = 0; i < groups.size(); i++) {
+            String group = groups.get(i);
+            if (!GUID.matcher(group).matches()) {
+                throw new ConfigException(t.path() + ".groups[" + i + "]: '" + group + "' is not a group object id (GUID)");
+            }
+            if (!seenGroups.add(group.toLowerCase(Locale.ROOT))) {
+                throw new ConfigException(t.path() + ".groups[" + i + "]: '" + group + "' is listed twice");
+            }
+        }
         RuleSettings rules = t.has("rules") ? rules(t.child("rules")) : RuleSettings.DEFAULTS;
-        return new TenantConfig(name, tenantId, clientId, cloud, graphBaseUrl, authorityHost, credential, users, rules);
+        return new TenantConfig(name, tenantId, clientId, cloud, graphBaseUrl, authorityHost, credential, users, groups, rules);
     }
 
     private static GraphCloud cloud(ConfigNode t) {

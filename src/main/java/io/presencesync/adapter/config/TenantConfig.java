@@ -12,11 +12,13 @@ import java.util.List;
  * @param graphBaseUrl  Graph endpoint including the version, normally the cloud's
  * @param authorityHost sign-in authority, normally the cloud's
  * @param users         UPNs, mail addresses or object ids of the users to synchronise
+ * @param groups        object ids of Entra ID groups whose transitive user members are synchronised too
  */
 public record TenantConfig(String name, String tenantId, String clientId, GraphCloud cloud,
                            String graphBaseUrl, String authorityHost, CredentialConfig credential,
-                           List<String> users, RuleSettings rules) {
+                           List<String> users, List<String> groups, RuleSettings rules) {
     public TenantConfig {
         users = List.copyOf(users);
+        groups = List.copyOf(groups);
     }
 }

@@ -1,17 +1,31 @@
 package io.presencesync.adapter.graph;
 
+import com.microsoft.graph.core.tasks.PageIterator;
+import com.microsoft.graph.models.UserCollectionResponse;
 import com.microsoft.graph.serviceclient.GraphServiceClient;
 import com.microsoft.kiota.ApiException;
 import io.presencesync.application.port.SourceResult;
 import io.presencesync.application.port.UserDirectory;
 import io.presencesync.domain.User;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Resolves UPNs, addresses or object ids through {@code GET /users/{ref}} (id for presence, address for free/busy). */
+/**
+ * Resolves UPNs, addresses or object ids through {@code GET /users/{ref}} (id for presence, address
+ * for free/busy), and reads groups' transitive user members through
+ * {@code GET /groups/{id}/transitiveMembers/graph.user}, following every page.
+ */
 public final class GraphUserDirectory implements UserDirectory {
+
+    /** The application permission reading group memberships needs. */
+    static final String GROUP_PERMISSION = "GroupMember.Read.All";
+    private static final String[] SELECT = {"id", "mail", "userPrincipalName"};
+    private static final Logger log = LoggerFactory.getLogger(GraphUserDirectory.class);
 
     private final GraphServiceClient graph;
 
@@ -28,7 +42,7 @@ public final class GraphUserDirectory implements UserDirectory {
 
     private SourceResult<User> lookUp(String ref) {
         try {
-            var u = graph.users().byUserId(ref).get(rc -> rc.queryParameters.select = new String[] {"id", "mail", "userPrincipalName"});
+            var u = graph.users().byUserId(ref).get(rc -> rc.queryParameters.select = SELECT);
             String address = u == null ? null : u.getMail() != null ? u.getMail() : u.getUserPrincipalName();
             if (u == null || u.getId() == null || address == null) {
                 return new SourceResult.UserError<>("NoAddress", "the directory has no id or address for " + ref);
@@ -37,6 +51,54 @@ public final class GraphUserDirectory implements UserDirectory {
         } catch (RuntimeException e) {
             if (e instanceof ApiException a && a.getResponseStatusCode() == 404) {
                 return new SourceResult.UserError<>("NotFound", "no such user in the directory: " + GraphErrors.describe(e));
+            }
+            return new SourceResult.Unavailable<>(GraphErrors.describe(e));
+        }
+    }
+
+    @Override
+    public Map<String, SourceResult<List<User>>> groupMembers(List<String> groupIds) {
+        Map<String, SourceResult<List<User>>> results = new HashMap<>();
+        for (String group : groupIds) results.put(group, members(group));
+        return results;
+    }
+
+    /** All pages or nothing: a membership read only in part must not make the rest look like leavers. */
+    private SourceResult<List<User>> members(String group) {
+        try {
+            UserCollectionResponse first = graph.groups().byGroupId(group).transitiveMembers().graphUser().get(rc -> {
+                rc.queryParameters.select = SELECT;
+                rc.queryParameters.top = 999;
+            });
+            List<User> users = new ArrayList<>();
+            if (first == null) return new SourceResult.Ok<>(users);
+            PageIterator<com.microsoft.graph.models.User, UserCollectionResponse> pages =
+                    new PageIterator.Builder<com.microsoft.graph.models.User, UserCollectionResponse>()
+                            .client(graph)
+                            .collectionPage(first)
+                            .collectionPageFactory(UserCollectionResponse::createFromDiscriminatorValue)
+                            .processPageItemCallback(u -> {
+                                String address = u.getMail() != null ? u.getMail() : u.getUserPrincipalName();
+                                if (u.getId() == null || address == null) {
+                                    log.warn("group {}: member {} has neither mail nor userPrincipalName; skipped", group, u.getId());
+                                } else {
+                                    users.add(new User(u.getId(), address));
+                                }
+                                return true;
+                            })
+                            .build();
+            pages.iterate();
+            return new SourceResult.Ok<>(users);
+        } catch (ReflectiveOperationException e) {
+            return new SourceResult.Unavailable<>("reading the members failed: " + GraphErrors.describe(e));
+        } catch (RuntimeException e) {
+            int status = e instanceof ApiException a ? a.getResponseStatusCode() : 0;
+            if (status == 403) {
+                return new SourceResult.UserError<>("Forbidden", "reading the group's members needs the application permission "
+                        + GROUP_PERMISSION + " (granted by an admin): " + GraphErrors.describe(e));
+            }
+            if (status == 404) {
+                return new SourceResult.UserError<>("NotFound", "no such group in the directory: " + GraphErrors.describe(e));
             }
             return new SourceResult.Unavailable<>(GraphErrors.describe(e));
         }

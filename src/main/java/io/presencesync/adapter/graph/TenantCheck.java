@@ -82,6 +82,7 @@ public final class TenantCheck {
 
     static final String TOKEN = "token";
     static final String USERS = "user lookup";
+    static final String GROUPS = "group members";
     static final String SCHEDULE = "getSchedule";
     static final String PRESENCE = "getPresencesByUserId";
 
@@ -195,13 +196,20 @@ public final class TenantCheck {
             graph = GraphClients.create(tenant, credential);
         } catch (RuntimeException e) {
             add(tokenFailure(e));
-            skipAfter(USERS, SCHEDULE, PRESENCE);
+            skipAfter(tenant.groups().isEmpty() ? new String[] {USERS, SCHEDULE, PRESENCE} : new String[] {USERS, GROUPS, SCHEDULE, PRESENCE});
             return result();
         }
 
         currentStep.set(USERS);
         Duration lookupBudget = Duration.ofNanos((long) (timeout.toNanos() * LOOKUP_SHARE) - (System.nanoTime() - started));
-        List<User> resolved = lookUpUsers(new GraphUserDirectory(graph), lookupBudget);
+        GraphUserDirectory directory = new GraphUserDirectory(graph);
+        List<User> resolved = new ArrayList<>();
+        if (tenant.users().isEmpty()) add(Finding.ok(USERS, "no users listed (members of groups only)"));
+        else resolved.addAll(lookUpUsers(directory, lookupBudget));
+        if (!tenant.groups().isEmpty()) {
+            currentStep.set(GROUPS);
+            resolved.addAll(readGroups(directory));
+        }
         if (resolved.isEmpty()) {
             skipAfter(SCHEDULE, PRESENCE);
             return result();
@@ -331,6 +339,37 @@ public final class TenantCheck {
         } finally {
             pool.shutdownNow();
         }
+    }
+
+    /** Reads every configured group's user members; a refused or unknown group is a finding with the fix. */
+    private List<User> readGroups(GraphUserDirectory directory) {
+        Map<String, SourceResult<List<User>>> members = directory.groupMembers(tenant.groups());
+        List<User> users = new ArrayList<>();
+        List<String> details = new ArrayList<>();
+        List<String> actions = new ArrayList<>();
+        for (String group : tenant.groups()) {
+            SourceResult<List<User>> r = members.getOrDefault(group, new SourceResult.Unavailable<>("no answer"));
+            if (r instanceof SourceResult.Ok<List<User>> ok) {
+                users.addAll(ok.value());
+                details.add("group " + group + ": " + ok.value().size() + " user members");
+            } else if (r instanceof SourceResult.UserError<List<User>> e) {
+                details.add("group " + group + ": " + e.message());
+                actions.add("NotFound".equals(e.code()) ? "group " + group + " does not exist in this tenant: fix tenants[].groups"
+                        : permissionAction("GroupMember.Read.All"));
+            } else if (r instanceof SourceResult.Unavailable<List<User>> u) {
+                details.add("group " + group + ": could not be read: " + u.message());
+                actions.add(graphAction(u.message(), "GroupMember.Read.All"));
+            }
+        }
+        String detail = String.join("\n", details);
+        if (actions.isEmpty()) add(Finding.ok(GROUPS, detail));
+        else {
+            add(Finding.failed(GROUPS, detail, actions.get(0)));
+            for (String more : actions.subList(1, actions.size()).stream().distinct().toList()) {
+                if (!more.equals(actions.get(0))) add(new Finding(GROUPS, Status.FAILED, "", more));
+            }
+        }
+        return users;
     }
 
     private static <T> T waitFor(Future<T> f, long deadline) {

@@ -32,7 +32,7 @@ class MainTest {
         Path config = Files.writeString(dir.resolve("config.yaml"), Files.readString(Path.of("config/presence-sync.yaml"))
                 .replace("/var/run/secrets/presence-sync/contoso-client-secret", secret.toString()));
         assertThat(run("validate", "--config", config.toString())).isZero();
-        assertThat(out.toString()).contains("is valid: 1 tenant(s), 2 user(s), 1 publisher(s)");
+        assertThat(out.toString()).contains("is valid: 1 tenant(s), 2 listed user(s), 0 group(s), 1 publisher(s)");
     }
 
     @Test

@@ -134,6 +134,30 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void groupsAreReadAlongsideUsersOrInsteadOfThem() throws IOException {
+        var both = read(tenant("    groups: [3c9d8e7f-1a2b-4c3d-8e9f-0a1b2c3d4e5f]\n")).tenants().get(0);
+        assertThat(both.users()).hasSize(2);
+        assertThat(both.groups()).containsExactly("3c9d8e7f-1a2b-4c3d-8e9f-0a1b2c3d4e5f");
+        var groupsOnly = read(tenant("").replace("users: [anna@contoso.com, ben@contoso.com]",
+                "groups: [3c9d8e7f-1a2b-4c3d-8e9f-0a1b2c3d4e5f]")).tenants().get(0);
+        assertThat(groupsOnly.users()).isEmpty();
+        assertThat(groupsOnly.groups()).hasSize(1);
+        assertThat(read(tenant("")).tenants().get(0).groups()).isEmpty();
+    }
+
+    @Test
+    void groupsMustBeObjectIdsAndATenantNeedsUsersOrGroups() {
+        assertThatThrownBy(() -> read(tenant("    groups: [3c9d8e7f-1a2b-4c3d-8e9f-0a1b2c3d4e5f, Sales Team]\n")))
+                .hasMessage("tenants[0].groups[1]: 'Sales Team' is not a group object id (GUID)");
+        assertThatThrownBy(() -> read(tenant("    groups: [3c9d8e7f-1a2b-4c3d-8e9f-0a1b2c3d4e5f, 3C9D8E7F-1A2B-4C3D-8E9F-0A1B2C3D4E5F]\n")))
+                .hasMessage("tenants[0].groups[1]: '3C9D8E7F-1A2B-4C3D-8E9F-0A1B2C3D4E5F' is listed twice");
+        assertThatThrownBy(() -> read(tenant("").replace("users: [anna@contoso.com, ben@contoso.com]", "users: []")))
+                .hasMessage("tenants[0]: list at least one user under users or one group under groups");
+        assertThatThrownBy(() -> read(tenant("").replace("users: [anna@contoso.com, ben@contoso.com]", "groups: []")))
+                .hasMessage("tenants[0]: list at least one user under users or one group under groups");
+    }
+
+    @Test
     void aSecretWrittenIntoTheFileItselfIsRefused() {
         String yaml = tenant("").replace("{type: clientSecret, secretEnv: CONTOSO_SECRET}", "{type: clientSecret, secret: hunter2}");
         assertThatThrownBy(() -> read(yaml)).hasMessageStartingWith("tenants[0].credential.secret: unknown key");

@@ -170,7 +170,7 @@ class DemoGraphSimulatorTest {
     static TenantConfig tenant(Path secret) {
         return new TenantConfig("demo", sim.tenantId(), sim.clientId(), GraphCloud.GLOBAL, sim.graphBaseUrl(),
                 sim.authorityHost(), new CredentialConfig.ClientSecret(secret, null), sim.userPrincipalNames(),
-                RuleSettings.DEFAULTS);
+                List.of(), RuleSettings.DEFAULTS);
     }
 
     static DemoUser user(String localPart) {

@@ -64,7 +64,7 @@ class GraphCredentialsTest {
 
     TenantConfig tenant(CredentialConfig credential) {
         return new TenantConfig("contoso", GraphStub.TENANT_ID, GraphStub.CLIENT_ID, GraphCloud.GLOBAL, stub.httpGraph(),
-                stub.authority(), credential, List.of("anna@contoso.com"), RuleSettings.DEFAULTS);
+                stub.authority(), credential, List.of("anna@contoso.com"), List.of(), RuleSettings.DEFAULTS);
     }
 
     /** One getPresencesByUserId call through a fresh client; it must succeed with the stub's token. */

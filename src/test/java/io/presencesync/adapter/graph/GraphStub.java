@@ -131,7 +131,7 @@ final class GraphStub implements AutoCloseable {
 
     TenantConfig tenant(GraphCloud cloud, String graphBaseUrl) {
         return new TenantConfig("contoso", TENANT_ID, CLIENT_ID, cloud, graphBaseUrl, authority(),
-                new CredentialConfig.ClientSecret(secretFile, null), List.of("anna@contoso.com"), RuleSettings.DEFAULTS);
+                new CredentialConfig.ClientSecret(secretFile, null), List.of("anna@contoso.com"), List.of(), RuleSettings.DEFAULTS);
     }
 
     /** A fresh client (fresh credential, empty token cache) for the GLOBAL tenant over plain HTTP. */

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.absent;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
@@ -98,6 +99,80 @@ class GraphUserDirectoryTest {
 
         assertThat(users.get("anna@contoso.com")).isInstanceOf(SourceResult.Unavailable.class);
         assertThat(users.get("ben@contoso.com")).isInstanceOf(SourceResult.Ok.class);
+    }
+
+    static final String GROUP_ID = "3c9d8e7f-1a2b-4c3d-8e9f-0a1b2c3d4e5f";
+    static final String GROUP_PATH = "/v1.0/groups/" + GROUP_ID + "/transitiveMembers/graph.user";
+
+    @Test
+    void aGroupsTransitiveUserMembersAreReadAcrossEveryPageWithTheUpnWhenMailIsMissing() {
+        String nextLink = "http://127.0.0.1:" + stub.server.port() + GROUP_PATH
+                + "?$select=id,mail,userPrincipalName&$top=999&$skiptoken=RFNwdAIAAQAAAA";
+        stub.server.stubFor(get(urlPathEqualTo(GROUP_PATH)).atPriority(5).willReturn(okJson("""
+                {"@odata.context":"https://graph.microsoft.com/v1.0/$metadata#users(id,mail,userPrincipalName)",
+                 "@odata.nextLink":"%s",
+                 "value":[{"id":"%s","mail":"Anna.Berg@contoso.com","userPrincipalName":"anna@contoso.com"},
+                          {"id":"%s","mail":null,"userPrincipalName":"ben@contoso.com"}]}""".formatted(nextLink, ANNA_ID, BEN_ID))));
+        stub.server.stubFor(get(urlPathEqualTo(GROUP_PATH)).atPriority(1).withQueryParam("$skiptoken", equalTo("RFNwdAIAAQAAAA"))
+                .willReturn(okJson("""
+                {"@odata.context":"https://graph.microsoft.com/v1.0/$metadata#users(id,mail,userPrincipalName)",
+                 "value":[{"id":"%s","mail":"petra@fabrikam.com","userPrincipalName":"%s"},
+                          {"id":"0d0e0f00-0000-4000-8000-000000000099","mail":null,"userPrincipalName":null}]}"""
+                        .formatted(GUEST_ID, GUEST_UPN))));
+
+        Map<String, SourceResult<List<User>>> members = directory.groupMembers(List.of(GROUP_ID));
+
+        assertThat(members).containsOnly(entry(GROUP_ID, new SourceResult.Ok<>(List.of(
+                new User(ANNA_ID, "Anna.Berg@contoso.com"), new User(BEN_ID, "ben@contoso.com"), new User(GUEST_ID, "petra@fabrikam.com")))));
+        stub.server.verify(2, getRequestedFor(urlPathEqualTo(GROUP_PATH))
+                .withHeader("Authorization", equalTo("Bearer " + GraphStub.ACCESS_TOKEN)));
+        stub.server.verify(1, getRequestedFor(urlPathEqualTo(GROUP_PATH)).withQueryParam("$skiptoken", absent())
+                .withQueryParam("$select", equalTo("id,mail,userPrincipalName"))
+                .withQueryParam("$top", equalTo("999")));
+        assertThat(stub.server.findAll(getRequestedFor(urlPathMatching("/v1\\.0/users/.*")))).as("no per-user lookup").isEmpty();
+    }
+
+    @Test
+    void aGroupTheAppMayNotReadIsADefinitiveErrorNamingThePermission() {
+        groupAnswers(403, "Authorization_RequestDenied", "Insufficient privileges to complete the operation.");
+
+        assertThat(directory.groupMembers(List.of(GROUP_ID)).get(GROUP_ID)).isInstanceOfSatisfying(SourceResult.UserError.class, e -> {
+            assertThat(e.message()).contains("GroupMember.Read.All").contains("Authorization_RequestDenied");
+        });
+    }
+
+    @Test
+    void anUnknownGroupIsADefinitiveError() {
+        groupAnswers(404, "Request_ResourceNotFound", "Resource '" + GROUP_ID + "' does not exist.");
+
+        assertThat(directory.groupMembers(List.of(GROUP_ID)).get(GROUP_ID)).isInstanceOfSatisfying(SourceResult.UserError.class, e -> {
+            assertThat(e.code()).isEqualTo("NotFound");
+            assertThat(e.message()).contains("Request_ResourceNotFound");
+        });
+    }
+
+    @Test
+    void aGroupReadThatFailedOnTheServerIsToBeTriedAgain() {
+        groupAnswers(503, "serviceNotAvailable", "Service unavailable.");
+
+        assertThat(directory.groupMembers(List.of(GROUP_ID)).get(GROUP_ID)).isInstanceOf(SourceResult.Unavailable.class);
+    }
+
+    @Test
+    void aSecondPageThatFailsMakesTheWholeGroupUnavailableNotPartlyRead() {
+        String nextLink = "http://127.0.0.1:" + stub.server.port() + GROUP_PATH + "?$skiptoken=X2";
+        stub.server.stubFor(get(urlPathEqualTo(GROUP_PATH)).atPriority(5).willReturn(okJson("""
+                {"@odata.nextLink":"%s","value":[{"id":"%s","mail":"Anna.Berg@contoso.com"}]}""".formatted(nextLink, ANNA_ID))));
+        stub.server.stubFor(get(urlPathEqualTo(GROUP_PATH)).atPriority(1).withQueryParam("$skiptoken", equalTo("X2"))
+                .willReturn(aResponse().withStatus(429).withHeader("Retry-After", "5").withHeader("Content-Type", "application/json")
+                        .withBody(odataError("TooManyRequests", "Too many requests."))));
+
+        assertThat(directory.groupMembers(List.of(GROUP_ID)).get(GROUP_ID)).isInstanceOf(SourceResult.Unavailable.class);
+    }
+
+    void groupAnswers(int status, String code, String message) {
+        stub.server.stubFor(get(urlPathEqualTo(GROUP_PATH)).willReturn(aResponse().withStatus(status)
+                .withHeader("Content-Type", "application/json").withBody(odataError(code, message))));
     }
 
     /** The SDK percent-encodes the UPN in the path ({@code @} as %40, {@code #} as %23), as Graph expects. */

@@ -14,6 +14,10 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
 
 class TenantCheckTest {
@@ -36,11 +40,45 @@ class TenantCheckTest {
 
     TenantConfig tenant(String... users) {
         return new TenantConfig("contoso", TENANT_ID, GraphFixture.CLIENT_ID, GraphCloud.GLOBAL, graph.graphBaseUrl(),
-                graph.authorityHost(), new CredentialConfig.ClientSecret(graph.secretFile, null), List.of(users), RuleSettings.DEFAULTS);
+                graph.authorityHost(), new CredentialConfig.ClientSecret(graph.secretFile, null), List.of(users), List.of(), RuleSettings.DEFAULTS);
     }
 
     TenantCheck.Verdict check(String... users) {
         return TenantCheck.check(tenant(users), Map.of(), Duration.ofSeconds(30));
+    }
+
+    static final String SALES = "5b8a1f3c-2d4e-4f6a-9b0c-1d2e3f4a5b6c";
+
+    TenantConfig groupsOnly(String... groups) {
+        return new TenantConfig("contoso", TENANT_ID, GraphFixture.CLIENT_ID, GraphCloud.GLOBAL, graph.graphBaseUrl(),
+                graph.authorityHost(), new CredentialConfig.ClientSecret(graph.secretFile, null), List.of(), List.of(groups), RuleSettings.DEFAULTS);
+    }
+
+    static String membersPath(String group) { return "/v1.0/groups/" + group + "/transitiveMembers/graph.user"; }
+
+    @Test
+    void aTenantThatListsOnlyGroupsIsCheckedThroughTheirMembers() {
+        graph.server.stubFor(get(urlPathEqualTo(membersPath(SALES))).willReturn(okJson(
+                "{\"value\":[{\"id\":\"" + ANNA + "\",\"mail\":\"anna@contoso.com\",\"userPrincipalName\":\"anna@contoso.com\"}]}")));
+
+        TenantCheck.Verdict v = TenantCheck.check(groupsOnly(SALES), Map.of(), Duration.ofSeconds(30));
+
+        assertThat(v.ok()).as("%s", v.findings()).isTrue();
+        assertThat(step(v, TenantCheck.USERS).detail()).isEqualTo("no users listed (members of groups only)");
+        assertThat(step(v, TenantCheck.GROUPS).detail()).isEqualTo("group " + SALES + ": 1 user members");
+        assertThat(step(v, TenantCheck.SCHEDULE).status()).isEqualTo(TenantCheck.Status.OK);
+    }
+
+    @Test
+    void aGroupTheAppMayNotReadAsksForGroupMemberReadAll() {
+        graph.server.stubFor(get(urlPathEqualTo(membersPath(SALES))).willReturn(aResponse().withStatus(403)
+                .withHeader("Content-Type", "application/json")
+                .withBody("{\"error\":{\"code\":\"Authorization_RequestDenied\",\"message\":\"Insufficient privileges to complete the operation.\"}}")));
+
+        TenantCheck.Verdict v = TenantCheck.check(groupsOnly(SALES), Map.of(), Duration.ofSeconds(30));
+
+        assertThat(v.ok()).isFalse();
+        assertThat(v.actions()).anySatisfy(a -> assertThat(a).startsWith("grant the application permission GroupMember.Read.All"));
     }
 
     static TenantCheck.Finding step(TenantCheck.Verdict v, String step) {
@@ -150,7 +188,7 @@ class TenantCheckTest {
         graph.close();
         TenantConfig t = new TenantConfig("contoso", TENANT_ID, GraphFixture.CLIENT_ID, GraphCloud.GLOBAL,
                 "http://127.0.0.1:" + port + "/v1.0", "https://127.0.0.1:" + port,
-                new CredentialConfig.ClientSecret(graph.secretFile, null), List.of("anna@contoso.com"), RuleSettings.DEFAULTS);
+                new CredentialConfig.ClientSecret(graph.secretFile, null), List.of("anna@contoso.com"), List.of(), RuleSettings.DEFAULTS);
 
         TenantCheck.Verdict v = TenantCheck.check(t, Map.of(), Duration.ofSeconds(30));
 
