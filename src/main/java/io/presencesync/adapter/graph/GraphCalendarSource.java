@@ -14,6 +14,7 @@ import io.presencesync.domain.User;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Clock;
 import java.time.DateTimeException;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -38,6 +39,7 @@ public final class GraphCalendarSource implements CalendarSource {
 
     private final String tenant;
     private final GraphServiceClient graph;
+    private final GraphCalls calls = new GraphCalls(Clock.systemUTC());
     private final Set<String> refusedAnchors = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean unknownStatusReported = new AtomicBoolean();
 
@@ -63,8 +65,10 @@ public final class GraphCalendarSource implements CalendarSource {
         for (int attempt = 0; attempt < Math.min(MAX_ANCHOR_TRIES, anchors.size()); attempt++) {
             anchor = anchors.get(attempt).id();
             try {
-                GetSchedulePostResponse response = graph.users().byUserId(anchor).calendar().getSchedule()
-                        .post(body(chunk, from, to), rc -> rc.headers.add("Prefer", "outlook.timezone=\"UTC\""));
+                String mailbox = anchor;
+                // Outlook throttles per mailbox: the anchor is the scope. A fresh body for every attempt.
+                GetSchedulePostResponse response = calls.call("mailbox " + mailbox, () -> graph.users().byUserId(mailbox)
+                        .calendar().getSchedule().post(body(chunk, from, to), rc -> rc.headers.add("Prefer", "outlook.timezone=\"UTC\"")));
                 refusedAnchors.remove(anchor);
                 results.putAll(toResults(chunk, response));
                 failure = null;

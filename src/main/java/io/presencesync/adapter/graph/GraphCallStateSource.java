@@ -12,6 +12,7 @@ import io.presencesync.rules.RuleSettings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Clock;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -34,6 +35,7 @@ public final class GraphCallStateSource implements CallStateSource {
 
     private final String tenant;
     private final GraphServiceClient graph;
+    private final GraphCalls calls = new GraphCalls(Clock.systemUTC());
     private final Set<String> unknownActivities = ConcurrentHashMap.newKeySet();
 
     public GraphCallStateSource(String tenant, GraphServiceClient graph) {
@@ -50,14 +52,20 @@ public final class GraphCallStateSource implements CallStateSource {
         return results;
     }
 
+    private static GetPresencesByUserIdPostRequestBody body(List<User> chunk) {
+        GetPresencesByUserIdPostRequestBody body = new GetPresencesByUserIdPostRequestBody();
+        body.setIds(chunk.stream().map(User::id).toList());
+        return body;
+    }
+
     private Map<String, SourceResult<TeamsPresence>> request(List<User> chunk) {
         Map<String, User> byId = new HashMap<>();
         for (User u : chunk) byId.put(u.id().toLowerCase(Locale.ROOT), u);
         Map<String, SourceResult<TeamsPresence>> results = new HashMap<>();
         try {
-            GetPresencesByUserIdPostRequestBody body = new GetPresencesByUserIdPostRequestBody();
-            body.setIds(chunk.stream().map(User::id).toList());
-            GetPresencesByUserIdPostResponse response = graph.communications().getPresencesByUserId().post(body);
+            // Throttled per app and tenant (1,500 requests per 30 s): one scope for all presence requests.
+            // A fresh body for every attempt: SDK models must never be sent twice (see NOTES.md).
+            GetPresencesByUserIdPostResponse response = calls.call("presence", () -> graph.communications().getPresencesByUserId().post(body(chunk)));
             List<Presence> presences = response == null || response.getValue() == null ? List.of() : response.getValue();
             for (Presence p : presences) {
                 User user = p.getId() == null ? null : byId.get(p.getId().toLowerCase(Locale.ROOT));

@@ -10,6 +10,7 @@ import io.presencesync.domain.User;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -28,6 +29,7 @@ public final class GraphUserDirectory implements UserDirectory {
     private static final Logger log = LoggerFactory.getLogger(GraphUserDirectory.class);
 
     private final GraphServiceClient graph;
+    private final GraphCalls calls = new GraphCalls(Clock.systemUTC());
 
     public GraphUserDirectory(GraphServiceClient graph) {
         this.graph = graph;
@@ -42,7 +44,7 @@ public final class GraphUserDirectory implements UserDirectory {
 
     private SourceResult<User> lookUp(String ref) {
         try {
-            var u = graph.users().byUserId(ref).get(rc -> rc.queryParameters.select = SELECT);
+            var u = calls.call("directory", () -> graph.users().byUserId(ref).get(rc -> rc.queryParameters.select = SELECT));
             String address = u == null ? null : u.getMail() != null ? u.getMail() : u.getUserPrincipalName();
             if (u == null || u.getId() == null || address == null) {
                 return new SourceResult.UserError<>("NoAddress", "the directory has no id or address for " + ref);
@@ -66,10 +68,10 @@ public final class GraphUserDirectory implements UserDirectory {
     /** All pages or nothing: a membership read only in part must not make the rest look like leavers. */
     private SourceResult<List<User>> members(String group) {
         try {
-            UserCollectionResponse first = graph.groups().byGroupId(group).transitiveMembers().graphUser().get(rc -> {
+            UserCollectionResponse first = calls.call("directory", () -> graph.groups().byGroupId(group).transitiveMembers().graphUser().get(rc -> {
                 rc.queryParameters.select = SELECT;
                 rc.queryParameters.top = 999;
-            });
+            }));
             List<User> users = new ArrayList<>();
             if (first == null) return new SourceResult.Ok<>(users);
             PageIterator<com.microsoft.graph.models.User, UserCollectionResponse> pages =

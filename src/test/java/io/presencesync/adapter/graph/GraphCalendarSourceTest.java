@@ -169,7 +169,7 @@ class GraphCalendarSourceTest {
     }
 
     @Test
-    void aServerErrorMakesOnlyTheUsersOfThatRequestUnavailableAndIsNotRetriedBeneathUs() {
+    void aServerErrorIsRetriedByOneLayerThenMakesOnlyTheUsersOfThatRequestUnavailable() {
         List<User> users = GraphStub.users(45);
         stub.server.stubFor(post(urlPathEqualTo(schedulePath(id(20)))).atPriority(1)
                 .willReturn(aResponse().withStatus(503).withHeader("Content-Type", "application/json")
@@ -186,9 +186,9 @@ class GraphCalendarSourceTest {
                 assertThat(results.get(id(i))).as("user %d", i).isInstanceOf(SourceResult.Ok.class);
             }
         }
-        // The SDK's RetryHandler is off: exactly one request, the next poll is the retry.
-        stub.server.verify(1, postRequestedFor(urlPathEqualTo(schedulePath(id(20)))));
-        assertThat(stub.scheduleRequests()).hasSize(3);
+        // One retry layer (ours, not the SDK's): the failing request is tried MAX_ATTEMPTS times in all.
+        stub.server.verify(GraphCalls.MAX_ATTEMPTS, postRequestedFor(urlPathEqualTo(schedulePath(id(20)))));
+        assertThat(stub.scheduleRequests()).hasSize(2 + GraphCalls.MAX_ATTEMPTS);
     }
 
     @Test

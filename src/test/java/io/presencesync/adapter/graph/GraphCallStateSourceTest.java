@@ -111,7 +111,7 @@ class GraphCallStateSourceTest {
     }
 
     @Test
-    void aFailedPresenceRequestMakesOnlyItsUsersUnavailableAndIsNotRetriedBeneathUs() {
+    void aFailedPresenceRequestIsRetriedByOneLayerThenMakesOnlyItsUsersUnavailable() {
         List<User> users = GraphStub.users(700);
         stub.server.stubFor(post(urlPathEqualTo(GraphStub.PRESENCES_PATH)).atPriority(1)
                 .withRequestBody(matchingJsonPath("$.ids[0]", equalTo(id(650))))
@@ -128,6 +128,40 @@ class GraphCallStateSourceTest {
                         u -> assertThat(u.message()).contains("503"));
             }
         }
-        assertThat(stub.presenceRequests()).hasSize(2);
+        assertThat(stub.presenceRequests()).hasSize(1 + GraphCalls.MAX_ATTEMPTS);
+    }
+
+    @Test
+    void aShortRetryAfterIsWaitedOutAndTheRequestThenSucceeds() {
+        List<User> users = GraphStub.users(2);
+        stub.server.stubFor(post(urlPathEqualTo(GraphStub.PRESENCES_PATH)).atPriority(1)
+                .inScenario("throttled once").whenScenarioStateIs(com.github.tomakehurst.wiremock.stubbing.Scenario.STARTED)
+                .willSetStateTo("answered")
+                .willReturn(aResponse().withStatus(429).withHeader("Retry-After", "1").withHeader("Content-Type", "application/json")
+                        .withBody(odataError("TooManyRequests", "Too many requests."))));
+
+        Map<String, SourceResult<TeamsPresence>> results = calls.presences(users);
+
+        assertThat(results.values()).allSatisfy(r -> assertThat(r).isInstanceOf(SourceResult.Ok.class));
+        List<com.github.tomakehurst.wiremock.verification.LoggedRequest> sent = stub.presenceRequests();
+        assertThat(sent).hasSize(2);
+        assertThat(java.time.Duration.between(sent.get(0).getLoggedDate().toInstant(), sent.get(1).getLoggedDate().toInstant()))
+                .as("the retry waited for Retry-After").isGreaterThanOrEqualTo(java.time.Duration.ofMillis(950));
+    }
+
+    @Test
+    void noPresenceRequestIsSentBeforeALongRetryAfterHasElapsed() {
+        List<User> users = GraphStub.users(2);
+        stub.server.stubFor(post(urlPathEqualTo(GraphStub.PRESENCES_PATH)).atPriority(1)
+                .willReturn(aResponse().withStatus(429).withHeader("Retry-After", "120").withHeader("Content-Type", "application/json")
+                        .withBody(odataError("TooManyRequests", "Too many requests."))));
+
+        Map<String, SourceResult<TeamsPresence>> first = calls.presences(users);
+        Map<String, SourceResult<TeamsPresence>> next = calls.presences(users);
+
+        assertThat(first.values()).allSatisfy(r -> assertThat(r).isInstanceOf(SourceResult.Unavailable.class));
+        assertThat(next.values()).allSatisfy(r -> assertThat(r).isInstanceOfSatisfying(SourceResult.Unavailable.class,
+                u -> assertThat(u.message()).contains("throttled")));
+        assertThat(stub.presenceRequests()).as("one request; the long wait is left to later polls, and honoured").hasSize(1);
     }
 }

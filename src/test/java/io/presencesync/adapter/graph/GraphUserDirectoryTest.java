@@ -90,15 +90,17 @@ class GraphUserDirectoryTest {
     }
 
     @Test
-    void aThrottledLookupIsToBeTriedAgainNotAVerdictOnTheUser() {
+    void aThrottledLookupIsToBeTriedAgainNotAVerdictOnTheUserAndTheDirectoryIsLeftAloneMeanwhile() {
         stub.server.stubFor(get(urlPathEqualTo(userPath("anna@contoso.com"))).atPriority(1).willReturn(aResponse().withStatus(429)
-                .withHeader("Retry-After", "5").withHeader("Content-Type", "application/json")
+                .withHeader("Retry-After", "60").withHeader("Content-Type", "application/json")
                 .withBody(odataError("TooManyRequests", "Too many requests."))));
 
         Map<String, SourceResult<User>> users = directory.resolve(List.of("anna@contoso.com", "ben@contoso.com"));
 
         assertThat(users.get("anna@contoso.com")).isInstanceOf(SourceResult.Unavailable.class);
-        assertThat(users.get("ben@contoso.com")).isInstanceOf(SourceResult.Ok.class);
+        assertThat(users.get("ben@contoso.com")).as("not sent before Retry-After elapsed").isInstanceOfSatisfying(
+                SourceResult.Unavailable.class, u -> assertThat(u.message()).contains("throttled"));
+        stub.server.verify(0, getRequestedFor(urlPathEqualTo(userPath("ben@contoso.com"))));
     }
 
     static final String GROUP_ID = "3c9d8e7f-1a2b-4c3d-8e9f-0a1b2c3d4e5f";
