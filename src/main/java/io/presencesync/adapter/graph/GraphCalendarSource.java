@@ -33,6 +33,8 @@ public final class GraphCalendarSource implements CalendarSource {
     static final int SCHEDULES_PER_REQUEST = 20;
     /** The coarsest availability view keeps the unused part of the answer small. */
     private static final int AVAILABILITY_VIEW_MINUTES = 1440;
+    /** getSchedule requests in flight at once; each has its own anchor mailbox (Outlook allows 4 per mailbox). */
+    static final int PARALLEL_REQUESTS = 8;
     /** How many users of one request may be tried as its anchor mailbox before the request gives up. */
     static final int MAX_ANCHOR_TRIES = 3;
     private static final Logger log = LoggerFactory.getLogger(GraphCalendarSource.class);
@@ -40,6 +42,7 @@ public final class GraphCalendarSource implements CalendarSource {
     private final String tenant;
     private final GraphServiceClient graph;
     private final GraphCalls calls = new GraphCalls(Clock.systemUTC());
+    private final ParallelChunks parallel = new ParallelChunks("getSchedule", PARALLEL_REQUESTS);
     private final Set<String> refusedAnchors = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean unknownStatusReported = new AtomicBoolean();
 
@@ -50,11 +53,7 @@ public final class GraphCalendarSource implements CalendarSource {
 
     @Override
     public Map<String, SourceResult<List<FreeBusyItem>>> freeBusy(List<User> users, Instant from, Instant to) {
-        Map<String, SourceResult<List<FreeBusyItem>>> results = new HashMap<>();
-        for (int i = 0; i < users.size(); i += SCHEDULES_PER_REQUEST) {
-            results.putAll(request(users.subList(i, Math.min(users.size(), i + SCHEDULES_PER_REQUEST)), from, to));
-        }
-        return results;
+        return parallel.run(users, SCHEDULES_PER_REQUEST, chunk -> request(chunk, from, to));
     }
 
     private Map<String, SourceResult<List<FreeBusyItem>>> request(List<User> chunk, Instant from, Instant to) {

@@ -192,6 +192,24 @@ class GraphCalendarSourceTest {
     }
 
     @Test
+    void theRequestsOfOnePollAreInFlightTogetherNotOneAfterAnother() {
+        List<User> users = GraphStub.users(45);
+        calendars.freeBusy(GraphStub.users(1), FROM, TO); // the token first, so only getSchedule is slow
+        stub.server.resetRequests();
+        stub.server.setGlobalFixedDelay(1500);
+        try {
+            Map<String, SourceResult<List<FreeBusyItem>>> results = calendars.freeBusy(users, FROM, TO);
+            assertThat(results.values()).allSatisfy(r -> assertThat(r).isInstanceOf(SourceResult.Ok.class));
+        } finally {
+            stub.server.setGlobalFixedDelay(0);
+        }
+        List<Instant> sent = stub.scheduleRequests().stream().map(r -> r.getLoggedDate().toInstant()).sorted().toList();
+        assertThat(sent).hasSize(3);
+        assertThat(Duration.between(sent.get(0), sent.get(2))).as("one after another they would start 1.5 s apart")
+                .isLessThan(Duration.ofMillis(1000));
+    }
+
+    @Test
     void throttlingMakesOnlyThatRequestUnavailableWithoutWaitingForRetryAfter() {
         List<User> users = GraphStub.users(45);
         stub.server.stubFor(post(urlPathEqualTo(schedulePath(id(40)))).atPriority(1)
