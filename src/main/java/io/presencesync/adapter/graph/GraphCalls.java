@@ -1,6 +1,8 @@
 package io.presencesync.adapter.graph;
 
 import com.microsoft.kiota.ApiException;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.core.functions.Either;
 import io.github.resilience4j.retry.Retry;
 import io.github.resilience4j.retry.RetryConfig;
@@ -16,6 +18,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
@@ -25,12 +28,15 @@ import java.util.function.Supplier;
  * short back-off. Throttling is remembered per scope (one mailbox, the presence API, the
  * directory): no request of that scope is sent before its Retry-After has elapsed, and a wait
  * longer than {@link #MAX_WAIT} is left to a later poll instead of holding up this one.
+ * A circuit breaker stops sending while most requests fail anyway (an outage, a revoked consent)
+ * and tries again after {@link #OPEN_FOR}: a broken tenant does not cost thousands of doomed requests.
  */
 final class GraphCalls {
 
     static final int MAX_ATTEMPTS = 3;
     static final Duration MAX_WAIT = Duration.ofSeconds(5);
     static final Duration BACK_OFF = Duration.ofMillis(500);
+    static final Duration OPEN_FOR = Duration.ofSeconds(30);
     private static final Set<Integer> RETRYABLE = Set.of(429, 503, 504);
 
     /** Thrown instead of sending a request while its scope is throttled. */
@@ -43,9 +49,19 @@ final class GraphCalls {
     private final Clock clock;
     private final Map<String, Instant> notBefore = new ConcurrentHashMap<>();
     private final Retry retry;
+    private final CircuitBreaker breaker;
 
     GraphCalls(Clock clock) {
         this.clock = clock;
+        this.breaker = CircuitBreaker.of("graph", CircuitBreakerConfig.custom()
+                .slidingWindowSize(10)
+                .minimumNumberOfCalls(5)
+                .failureRateThreshold(60)
+                .waitDurationInOpenState(OPEN_FOR)
+                .permittedNumberOfCallsInHalfOpenState(2)
+                // Only failures of Graph itself count: a refused mailbox or unknown user is an answer.
+                .recordException(this::serviceFailure)
+                .build());
         this.retry = Retry.of("graph", RetryConfig.custom()
                 .maxAttempts(MAX_ATTEMPTS)
                 .retryOnException(this::worthRetrying)
@@ -57,6 +73,22 @@ final class GraphCalls {
     <T> T call(String scope, Supplier<T> request) {
         Instant gate = notBefore.get(scope);
         if (gate != null && clock.instant().isBefore(gate)) throw new ThrottledException(scope, gate);
+        if (!breaker.tryAcquirePermission()) {
+            throw new IllegalStateException("Graph requests paused for up to " + OPEN_FOR.toSeconds()
+                    + " s: most recent requests failed (circuit breaker open)");
+        }
+        long started = System.nanoTime();
+        try {
+            T result = retried(scope, request);
+            breaker.onSuccess(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+            return result;
+        } catch (RuntimeException e) {
+            breaker.onError(System.nanoTime() - started, TimeUnit.NANOSECONDS, e);
+            throw e;
+        }
+    }
+
+    private <T> T retried(String scope, Supplier<T> request) {
         return Retry.decorateSupplier(retry, () -> {
             try {
                 return request.get();
@@ -66,6 +98,11 @@ final class GraphCalls {
                 throw e;
             }
         }).get();
+    }
+
+    private boolean serviceFailure(Throwable e) {
+        if (e instanceof ApiException a) return a.getResponseStatusCode() >= 500 || a.getResponseStatusCode() == 0;
+        return worthRetrying(e);
     }
 
     private boolean worthRetrying(Throwable e) {
