@@ -26,10 +26,14 @@ public final class GraphUserDirectory implements UserDirectory {
     /** The application permission reading group memberships needs. */
     static final String GROUP_PERMISSION = "GroupMember.Read.All";
     private static final String[] SELECT = {"id", "mail", "userPrincipalName"};
+    /** One lookup per user: a long list is looked up this many at a time (a group needs none of it). */
+    static final int PARALLEL_LOOKUPS = 8;
+    private static final int LOOKUPS_PER_TASK = 25;
     private static final Logger log = LoggerFactory.getLogger(GraphUserDirectory.class);
 
     private final GraphServiceClient graph;
     private final GraphCalls calls = new GraphCalls(Clock.systemUTC());
+    private final ParallelChunks parallel = new ParallelChunks("userLookup", PARALLEL_LOOKUPS);
 
     public GraphUserDirectory(GraphServiceClient graph) {
         this.graph = graph;
@@ -37,9 +41,11 @@ public final class GraphUserDirectory implements UserDirectory {
 
     @Override
     public Map<String, SourceResult<User>> resolve(List<String> references) {
-        Map<String, SourceResult<User>> results = new HashMap<>();
-        for (String ref : references) results.put(ref, lookUp(ref));
-        return results;
+        return parallel.run(references, ref -> ref, LOOKUPS_PER_TASK, chunk -> {
+            Map<String, SourceResult<User>> results = new HashMap<>();
+            for (String ref : chunk) results.put(ref, lookUp(ref));
+            return results;
+        });
     }
 
     private SourceResult<User> lookUp(String ref) {

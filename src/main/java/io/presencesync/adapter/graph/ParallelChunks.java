@@ -15,9 +15,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
 /**
- * Sends a source's requests, one per chunk of users, a bounded number at a time: thousands of
- * sequential requests could not finish within a poll. A chunk whose request throws makes only its
- * own users unavailable.
+ * Sends a source's requests, one per chunk of items (users, references), a bounded number at a
+ * time: thousands of sequential requests could not finish within a poll. A chunk whose request
+ * throws makes only its own items unavailable.
  */
 final class ParallelChunks {
 
@@ -32,23 +32,30 @@ final class ParallelChunks {
         });
     }
 
+    /** Users are keyed by their id. */
     <R> Map<String, SourceResult<R>> run(List<User> users, int chunkSize, Function<List<User>, Map<String, SourceResult<R>>> request) {
-        List<List<User>> chunks = new ArrayList<>();
-        for (int i = 0; i < users.size(); i += chunkSize) chunks.add(users.subList(i, Math.min(users.size(), i + chunkSize)));
+        return run(users, User::id, chunkSize, request);
+    }
+
+    <T, R> Map<String, SourceResult<R>> run(List<T> items, Function<T, String> key, int chunkSize,
+                                            Function<List<T>, Map<String, SourceResult<R>>> request) {
+        List<List<T>> chunks = new ArrayList<>();
+        for (int i = 0; i < items.size(); i += chunkSize) chunks.add(items.subList(i, Math.min(items.size(), i + chunkSize)));
+        if (chunks.isEmpty()) return new HashMap<>();
         if (chunks.size() == 1) return request.apply(chunks.get(0));
         List<Future<Map<String, SourceResult<R>>>> futures = new ArrayList<>();
-        for (List<User> chunk : chunks) futures.add(pool.submit(() -> request.apply(chunk)));
+        for (List<T> chunk : chunks) futures.add(pool.submit(() -> request.apply(chunk)));
         Map<String, SourceResult<R>> results = new HashMap<>();
         for (int i = 0; i < chunks.size(); i++) {
             try {
                 results.putAll(futures.get(i).get());
             } catch (ExecutionException e) {
                 String why = "request failed: " + GraphErrors.describe(e.getCause());
-                for (User u : chunks.get(i)) results.put(u.id(), new SourceResult.Unavailable<>(why));
+                for (T item : chunks.get(i)) results.put(key.apply(item), new SourceResult.Unavailable<>(why));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 futures.forEach(f -> f.cancel(true));
-                for (User u : users) results.putIfAbsent(u.id(), new SourceResult.Unavailable<>("interrupted (shutting down)"));
+                for (T item : items) results.putIfAbsent(key.apply(item), new SourceResult.Unavailable<>("interrupted (shutting down)"));
                 break;
             }
         }

@@ -103,6 +103,22 @@ class GraphUserDirectoryTest {
         stub.server.verify(0, getRequestedFor(urlPathEqualTo(userPath("ben@contoso.com"))));
     }
 
+    @Test
+    void aLongListOfUsersIsLookedUpSeveralAtATime() {
+        stub.server.stubFor(get(urlPathMatching("/v1\\.0/users/member[0-9]+")).willReturn(aResponse().withFixedDelay(100)
+                .withHeader("Content-Type", "application/json").withTransformers("response-template")
+                .withBody("{\"id\":\"{{request.pathSegments.[2]}}\",\"mail\":\"{{request.pathSegments.[2]}}@contoso.com\"}")));
+        List<String> refs = java.util.stream.IntStream.range(0, 200).mapToObj(i -> "member" + i).toList();
+
+        Map<String, SourceResult<User>> users = directory.resolve(refs);
+
+        assertThat(users).hasSize(200).allSatisfy((ref, r) -> assertThat(r).isEqualTo(new SourceResult.Ok<>(new User(ref, ref + "@contoso.com"))));
+        List<java.time.Instant> sent = stub.server.findAll(getRequestedFor(urlPathMatching("/v1\\.0/users/member[0-9]+"))).stream()
+                .map(r -> r.getLoggedDate().toInstant()).sorted().toList();
+        assertThat(java.time.Duration.between(sent.get(0), sent.get(sent.size() - 1)))
+                .as("one at a time, 200 lookups of 100 ms take 20 s").isLessThan(java.time.Duration.ofSeconds(10));
+    }
+
     static final String GROUP_ID = "3c9d8e7f-1a2b-4c3d-8e9f-0a1b2c3d4e5f";
     static final String GROUP_PATH = "/v1.0/groups/" + GROUP_ID + "/transitiveMembers/graph.user";
 
