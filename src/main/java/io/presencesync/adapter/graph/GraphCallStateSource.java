@@ -4,6 +4,8 @@ import com.microsoft.graph.communications.getpresencesbyuserid.GetPresencesByUse
 import com.microsoft.graph.communications.getpresencesbyuserid.GetPresencesByUserIdPostResponse;
 import com.microsoft.graph.models.Presence;
 import com.microsoft.graph.serviceclient.GraphServiceClient;
+import io.github.resilience4j.ratelimiter.RateLimiter;
+import io.github.resilience4j.ratelimiter.RateLimiterConfig;
 import io.presencesync.application.port.CallStateSource;
 import io.presencesync.application.port.SourceResult;
 import io.presencesync.application.port.TeamsPresence;
@@ -13,6 +15,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -31,6 +34,9 @@ public final class GraphCallStateSource implements CallStateSource {
     static final int IDS_PER_REQUEST = 650;
     /** Presence requests in flight at once (1,500 are allowed per 30 s per tenant; 100,000 users need 154). */
     static final int PARALLEL_REQUESTS = 4;
+    /** Graph's limit for getPresencesByUserId: 1,500 requests per 30 s per app and tenant (a request waits at most 5 s for a turn). */
+    static final RateLimiterConfig GRAPH_LIMIT = RateLimiterConfig.custom()
+            .limitForPeriod(1500).limitRefreshPeriod(Duration.ofSeconds(30)).timeoutDuration(Duration.ofSeconds(5)).build();
     /** What Graph reports for a user without Teams: no call. */
     static final String UNKNOWN_ACTIVITY = "PresenceUnknown";
     private static final Logger log = LoggerFactory.getLogger(GraphCallStateSource.class);
@@ -40,10 +46,17 @@ public final class GraphCallStateSource implements CallStateSource {
     private final GraphCalls calls = new GraphCalls(Clock.systemUTC());
     private final ParallelChunks parallel = new ParallelChunks("getPresences", PARALLEL_REQUESTS);
     private final Set<String> unknownActivities = ConcurrentHashMap.newKeySet();
+    private final RateLimiter limit;
 
     public GraphCallStateSource(String tenant, GraphServiceClient graph) {
+        this(tenant, graph, GRAPH_LIMIT);
+    }
+
+    /** @param limit requests allowed per period; Graph's is {@link #GRAPH_LIMIT} per app and tenant */
+    GraphCallStateSource(String tenant, GraphServiceClient graph, RateLimiterConfig limit) {
         this.tenant = tenant;
         this.graph = graph;
+        this.limit = RateLimiter.of("presence-" + tenant, limit);
     }
 
     @Override
@@ -64,7 +77,8 @@ public final class GraphCallStateSource implements CallStateSource {
         try {
             // Throttled per app and tenant (1,500 requests per 30 s): one scope for all presence requests.
             // A fresh body for every attempt: SDK models must never be sent twice (see NOTES.md).
-            GetPresencesByUserIdPostResponse response = calls.call("presence", () -> graph.communications().getPresencesByUserId().post(body(chunk)));
+            GetPresencesByUserIdPostResponse response = calls.call("presence",
+                    RateLimiter.decorateSupplier(limit, () -> graph.communications().getPresencesByUserId().post(body(chunk))));
             List<Presence> presences = response == null || response.getValue() == null ? List.of() : response.getValue();
             for (Presence p : presences) {
                 User user = p.getId() == null ? null : byId.get(p.getId().toLowerCase(Locale.ROOT));

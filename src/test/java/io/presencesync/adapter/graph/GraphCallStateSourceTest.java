@@ -132,6 +132,25 @@ class GraphCallStateSourceTest {
     }
 
     @Test
+    void requestsBeyondTheTenantsPresenceLimitAreNotSent() {
+        GraphCallStateSource limited = new GraphCallStateSource("contoso", stub.client(), io.github.resilience4j.ratelimiter.RateLimiterConfig
+                .custom().limitForPeriod(2).limitRefreshPeriod(java.time.Duration.ofMinutes(1)).timeoutDuration(java.time.Duration.ZERO).build());
+        List<User> users = GraphStub.users(3 * GraphCallStateSource.IDS_PER_REQUEST);
+
+        Map<String, SourceResult<TeamsPresence>> results = limited.presences(users);
+
+        assertThat(stub.presenceRequests()).hasSize(2);
+        assertThat(results.values()).filteredOn(r -> r instanceof SourceResult.Unavailable).hasSize(GraphCallStateSource.IDS_PER_REQUEST)
+                .allSatisfy(r -> assertThat(((SourceResult.Unavailable<TeamsPresence>) r).message()).contains("RateLimiter"));
+    }
+
+    @Test
+    void theTenantLimitIsGraphs() {
+        assertThat(GraphCallStateSource.GRAPH_LIMIT.getLimitForPeriod()).isEqualTo(1500);
+        assertThat(GraphCallStateSource.GRAPH_LIMIT.getLimitRefreshPeriod()).isEqualTo(java.time.Duration.ofSeconds(30));
+    }
+
+    @Test
     void aShortRetryAfterIsWaitedOutAndTheRequestThenSucceeds() {
         List<User> users = GraphStub.users(2);
         stub.server.stubFor(post(urlPathEqualTo(GraphStub.PRESENCES_PATH)).atPriority(1)
