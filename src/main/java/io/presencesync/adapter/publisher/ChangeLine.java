@@ -2,7 +2,6 @@ package io.presencesync.adapter.publisher;
 
 import io.presencesync.domain.EffectivePresence;
 import io.presencesync.domain.EventPresence;
-import io.presencesync.domain.PresenceState;
 import io.presencesync.domain.Reason;
 import io.presencesync.domain.User;
 
@@ -48,8 +47,8 @@ public final class ChangeLine implements EmbeddedPresenceStore.Listener {
         StringBuilder line = new StringBuilder()
                 .append(TIME.format(clock.instant().atZone(zone))).append("  ")
                 .append(String.format("%-34s", user.address())).append(' ')
-                .append(String.format("%-13s", was == null ? "-" : name(was.state()))).append(" → ")
-                .append(name(now.state()));
+                .append(String.format("%-13s", was == null ? "-" : was.state().name())).append(" → ")
+                .append(now.state().name());
         EventPresence event = now.event();
         if (event != null) {
             line.append("  ").append(describe(event.reason())).append(" (").append(event.reason()).append(')');
@@ -61,8 +60,6 @@ public final class ChangeLine implements EmbeddedPresenceStore.Listener {
         if (hasProfile && event == null && was != null && was.event() != null) line.append("; profile applies again");
         return line.toString();
     }
-
-    private static String name(PresenceState state) { return state.name(); }
 
     /** Today's instants as a time; others (an all-day absence) with their day, so none is misread. */
     private String time(Instant t) {

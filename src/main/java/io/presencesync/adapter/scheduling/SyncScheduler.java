@@ -23,17 +23,32 @@ import java.util.Properties;
 import java.util.function.Consumer;
 
 /**
- * Runs every tenant's polls and due transitions as Quartz jobs (in-memory job store). Jobs are
- * thin shells: each calls one method of its tenant's {@link TenantSync}.
+ * Runs every tenant's polls and due transitions as Quartz jobs (in-memory job store). Each job is
+ * a thin shell that calls one step of its tenant's {@link TenantSync}.
  */
 public final class SyncScheduler implements AutoCloseable {
 
     /** How often due transitions are checked: an appointment's start or end is published within it. */
     static final Duration TRANSITION_TICK = Duration.ofSeconds(1);
     static final long TICK_OFFSET_MILLIS = 5;
-    static final int JOBS_PER_TENANT = 3;
     private static final String TENANT = "tenant";
+    private static final String STEP = "step";
     private static final Logger log = LoggerFactory.getLogger(SyncScheduler.class);
+
+    /** What a tenant's jobs do; each is one job per tenant. */
+    enum Step {
+        CALENDAR_POLL("calendar poll", TenantSync::pollCalendars),
+        CALL_STATE_POLL("call-state poll", TenantSync::pollCallState),
+        TRANSITIONS("transition check", TenantSync::publishDueTransitions);
+
+        final String label;
+        final Consumer<TenantSync> action;
+
+        Step(String label, Consumer<TenantSync> action) {
+            this.label = label;
+            this.action = action;
+        }
+    }
 
     private final Scheduler scheduler;
 
@@ -42,7 +57,7 @@ public final class SyncScheduler implements AutoCloseable {
         p.setProperty("org.quartz.scheduler.instanceName", "presence-sync");
         p.setProperty("org.quartz.scheduler.skipUpdateCheck", "true");
         // One thread per job: a long poll must never hold up a tenant's one-second transition check.
-        p.setProperty("org.quartz.threadPool.threadCount", String.valueOf(JOBS_PER_TENANT * Math.max(1, tenants.size())));
+        p.setProperty("org.quartz.threadPool.threadCount", String.valueOf(Step.values().length * Math.max(1, tenants.size())));
         p.setProperty("org.quartz.jobStore.class", "org.quartz.simpl.RAMJobStore");
         p.setProperty("org.quartz.jobStore.misfireThreshold", "5000");
         scheduler = new StdSchedulerFactory(p).getScheduler();
@@ -51,9 +66,9 @@ public final class SyncScheduler implements AutoCloseable {
         // Appointments start and end on whole seconds (mostly minutes): check just after each one.
         long nextWholeSecond = (now / 1000 + 1) * 1000 + TICK_OFFSET_MILLIS;
         for (String tenant : tenants.keySet()) {
-            schedule(CalendarPollJob.class, tenant, calendarPoll, new Date(now));
-            schedule(CallStatePollJob.class, tenant, callStatePoll, new Date(now));
-            schedule(TransitionJob.class, tenant, TRANSITION_TICK, new Date(nextWholeSecond));
+            schedule(Step.CALENDAR_POLL, tenant, calendarPoll, new Date(now));
+            schedule(Step.CALL_STATE_POLL, tenant, callStatePoll, new Date(now));
+            schedule(Step.TRANSITIONS, tenant, TRANSITION_TICK, new Date(nextWholeSecond));
         }
     }
 
@@ -64,9 +79,10 @@ public final class SyncScheduler implements AutoCloseable {
         scheduler.shutdown(true);
     }
 
-    private void schedule(Class<? extends Job> job, String tenant, Duration every, Date first) throws SchedulerException {
-        String name = job.getSimpleName() + "-" + tenant;
-        JobDetail detail = JobBuilder.newJob(job).withIdentity(name).usingJobData(TENANT, tenant).build();
+    private void schedule(Step step, String tenant, Duration every, Date first) throws SchedulerException {
+        String name = step.name() + "-" + tenant;
+        JobDetail detail = JobBuilder.newJob(TenantJob.class).withIdentity(name)
+                .usingJobData(TENANT, tenant).usingJobData(STEP, step.name()).build();
         Trigger trigger = TriggerBuilder.newTrigger().withIdentity(name)
                 .startAt(first)
                 // A missed run is not made up: the next run reads the then-current state anyway.
@@ -81,41 +97,29 @@ public final class SyncScheduler implements AutoCloseable {
             String tenant = bundle.getJobDetail().getJobDataMap().getString(TENANT);
             TenantSync sync = tenants.get(tenant);
             if (sync == null) throw new SchedulerException("no tenant named " + tenant);
-            Class<? extends Job> type = bundle.getJobDetail().getJobClass();
-            if (type == CalendarPollJob.class) return new CalendarPollJob(sync);
-            if (type == CallStatePollJob.class) return new CallStatePollJob(sync);
-            if (type == TransitionJob.class) return new TransitionJob(sync);
-            throw new SchedulerException("unknown job " + type.getName());
+            return new TenantJob(sync, Step.valueOf(bundle.getJobDetail().getJobDataMap().getString(STEP)));
         };
     }
 
-    /** Runs one step and keeps the failure inside this tenant and this run. */
-    private static void guarded(TenantSync sync, String what, Consumer<TenantSync> step) {
-        try {
-            step.accept(sync);
-        } catch (RuntimeException e) {
-            log.error("tenant {}: {} failed; next run continues", sync.tenant(), what, e);
+    /** One step of one tenant; never runs concurrently with itself (per job key). */
+    @DisallowConcurrentExecution
+    static final class TenantJob implements Job {
+        private final TenantSync sync;
+        private final Step step;
+
+        TenantJob(TenantSync sync, Step step) {
+            this.sync = sync;
+            this.step = step;
         }
-    }
 
-    @DisallowConcurrentExecution
-    static final class CalendarPollJob implements Job {
-        private final TenantSync sync;
-        CalendarPollJob(TenantSync sync) { this.sync = sync; }
-        @Override public void execute(JobExecutionContext ctx) { guarded(sync, "calendar poll", TenantSync::pollCalendars); }
-    }
-
-    @DisallowConcurrentExecution
-    static final class CallStatePollJob implements Job {
-        private final TenantSync sync;
-        CallStatePollJob(TenantSync sync) { this.sync = sync; }
-        @Override public void execute(JobExecutionContext ctx) { guarded(sync, "call-state poll", TenantSync::pollCallState); }
-    }
-
-    @DisallowConcurrentExecution
-    static final class TransitionJob implements Job {
-        private final TenantSync sync;
-        TransitionJob(TenantSync sync) { this.sync = sync; }
-        @Override public void execute(JobExecutionContext ctx) { guarded(sync, "transition check", TenantSync::publishDueTransitions); }
+        /** A failure stays inside this tenant and this run. */
+        @Override
+        public void execute(JobExecutionContext ctx) {
+            try {
+                step.action.accept(sync);
+            } catch (RuntimeException e) {
+                log.error("tenant {}: {} failed; next run continues", sync.tenant(), step.label, e);
+            }
+        }
     }
 }

@@ -6,10 +6,9 @@ import io.presencesync.application.port.SourceResult;
 import io.presencesync.domain.FreeBusyItem;
 import io.presencesync.domain.FreeBusyStatus;
 import io.presencesync.domain.User;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -42,18 +41,12 @@ class GraphCalendarSourceTest {
     static final String SUBJECT = "Layoffs Q3 - Project Bluebird";
     static final String LOCATION = "Board room 7 (CEO floor)";
 
-    static GraphStub stub;
+    @RegisterExtension
+    static final GraphStub stub = GraphStub.start();
     GraphCalendarSource calendars;
-
-    @BeforeAll
-    static void startGraph() { stub = GraphStub.start(); }
-
-    @AfterAll
-    static void stopGraph() { stub.close(); }
 
     @BeforeEach
     void freshClient() {
-        stub.reset();
         calendars = new GraphCalendarSource("contoso", stub.client());
     }
 

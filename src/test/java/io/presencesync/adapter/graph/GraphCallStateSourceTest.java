@@ -5,10 +5,9 @@ import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import io.presencesync.application.port.SourceResult;
 import io.presencesync.application.port.TeamsPresence;
 import io.presencesync.domain.User;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -28,18 +27,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class GraphCallStateSourceTest {
 
-    static GraphStub stub;
+    @RegisterExtension
+    static final GraphStub stub = GraphStub.start();
     GraphCallStateSource calls;
-
-    @BeforeAll
-    static void startGraph() { stub = GraphStub.start(); }
-
-    @AfterAll
-    static void stopGraph() { stub.close(); }
 
     @BeforeEach
     void freshClient() {
-        stub.reset();
         calls = new GraphCallStateSource("contoso", stub.client());
     }
 

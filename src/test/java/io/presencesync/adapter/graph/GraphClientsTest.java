@@ -9,10 +9,8 @@ import io.presencesync.application.port.SourceResult;
 import io.presencesync.application.port.TeamsPresence;
 import io.presencesync.domain.FreeBusyItem;
 import io.presencesync.domain.User;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -34,16 +32,8 @@ class GraphClientsTest {
     static final Instant FROM = Instant.parse("2025-03-10T06:00:00Z");
     static final Instant TO = FROM.plus(Duration.ofHours(24));
 
-    static GraphStub stub;
-
-    @BeforeAll
-    static void startGraph() { stub = GraphStub.start(); }
-
-    @AfterAll
-    static void stopGraph() { stub.close(); }
-
-    @BeforeEach
-    void reset() { stub.reset(); }
+    @RegisterExtension
+    static final GraphStub stub = GraphStub.start();
 
     @Test
     void theCredentialFetchesItsTokenFromTheAuthorityOverHttpsAndEveryGraphCallCarriesIt() {

@@ -14,10 +14,9 @@ import io.presencesync.adapter.config.TenantConfig;
 import io.presencesync.application.port.SourceResult;
 import io.presencesync.application.port.TeamsPresence;
 import io.presencesync.rules.RuleSettings;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.charset.StandardCharsets;
@@ -43,7 +42,8 @@ class GraphCredentialsTest {
     static final String JWT_BEARER = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
     static final String PFX_PASSWORD = "pfx-pa55word";
 
-    static GraphStub stub;
+    @RegisterExtension
+    static final GraphStub stub = GraphStub.start();
 
     @TempDir
     static Path dir;
@@ -52,15 +52,8 @@ class GraphCredentialsTest {
 
     @BeforeAll
     static void start() throws Exception {
-        stub = GraphStub.start();
         cert = TestCertificate.create(dir, "presence-sync-app", PFX_PASSWORD);
     }
-
-    @AfterAll
-    static void stop() { stub.close(); }
-
-    @BeforeEach
-    void reset() { stub.reset(); }
 
     TenantConfig tenant(CredentialConfig credential) {
         return new TenantConfig("contoso", GraphStub.TENANT_ID, GraphStub.CLIENT_ID, GraphCloud.GLOBAL, stub.httpGraph(),

@@ -11,6 +11,9 @@ import com.github.tomakehurst.wiremock.matching.RequestPatternBuilder;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import com.microsoft.graph.serviceclient.GraphServiceClient;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 import io.presencesync.adapter.config.CredentialConfig;
 import io.presencesync.adapter.config.TenantConfig;
 import io.presencesync.domain.User;
@@ -47,7 +50,7 @@ import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMoc
  * Graph SDK. getSchedule and getPresencesByUserId answer whatever they are asked (see
  * {@link #answerSchedule} and {@link #answerPresence} for per-user answers).
  */
-final class GraphStub implements AutoCloseable {
+final class GraphStub implements AutoCloseable, BeforeEachCallback, AfterAllCallback {
 
     static final String TENANT_ID = "7f2d1c3e-0a4b-4c5d-9e6f-112233445566";
     static final String CLIENT_ID = "aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee";
@@ -95,6 +98,13 @@ final class GraphStub implements AutoCloseable {
     public void close() {
         server.stop();
     }
+
+    /** As a JUnit extension ({@code @RegisterExtension static final GraphStub stub = GraphStub.start()}): fresh stubs per test. */
+    @Override
+    public void beforeEach(ExtensionContext context) { reset(); }
+
+    @Override
+    public void afterAll(ExtensionContext context) { close(); }
 
     /** Forgets requests and stubs; serves the token endpoint, getSchedule and getPresencesByUserId again. */
     void reset() {

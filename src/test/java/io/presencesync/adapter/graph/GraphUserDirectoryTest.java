@@ -2,10 +2,9 @@ package io.presencesync.adapter.graph;
 
 import io.presencesync.application.port.SourceResult;
 import io.presencesync.domain.User;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -31,18 +30,12 @@ class GraphUserDirectoryTest {
     static final String GUEST_ID = "2b5c4f1e-9d3a-4e7b-8c6d-0a1b2c3d4e5f";
     static final String GUEST_UPN = "petra_fabrikam.com#EXT#@contoso.onmicrosoft.com";
 
-    static GraphStub stub;
+    @RegisterExtension
+    static final GraphStub stub = GraphStub.start();
     GraphUserDirectory directory;
-
-    @BeforeAll
-    static void startGraph() { stub = GraphStub.start(); }
-
-    @AfterAll
-    static void stopGraph() { stub.close(); }
 
     @BeforeEach
     void freshClient() {
-        stub.reset();
         directory = new GraphUserDirectory(stub.client());
         stub.server.stubFor(get(urlPathEqualTo(userPath("anna@contoso.com"))).willReturn(okJson("""
                 {"@odata.context":"https://graph.microsoft.com/v1.0/$metadata#users(id,mail,userPrincipalName)/$entity",
