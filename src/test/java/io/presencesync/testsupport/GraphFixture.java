@@ -1,7 +1,6 @@
 package io.presencesync.testsupport;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
-import com.github.tomakehurst.wiremock.common.Slf4jNotifier;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 
 import java.io.IOException;
@@ -21,7 +20,6 @@ import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
 
 /**
  * One tenant's Entra ID token endpoint (HTTPS, the shared {@link TestTls} identity) and Microsoft
@@ -40,16 +38,7 @@ public final class GraphFixture implements AutoCloseable {
 
     private GraphFixture(String tenantId, Path dir) {
         this.tenantId = tenantId;
-        Path keyStore = TestTls.serverKeyStore();
-        server = new WireMockServer(wireMockConfig()
-                .bindAddress("127.0.0.1")
-                .dynamicPort()
-                .dynamicHttpsPort()
-                .keystorePath(keyStore.toString())
-                .keystoreType("PKCS12")
-                .keystorePassword(TestTls.PASSWORD)
-                .keyManagerPassword(TestTls.PASSWORD)
-                .notifier(new Slf4jNotifier(false)));
+        server = new WireMockServer(TestTls.wireMock());
         server.start();
         try {
             secretFile = Files.writeString(Files.createTempFile(dir, "client-secret-", ".txt"), CLIENT_SECRET + "\n");

@@ -1,5 +1,8 @@
 package io.presencesync.testsupport;
 
+import com.github.tomakehurst.wiremock.common.Slf4jNotifier;
+import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -26,5 +29,18 @@ public final class TestTls {
                     + "run 'mvn generate-test-resources' once and copy those system properties from pom.xml.");
         }
         return Path.of(given);
+    }
+
+    /** A WireMock configuration on 127.0.0.1 with HTTP and HTTPS (this identity), ports chosen freely. */
+    public static WireMockConfiguration wireMock() {
+        return WireMockConfiguration.wireMockConfig()
+                .bindAddress("127.0.0.1")
+                .dynamicPort()
+                .dynamicHttpsPort()
+                .keystorePath(serverKeyStore().toString())
+                .keystoreType("PKCS12")
+                .keystorePassword(PASSWORD)
+                .keyManagerPassword(PASSWORD)
+                .notifier(new Slf4jNotifier(false));
     }
 }

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
-import com.github.tomakehurst.wiremock.common.Slf4jNotifier;
 import com.github.tomakehurst.wiremock.extension.ResponseDefinitionTransformerV2;
 import com.github.tomakehurst.wiremock.http.ResponseDefinition;
 import com.github.tomakehurst.wiremock.matching.RequestPatternBuilder;
@@ -41,7 +40,6 @@ import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
 
 /**
  * WireMock playing Microsoft Graph (plain HTTP and HTTPS) and the Entra token endpoint (HTTPS),
@@ -69,17 +67,7 @@ final class GraphStub implements AutoCloseable, BeforeEachCallback, AfterAllCall
     private final Path secretFile;
 
     private GraphStub() {
-        Path keyStore = TestTls.serverKeyStore();
-        server = new WireMockServer(wireMockConfig()
-                .bindAddress("127.0.0.1")
-                .dynamicPort()
-                .dynamicHttpsPort()
-                .keystorePath(keyStore.toString())
-                .keystoreType("PKCS12")
-                .keystorePassword(TestTls.PASSWORD)
-                .keyManagerPassword(TestTls.PASSWORD)
-                .notifier(new Slf4jNotifier(false))
-                .extensions(answers));
+        server = new WireMockServer(TestTls.wireMock().extensions(answers));
         server.start();
         try {
             secretFile = Files.createTempFile("client-secret-", ".txt");
