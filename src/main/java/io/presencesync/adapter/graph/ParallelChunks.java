@@ -3,13 +3,16 @@ package io.presencesync.adapter.graph;
 import io.presencesync.application.port.SourceResult;
 import io.presencesync.domain.User;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
@@ -21,15 +24,21 @@ import java.util.function.Function;
  */
 final class ParallelChunks {
 
+    private static final Duration IDLE = Duration.ofSeconds(30);
+
     private final ExecutorService pool;
 
     ParallelChunks(String name, int parallelism) {
         AtomicInteger n = new AtomicInteger();
-        this.pool = Executors.newFixedThreadPool(parallelism, r -> {
-            Thread t = new Thread(r, name + "-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
+        ThreadPoolExecutor executor = new ThreadPoolExecutor(parallelism, parallelism, IDLE.toSeconds(), TimeUnit.SECONDS,
+                new LinkedBlockingQueue<>(), r -> {
+                    Thread t = new Thread(r, name + "-" + n.incrementAndGet());
+                    t.setDaemon(true);
+                    return t;
+                });
+        // Threads exist only while a poll runs: idle ones end instead of piling up per source.
+        executor.allowCoreThreadTimeOut(true);
+        this.pool = executor;
     }
 
     /** Users are keyed by their id. */
