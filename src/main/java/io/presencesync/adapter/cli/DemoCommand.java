@@ -2,6 +2,7 @@ package io.presencesync.adapter.cli;
 
 import io.presencesync.adapter.config.AppConfig;
 import io.presencesync.adapter.config.CredentialConfig;
+import io.presencesync.adapter.config.ManagementConfig;
 import io.presencesync.adapter.config.PublisherConfig;
 import io.presencesync.adapter.config.SyncConfig;
 import io.presencesync.adapter.config.TenantConfig;
@@ -28,6 +29,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 
 @Command(name = "demo", mixinStandardHelpOptions = true, versionProvider = Main.Version.class, description = {
@@ -76,7 +78,7 @@ final class DemoCommand implements Callable<Integer> {
         TenantConfig tenant = new TenantConfig("demo", simulator.tenantId(), simulator.clientId(), GraphCloud.GLOBAL,
                 simulator.graphBaseUrl(), simulator.authorityHost(), new CredentialConfig.ClientSecret(secretFile, null),
                 simulator.userPrincipalNames(), List.of(), RuleSettings.DEFAULTS);
-        return new AppConfig(List.of(tenant), DEMO_SYNC, List.of(new PublisherConfig.Embedded(true)));
+        return new AppConfig(List.of(tenant), DEMO_SYNC, List.of(new PublisherConfig.Embedded(true)), ManagementConfig.DEFAULTS, Optional.empty());
     }
 
     /**

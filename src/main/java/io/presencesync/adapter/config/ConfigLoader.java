@@ -10,6 +10,7 @@ import io.presencesync.rules.RuleSettings;
 
 import java.io.IOException;
 import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
@@ -18,6 +19,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
@@ -57,7 +59,7 @@ public final class ConfigLoader {
     }
 
     AppConfig parse(ConfigNode root) {
-        root.allowOnly("tenants", "sync", "publishers");
+        root.allowOnly("tenants", "sync", "publishers", "management", "cluster");
         List<TenantConfig> tenants = root.list("tenants", this::tenant);
         if (tenants.isEmpty()) throw root.child("tenants").error("configure at least one tenant");
         Set<String> names = new HashSet<>();
@@ -71,7 +73,9 @@ public final class ConfigLoader {
                 ? root.list("publishers", this::publisher)
                 : List.of(new PublisherConfig.Embedded(true));
         if (publishers.isEmpty()) throw root.child("publishers").error("configure at least one publisher");
-        return new AppConfig(tenants, sync, publishers);
+        ManagementConfig management = root.has("management") ? management(root.child("management")) : ManagementConfig.DEFAULTS;
+        Optional<ClusterConfig> cluster = root.has("cluster") ? Optional.of(cluster(root.child("cluster"))) : Optional.empty();
+        return new AppConfig(tenants, sync, publishers, management, cluster);
     }
 
     private TenantConfig tenant(ConfigNode t) {
@@ -215,5 +219,36 @@ public final class ConfigLoader {
         String type = p.required("type").text();
         if (!type.equals("embedded")) throw p.child("type").error("'" + type + "' is not a publisher type (known: embedded)");
         return new PublisherConfig.Embedded(p.bool("log", true));
+    }
+
+    private static ManagementConfig management(ConfigNode m) {
+        m.allowOnly("bindAddress", "port");
+        String bind = m.text("bindAddress", ManagementConfig.DEFAULTS.bindAddress());
+        int port = m.integer("port", ManagementConfig.DEFAULTS.port(), 0, 65535);
+        return new ManagementConfig(bind, port);
+    }
+
+    private ClusterConfig cluster(ConfigNode c) {
+        c.allowOnly("jdbcUrl", "username", "passwordFile", "passwordEnv", "checkinInterval", "maxConnections");
+        String url = c.required("jdbcUrl").text();
+        if (!url.startsWith("jdbc:postgresql://")) {
+            throw c.child("jdbcUrl").error("'" + url + "' is not a PostgreSQL JDBC URL (jdbc:postgresql://host:5432/database)");
+        }
+        String username = c.required("username").text();
+        if (c.has("passwordFile") && c.has("passwordEnv")) {
+            throw c.error("give at most one of passwordFile or passwordEnv (the password itself never goes in this file)");
+        }
+        Path passwordFile = null;
+        if (c.has("passwordFile")) {
+            passwordFile = Path.of(c.child("passwordFile").text());
+            if (!Files.isReadable(passwordFile)) throw c.child("passwordFile").error("file not found or not readable: " + passwordFile);
+        }
+        String passwordEnv = c.has("passwordEnv") ? c.child("passwordEnv").text() : null;
+        if (passwordEnv != null && env.get(passwordEnv) == null) {
+            throw c.child("passwordEnv").error("environment variable " + passwordEnv + " is not set");
+        }
+        Duration checkin = atLeast(c, "checkinInterval", ClusterConfig.DEFAULT_CHECKIN_INTERVAL, Duration.ofSeconds(1));
+        int connections = c.integer("maxConnections", ClusterConfig.DEFAULT_MAX_CONNECTIONS, 2, 100);
+        return new ClusterConfig(url, username, passwordFile, passwordEnv, checkin, connections);
     }
 }

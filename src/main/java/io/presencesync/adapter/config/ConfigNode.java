@@ -73,6 +73,16 @@ final class ConfigNode {
         return c.node.booleanValue();
     }
 
+    /** A whole number within [min, max]. */
+    int integer(String key, int fallback, int min, int max) {
+        if (!has(key)) return fallback;
+        ConfigNode c = child(key);
+        if (!c.node.isIntegralNumber() || !c.node.canConvertToInt()) throw c.error("expected a whole number, got " + describe(c.node));
+        int value = c.node.intValue();
+        if (value < min || value > max) throw c.error(value + " is outside " + min + ".." + max);
+        return value;
+    }
+
     /** Accepts 500ms, 15s, 5m, 24h, 2d or an ISO-8601 duration such as PT15S. */
     Duration duration(String key, Duration fallback) {
         if (!has(key)) return fallback;

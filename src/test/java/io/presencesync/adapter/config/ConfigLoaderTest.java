@@ -168,4 +168,35 @@ class ConfigLoaderTest {
         Path file = Files.writeString(dir.resolve("broken.yaml"), "tenants:\n  - name: [unclosed\n");
         assertThatThrownBy(() -> ConfigLoader.load(file)).hasMessageContaining("broken.yaml: not valid YAML").hasMessageContaining("line");
     }
+
+    @Test
+    void aSingleNodeWithTheManagementServerOnPort8080IsTheDefault() throws IOException {
+        AppConfig c = read(tenant(""));
+        assertThat(c.cluster()).isEmpty();
+        assertThat(c.management()).isEqualTo(new ManagementConfig("0.0.0.0", 8080));
+    }
+
+    @Test
+    void clusteredModeNeedsAPostgresqlUrlAndAUser() throws IOException {
+        AppConfig c = read(tenant("""
+                cluster:
+                  jdbcUrl: jdbc:postgresql://db:5432/presence
+                  username: presence
+                  passwordEnv: CONTOSO_SECRET
+                  checkinInterval: 2s
+                management: {port: 9090, bindAddress: 127.0.0.1}
+                """));
+        assertThat(c.cluster()).hasValue(new ClusterConfig("jdbc:postgresql://db:5432/presence", "presence", null,
+                "CONTOSO_SECRET", Duration.ofSeconds(2), ClusterConfig.DEFAULT_MAX_CONNECTIONS));
+        assertThat(c.management()).isEqualTo(new ManagementConfig("127.0.0.1", 9090));
+
+        assertThatThrownBy(() -> read(tenant("cluster: {jdbcUrl: 'jdbc:mysql://db/x', username: u}\n")))
+                .hasMessageContaining("cluster.jdbcUrl: 'jdbc:mysql://db/x' is not a PostgreSQL JDBC URL");
+        assertThatThrownBy(() -> read(tenant("cluster: {jdbcUrl: 'jdbc:postgresql://db/x', username: u, passwordEnv: NOPE}\n")))
+                .hasMessageContaining("cluster.passwordEnv: environment variable NOPE is not set");
+        assertThatThrownBy(() -> read(tenant("management: {port: 70000}\n")))
+                .hasMessageContaining("management.port: 70000 is outside 0..65535");
+        assertThatThrownBy(() -> read(tenant("management: {port: '80a'}\n")))
+                .hasMessageContaining("management.port: expected a whole number, got '80a'");
+    }
 }
