@@ -1,0 +1,107 @@
+{{/* The chart name, shortened to the 63 characters a label allows. */}}
+{{- define "presence-sync.name" -}}
+{{- default .Chart.Name .Values.nameOverride | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{/* The release's full name: the prefix of every object it creates. */}}
+{{- define "presence-sync.fullname" -}}
+{{- if .Values.fullnameOverride }}
+{{- .Values.fullnameOverride | trunc 63 | trimSuffix "-" }}
+{{- else }}
+{{- $name := default .Chart.Name .Values.nameOverride }}
+{{- if contains $name .Release.Name }}
+{{- .Release.Name | trunc 63 | trimSuffix "-" }}
+{{- else }}
+{{- printf "%s-%s" .Release.Name $name | trunc 63 | trimSuffix "-" }}
+{{- end }}
+{{- end }}
+{{- end }}
+
+{{- define "presence-sync.selectorLabels" -}}
+app.kubernetes.io/name: {{ include "presence-sync.name" . }}
+app.kubernetes.io/instance: {{ .Release.Name }}
+{{- end }}
+
+{{- define "presence-sync.labels" -}}
+helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-" }}
+{{ include "presence-sync.selectorLabels" . }}
+app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
+app.kubernetes.io/managed-by: {{ .Release.Service }}
+app.kubernetes.io/part-of: presence-sync
+{{- end }}
+
+{{- define "presence-sync.serviceAccountName" -}}
+{{- if .Values.serviceAccount.create }}
+{{- default (include "presence-sync.fullname" .) .Values.serviceAccount.name }}
+{{- else }}
+{{- default "default" .Values.serviceAccount.name }}
+{{- end }}
+{{- end }}
+
+{{- define "presence-sync.image" -}}
+{{- if .Values.image.digest }}
+{{- printf "%s@%s" .Values.image.repository .Values.image.digest }}
+{{- else }}
+{{- printf "%s:%s" .Values.image.repository (default .Chart.AppVersion .Values.image.tag) }}
+{{- end }}
+{{- end }}
+
+{{/* The management port: the application's own setting (config.management.port), 8080 by default. */}}
+{{- define "presence-sync.managementPort" -}}
+{{- $management := .Values.config.management | default dict }}
+{{- $management.port | default 8080 | int }}
+{{- end }}
+
+{{/* Clustered mode: Quartz on PostgreSQL. */}}
+{{- define "presence-sync.clustered" -}}
+{{- $cluster := .Values.config.cluster | default dict }}
+{{- if $cluster.jdbcUrl }}true{{ end }}
+{{- end }}
+
+{{/* The Secret mounted at credentials.mountPath: an existing one, the chart's own, or none. */}}
+{{- define "presence-sync.secretName" -}}
+{{- if .Values.credentials.existingSecret }}
+{{- .Values.credentials.existingSecret }}
+{{- else if .Values.credentials.files }}
+{{- printf "%s-credentials" (include "presence-sync.fullname" .) }}
+{{- end }}
+{{- end }}
+
+{{/*
+Every file the configuration references under credentials.mountPath (any key ending in "File" of a
+tenant's credential, of cluster or of a publisher), one base name a line.
+*/}}
+{{- define "presence-sync.referencedFiles" -}}
+{{- $dir := printf "%s/" (trimSuffix "/" .Values.credentials.mountPath) }}
+{{- $sections := list }}
+{{- range (.Values.config.tenants | default list) }}
+{{- $sections = append $sections (.credential | default dict) }}
+{{- end }}
+{{- $sections = append $sections (.Values.config.cluster | default dict) }}
+{{- range (.Values.config.publishers | default list) }}
+{{- $sections = append $sections . }}
+{{- end }}
+{{- range $section := $sections }}
+{{- range $key, $value := $section }}
+{{- if and (hasSuffix "File" $key) (kindIs "string" $value) (hasPrefix $dir $value) }}
+{{ trimPrefix $dir $value }}
+{{- end }}
+{{- end }}
+{{- end }}
+{{- end }}
+
+{{/*
+The TCP port of a URL such as redis://host:6379, https://host or jdbc:postgresql://host:5432/db;
+the scheme's usual port when the URL names none.
+*/}}
+{{- define "presence-sync.urlPort" -}}
+{{- $url := trimPrefix "jdbc:" . }}
+{{- $parsed := urlParse $url }}
+{{- $port := regexFind "[0-9]+$" (regexFind ":[0-9]+$" $parsed.host) }}
+{{- if $port }}{{ $port }}
+{{- else if eq $parsed.scheme "postgresql" }}5432
+{{- else if hasPrefix "redis" $parsed.scheme }}6379
+{{- else if eq $parsed.scheme "http" }}80
+{{- else }}443
+{{- end }}
+{{- end }}
