@@ -1,0 +1,498 @@
+package io.presencesync.packaging;
+
+import com.marcnuri.helm.DryRun;
+import com.marcnuri.helm.Helm;
+import com.marcnuri.helm.LintResult;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServiceAccount;
+import io.fabric8.kubernetes.api.model.VolumeMount;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPort;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import io.presencesync.adapter.config.AppConfig;
+import io.presencesync.adapter.config.ClusterConfig;
+import io.presencesync.adapter.config.ConfigException;
+import io.presencesync.adapter.config.ConfigLoader;
+import io.presencesync.adapter.config.CredentialConfig;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * The Helm chart in helm/presence-sync, run through the real Helm engine (helm-java, offline): lint,
+ * render, parse as Kubernetes objects, and feed the rendered configuration to the application's own
+ * validation.
+ */
+class HelmChartTest {
+
+    private static final Path CHART = Path.of("helm/presence-sync");
+    private static final KubernetesSerialization KUBERNETES = new KubernetesSerialization();
+
+    private static final String CLUSTERED = """
+            replicaCount: 3
+            config:
+              tenants:
+                - name: contoso
+                  tenantId: 11111111-2222-3333-4444-555555555555
+                  clientId: aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee
+                  credential:
+                    type: clientSecret
+                    secretFile: /var/run/secrets/presence-sync/contoso-client-secret
+                  users: [anna.schmidt@contoso.com]
+              management: {port: 9090}
+              cluster:
+                jdbcUrl: jdbc:postgresql://postgres.db.svc:5433/presence_sync
+                username: presence_sync
+                passwordFile: /var/run/secrets/presence-sync/postgres-password
+                checkinInterval: 5s
+            credentials:
+              files:
+                contoso-client-secret: the-client-secret
+                postgres-password: the-database-password
+            podDisruptionBudget: {enabled: true, minAvailable: 2}
+            serviceMonitor: {enabled: true, labels: {release: prometheus}}
+            networkPolicy:
+              enabled: true
+              ingressFrom:
+                - namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: monitoring}}
+              databaseTo:
+                - podSelector: {matchLabels: {app: postgres}}
+            """;
+
+    private static final String WORKLOAD_IDENTITY = """
+            config:
+              tenants:
+                - name: contoso
+                  tenantId: contoso.onmicrosoft.com
+                  clientId: 0b1c2d3e-4f50-4617-8293-a4b5c6d7e8f9
+                  credential: {type: workloadIdentity}
+                  groups: [3c9d8e7f-1a2b-4c3d-8e9f-0a1b2c3d4e5f]
+            workloadIdentity: {enabled: true}
+            """;
+
+    @TempDir
+    Path temp;
+
+    @Test
+    void strictLintPasses() {
+        LintResult lint = new Helm(CHART).lint().strict().call();
+
+        assertThat(lint.isFailed()).as("helm lint --strict:%n%s", String.join("\n", lint.getMessages())).isFalse();
+        assertThat(lint.getMessages()).noneMatch(m -> m.contains("[WARNING]") || m.contains("[ERROR]"));
+    }
+
+    @Test
+    void defaultValuesRenderOneHardenedPodWithProbesAndItsConfiguration() {
+        Map<String, HasMetadata> objects = render(null);
+
+        assertThat(objects.keySet()).containsExactlyInAnyOrder(
+                "ConfigMap/sync-presence-sync", "Service/sync-presence-sync", "ServiceAccount/sync-presence-sync",
+                "Deployment/sync-presence-sync");
+        Deployment deployment = (Deployment) objects.get("Deployment/sync-presence-sync");
+        assertThat(deployment.getSpec().getReplicas()).isEqualTo(1);
+        assertThat(deployment.getSpec().getStrategy().getType()).as("never two single nodes at once").isEqualTo("Recreate");
+
+        PodSpec pod = deployment.getSpec().getTemplate().getSpec();
+        assertThat(pod.getSecurityContext().getRunAsNonRoot()).isTrue();
+        assertThat(pod.getSecurityContext().getRunAsUser()).isEqualTo(10001L);
+        assertThat(pod.getSecurityContext().getSeccompProfile().getType()).isEqualTo("RuntimeDefault");
+        assertThat(pod.getAutomountServiceAccountToken()).isFalse();
+        Container container = pod.getContainers().get(0);
+        assertThat(container.getImage()).isEqualTo("presence-sync:0.1.0");
+        assertThat(container.getArgs()).containsExactly("run", "--config", "/etc/presence-sync/presence-sync.yaml");
+        assertThat(container.getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
+        assertThat(container.getSecurityContext().getAllowPrivilegeEscalation()).isFalse();
+        assertThat(container.getSecurityContext().getRunAsNonRoot()).isTrue();
+        assertThat(container.getSecurityContext().getCapabilities().getDrop()).containsExactly("ALL");
+
+        assertThat(container.getPorts()).singleElement().satisfies(p -> {
+            assertThat(p.getName()).isEqualTo("http");
+            assertThat(p.getContainerPort()).isEqualTo(8080);
+        });
+        assertThat(container.getLivenessProbe().getHttpGet().getPath()).isEqualTo("/healthz");
+        assertThat(container.getLivenessProbe().getHttpGet().getPort().getStrVal()).isEqualTo("http");
+        assertThat(container.getStartupProbe().getHttpGet().getPath()).isEqualTo("/healthz");
+        assertThat(container.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/readyz");
+        assertThat(container.getReadinessProbe().getHttpGet().getPort().getStrVal()).isEqualTo("http");
+
+        assertThat(container.getResources().getLimits()).containsKey("memory");
+        assertThat(env(container)).containsEntry("PRESENCE_SYNC_LOG_FORMAT", "json")
+                .containsEntry("JAVA_TOOL_OPTIONS", "-XX:MaxRAMPercentage=65 -XX:+ExitOnOutOfMemoryError");
+
+        assertThat(mounts(container)).containsOnlyKeys("/etc/presence-sync", "/tmp");
+        assertThat(mount(container, "/etc/presence-sync").getReadOnly()).isTrue();
+        assertThat(pod.getVolumes()).anySatisfy(v -> {
+            assertThat(v.getName()).isEqualTo(mount(container, "/tmp").getName());
+            assertThat(v.getEmptyDir()).isNotNull();
+        });
+        assertThat(pod.getVolumes()).anySatisfy(v -> {
+            assertThat(v.getName()).isEqualTo(mount(container, "/etc/presence-sync").getName());
+            assertThat(v.getConfigMap().getName()).isEqualTo("sync-presence-sync");
+        });
+        assertThat(deployment.getSpec().getTemplate().getMetadata().getAnnotations()).containsKey("checksum/config");
+
+        Service service = (Service) objects.get("Service/sync-presence-sync");
+        assertThat(service.getSpec().getSelector()).isEqualTo(deployment.getSpec().getSelector().getMatchLabels());
+        assertThat(service.getSpec().getPorts()).singleElement()
+                .satisfies(p -> assertThat(p.getTargetPort().getStrVal()).isEqualTo("http"));
+    }
+
+    @Test
+    void defaultConfigurationPassesTheApplicationsValidationOnceItsSecretExists() throws IOException {
+        Map<String, HasMetadata> objects = render(null, "credentials.files.contoso-client-secret", "the-client-secret");
+
+        AppConfig config = validate(objects, Map.of());
+
+        assertThat(config.tenants()).singleElement().satisfies(t -> {
+            assertThat(t.name()).isEqualTo("contoso");
+            assertThat(t.credential()).isInstanceOf(CredentialConfig.ClientSecret.class);
+        });
+        assertThat(config.management().port()).isEqualTo(8080);
+        assertThat(config.cluster()).isEmpty();
+    }
+
+    @Test
+    void theRenderedConfigurationIsRefusedByTheApplicationWhenTheSecretIsMissing() throws IOException {
+        Map<String, HasMetadata> objects = render(null);
+
+        assertThat(objects).doesNotContainKey("Secret/sync-presence-sync-credentials");
+        Path file = temp.resolve("presence-sync.yaml");
+        Files.writeString(file, configMapYaml(objects));
+        assertThatThrownBy(() -> new ConfigLoader(Map.of()).read(file))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("tenants[0].credential.secretFile")
+                .hasMessageContaining("file not found: /var/run/secrets/presence-sync/contoso-client-secret");
+    }
+
+    @Test
+    void clusteredModeRendersThreeReplicasWithBudgetMonitorAndNetworkPolicy() throws IOException {
+        Map<String, HasMetadata> objects = render(CLUSTERED);
+
+        Deployment deployment = (Deployment) objects.get("Deployment/sync-presence-sync");
+        assertThat(deployment.getSpec().getReplicas()).isEqualTo(3);
+        assertThat(deployment.getSpec().getStrategy().getType()).isEqualTo("RollingUpdate");
+        assertThat(deployment.getSpec().getStrategy().getRollingUpdate().getMaxUnavailable().getIntVal()).isZero();
+        assertThat(deployment.getSpec().getTemplate().getMetadata().getAnnotations())
+                .containsKeys("checksum/config", "checksum/credentials");
+        Container container = deployment.getSpec().getTemplate().getSpec().getContainers().get(0);
+        assertThat(container.getPorts().get(0).getContainerPort()).as("config.management.port").isEqualTo(9090);
+        VolumeMount credentials = mount(container, "/var/run/secrets/presence-sync");
+        assertThat(credentials.getReadOnly()).isTrue();
+        assertThat(deployment.getSpec().getTemplate().getSpec().getVolumes()).anySatisfy(v -> {
+            assertThat(v.getName()).isEqualTo(credentials.getName());
+            assertThat(v.getSecret().getSecretName()).isEqualTo("sync-presence-sync-credentials");
+            assertThat(v.getSecret().getDefaultMode()).isEqualTo(0440);
+        });
+
+        Secret secret = (Secret) objects.get("Secret/sync-presence-sync-credentials");
+        assertThat(secret.getData()).containsOnlyKeys("contoso-client-secret", "postgres-password");
+
+        PodDisruptionBudget budget = (PodDisruptionBudget) objects.get("PodDisruptionBudget/sync-presence-sync");
+        assertThat(budget.getSpec().getMinAvailable().getIntVal()).isEqualTo(2);
+        assertThat(budget.getSpec().getSelector().getMatchLabels()).isEqualTo(deployment.getSpec().getSelector().getMatchLabels());
+
+        GenericKubernetesResource monitor = (GenericKubernetesResource) objects.get("ServiceMonitor/sync-presence-sync");
+        assertThat(monitor.getApiVersion()).isEqualTo("monitoring.coreos.com/v1");
+        assertThat(monitor.getMetadata().getLabels()).containsEntry("release", "prometheus");
+        assertThat(monitor.get("spec", "endpoints", 0, "path").toString()).isEqualTo("/metrics");
+        assertThat(monitor.get("spec", "endpoints", 0, "port").toString()).isEqualTo("http");
+
+        NetworkPolicy policy = (NetworkPolicy) objects.get("NetworkPolicy/sync-presence-sync");
+        assertThat(policy.getSpec().getPolicyTypes()).containsExactlyInAnyOrder("Ingress", "Egress");
+        assertThat(policy.getSpec().getIngress()).singleElement().satisfies(rule -> {
+            assertThat(rule.getPorts()).extracting(p -> p.getPort().getStrVal()).containsExactly("http");
+            assertThat(rule.getFrom()).hasSize(1);
+        });
+        assertThat(egressPorts(policy)).containsExactlyInAnyOrder("53/UDP", "53/TCP", "443/TCP", "5433/TCP");
+        assertThat(policy.getSpec().getEgress()).anySatisfy(rule -> {
+            assertThat(rule.getPorts()).extracting(p -> p.getPort().getIntVal()).containsExactly(5433);
+            assertThat(rule.getTo()).singleElement()
+                    .satisfies(peer -> assertThat(peer.getPodSelector().getMatchLabels()).containsEntry("app", "postgres"));
+        });
+
+        AppConfig config = validate(objects, Map.of());
+        ClusterConfig cluster = config.cluster().orElseThrow();
+        assertThat(cluster.jdbcUrl()).isEqualTo("jdbc:postgresql://postgres.db.svc:5433/presence_sync");
+        assertThat(Files.readString(cluster.passwordFile())).isEqualTo("the-database-password");
+        assertThat(config.management().port()).isEqualTo(9090);
+    }
+
+    @Test
+    void workloadIdentityLabelsThePodAndAnnotatesItsServiceAccount() throws IOException {
+        Map<String, HasMetadata> objects = render(WORKLOAD_IDENTITY);
+
+        Deployment deployment = (Deployment) objects.get("Deployment/sync-presence-sync");
+        assertThat(deployment.getSpec().getTemplate().getMetadata().getLabels())
+                .containsEntry("azure.workload.identity/use", "true");
+        assertThat(deployment.getMetadata().getLabels()).as("the pod, not the Deployment")
+                .doesNotContainKey("azure.workload.identity/use");
+        ServiceAccount account = (ServiceAccount) objects.get("ServiceAccount/sync-presence-sync");
+        assertThat(deployment.getSpec().getTemplate().getSpec().getServiceAccountName()).isEqualTo("sync-presence-sync");
+        assertThat(account.getMetadata().getAnnotations())
+                .containsEntry("azure.workload.identity/client-id", "0b1c2d3e-4f50-4617-8293-a4b5c6d7e8f9");
+        assertThat(mounts(deployment.getSpec().getTemplate().getSpec().getContainers().get(0)))
+                .as("no Secret needed").containsOnlyKeys("/etc/presence-sync", "/tmp");
+
+        Path token = Files.writeString(temp.resolve("azure-identity-token"), "eyJ.projected.token");
+        AppConfig config = validate(objects, Map.of("AZURE_FEDERATED_TOKEN_FILE", token.toString()));
+        assertThat(config.tenants().get(0).credential()).isEqualTo(new CredentialConfig.WorkloadIdentity(token));
+    }
+
+    @Test
+    void anExplicitWorkloadIdentityClientIdWinsOverTheTenants() {
+        Map<String, HasMetadata> objects = render(WORKLOAD_IDENTITY,
+                "workloadIdentity.clientId", "99999999-8888-7777-6666-555555555555");
+
+        assertThat(objects.get("ServiceAccount/sync-presence-sync").getMetadata().getAnnotations())
+                .containsEntry("azure.workload.identity/client-id", "99999999-8888-7777-6666-555555555555");
+    }
+
+    @Test
+    void aConfigurationChangeRollsThePods() {
+        String before = podAnnotations(render(null)).get("checksum/config");
+        String after = podAnnotations(render(null, "config.sync.calendarPollInterval", "2m")).get("checksum/config");
+
+        assertThat(before).hasSize(64);
+        assertThat(after).hasSize(64).isNotEqualTo(before);
+    }
+
+    @Test
+    void networkPolicyOpensThePortsOfThePresenceStores() {
+        Map<String, HasMetadata> objects = render("""
+                config:
+                  tenants:
+                    - name: contoso
+                      tenantId: 11111111-2222-3333-4444-555555555555
+                      clientId: aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee
+                      credential: {type: clientSecret, secretEnv: CONTOSO_CLIENT_SECRET}
+                      users: [anna.schmidt@contoso.com]
+                  publishers:
+                    - {type: redis, uri: "redis://redis.uc.svc:6380"}
+                    - {type: http, url: "https://ucserver.example.com/presence"}
+                    - {type: embedded}
+                networkPolicy: {enabled: true}
+                """);
+
+        NetworkPolicy policy = (NetworkPolicy) objects.get("NetworkPolicy/sync-presence-sync");
+        assertThat(egressPorts(policy)).containsExactlyInAnyOrder("53/UDP", "53/TCP", "443/TCP", "6380/TCP", "443/TCP");
+        assertThat(policy.getSpec().getIngress()).singleElement()
+                .satisfies(rule -> assertThat(rule.getFrom()).as("any source, management port only").isEmpty());
+    }
+
+    @Test
+    void theTestHookAsksTheServiceForReadinessWithoutJoiningTheDeployment() throws IOException {
+        Path hookTemplate = CHART.resolve("templates/tests/test-readyz.yaml");
+        assertThat(Files.readString(hookTemplate)).contains("    helm.sh/hook: test\n");
+        // helm-java's template, like helm template --skip-tests, leaves hooks out: render a copy of
+        // the chart in which the hook is an ordinary manifest.
+        Path copy = temp.resolve("chart");
+        try (var files = Files.walk(CHART)) {
+            for (Path source : files.toList()) {
+                Path target = copy.resolve(CHART.relativize(source).toString());
+                if (Files.isDirectory(source)) Files.createDirectories(target);
+                else Files.copy(source, target);
+            }
+        }
+        Path copiedHook = copy.resolve("templates/tests/test-readyz.yaml");
+        Files.writeString(copiedHook, Files.readString(copiedHook).replace("helm.sh/hook:", "rendered-as-manifest.example/hook:"));
+
+        Map<String, HasMetadata> objects = renderChart(copy, null, "tests.image.repository", "registry.example.com/curl");
+
+        Pod hook = (Pod) objects.get("Pod/sync-presence-sync-test-readyz");
+        Deployment deployment = (Deployment) objects.get("Deployment/sync-presence-sync");
+        assertThat(hook.getMetadata().getAnnotations()).containsEntry("rendered-as-manifest.example/hook", "test");
+        assertThat(hook.getMetadata().getLabels().entrySet().containsAll(deployment.getSpec().getSelector().getMatchLabels().entrySet()))
+                .as("the hook pod matches the Deployment's selector").isFalse();
+        Container curl = hook.getSpec().getContainers().get(0);
+        assertThat(curl.getImage()).isEqualTo("registry.example.com/curl:8.11.1");
+        assertThat(curl.getCommand()).first().isEqualTo("curl");
+        assertThat(curl.getCommand()).last().isEqualTo("http://sync-presence-sync:8080/readyz");
+        assertThat(hook.getSpec().getRestartPolicy()).isEqualTo("Never");
+        assertThat(hook.getSpec().getSecurityContext().getRunAsNonRoot()).isTrue();
+        assertThat(curl.getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
+    }
+
+    @Test
+    void installNotesWarnWhenTheConfigurationNamesSecretFilesButNoSecretIsMounted() {
+        String withoutSecret = installNotes();
+        String withSecret = installNotes("credentials.existingSecret", "presence-sync-credentials");
+
+        assertThat(withoutSecret).contains("kubectl -n presence rollout status deployment/sync-presence-sync")
+                .contains("helm test sync -n presence")
+                .contains("WARNING: the configuration references files under /var/run/secrets/presence-sync:\n  - contoso-client-secret\n");
+        assertThat(withSecret).doesNotContain("WARNING")
+                .contains("The Secret presence-sync-credentials is yours: after rotating a key, restart the pods");
+    }
+
+    @Test
+    void aSecretFileTheConfigurationNamesButTheChartsSecretLacksIsRefused() {
+        assertThatThrownBy(() -> render(null, "credentials.files.contoso-secret", "typo-in-the-name"))
+                .hasMessageContaining("config references /var/run/secrets/presence-sync/contoso-client-secret, "
+                        + "but credentials.files has no key \"contoso-client-secret\"");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            several replicas without clustered mode | replicaCount: 3                                        | at '/config': missing property 'cluster'
+            no replica                              | replicaCount: 0                                        | at '/replicaCount': minimum: got 0, want 1
+            a misspelt top-level value              | replicas: 3                                            | additional properties 'replicas' not allowed
+            an unknown pull policy                  | image: {pullPolicy: Sometimes}                         | at '/image/pullPolicy': value must be one of 'Always', 'IfNotPresent', 'Never'
+            a management port out of range          | config: {management: {port: 70000}}                    | at '/config/management/port': maximum: got 70,000, want 65,535
+            a loopback management address           | config: {management: {bindAddress: 127.0.0.1}}         | at '/config/management/bindAddress': 'not' failed
+            an unknown log format                   | logFormat: xml                                         | at '/logFormat': value must be one of 'json', 'text'
+            a non-PostgreSQL cluster database       | config: {cluster: {jdbcUrl: 'jdbc:mysql://db/x', username: u}} | at '/config/cluster/jdbcUrl': 'jdbc:mysql://db/x' does not match pattern
+            a workload identity client id not a GUID | workloadIdentity: {clientId: my-app}                  | at '/workloadIdentity/clientId': 'my-app' does not match pattern
+            a memory share the JVM cannot live with | jvm: {maxRAMPercentage: 99}                            | at '/jvm/maxRAMPercentage': maximum: got 99, want 90
+            """)
+    void theSchemaRejects(String what, String values, String message) {
+        assertThatThrownBy(() -> render(values))
+                .as(what)
+                .hasMessageContaining("values don't meet the specifications of the schema")
+                .hasMessageContaining(message);
+    }
+
+    @Test
+    void theSchemaRejectsTenantsWithInlineSecretsOrBadIds() {
+        String tenant = """
+                config:
+                  tenants:
+                    - name: %s
+                      tenantId: 11111111-2222-3333-4444-555555555555
+                      clientId: %s
+                      credential: %s
+                      users: [anna.schmidt@contoso.com]
+                """;
+        assertThatThrownBy(() -> render(tenant.formatted("contoso", "aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee",
+                "{type: clientSecret, secret: hunter2}")))
+                .hasMessageContaining("invalid propertyName 'secret'")
+                .hasMessageContaining("value must be one of 'type', 'secretFile', 'secretEnv'");
+        assertThatThrownBy(() -> render(tenant.formatted("Contoso", "aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee",
+                "{type: workloadIdentity}")))
+                .hasMessageContaining("at '/config/tenants/0/name': 'Contoso' does not match pattern");
+        assertThatThrownBy(() -> render(tenant.formatted("contoso", "my-app", "{type: workloadIdentity}")))
+                .hasMessageContaining("at '/config/tenants/0/clientId': 'my-app' does not match pattern");
+        assertThatThrownBy(() -> render(tenant.formatted("contoso", "aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee",
+                "{type: password}")))
+                .hasMessageContaining("at '/config/tenants/0/credential/type': value must be one of 'clientSecret'");
+    }
+
+    @Test
+    void severalReplicasAreAcceptedInClusteredMode() {
+        assertThat(render(CLUSTERED)).containsKey("Deployment/sync-presence-sync");
+    }
+
+    // --- rendering and parsing -------------------------------------------------------------------
+
+    /** helm template with an optional values file and --set pairs; every document parsed, by kind/name. */
+    private Map<String, HasMetadata> render(String valuesYaml, String... setPairs) {
+        return renderChart(CHART, valuesYaml, setPairs);
+    }
+
+    private Map<String, HasMetadata> renderChart(Path chart, String valuesYaml, String... setPairs) {
+        var template = new Helm(chart).template().withName("sync").withNamespace("presence").withKubeVersion("1.31.0");
+        if (valuesYaml != null) {
+            try {
+                template.withValuesFile(Files.writeString(Files.createTempFile(temp, "values", ".yaml"), valuesYaml));
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        for (int i = 0; i < setPairs.length; i += 2) template.set(setPairs[i], setPairs[i + 1]);
+        String manifests = template.call();
+        return List.of(manifests.split("(?m)^---\\s*$")).stream()
+                .filter(document -> document.lines().anyMatch(line -> !line.isBlank() && !line.startsWith("#")))
+                .map(document -> (HasMetadata) KUBERNETES.unmarshal(document, HasMetadata.class))
+                .collect(Collectors.toMap(o -> o.getKind() + "/" + o.getMetadata().getName(), o -> o,
+                        (a, b) -> { throw new IllegalStateException("rendered twice: " + a.getKind() + "/" + a.getMetadata().getName()); },
+                        java.util.LinkedHashMap::new));
+    }
+
+    /** The NOTES.txt an install prints (helm install --dry-run=client, no cluster needed). */
+    private static String installNotes(String... setPairs) {
+        var install = new Helm(CHART).install().withName("sync").withNamespace("presence").withKubeVersion("1.31.0")
+                .withDryRunOption(DryRun.CLIENT).clientOnly();
+        for (int i = 0; i < setPairs.length; i += 2) install.set(setPairs[i], setPairs[i + 1]);
+        String output = install.call().getOutput();
+        assertThat(output).contains("NOTES:");
+        return output.substring(output.indexOf("NOTES:"));
+    }
+
+    private static String configMapYaml(Map<String, HasMetadata> objects) {
+        ConfigMap configMap = (ConfigMap) objects.get("ConfigMap/sync-presence-sync");
+        return configMap.getData().get("presence-sync.yaml");
+    }
+
+    /**
+     * The rendered presence-sync.yaml through ConfigLoader, as the pod would see it: the chart's
+     * Secret written out as files, at a temporary directory standing in for the mount path.
+     */
+    private AppConfig validate(Map<String, HasMetadata> objects, Map<String, String> env) throws IOException {
+        Deployment deployment = (Deployment) objects.get("Deployment/sync-presence-sync");
+        Container container = deployment.getSpec().getTemplate().getSpec().getContainers().get(0);
+        assertThat(mount(container, "/etc/presence-sync").getName()).isEqualTo("config");
+        String yaml = configMapYaml(objects);
+        Secret secret = (Secret) objects.get("Secret/sync-presence-sync-credentials");
+        if (secret != null) {
+            Path secrets = Files.createDirectories(temp.resolve("secrets"));
+            for (var entry : secret.getData().entrySet()) {
+                Files.write(secrets.resolve(entry.getKey()), Base64.getDecoder().decode(entry.getValue()));
+            }
+            String mountPath = container.getVolumeMounts().stream().filter(m -> m.getName().equals("credentials"))
+                    .findFirst().orElseThrow().getMountPath();
+            yaml = yaml.replace(mountPath + "/", secrets + "/");
+        }
+        Path file = Files.writeString(temp.resolve("presence-sync.yaml"), yaml, StandardCharsets.UTF_8);
+        return new ConfigLoader(env).read(file);
+    }
+
+    private static Map<String, String> podAnnotations(Map<String, HasMetadata> objects) {
+        return ((Deployment) objects.get("Deployment/sync-presence-sync")).getSpec().getTemplate().getMetadata().getAnnotations();
+    }
+
+    private static Map<String, String> env(Container container) {
+        return container.getEnv().stream().collect(Collectors.toMap(EnvVar::getName, EnvVar::getValue));
+    }
+
+    private static Map<String, VolumeMount> mounts(Container container) {
+        return container.getVolumeMounts().stream().collect(Collectors.toMap(VolumeMount::getMountPath, m -> m));
+    }
+
+    private static VolumeMount mount(Container container, String path) {
+        VolumeMount mount = mounts(container).get(path);
+        assertThat(mount).as("volume mount at %s", path).isNotNull();
+        return mount;
+    }
+
+    private static List<String> egressPorts(NetworkPolicy policy) {
+        return policy.getSpec().getEgress().stream().flatMap(rule -> rule.getPorts().stream())
+                .map(HelmChartTest::portAndProtocol).toList();
+    }
+
+    private static String portAndProtocol(NetworkPolicyPort port) {
+        String number = port.getPort().getIntVal() != null ? port.getPort().getIntVal().toString() : port.getPort().getStrVal();
+        return number + "/" + port.getProtocol();
+    }
+}
