@@ -1,5 +1,8 @@
 package io.presencesync.packaging;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.marcnuri.helm.DryRun;
 import com.marcnuri.helm.Helm;
 import com.marcnuri.helm.LintResult;
@@ -33,9 +36,11 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -402,6 +407,30 @@ class HelmChartTest {
     @Test
     void severalReplicasAreAcceptedInClusteredMode() {
         assertThat(render(CLUSTERED)).containsKey("Deployment/sync-presence-sync");
+    }
+
+    @Test
+    void theReadmesValuesTableNamesEveryValue() throws IOException {
+        JsonNode values = new ObjectMapper(new YAMLFactory()).readTree(CHART.resolve("values.yaml").toFile());
+        String readme = Files.readString(Path.of("README.md"));
+        String table = readme.substring(readme.indexOf("### Values"));
+
+        List<String> paths = new ArrayList<>();
+        collectValuePaths("", values, paths);
+
+        assertThat(paths).hasSizeGreaterThan(50)
+                .allSatisfy(path -> assertThat(table).as("README values table").contains("| `" + path + "` |"));
+    }
+
+    /** Leaf values, where a free-form map (the app's config, security contexts, resources, probes) counts as one. */
+    private static void collectValuePaths(String prefix, JsonNode node, List<String> paths) {
+        Set<String> freeForm = Set.of("config", "podSecurityContext", "securityContext", "resources",
+                "livenessProbe", "readinessProbe", "startupProbe");
+        if (!node.isObject() || node.isEmpty() || freeForm.contains(prefix)) {
+            paths.add(prefix);
+            return;
+        }
+        node.properties().forEach(e -> collectValuePaths(prefix.isEmpty() ? e.getKey() : prefix + "." + e.getKey(), e.getValue(), paths));
     }
 
     // --- rendering and parsing -------------------------------------------------------------------
