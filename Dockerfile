@@ -34,8 +34,8 @@ LABEL org.opencontainers.image.title="presence-sync" \
 
 # An unprivileged user with a fixed id (Kubernetes runAsUser / runAsNonRoot check the number),
 # and the mount points for the ConfigMap and the Secrets, readable but not writable by it.
-RUN groupadd --system --gid 10001 presence-sync \
-    && useradd --system --uid 10001 --gid 10001 --home-dir /tmp --no-create-home \
+RUN groupadd --gid 10001 presence-sync \
+    && useradd --uid 10001 --gid 10001 --home-dir /tmp --no-create-home \
        --shell /usr/sbin/nologin presence-sync \
     && mkdir -p /app /etc/presence-sync /var/run/secrets/presence-sync \
     && chmod 0755 /app /etc/presence-sync /var/run/secrets/presence-sync
