@@ -1,5 +1,6 @@
 package io.presencesync.domain;
 
+import java.io.Serializable;
 import java.time.Instant;
 import java.util.Objects;
 
@@ -7,7 +8,7 @@ import java.util.Objects;
  * One appointment as free/busy sees it: when and how it shows. Deliberately holds no subject,
  * location or body, so they can never be used, published or logged.
  */
-public record FreeBusyItem(Instant start, Instant end, FreeBusyStatus status) {
+public record FreeBusyItem(Instant start, Instant end, FreeBusyStatus status) implements Serializable {
     public FreeBusyItem {
         Objects.requireNonNull(start, "start");
         Objects.requireNonNull(end, "end");

@@ -40,7 +40,7 @@ final class DemoCommand implements Callable<Integer> {
 
     /** Faster than production defaults, so that new calls show within seconds. */
     static final SyncConfig DEMO_SYNC = new SyncConfig(Duration.ofSeconds(30), Duration.ofSeconds(5),
-            Duration.ofHours(24), Duration.ofMinutes(15));
+            Duration.ofHours(24), Duration.ofMinutes(15), SyncConfig.DEFAULT_UNIT_SIZE, SyncConfig.DEFAULT_THREADS);
 
     @Spec
     CommandSpec spec;

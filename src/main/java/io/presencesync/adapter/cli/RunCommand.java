@@ -2,6 +2,8 @@ package io.presencesync.adapter.cli;
 
 import io.presencesync.adapter.config.AppConfig;
 import io.presencesync.adapter.config.ConfigLoader;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -12,6 +14,8 @@ import java.util.concurrent.CountDownLatch;
 
 @Command(name = "run", mixinStandardHelpOptions = true, versionProvider = Main.Version.class, description = "Synchronise the configured tenants until stopped (SIGTERM or Ctrl-C).")
 final class RunCommand implements Callable<Integer> {
+
+    private static final Logger log = LoggerFactory.getLogger(RunCommand.class);
 
     @Option(names = "--config", required = true, paramLabel = "FILE", description = "The YAML configuration file.")
     Path config;
@@ -30,11 +34,14 @@ final class RunCommand implements Callable<Integer> {
     static void runUntilStopped(ServiceRunner runner, AutoCloseable... alsoClose) throws Exception {
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            long started = System.nanoTime();
+            log.info("stopping: letting running sync units finish");
             try {
                 runner.close();
                 for (AutoCloseable c : alsoClose) c.close();
+                log.info("stopped in {} ms", (System.nanoTime() - started) / 1_000_000);
             } catch (Exception e) {
-                System.err.println("shutdown: " + e);
+                log.error("stopped with an error after {} ms", (System.nanoTime() - started) / 1_000_000, e);
             } finally {
                 stopped.countDown();
             }

@@ -2,7 +2,9 @@ package io.presencesync.adapter.cli;
 
 import com.microsoft.graph.serviceclient.GraphServiceClient;
 import io.presencesync.adapter.config.AppConfig;
+import io.presencesync.adapter.config.ClusterConfig;
 import io.presencesync.adapter.config.PublisherConfig;
+import io.presencesync.adapter.config.SyncConfig;
 import io.presencesync.adapter.config.TenantConfig;
 import io.presencesync.adapter.graph.GraphCalendarSource;
 import io.presencesync.adapter.graph.GraphCallStateSource;
@@ -10,18 +12,24 @@ import io.presencesync.adapter.graph.GraphClients;
 import io.presencesync.adapter.graph.GraphUserDirectory;
 import io.presencesync.adapter.publisher.ChangeLine;
 import io.presencesync.adapter.publisher.EmbeddedPresenceStore;
+import io.presencesync.adapter.scheduling.ClusterDatabase;
 import io.presencesync.adapter.scheduling.SyncScheduler;
 import io.presencesync.application.SyncTiming;
 import io.presencesync.application.TenantPorts;
-import io.presencesync.application.TenantSync;
+import io.presencesync.application.TenantSetup;
 import io.presencesync.rules.PresenceRules;
 import org.quartz.SchedulerException;
 
+import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.time.Clock;
 import java.time.ZoneId;
-import java.util.LinkedHashMap;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /** Wires the configured tenants, sources, rules, store and scheduler together and runs them. */
 final class ServiceRunner implements AutoCloseable {
@@ -35,16 +43,16 @@ final class ServiceRunner implements AutoCloseable {
                 store.addListener(new ChangeLine(out, clock, ZoneId.systemDefault()));
             }
         }
-        Map<String, TenantSync> tenants = new LinkedHashMap<>();
+        List<TenantSetup> tenants = new ArrayList<>();
         for (TenantConfig t : config.tenants()) {
             GraphServiceClient graph = GraphClients.create(t, env);
             TenantPorts ports = new TenantPorts(new GraphUserDirectory(graph), new GraphCalendarSource(t.name(), graph),
                     new GraphCallStateSource(t.name(), graph), store);
-            SyncTiming timing = new SyncTiming(config.sync().horizon(), config.sync().userRefreshInterval(),
-                    config.sync().callStatePollInterval());
-            tenants.put(t.name(), new TenantSync(t.name(), t.users(), t.groups(), ports, new PresenceRules(t.rules()), clock, timing));
+            tenants.add(new TenantSetup(t.name(), t.users(), t.groups(), ports, new PresenceRules(t.rules())));
         }
-        scheduler = new SyncScheduler(tenants, config.sync().calendarPollInterval(), config.sync().callStatePollInterval());
+        SyncConfig sync = config.sync();
+        SyncTiming timing = new SyncTiming(sync.calendarPollInterval(), sync.horizon(), sync.userRefreshInterval(), sync.callStatePollInterval());
+        scheduler = new SyncScheduler(tenants, timing, sync.unitSize(), sync.threads(), clock, config.cluster().map(c -> database(c, env)));
     }
 
     EmbeddedPresenceStore store() { return store; }
@@ -53,4 +61,15 @@ final class ServiceRunner implements AutoCloseable {
 
     @Override
     public void close() throws SchedulerException { scheduler.close(); }
+
+    private static ClusterDatabase database(ClusterConfig c, Map<String, String> env) {
+        String password = null;
+        try {
+            if (c.passwordFile() != null) password = Files.readString(c.passwordFile()).strip();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cluster.passwordFile: cannot read " + c.passwordFile(), e);
+        }
+        if (c.passwordEnv() != null) password = env.get(c.passwordEnv());
+        return new ClusterDatabase(c.jdbcUrl(), c.username(), password, c.checkinInterval(), c.maxConnections());
+    }
 }

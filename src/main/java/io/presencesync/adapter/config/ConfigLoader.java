@@ -198,14 +198,16 @@ public final class ConfigLoader {
     }
 
     private static SyncConfig sync(ConfigNode s) {
-        s.allowOnly("calendarPollInterval", "callStatePollInterval", "horizon", "userRefreshInterval");
+        s.allowOnly("calendarPollInterval", "callStatePollInterval", "horizon", "userRefreshInterval", "unitSize", "threads");
         SyncConfig d = SyncConfig.DEFAULTS;
         Duration calendar = atLeast(s, "calendarPollInterval", d.calendarPollInterval(), Duration.ofSeconds(10));
         Duration call = atLeast(s, "callStatePollInterval", d.callStatePollInterval(), Duration.ofSeconds(5));
         Duration horizon = atLeast(s, "horizon", d.horizon(), Duration.ofHours(1));
         if (horizon.compareTo(MAX_HORIZON) > 0) throw s.child("horizon").error(horizon + " is longer than Graph allows (at most 61d)");
         Duration users = atLeast(s, "userRefreshInterval", d.userRefreshInterval(), Duration.ofMinutes(1));
-        return new SyncConfig(calendar, call, horizon, users);
+        int unitSize = s.integer("unitSize", d.unitSize(), 1, 5000);
+        int threads = s.integer("threads", d.threads(), 1, 256);
+        return new SyncConfig(calendar, call, horizon, users, unitSize, threads);
     }
 
     private static Duration atLeast(ConfigNode s, String key, Duration fallback, Duration min) {

@@ -1,125 +1,153 @@
 package io.presencesync.adapter.scheduling;
 
-import io.presencesync.application.TenantSync;
-import org.quartz.DisallowConcurrentExecution;
-import org.quartz.Job;
-import org.quartz.JobBuilder;
-import org.quartz.JobDetail;
-import org.quartz.JobExecutionContext;
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import io.presencesync.application.SyncTiming;
+import io.presencesync.application.TenantSetup;
+import org.quartz.JobKey;
 import org.quartz.Scheduler;
 import org.quartz.SchedulerException;
-import org.quartz.SimpleScheduleBuilder;
-import org.quartz.Trigger;
-import org.quartz.TriggerBuilder;
 import org.quartz.impl.StdSchedulerFactory;
+import org.quartz.impl.matchers.GroupMatcher;
 import org.quartz.spi.JobFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Clock;
 import java.time.Duration;
-import java.util.Date;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
-import java.util.function.Consumer;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Runs every tenant's polls and due transitions as Quartz jobs (in-memory job store). Each job is
- * a thin shell that calls one step of its tenant's {@link TenantSync}.
+ * Runs every tenant's directory job and sync units with Quartz: in memory on a single node, or
+ * through Quartz's JDBC job store on PostgreSQL when several replicas share the work. Each job is
+ * a thin shell around the application ({@link SyncJobs}).
  */
 public final class SyncScheduler implements AutoCloseable {
 
-    /** How often due transitions are checked: an appointment's start or end is published within it. */
-    static final Duration TRANSITION_TICK = Duration.ofSeconds(1);
-    static final long TICK_OFFSET_MILLIS = 5;
-    private static final String TENANT = "tenant";
-    private static final String STEP = "step";
+    /** How long a stop waits for running units to finish before leaving them to the next start (or another node). */
+    static final Duration STOP_GRACE = Duration.ofSeconds(20);
+    private static final String INSTANCE_NAME = "presence-sync";
+    private static final AtomicInteger DATA_SOURCES = new AtomicInteger();
     private static final Logger log = LoggerFactory.getLogger(SyncScheduler.class);
 
-    /** What a tenant's jobs do; each is one job per tenant. */
-    enum Step {
-        CALENDAR_POLL("calendar poll", TenantSync::pollCalendars),
-        CALL_STATE_POLL("call-state poll", TenantSync::pollCallState),
-        TRANSITIONS("transition check", TenantSync::publishDueTransitions);
-
-        final String label;
-        final Consumer<TenantSync> action;
-
-        Step(String label, Consumer<TenantSync> action) {
-            this.label = label;
-            this.action = action;
-        }
-    }
-
     private final Scheduler scheduler;
+    private final Map<String, TenantSetup> tenants = new LinkedHashMap<>();
+    private final UnitPlan plan;
+    private final HikariDataSource dataSource;
 
-    public SyncScheduler(Map<String, TenantSync> tenants, Duration calendarPoll, Duration callStatePoll) throws SchedulerException {
+    /**
+     * @param database empty for a single node (in-memory job store); present for clustered mode
+     * @param threads  how many units may run at once on this node
+     */
+    public SyncScheduler(List<TenantSetup> tenants, SyncTiming timing, int unitSize, int threads, Clock clock,
+                         Optional<ClusterDatabase> database) throws SchedulerException {
+        for (TenantSetup t : tenants) this.tenants.put(t.name(), t);
+        this.plan = new UnitPlan(unitSize, timing);
         Properties p = new Properties();
-        p.setProperty("org.quartz.scheduler.instanceName", "presence-sync");
+        p.setProperty("org.quartz.scheduler.instanceName", INSTANCE_NAME);
         p.setProperty("org.quartz.scheduler.skipUpdateCheck", "true");
-        // One thread per job: a long poll must never hold up a tenant's one-second transition check.
-        p.setProperty("org.quartz.threadPool.threadCount", String.valueOf(Step.values().length * Math.max(1, tenants.size())));
-        p.setProperty("org.quartz.jobStore.class", "org.quartz.simpl.RAMJobStore");
+        p.setProperty("org.quartz.threadPool.threadCount", String.valueOf(threads));
+        // Fire due triggers in batches: one lock round-trip serves many units in a cluster.
+        p.setProperty("org.quartz.scheduler.batchTriggerAcquisitionMaxCount", String.valueOf(threads));
         p.setProperty("org.quartz.jobStore.misfireThreshold", "5000");
-        scheduler = new StdSchedulerFactory(p).getScheduler();
-        scheduler.setJobFactory(jobFactory(tenants));
-        long now = System.currentTimeMillis();
-        // Appointments start and end on whole seconds (mostly minutes): check just after each one.
-        long nextWholeSecond = (now / 1000 + 1) * 1000 + TICK_OFFSET_MILLIS;
-        for (String tenant : tenants.keySet()) {
-            schedule(Step.CALENDAR_POLL, tenant, calendarPoll, new Date(now));
-            schedule(Step.CALL_STATE_POLL, tenant, callStatePoll, new Date(now));
-            schedule(Step.TRANSITIONS, tenant, TRANSITION_TICK, new Date(nextWholeSecond));
+        UnitMembers members;
+        if (database.isPresent()) {
+            ClusterDatabase db = database.get();
+            dataSource = dataSource(db);
+            QuartzTables.createIfAbsent(dataSource);
+            String name = "presence-sync-" + DATA_SOURCES.incrementAndGet();
+            org.quartz.utils.DBConnectionManager.getInstance().addConnectionProvider(name, new HikariConnectionProvider(dataSource));
+            p.setProperty("org.quartz.scheduler.instanceId", "AUTO");
+            p.setProperty("org.quartz.jobStore.class", "org.quartz.impl.jdbcjobstore.JobStoreTX");
+            p.setProperty("org.quartz.jobStore.driverDelegateClass", "org.quartz.impl.jdbcjobstore.PostgreSQLDelegate");
+            p.setProperty("org.quartz.jobStore.dataSource", name);
+            p.setProperty("org.quartz.jobStore.isClustered", "true");
+            p.setProperty("org.quartz.jobStore.clusterCheckinInterval", String.valueOf(db.checkinInterval().toMillis()));
+            p.setProperty("org.quartz.jobStore.acquireTriggersWithinLock", "true");
+            // Look for due triggers every second: a transition scheduled by another node, or left by
+            // a node that died, is then fired on time rather than after Quartz's default 30 s idle wait.
+            p.setProperty("org.quartz.scheduler.idleWaitTime", "1000");
+            members = new JdbcUnitMembers(dataSource);
+        } else {
+            dataSource = null;
+            p.setProperty("org.quartz.jobStore.class", "org.quartz.simpl.RAMJobStore");
+            members = UnitMembers.inMemory();
         }
+        scheduler = new StdSchedulerFactory(p).getScheduler();
+        scheduler.setJobFactory(jobFactory(members, timing, clock));
+        forgetUnconfiguredTenants(members);
+        for (TenantSetup t : tenants) plan.ensureDirectory(scheduler, t.name(), clock.instant());
     }
 
-    public void start() throws SchedulerException { scheduler.start(); }
+    public void start() throws SchedulerException {
+        scheduler.start();
+        log.info("scheduler started ({}; {} tenant(s))", dataSource == null ? "single node" : "clustered on PostgreSQL", tenants.size());
+    }
 
+    /**
+     * Stops firing, lets running units finish for up to {@link #STOP_GRACE}, then returns; a unit
+     * still running then is left to the next start (or, in a cluster, recovered by another node).
+     */
     @Override
     public void close() throws SchedulerException {
-        scheduler.shutdown(true);
+        scheduler.standby();
+        Thread stopping = new Thread(() -> {
+            try {
+                scheduler.shutdown(true);
+            } catch (SchedulerException e) {
+                log.warn("scheduler did not stop cleanly", e);
+            }
+        }, "scheduler-stop");
+        stopping.start();
+        try {
+            stopping.join(STOP_GRACE.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (stopping.isAlive()) log.warn("units still running after {}s; leaving them unfinished", STOP_GRACE.toSeconds());
+        if (dataSource != null && !stopping.isAlive()) dataSource.close();
     }
 
-    private void schedule(Step step, String tenant, Duration every, Date first) throws SchedulerException {
-        String name = step.name() + "-" + tenant;
-        JobDetail detail = JobBuilder.newJob(TenantJob.class).withIdentity(name)
-                .usingJobData(TENANT, tenant).usingJobData(STEP, step.name()).build();
-        Trigger trigger = TriggerBuilder.newTrigger().withIdentity(name)
-                .startAt(first)
-                // A missed run is not made up: the next run reads the then-current state anyway.
-                .withSchedule(SimpleScheduleBuilder.simpleSchedule().withIntervalInMilliseconds(every.toMillis())
-                        .repeatForever().withMisfireHandlingInstructionNextWithRemainingCount())
-                .build();
-        scheduler.scheduleJob(detail, trigger);
-    }
-
-    private static JobFactory jobFactory(Map<String, TenantSync> tenants) {
+    private JobFactory jobFactory(UnitMembers members, SyncTiming timing, Clock clock) {
         return (bundle, s) -> {
-            String tenant = bundle.getJobDetail().getJobDataMap().getString(TENANT);
-            TenantSync sync = tenants.get(tenant);
-            if (sync == null) throw new SchedulerException("no tenant named " + tenant);
-            return new TenantJob(sync, Step.valueOf(bundle.getJobDetail().getJobDataMap().getString(STEP)));
+            String group = bundle.getJobDetail().getKey().getGroup();
+            TenantSetup tenant = tenants.get(group);
+            if (tenant == null) throw new SchedulerException("no tenant named " + group + " is configured");
+            Class<?> type = bundle.getJobDetail().getJobClass();
+            if (type == SyncJobs.DirectoryJob.class) return new SyncJobs.DirectoryJob(tenant, plan, members, timing, clock);
+            if (type == SyncJobs.UnitJob.class) return new SyncJobs.UnitJob(tenant, plan, members, timing, clock);
+            throw new SchedulerException("unknown job type " + type.getName());
         };
     }
 
-    /** One step of one tenant; never runs concurrently with itself (per job key). */
-    @DisallowConcurrentExecution
-    static final class TenantJob implements Job {
-        private final TenantSync sync;
-        private final Step step;
-
-        TenantJob(TenantSync sync, Step step) {
-            this.sync = sync;
-            this.step = step;
+    /** A tenant removed from the configuration leaves no jobs behind in the shared database. */
+    private void forgetUnconfiguredTenants(UnitMembers members) throws SchedulerException {
+        for (String group : scheduler.getJobGroupNames()) {
+            if (tenants.containsKey(group)) continue;
+            List<JobKey> jobs = List.copyOf(scheduler.getJobKeys(GroupMatcher.jobGroupEquals(group)));
+            scheduler.deleteJobs(jobs);
+            members.forget(group);
+            log.info("tenant {} is no longer configured: its {} job(s) were removed", group, jobs.size());
         }
+    }
 
-        /** A failure stays inside this tenant and this run. */
-        @Override
-        public void execute(JobExecutionContext ctx) {
-            try {
-                step.action.accept(sync);
-            } catch (RuntimeException e) {
-                log.error("tenant {}: {} failed; next run continues", sync.tenant(), step.label, e);
-            }
+    private static HikariDataSource dataSource(ClusterDatabase db) {
+        HikariConfig c = new HikariConfig();
+        c.setPoolName("presence-sync-db");
+        c.setJdbcUrl(db.jdbcUrl());
+        c.setUsername(db.username());
+        if (db.password() != null) c.setPassword(db.password());
+        c.setMaximumPoolSize(db.maxConnections());
+        c.setConnectionTimeout(10_000);
+        try {
+            return new HikariDataSource(c);
+        } catch (RuntimeException e) {
+            throw new IllegalStateException("cannot connect to PostgreSQL at " + db.jdbcUrl() + " as " + db.username() + ": " + e.getMessage(), e);
         }
     }
 }

@@ -26,7 +26,8 @@ import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-class TenantSyncTest {
+/** A one-unit tenant driven the way the scheduler drives it: roster refresh, then the unit's step. */
+class UnitSyncTest {
 
     static final User ANNA = new User("id-anna", "anna@contoso.com");
     static final User BEN = new User("id-ben", "ben@contoso.com");
@@ -60,19 +61,19 @@ class TenantSyncTest {
         }
     };
     boolean storeDown;
-    final TenantSync sync = sync(update -> {
+    final Tenant sync = sync(update -> {
         if (storeDown) throw new IllegalStateException("store unreachable");
         published.add(update);
     });
 
-    TenantSync sync(PresencePublisher publisher) {
+    Tenant sync(PresencePublisher publisher) {
         return sync(List.of("anna@contoso.com", "ben@contoso.com"), List.of(), publisher);
     }
 
-    TenantSync sync(List<String> references, List<String> groupIds, PresencePublisher publisher) {
-        return new TenantSync("contoso", references, groupIds,
+    Tenant sync(List<String> references, List<String> groupIds, PresencePublisher publisher) {
+        return new Tenant("contoso", references, groupIds,
                 new TenantPorts(directorySource, calendarSource, callSource, publisher), new PresenceRules(RuleSettings.DEFAULTS),
-                clock, new SyncTiming(Duration.ofHours(24), Duration.ofMinutes(15), Duration.ofSeconds(15)));
+                clock, new SyncTiming(Duration.ofSeconds(60), Duration.ofHours(24), Duration.ofMinutes(15), Duration.ofSeconds(15)));
     }
 
     PresenceUpdate last() { return published.get(published.size() - 1); }
@@ -323,13 +324,13 @@ class TenantSyncTest {
     static final String SUPPORT = "6a1b2c3d-4e5f-4a6b-8c7d-001122334455";
     static final User CARL = new User("id-carl", "carl@contoso.com");
 
-    TenantSync groupSync(List<String> references, String... groupIds) {
+    Tenant groupSync(List<String> references, String... groupIds) {
         return sync(references, List.of(groupIds), published::add);
     }
 
     @Test
     void aMemberWhoLeavesTheGroupIsClearedAndDroppedAtTheNextFullRefresh() {
-        TenantSync sync = groupSync(List.of(), SALES);
+        Tenant sync = groupSync(List.of(), SALES);
         groups.put(SALES, new SourceResult.Ok<>(List.of(ANNA, CARL)));
         calendars.put(ANNA.id(), meeting("2026-11-30T08:00:00Z", "2026-11-30T10:00:00Z"));
         calendars.put(CARL.id(), new SourceResult.Ok<>(List.of()));
@@ -356,7 +357,7 @@ class TenantSyncTest {
 
     @Test
     void aJoinerIsPickedUpAtTheNextFullRefresh() {
-        TenantSync sync = groupSync(List.of(), SALES);
+        Tenant sync = groupSync(List.of(), SALES);
         groups.put(SALES, new SourceResult.Ok<>(List.of(CARL)));
         calendars.put(ANNA.id(), meeting("2026-11-30T08:00:00Z", "2026-11-30T10:00:00Z"));
         calendars.put(CARL.id(), new SourceResult.Ok<>(List.of()));
@@ -372,7 +373,7 @@ class TenantSyncTest {
 
     @Test
     void aGroupReadThatFailsTransientlyKeepsItsMembersAndIsReadAgainAtTheNextPoll() {
-        TenantSync sync = groupSync(List.of(), SALES, SUPPORT);
+        Tenant sync = groupSync(List.of(), SALES, SUPPORT);
         groups.put(SALES, new SourceResult.Ok<>(List.of(ANNA)));
         groups.put(SUPPORT, new SourceResult.Ok<>(List.of(CARL)));
         calendars.put(ANNA.id(), meeting("2026-11-30T08:00:00Z", "2026-11-30T10:00:00Z"));
@@ -394,7 +395,7 @@ class TenantSyncTest {
 
     @Test
     void aGroupThatCannotBeReadForGoodDropsItsMembersUnlessListedOtherwise() {
-        TenantSync sync = groupSync(List.of("anna@contoso.com"), SALES);
+        Tenant sync = groupSync(List.of("anna@contoso.com"), SALES);
         groups.put(SALES, new SourceResult.Ok<>(List.of(ANNA, CARL)));
         calendars.put(ANNA.id(), meeting("2026-11-30T08:00:00Z", "2026-11-30T10:00:00Z"));
         calendars.put(CARL.id(), meeting("2026-11-30T08:00:00Z", "2026-11-30T10:00:00Z"));
@@ -418,9 +419,9 @@ class TenantSyncTest {
             asked.add(List.copyOf(users));
             return Map.copyOf(calendars);
         };
-        TenantSync sync = new TenantSync("contoso", List.of("anna@contoso.com"), List.of(SALES, SUPPORT),
+        Tenant sync = new Tenant("contoso", List.of("anna@contoso.com"), List.of(SALES, SUPPORT),
                 new TenantPorts(directorySource, counting, callSource, published::add), new PresenceRules(RuleSettings.DEFAULTS),
-                clock, new SyncTiming(Duration.ofHours(24), Duration.ofMinutes(15), Duration.ofSeconds(15)));
+                clock, new SyncTiming(Duration.ofSeconds(60), Duration.ofHours(24), Duration.ofMinutes(15), Duration.ofSeconds(15)));
         groups.put(SALES, new SourceResult.Ok<>(List.of(ANNA, CARL)));
         groups.put(SUPPORT, new SourceResult.Ok<>(List.of(CARL)));
         calendars.put(ANNA.id(), meeting("2026-11-30T08:00:00Z", "2026-11-30T10:00:00Z"));
@@ -428,6 +429,43 @@ class TenantSyncTest {
         sync.pollCalendars();
         assertThat(asked).singleElement().satisfies(users -> assertThat(users).containsExactlyInAnyOrder(ANNA, CARL));
         assertThat(published).extracting(PresenceUpdate::user).containsExactlyInAnyOrder(ANNA, CARL);
+    }
+
+    /** What the directory job and the unit job do for a tenant of one unit. */
+    static final class Tenant {
+        final String name;
+        final List<String> references;
+        final List<String> groups;
+        final TenantPorts ports;
+        final Clock clock;
+        final SyncTiming timing;
+        final TenantRoster roster;
+        final UnitSync unit;
+
+        Tenant(String name, List<String> references, List<String> groups, TenantPorts ports, PresenceRules rules, Clock clock, SyncTiming timing) {
+            this.name = name;
+            this.references = references;
+            this.groups = groups;
+            this.ports = ports;
+            this.clock = clock;
+            this.timing = timing;
+            this.roster = new TenantRoster(name, 650);
+            this.unit = new UnitSync(name, new UnitState(), ports, rules, clock, timing);
+        }
+
+        private void refresh() {
+            roster.refresh(references, groups, ports.directory(), clock.instant(), timing.userRefreshInterval());
+            unit.members(roster.users());
+        }
+
+        void pollCalendars() {
+            refresh();
+            unit.pollCalendars();
+        }
+
+        void pollCallState() { unit.pollCallState(); }
+
+        void publishDueTransitions() { unit.publishDueTransitions(); }
     }
 
     static final class MutableClock extends Clock {

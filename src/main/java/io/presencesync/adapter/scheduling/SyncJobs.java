@@ -1,0 +1,120 @@
+package io.presencesync.adapter.scheduling;
+
+import io.presencesync.application.SyncTiming;
+import io.presencesync.application.TenantRoster;
+import io.presencesync.application.TenantSetup;
+import io.presencesync.application.UnitState;
+import io.presencesync.application.UnitSync;
+import io.presencesync.domain.User;
+import org.quartz.DisallowConcurrentExecution;
+import org.quartz.Job;
+import org.quartz.JobDataMap;
+import org.quartz.JobExecutionContext;
+import org.quartz.PersistJobDataAfterExecution;
+import org.quartz.SchedulerException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * The two Quartz jobs: thin shells around the application's {@link TenantRoster} and
+ * {@link UnitSync}. Each keeps what it must remember in its own job data, which Quartz keeps in
+ * memory on a single node and in PostgreSQL in a cluster, so it follows the job to any node.
+ */
+final class SyncJobs {
+
+    static final String ROSTER = "roster";
+    static final String STATE = "state";
+    static final String UNIT = "unit";
+    static final String STEP = "step";
+    private static final Logger log = LoggerFactory.getLogger(SyncJobs.class);
+
+    /** What a unit's trigger asks it to do. */
+    enum Step { CALENDAR_POLL, CALL_STATE_POLL, TRANSITION }
+
+    private SyncJobs() {}
+
+    /** Looks the tenant's users up and hands each unit its members; creates the units' jobs. */
+    @DisallowConcurrentExecution
+    @PersistJobDataAfterExecution
+    static final class DirectoryJob implements Job {
+        private final TenantSetup tenant;
+        private final UnitPlan plan;
+        private final UnitMembers members;
+        private final SyncTiming timing;
+        private final Clock clock;
+
+        DirectoryJob(TenantSetup tenant, UnitPlan plan, UnitMembers members, SyncTiming timing, Clock clock) {
+            this.tenant = tenant;
+            this.plan = plan;
+            this.members = members;
+            this.timing = timing;
+            this.clock = clock;
+        }
+
+        @Override
+        public void execute(JobExecutionContext ctx) {
+            JobDataMap data = ctx.getJobDetail().getJobDataMap();
+            TenantRoster roster = data.get(ROSTER) instanceof TenantRoster r ? r : new TenantRoster(tenant.name(), plan.unitSize());
+            try {
+                roster.refresh(tenant.users(), tenant.groups(), tenant.ports().directory(), clock.instant(), timing.userRefreshInterval());
+                List<List<User>> units = roster.units();
+                members.save(tenant.name(), units);
+                plan.ensureUnits(ctx.getScheduler(), tenant.name(), units.size());
+                plan.retryDirectory(ctx.getScheduler(), tenant.name(), roster.hasPending());
+            } catch (RuntimeException | SchedulerException e) {
+                log.error("tenant {}: user lookup failed; trying again at the next refresh", tenant.name(), e);
+            } finally {
+                data.put(ROSTER, roster);
+            }
+        }
+    }
+
+    /** One sync unit's poll or transition; never runs concurrently with itself. */
+    @DisallowConcurrentExecution
+    @PersistJobDataAfterExecution
+    static final class UnitJob implements Job {
+        private final TenantSetup tenant;
+        private final UnitPlan plan;
+        private final UnitMembers members;
+        private final SyncTiming timing;
+        private final Clock clock;
+
+        UnitJob(TenantSetup tenant, UnitPlan plan, UnitMembers members, SyncTiming timing, Clock clock) {
+            this.tenant = tenant;
+            this.plan = plan;
+            this.members = members;
+            this.timing = timing;
+            this.clock = clock;
+        }
+
+        @Override
+        public void execute(JobExecutionContext ctx) {
+            JobDataMap data = ctx.getJobDetail().getJobDataMap();
+            int unit = data.getInt(UNIT);
+            Step step = Step.valueOf(ctx.getTrigger().getJobDataMap().getString(STEP));
+            UnitState state = data.get(STATE) instanceof UnitState s ? s : new UnitState();
+            UnitSync sync = new UnitSync(tenant.name(), state, tenant.ports(), tenant.rules(), clock, timing);
+            try {
+                sync.members(members.load(tenant.name(), unit));
+                switch (step) {
+                    case CALENDAR_POLL -> sync.pollCalendars();
+                    case CALL_STATE_POLL -> sync.pollCallState();
+                    case TRANSITION -> sync.publishDueTransitions();
+                }
+            } catch (RuntimeException e) {
+                log.error("tenant {}: unit {}: {} failed; the next run continues", tenant.name(), unit, step, e);
+            } finally {
+                data.put(STATE, state);
+            }
+            try {
+                plan.nextTransition(ctx.getScheduler(), ctx.getJobDetail().getKey(), sync.nextTransition().orElse(null), Instant.now(clock));
+            } catch (SchedulerException e) {
+                log.error("tenant {}: unit {}: cannot schedule its next transition; it follows at the next poll", tenant.name(), unit, e);
+            }
+        }
+    }
+}

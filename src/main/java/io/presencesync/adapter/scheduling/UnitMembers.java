@@ -1,0 +1,44 @@
+package io.presencesync.adapter.scheduling;
+
+import io.presencesync.domain.User;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Where a tenant's directory job leaves each sync unit's members for the unit's own runs (on any
+ * node in clustered mode). The in-memory form serves a single node; {@link JdbcUnitMembers} a cluster.
+ */
+interface UnitMembers {
+
+    /** Replaces the tenant's units: {@code units.get(n)} are the members of unit n. */
+    void save(String tenant, List<List<User>> units);
+
+    /** The members of one unit; empty when none were saved. */
+    List<User> load(String tenant, int unit);
+
+    /** Forgets a tenant that is no longer configured. */
+    void forget(String tenant);
+
+    static UnitMembers inMemory() {
+        Map<String, List<List<User>>> byTenant = new ConcurrentHashMap<>();
+        return new UnitMembers() {
+            @Override
+            public void save(String tenant, List<List<User>> units) {
+                byTenant.put(tenant, units.stream().map(List::copyOf).toList());
+            }
+
+            @Override
+            public List<User> load(String tenant, int unit) {
+                List<List<User>> units = byTenant.getOrDefault(tenant, List.of());
+                return unit < units.size() ? units.get(unit) : List.of();
+            }
+
+            @Override
+            public void forget(String tenant) {
+                byTenant.remove(tenant);
+            }
+        };
+    }
+}

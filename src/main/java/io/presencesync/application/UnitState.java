@@ -1,0 +1,54 @@
+package io.presencesync.application;
+
+import io.presencesync.domain.AutoReplies;
+import io.presencesync.domain.CallState;
+import io.presencesync.domain.EventPresence;
+import io.presencesync.domain.FreeBusyItem;
+import io.presencesync.domain.User;
+
+import java.io.Serial;
+import java.io.Serializable;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What one sync unit remembers between runs: per user the last calendar and call state read and
+ * what was last published. Serializable so that in clustered mode it follows the unit to whichever
+ * node runs it next.
+ */
+public final class UnitState implements Serializable {
+
+    @Serial
+    private static final long serialVersionUID = 1L;
+
+    final Map<String, UserSlot> slots = new LinkedHashMap<>();
+
+    /** The users this unit holds state for. */
+    public int size() { return slots.size(); }
+
+    /** What the service knows about one user between polls. */
+    static final class UserSlot implements Serializable {
+        @Serial
+        private static final long serialVersionUID = 1L;
+
+        User user;
+        boolean calendarKnown;
+        Instant windowStart;
+        List<FreeBusyItem> items = List.of();
+        String calendarError;
+        CallState call;
+        AutoReplies autoReplies;
+        Instant presenceSeenAt;
+        EventPresence published;
+        boolean publishFailing;
+        Instant nextChange;
+        long version;
+
+        UserSlot(User user, Instant now) {
+            this.user = user;
+            this.windowStart = now;
+        }
+    }
+}

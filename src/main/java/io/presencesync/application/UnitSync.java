@@ -1,0 +1,197 @@
+package io.presencesync.application;
+
+import io.presencesync.application.UnitState.UserSlot;
+import io.presencesync.application.port.PresenceUpdate;
+import io.presencesync.application.port.SourceResult;
+import io.presencesync.application.port.TeamsPresence;
+import io.presencesync.domain.AutoReplies;
+import io.presencesync.domain.CallState;
+import io.presencesync.domain.EventPresence;
+import io.presencesync.domain.FreeBusyItem;
+import io.presencesync.domain.Timeline;
+import io.presencesync.domain.User;
+import io.presencesync.rules.PresenceRules;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * One run of a sync unit: a few hundred users of one tenant, polled and evaluated together. Polls
+ * feed the latest calendar and call state per user into the unit's {@link UnitState}; every
+ * evaluation publishes the users whose event presence changed — at the instant a transition is
+ * due, not at the next poll. A unit never runs concurrently with itself, so no locks are needed.
+ * One user's failure (calendar, publish) never holds up another's.
+ */
+public final class UnitSync {
+
+    /** Calendars are read from a little before now, so an appointment that just began is seen whole. */
+    static final Duration LOOK_BACK = Duration.ofMinutes(5);
+    /** Call state and automatic replies not confirmed for this many call-state polls are dropped. */
+    public static final int CALL_STATE_MISSED_POLLS = 3;
+
+    private static final Logger log = LoggerFactory.getLogger(UnitSync.class);
+
+    private final String tenant;
+    private final UnitState state;
+    private final TenantPorts ports;
+    private final PresenceRules rules;
+    private final Clock clock;
+    private final SyncTiming timing;
+
+    public UnitSync(String tenant, UnitState state, TenantPorts ports, PresenceRules rules, Clock clock, SyncTiming timing) {
+        this.tenant = Objects.requireNonNull(tenant, "tenant");
+        this.state = Objects.requireNonNull(state, "state");
+        this.ports = Objects.requireNonNull(ports, "ports");
+        this.rules = Objects.requireNonNull(rules, "rules");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.timing = Objects.requireNonNull(timing, "timing");
+    }
+
+    /**
+     * Takes the unit's members as the tenant's roster has them now: joiners get a slot, a renamed
+     * user keeps theirs, and a user no longer a member has left — their last word is NONE.
+     */
+    public void members(List<User> members) {
+        Instant now = clock.instant();
+        Map<String, User> byId = new HashMap<>();
+        for (User user : members) byId.put(user.id(), user);
+        for (UserSlot slot : List.copyOf(state.slots.values())) {
+            if (!byId.containsKey(slot.user.id())) {
+                state.slots.remove(slot.user.id());
+                clear(slot, now);
+            }
+        }
+        for (User user : members) state.slots.computeIfAbsent(user.id(), id -> new UserSlot(user, now)).user = user;
+    }
+
+    /** Reads every user's free/busy over [now - look-back, now + horizon) and publishes what changed. */
+    public void pollCalendars() {
+        Instant now = clock.instant();
+        Instant from = now.minus(LOOK_BACK);
+        Map<String, SourceResult<List<FreeBusyItem>>> results = ports.calendars().freeBusy(users(), from, now.plus(timing.horizon()));
+        for (UserSlot slot : state.slots.values()) {
+            SourceResult<List<FreeBusyItem>> r = result(results, slot);
+            if (r instanceof SourceResult.Ok<List<FreeBusyItem>> ok) {
+                calendarLoaded(slot, from, ok.value());
+            } else if (r instanceof SourceResult.UserError<List<FreeBusyItem>> e) {
+                calendarFailed(slot, from, e.code() + ": " + e.message());
+            } // Unavailable: keep the last known calendar, its transitions still fire on time
+        }
+        evaluate(clock.instant(), true);
+    }
+
+    /** Reads every user's Teams activity and automatic replies, and publishes what changed. */
+    public void pollCallState() {
+        Map<String, SourceResult<TeamsPresence>> results = ports.calls().presences(users());
+        Instant now = clock.instant();
+        for (UserSlot slot : state.slots.values()) {
+            if (result(results, slot) instanceof SourceResult.Ok<TeamsPresence> ok) presenceSeen(slot, ok.value(), now);
+        }
+        evaluate(now, true);
+    }
+
+    /** Publishes the transitions that are due now (an appointment started or ended), and retries failed publishes. */
+    public void publishDueTransitions() {
+        evaluate(clock.instant(), false);
+    }
+
+    /** The earliest instant at which a user's event presence changes (or a failed publish is retried). */
+    public Optional<Instant> nextTransition() {
+        Instant next = null;
+        for (UserSlot slot : state.slots.values()) {
+            if (slot.nextChange != null && (next == null || slot.nextChange.isBefore(next))) next = slot.nextChange;
+        }
+        return Optional.ofNullable(next);
+    }
+
+    private void evaluate(Instant now, boolean all) {
+        for (UserSlot slot : state.slots.values()) {
+            // Nothing before the user's first calendar answer: a user on leave must not flash NONE.
+            if (!slot.calendarKnown) continue;
+            if (!all && (slot.nextChange == null || slot.nextChange.isAfter(now))) continue;
+            boolean callStateFresh = slot.presenceSeenAt != null && !now.isAfter(slot.presenceSeenAt.plus(callStateMaxAge()));
+            Timeline timeline = rules.timeline(slot.windowStart, slot.items,
+                    callStateFresh ? slot.call : null, callStateFresh ? slot.autoReplies : null);
+            EventPresence current = timeline.at(now);
+            slot.nextChange = timeline.nextChangeAfter(now).orElse(null);
+            if (slot.published == null || changed(slot.published, current)) publish(slot, current, now);
+        }
+    }
+
+    /** The change counts as published only once the publisher took it; else it is retried a second later. */
+    private void publish(UserSlot slot, EventPresence presence, Instant now) {
+        // Versions grow with time, so they stay increasing for a user dropped and found again, after a
+        // restart, or when another node takes the unit over.
+        long version = Math.max(slot.version + 1, now.toEpochMilli() * 1000);
+        try {
+            ports.publisher().publish(new PresenceUpdate(tenant, slot.user, presence, version));
+            slot.published = presence;
+            slot.version = version;
+            if (slot.publishFailing) log.info("tenant {}: publishing for {} works again", tenant, slot.user.address());
+            slot.publishFailing = false;
+        } catch (RuntimeException e) {
+            if (!slot.publishFailing) log.error("tenant {}: publishing for {} failed; retrying every second", tenant, slot.user.address(), e);
+            slot.publishFailing = true;
+            slot.nextChange = now.plusSeconds(1);
+        }
+    }
+
+    private Duration callStateMaxAge() {
+        return timing.callStatePollInterval().multipliedBy(CALL_STATE_MISSED_POLLS);
+    }
+
+    /** A user who left must not stay BUSY in the store: their last word is NONE. */
+    private void clear(UserSlot slot, Instant now) {
+        log.info("tenant {}: user {} is no longer synchronised", tenant, slot.user.address());
+        if (slot.published != null && !slot.published.isNone()) publish(slot, EventPresence.none(now, null), now);
+    }
+
+    /** A change worth publishing: another reason or state, another end, or (for an event) another start. */
+    static boolean changed(EventPresence before, EventPresence after) {
+        if (!before.sameOutcome(after)) return true;
+        if (!Objects.equals(before.until(), after.until())) return true;
+        return !after.isNone() && !before.since().equals(after.since());
+    }
+
+    private List<User> users() {
+        return state.slots.values().stream().map(s -> s.user).toList();
+    }
+
+    private static <T> SourceResult<T> result(Map<String, SourceResult<T>> results, UserSlot slot) {
+        SourceResult<T> r = results.get(slot.user.id());
+        return r != null ? r : new SourceResult.Unavailable<>("source returned no result for this user");
+    }
+
+    private void calendarLoaded(UserSlot slot, Instant from, List<FreeBusyItem> loaded) {
+        if (slot.calendarError != null) log.info("tenant {}: calendar of {} readable again", tenant, slot.user.address());
+        slot.windowStart = from;
+        slot.items = List.copyOf(loaded);
+        slot.calendarError = null;
+        slot.calendarKnown = true;
+    }
+
+    private void calendarFailed(UserSlot slot, Instant from, String error) {
+        if (!error.equals(slot.calendarError)) log.warn("tenant {}: calendar of {} not readable: {}", tenant, slot.user.address(), error);
+        slot.windowStart = from;
+        slot.items = List.of();
+        slot.calendarError = error;
+        slot.calendarKnown = true;
+    }
+
+    /** A call keeps its start while the activity moves between call activities (InACall → Presenting). */
+    private void presenceSeen(UserSlot slot, TeamsPresence p, Instant now) {
+        CallState call = slot.call;
+        boolean continues = call != null && (call.activity().equals(p.activity()) || (rules.isCall(call.activity()) && rules.isCall(p.activity())));
+        slot.call = new CallState(p.activity(), continues ? call.since() : now);
+        slot.autoReplies = p.outOfOffice() ? new AutoReplies(slot.autoReplies == null ? now : slot.autoReplies.since(), now) : null;
+        slot.presenceSeenAt = now;
+    }
+}

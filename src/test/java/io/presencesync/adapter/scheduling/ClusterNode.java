@@ -1,0 +1,62 @@
+package io.presencesync.adapter.scheduling;
+
+import io.presencesync.application.SyncTiming;
+import io.presencesync.application.port.PresencePublisher;
+import io.presencesync.testsupport.TestPostgres;
+
+import java.io.PrintStream;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * One cluster node in its own process, for {@link ClusterTest}: a real SyncScheduler on the
+ * shared PostgreSQL, with the scripted tenant. It reports on standard output, one line each:
+ * {@code PUBLISH node user state sinceMillis version atMillis} and
+ * {@code POLL node firstUser startMillis endMillis}.
+ */
+public final class ClusterNode {
+
+    static final Duration CHECKIN = Duration.ofSeconds(1);
+    static final SyncTiming TIMING = new SyncTiming(Duration.ofSeconds(10), Duration.ofHours(24), Duration.ofMinutes(15), Duration.ofSeconds(10));
+
+    public static void main(String[] args) throws Exception {
+        String node = args[0];
+        String jdbcUrl = args[1];
+        Instant t0 = Instant.ofEpochMilli(Long.parseLong(args[2]));
+        ScriptedTenant script = new ScriptedTenant("contoso", Integer.parseInt(args[3]), t0, Integer.parseInt(args[4]), Integer.parseInt(args[5]));
+        PrintStream out = System.out;
+        PresencePublisher publisher = u -> report(out, "PUBLISH " + node + " " + u.user().id() + " " + u.presence().state() + " "
+                + u.presence().since().toEpochMilli() + " " + u.version() + " " + System.currentTimeMillis());
+        var setup = script.setup(publisher);
+        var calendars = setup.ports().calendars();
+        var observed = new io.presencesync.application.TenantSetup(setup.name(), setup.users(), setup.groups(),
+                new io.presencesync.application.TenantPorts(setup.ports().directory(), (users, from, to) -> {
+                    long start = System.currentTimeMillis();
+                    var answer = calendars.freeBusy(users, from, to);
+                    sleep(50); // a poll takes a while: two nodes polling one unit at once would overlap visibly
+                    report(out, "POLL " + node + " " + users.get(0).id() + " " + start + " " + System.currentTimeMillis());
+                    return answer;
+                }, setup.ports().calls(), publisher), setup.rules());
+        SyncScheduler scheduler = new SyncScheduler(List.of(observed), TIMING, 2, 4, Clock.systemUTC(),
+                Optional.of(new ClusterDatabase(jdbcUrl, TestPostgres.USER, null, CHECKIN, 4)));
+        scheduler.start();
+        report(out, "STARTED " + node);
+        Thread.sleep(Long.MAX_VALUE);
+    }
+
+    private static synchronized void report(PrintStream out, String line) {
+        out.println(line);
+        out.flush();
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,136 @@
+package io.presencesync.adapter.scheduling;
+
+import io.presencesync.testsupport.TestPostgres;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.Collectors;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Two scheduler processes on the real PostgreSQL share the sync units; one is killed with
+ * SIGKILL and the other takes its units over without losing a transition.
+ */
+class ClusterTest {
+
+    static final int USERS = 8;
+    static final int MEETING_START = 4;
+    static final int MEETING_END = 20;
+    static final int KILL_AT = 14;
+
+    record Publish(String node, String user, String state, long since, long version, long at) {}
+
+    record Poll(String node, String unit, long start, long end) {}
+
+    final List<Process> nodes = new ArrayList<>();
+    final List<String> lines = new CopyOnWriteArrayList<>();
+
+    @AfterEach
+    void stopNodes() {
+        nodes.forEach(Process::destroyForcibly);
+    }
+
+    @Test
+    void twoNodesShareTheUnitsAndTheSurvivorOfAKill9TakesThemOverWithoutLosingATransition() throws Exception {
+        String jdbcUrl = TestPostgres.freshSchema("cluster");
+        Instant t0 = Instant.ofEpochSecond(Instant.now().getEpochSecond() + 8);
+        Process a = start("a", jdbcUrl, t0);
+        awaitLine("STARTED a", Duration.ofSeconds(30));
+        start("b", jdbcUrl, t0);
+        awaitLine("STARTED b", Duration.ofSeconds(30));
+
+        sleepUntil(t0.plusSeconds(KILL_AT));
+        a.destroyForcibly().waitFor();
+        long killedAt = System.currentTimeMillis();
+        sleepUntil(t0.plusSeconds(MEETING_END + USERS + 14));
+        java.nio.file.Files.write(Path.of("target", "cluster-test.log"), lines); // for a look after a failure
+
+        List<Publish> publishes = lines.stream().filter(l -> l.startsWith("PUBLISH ")).map(l -> l.split(" "))
+                .map(f -> new Publish(f[1], f[2], f[3], Long.parseLong(f[4]), Long.parseLong(f[5]), Long.parseLong(f[6]))).toList();
+        List<Poll> polls = lines.stream().filter(l -> l.startsWith("POLL ")).map(l -> l.split(" "))
+                .map(f -> new Poll(f[1], f[2], Long.parseLong(f[3]), Long.parseLong(f[4]))).toList();
+
+        assertThat(polls).as("both nodes ran units").extracting(Poll::node).contains("a", "b");
+        assertThat(publishes).as("after the kill only b runs").filteredOn(p -> p.at() > killedAt).extracting(Publish::node).containsOnly("b");
+        for (Map.Entry<String, List<Poll>> unit : polls.stream().collect(Collectors.groupingBy(Poll::unit)).entrySet()) {
+            List<Poll> runs = unit.getValue().stream().sorted(Comparator.comparingLong(Poll::start)).toList();
+            for (int i = 1; i < runs.size(); i++) {
+                assertThat(runs.get(i).start()).as("unit of %s never runs on two nodes at once", unit.getKey())
+                        .isGreaterThanOrEqualTo(runs.get(i - 1).end());
+            }
+        }
+        ScriptedTenant script = new ScriptedTenant("contoso", USERS, t0, MEETING_START, MEETING_END);
+        for (int i = 0; i < USERS; i++) {
+            String user = "id-" + i;
+            List<Publish> mine = publishes.stream().filter(p -> p.user().equals(user)).sorted(Comparator.comparingLong(Publish::at)).toList();
+            for (int k = 1; k < mine.size(); k++) {
+                assertThat(mine.get(k).version()).as("versions of %s only grow", user).isGreaterThan(mine.get(k - 1).version());
+            }
+            List<Publish> beforeKill = mine.stream().filter(p -> p.at() < killedAt).toList();
+            Set<String> seen = new HashSet<>();
+            for (Publish p : beforeKill) assertThat(seen.add(p.state() + "@" + p.since())).as("%s: no duplicate %s", user, p).isTrue();
+            assertThat(collapsed(mine)).as("%s: every transition, in order", user).containsExactly("NONE", "BUSY", "NONE");
+
+            Publish busy = mine.stream().filter(p -> p.state().equals("BUSY")).findFirst().orElseThrow();
+            assertThat(busy.at() - script.start(i).toEpochMilli()).as("%s: start published within 1 s", user).isBetween(0L, 999L);
+            Publish end = mine.get(mine.size() - 1);
+            long takeoverBound = 2 * ClusterNode.CHECKIN.toMillis() + ClusterNode.TIMING.calendarPollInterval().toMillis();
+            assertThat(end.at() - script.end(i).toEpochMilli()).as("%s: end published, at worst after a takeover", user)
+                    .isBetween(0L, takeoverBound);
+        }
+    }
+
+    static List<String> collapsed(List<Publish> publishes) {
+        List<String> states = new ArrayList<>();
+        for (Publish p : publishes) {
+            if (states.isEmpty() || !states.get(states.size() - 1).equals(p.state())) states.add(p.state());
+        }
+        return states;
+    }
+
+    Process start(String node, String jdbcUrl, Instant t0) throws IOException {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process p = new ProcessBuilder(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"), ClusterNode.class.getName(),
+                node, jdbcUrl, String.valueOf(t0.toEpochMilli()), String.valueOf(USERS), String.valueOf(MEETING_START), String.valueOf(MEETING_END))
+                .redirectError(Path.of("target", "cluster-node-" + node + ".log").toFile()).start();
+        nodes.add(p);
+        Thread reader = new Thread(() -> {
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+                for (String line; (line = r.readLine()) != null; ) lines.add(line);
+            } catch (IOException ignored) {
+                // the node was killed
+            }
+        }, "node-" + node);
+        reader.setDaemon(true);
+        reader.start();
+        return p;
+    }
+
+    void awaitLine(String line, Duration timeout) throws InterruptedException {
+        Instant deadline = Instant.now().plus(timeout);
+        while (!lines.contains(line)) {
+            if (Instant.now().isAfter(deadline)) throw new AssertionError("no '" + line + "' within " + timeout + "; output: " + lines);
+            Thread.sleep(50);
+        }
+    }
+
+    static void sleepUntil(Instant when) throws InterruptedException {
+        long millis = Duration.between(Instant.now(), when).toMillis();
+        if (millis > 0) Thread.sleep(millis);
+    }
+}

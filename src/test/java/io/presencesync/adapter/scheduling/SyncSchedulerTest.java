@@ -1,0 +1,46 @@
+package io.presencesync.adapter.scheduling;
+
+import io.presencesync.application.SyncTiming;
+import io.presencesync.application.port.PresenceUpdate;
+import io.presencesync.domain.EventState;
+import org.junit.jupiter.api.Test;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class SyncSchedulerTest {
+
+    /** Polls far apart: every transition below must come from the unit's own transition trigger. */
+    static final SyncTiming SLOW_POLLS = new SyncTiming(Duration.ofMinutes(5), Duration.ofHours(24), Duration.ofMinutes(15), Duration.ofMinutes(5));
+
+    record Published(PresenceUpdate update, Instant at) {}
+
+    @Test
+    void aTransitionDueAtAGivenSecondIsPublishedWithinOneSecondOfItOnASingleNode() throws Exception {
+        Instant t0 = Instant.ofEpochSecond(Instant.now().getEpochSecond() + 1);
+        ScriptedTenant tenant = new ScriptedTenant("contoso", 6, t0, 3, 5);
+        List<Published> published = new CopyOnWriteArrayList<>();
+        Clock clock = Clock.systemUTC();
+        try (SyncScheduler scheduler = new SyncScheduler(List.of(tenant.setup(u -> published.add(new Published(u, clock.instant())))),
+                SLOW_POLLS, 2, 4, clock, Optional.empty())) {
+            scheduler.start();
+            Thread.sleep(Duration.between(Instant.now(), tenant.end(5).plusMillis(1500)).toMillis());
+        }
+        for (int i = 0; i < 6; i++) {
+            String id = "id-" + i;
+            List<Published> mine = published.stream().filter(p -> p.update().user().id().equals(id)).toList();
+            assertThat(mine).as("user %d", i).extracting(p -> p.update().presence().state())
+                    .containsExactly(EventState.NONE, EventState.BUSY, EventState.NONE);
+            assertThat(Duration.between(tenant.start(i), mine.get(1).at())).as("start of user %d", i)
+                    .isBetween(Duration.ZERO, Duration.ofMillis(999));
+            assertThat(Duration.between(tenant.end(i), mine.get(2).at())).as("end of user %d", i)
+                    .isBetween(Duration.ZERO, Duration.ofMillis(999));
+        }
+    }
+}
