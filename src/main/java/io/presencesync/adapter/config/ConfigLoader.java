@@ -55,7 +55,7 @@ public final class ConfigLoader {
             throw new ConfigException(file + ": cannot read: " + e.getMessage(), e);
         }
         if (root == null || root.isMissingNode()) throw new ConfigException(file + ": the file is empty");
-        return parse(new ConfigNode(root, ""));
+        return parse(new ConfigNode(EnvInterpolation.apply(root, env), ""));
     }
 
     AppConfig parse(ConfigNode root) {
