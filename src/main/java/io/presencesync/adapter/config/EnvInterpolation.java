@@ -22,7 +22,7 @@ import java.util.regex.Pattern;
  * {@code false} as booleans, whole numbers as numbers (so {@code port: ${PORT}} works).
  * <p>
  * Secrets stay references: a variable that this file names as a secret (under {@code secretEnv} or
- * {@code passwordEnv}), or that Azure's tools read a secret from, is refused in a {@code ${...}},
+ * {@code passwordEnv}), or that Azure Identity reads a secret from, is refused in a {@code ${...}},
  * so a secret can never become a plain value of the parsed configuration (or of an error message).
  */
 final class EnvInterpolation {
@@ -31,7 +31,7 @@ final class EnvInterpolation {
     private static final Pattern WHOLE_NUMBER = Pattern.compile("-?(0|[1-9][0-9]{0,17})");
     /** The keys whose values name an environment variable holding a secret. */
     private static final Set<String> SECRET_REFERENCE_KEYS = Set.of("secretEnv", "passwordEnv");
-    /** Read by Azure Identity's EnvironmentCredential and the Azure CLI; never a plain value here. */
+    /** Secrets Azure Identity's EnvironmentCredential reads; never a plain value here. */
     private static final Set<String> KNOWN_SECRET_VARIABLES = Set.of("AZURE_CLIENT_SECRET", "AZURE_CLIENT_CERTIFICATE_PASSWORD");
 
     private record Use(String path, String variable) {}
