@@ -9,6 +9,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.time.temporal.ChronoUnit;
 import java.util.Map;
 
 /**
@@ -32,7 +33,7 @@ public final class JsonLogEncoder extends EncoderBase<ILoggingEvent> {
         ByteArrayOutputStream out = new ByteArrayOutputStream(256);
         try (JsonGenerator g = JSON.createGenerator(out)) {
             g.writeStartObject();
-            g.writeStringField("timestamp", event.getInstant().toString());
+            g.writeStringField("timestamp", event.getInstant().truncatedTo(ChronoUnit.MILLIS).toString());
             g.writeStringField("level", event.getLevel().toString());
             g.writeStringField("logger", event.getLoggerName());
             g.writeStringField("thread", event.getThreadName());

@@ -25,7 +25,7 @@ class JsonLogEncoderTest {
 
     LoggingEvent event(String message, Throwable error, Object... args) {
         LoggingEvent e = new LoggingEvent("test", context.getLogger("io.presencesync.application.TenantSync"), Level.WARN, message, error, args);
-        e.setInstant(Instant.parse("2026-11-30T08:59:01.250Z"));
+        e.setInstant(Instant.parse("2026-11-30T08:59:01.250123456Z"));
         e.setThreadName("tenant-contoso");
         return e;
     }
