@@ -16,19 +16,23 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 @Command(name = "check", mixinStandardHelpOptions = true, versionProvider = Main.Version.class, description = {
-        "Try each tenant against Entra ID and Microsoft Graph: a token, the user lookup, one getSchedule and one "
-                + "getPresencesByUserId. Prints OK or FAILED per tenant with what an admin must fix.",
-        "Exit 0 when every tenant is OK, 1 when one is not, 2 on a configuration error."})
+        "Try each tenant against Entra ID and Microsoft Graph, the way 'run' will use it.",
+        "Gets a token, looks up the users and groups, reads one user's free/busy (getSchedule) and presence "
+                + "(getPresencesByUserId). Prints OK or FAILED per tenant, the step at fault and what to fix. "
+                + "Tenants are checked at the same time. Changes nothing; the secret and the token are never printed."},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:every tenant is OK", "1:a tenant is not OK (see its block)",
+                "2:configuration error, named with its field (nothing was tried)"})
 final class CheckCommand implements Callable<Integer> {
 
     /** Exit code when a tenant failed its check. */
     static final int TENANT_FAILED = 1;
 
-    @Option(names = "--config", required = true, paramLabel = "FILE", description = "The YAML configuration file.")
+    @Option(names = "--config", required = true, paramLabel = "FILE", description = "The YAML configuration file (example with every key: config/presence-sync.yaml).")
     Path config;
 
     @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "60",
-            description = "Time limit for each tenant's check (default: ${DEFAULT-VALUE}).")
+            description = "Time limit for each tenant's check, in seconds (default: ${DEFAULT-VALUE}).")
     int timeoutSeconds;
 
     @Spec
@@ -39,7 +43,7 @@ final class CheckCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        AppConfig c = ConfigLoader.load(config);
+        AppConfig c = new ConfigLoader(env).read(config);
         List<TenantCheck.Verdict> verdicts = TenantCheck.checkAll(c.tenants(), env, Duration.ofSeconds(Math.max(1, timeoutSeconds)));
         PrintWriter out = spec.commandLine().getOut();
         for (TenantCheck.Verdict v : verdicts) print(out, v);

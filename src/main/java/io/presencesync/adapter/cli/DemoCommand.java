@@ -34,8 +34,11 @@ import java.util.concurrent.Callable;
 
 @Command(name = "demo", mixinStandardHelpOptions = true, versionProvider = Main.Version.class, description = {
         "Run the real pipeline against an embedded Graph simulator and print each presence change.",
-        "The simulator plays a demo tenant of 25 users whose calendars and calls are generated around",
-        "now; the presences go to the embedded presence store. Runs until Ctrl-C."})
+        "The simulator plays a demo tenant of 25 users whose calendars and calls are generated around now; "
+                + "the presences go to the embedded presence store. Needs no configuration file and no network "
+                + "(the simulator listens on 127.0.0.1). Runs until Ctrl-C."},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:stopped by Ctrl-C or SIGTERM", "1:runtime failure (e.g. the simulator could not start)"})
 final class DemoCommand implements Callable<Integer> {
 
     /** Faster than production defaults, so that new calls show within seconds. */

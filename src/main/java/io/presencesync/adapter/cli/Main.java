@@ -1,46 +1,79 @@
 package io.presencesync.adapter.cli;
 
 import io.presencesync.adapter.config.ConfigException;
+import io.presencesync.adapter.logging.LogFormat;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
+import picocli.CommandLine.Spec;
 
 import java.util.concurrent.Callable;
 
 /** The {@code presence-sync} command line. */
 @Command(name = "presence-sync", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
-        description = "Keeps unified-communications presence in step with Microsoft 365 calendars and Teams calls.",
-        subcommands = {RunCommand.class, DemoCommand.class, ValidateCommand.class, CheckCommand.class})
+        description = {
+                "Keeps unified-communications presence in step with Microsoft 365 calendars and Teams calls.",
+                "First try 'demo'; then, with your configuration file: 'validate', 'check', 'run'.",
+                "Diagnostics go to stderr; presence changes and command results to stdout."},
+        subcommands = {RunCommand.class, DemoCommand.class, ValidateCommand.class, CheckCommand.class, VersionCommand.class},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:success", "1:runtime failure (check: a tenant is not OK)",
+                "2:configuration error or wrong command line: nothing was started"})
 public final class Main implements Callable<Integer> {
 
+    /** Exit code for a runtime failure after the configuration was accepted. */
+    static final int RUNTIME_FAILURE = 1;
     /** Exit code for a configuration error: nothing was started. */
     static final int CONFIG_ERROR = 2;
 
+    /** Read by picocli for help and validation; the format itself is chosen in {@link #main} before the first log line. */
+    @Option(names = LogFormat.OPTION, scope = ScopeType.INHERIT, paramLabel = "text|json",
+            defaultValue = "${env:" + LogFormat.ENV + ":-text}",
+            description = {"Diagnostics as readable lines (text) or one JSON object per line (json, for log collectors).",
+                    "Default: the environment variable " + LogFormat.ENV + ", else text."})
+    LogFormat logFormat;
+
+    @Spec
+    CommandSpec spec;
+
     public static void main(String[] args) {
-        System.exit(commandLine().execute(args));
+        LogFormat format = LogFormat.choose(args, System.getenv());
+        format.apply();
+        System.exit(commandLine(format).execute(args));
     }
 
     static CommandLine commandLine() {
-        return new CommandLine(new Main()).setExecutionExceptionHandler((e, cmd, parsed) -> {
+        return commandLine(LogFormat.TEXT);
+    }
+
+    /** The command line; a configuration error exits with {@link #CONFIG_ERROR}, any other failure with {@link #RUNTIME_FAILURE}. */
+    static CommandLine commandLine(LogFormat format) {
+        CommandLine cli = new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true);
+        return cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
             if (e instanceof ConfigException) {
-                cmd.getErr().println("configuration error: " + e.getMessage());
+                // A person reading a terminal wants the plain line; a log collector wants JSON.
+                if (format == LogFormat.JSON) LoggerFactory.getLogger(Main.class).error("configuration error: {}", e.getMessage());
+                else cmd.getErr().println("configuration error: " + e.getMessage());
                 return CONFIG_ERROR;
             }
-            throw e;
+            LoggerFactory.getLogger(Main.class).error("presence-sync {} failed", cmd.getCommandName(), e);
+            return RUNTIME_FAILURE;
         });
     }
 
     @Override
     public Integer call() {
-        CommandLine.usage(this, System.out);
+        spec.commandLine().usage(spec.commandLine().getOut());
         return 0;
     }
 
     static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
-            String v = Main.class.getPackage().getImplementationVersion();
-            return new String[] {"presence-sync " + (v == null ? "(development build)" : v)};
+            return VersionCommand.lines();
         }
     }
-
 }

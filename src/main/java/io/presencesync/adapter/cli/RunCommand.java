@@ -12,12 +12,19 @@ import java.time.Clock;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
-@Command(name = "run", mixinStandardHelpOptions = true, versionProvider = Main.Version.class, description = "Synchronise the configured tenants until stopped (SIGTERM or Ctrl-C).")
+@Command(name = "run", mixinStandardHelpOptions = true, versionProvider = Main.Version.class, description = {
+        "Synchronise the configured tenants until stopped (SIGTERM or Ctrl-C).",
+        "Polls Microsoft Graph and publishes each presence change at its instant. The configuration is read "
+                + "and validated completely first; an error there stops it before anything starts. On stop, "
+                + "running polls finish before it exits."},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:stopped by SIGTERM or Ctrl-C", "1:runtime failure (e.g. the scheduler could not start)",
+                "2:configuration error, named with its field (nothing was started)"})
 final class RunCommand implements Callable<Integer> {
 
     private static final Logger log = LoggerFactory.getLogger(RunCommand.class);
 
-    @Option(names = "--config", required = true, paramLabel = "FILE", description = "The YAML configuration file.")
+    @Option(names = "--config", required = true, paramLabel = "FILE", description = "The YAML configuration file (example with every key: config/presence-sync.yaml).")
     Path config;
 
     @Override

@@ -25,7 +25,7 @@ import java.util.TreeSet;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
-/** Reads the YAML configuration and validates all of it before anything runs. */
+/** Reads the YAML configuration, replaces ${ENV} references ({@link EnvInterpolation}) and validates all of it before anything runs. */
 public final class ConfigLoader {
 
     private static final Pattern NAME = Pattern.compile("[a-z0-9]([a-z0-9-]{0,38}[a-z0-9])?");
@@ -55,7 +55,7 @@ public final class ConfigLoader {
             throw new ConfigException(file + ": cannot read: " + e.getMessage(), e);
         }
         if (root == null || root.isMissingNode()) throw new ConfigException(file + ": the file is empty");
-        return parse(new ConfigNode(root, ""));
+        return parse(new ConfigNode(EnvInterpolation.apply(root, env), ""));
     }
 
     AppConfig parse(ConfigNode root) {

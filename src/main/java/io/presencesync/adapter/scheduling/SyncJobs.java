@@ -14,6 +14,7 @@ import org.quartz.PersistJobDataAfterExecution;
 import org.quartz.SchedulerException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 import java.time.Clock;
 import java.time.Instant;
@@ -57,6 +58,7 @@ final class SyncJobs {
 
         @Override
         public void execute(JobExecutionContext ctx) {
+            MDC.put("tenant", tenant.name());
             JobDataMap data = ctx.getJobDetail().getJobDataMap();
             TenantRoster roster = data.get(ROSTER) instanceof TenantRoster r ? r : new TenantRoster(tenant.name(), plan.unitSize());
             try {
@@ -69,6 +71,7 @@ final class SyncJobs {
                 log.error("tenant {}: user lookup failed; trying again at the next refresh", tenant.name(), e);
             } finally {
                 data.put(ROSTER, roster);
+                MDC.remove("tenant");
             }
         }
     }
@@ -95,6 +98,8 @@ final class SyncJobs {
         public void execute(JobExecutionContext ctx) {
             JobDataMap data = ctx.getJobDetail().getJobDataMap();
             int unit = data.getInt(UNIT);
+            MDC.put("tenant", tenant.name());
+            MDC.put("unit", String.valueOf(unit));
             Step step = Step.valueOf(ctx.getTrigger().getJobDataMap().getString(STEP));
             UnitState state = data.get(STATE) instanceof UnitState s ? s : new UnitState();
             UnitSync sync = new UnitSync(tenant.name(), state, tenant.ports(), tenant.rules(), clock, timing);
@@ -114,6 +119,9 @@ final class SyncJobs {
                 plan.nextTransition(ctx.getScheduler(), ctx.getJobDetail().getKey(), sync.nextTransition().orElse(null), Instant.now(clock));
             } catch (SchedulerException e) {
                 log.error("tenant {}: unit {}: cannot schedule its next transition; it follows at the next poll", tenant.name(), unit, e);
+            } finally {
+                MDC.remove("tenant");
+                MDC.remove("unit");
             }
         }
     }

@@ -2,6 +2,8 @@ package io.presencesync.adapter.cli;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import picocli.CommandLine;
 
 import java.io.IOException;
@@ -9,6 +11,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -32,7 +35,68 @@ class MainTest {
         Path config = Files.writeString(dir.resolve("config.yaml"), Files.readString(Path.of("config/presence-sync.yaml"))
                 .replace("/var/run/secrets/presence-sync/contoso-client-secret", secret.toString()));
         assertThat(run("validate", "--config", config.toString())).isZero();
-        assertThat(out.toString()).contains("is valid: 1 tenant(s), 2 listed user(s), 0 group(s), 1 publisher(s)");
+        assertThat(out.toString()).contains("is valid: 1 tenant(s), 2 listed user(s), 0 group(s), 1 publisher(s) (embedded), single node")
+                .contains("  tenant contoso: 2 user(s), 0 group(s), credential clientSecret, cloud global");
+    }
+
+    @Test
+    void validateSaysWhenTheConfigurationIsClustered() throws IOException {
+        Path config = Files.writeString(dir.resolve("config.yaml"), """
+                tenants:
+                  - name: contoso
+                    tenantId: contoso.com
+                    clientId: aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee
+                    credential: {type: workloadIdentity}
+                    groups: [3c9d8e7f-1a2b-4c3d-8e9f-0a1b2c3d4e5f]
+                cluster: {jdbcUrl: 'jdbc:postgresql://db:5432/presence?ssl=true', username: presence}
+                """);
+        Path token = Files.writeString(dir.resolve("token"), "federated");
+        CommandLine cli = Main.commandLine();
+        cli.setOut(new PrintWriter(out, true));
+        cli.getSubcommands().get("validate").<ValidateCommand>getCommand().env = Map.of("AZURE_FEDERATED_TOKEN_FILE", token.toString());
+        assertThat(cli.execute("validate", "--config", config.toString())).isZero();
+        assertThat(out.toString()).contains("0 listed user(s), 1 group(s), 1 publisher(s) (embedded), clustered on PostgreSQL jdbc:postgresql://db:5432/presence"
+                        + System.lineSeparator())
+                .contains("tenant contoso: 0 user(s), 1 group(s), credential workloadIdentity");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"run", "check", "validate"})
+    void everyCommandWithAConfigurationExitsWithTwoBeforeDoingAnythingElse(String command) throws IOException {
+        Path config = Files.writeString(dir.resolve("config.yaml"), """
+                tenants:
+                  - name: contoso
+                    tenantId: ${PRESENCE_SYNC_TEST_NEVER_SET}
+                """);
+        assertThat(run(command, "--config", config.toString())).isEqualTo(Main.CONFIG_ERROR);
+        assertThat(err.toString()).isEqualTo("configuration error: tenants[0].tenantId: environment variable "
+                + "PRESENCE_SYNC_TEST_NEVER_SET is not set" + System.lineSeparator());
+        assertThat(out.toString()).isEmpty();
+    }
+
+    @Test
+    void aMissingConfigurationFileIsAConfigurationError() {
+        assertThat(run("validate", "--config", dir.resolve("nope.yaml").toString())).isEqualTo(Main.CONFIG_ERROR);
+        assertThat(err.toString()).startsWith("configuration error: " + dir.resolve("nope.yaml") + ": cannot read");
+    }
+
+    @Test
+    void versionNamesTheBuildAndTheJavaRuntime() {
+        assertThat(run("version")).isZero();
+        String[] lines = out.toString().split(System.lineSeparator());
+        // The tests run from classes, not from the jar: no manifest, and it says so.
+        assertThat(lines[0]).isEqualTo("presence-sync (development build: run from classes, not from the jar, so no version)");
+        assertThat(lines[1]).startsWith("Java " + Runtime.version() + " (");
+        out.getBuffer().setLength(0);
+        assertThat(run("--version")).isZero();
+        assertThat(out.toString()).isEqualTo(String.join(System.lineSeparator(), lines) + System.lineSeparator());
+    }
+
+    @Test
+    void anUnknownLogFormatIsAUsageError() {
+        assertThat(run("--log-format", "yaml", "version")).isEqualTo(Main.CONFIG_ERROR);
+        assertThat(err.toString()).contains("--log-format", "yaml");
+        assertThat(run("version", "--log-format", "JSON")).isZero();
     }
 
     @Test
@@ -52,15 +116,16 @@ class MainTest {
     @Test
     void helpListsTheCommands() {
         assertThat(run("--help")).isZero();
-        assertThat(out.toString()).contains("run", "demo", "validate", "check");
+        assertThat(out.toString()).contains("run", "demo", "validate", "check", "version", "--log-format=text|json", "Exit codes:");
     }
 
     @Test
     void everyCommandExplainsItselfWithHelp() {
-        for (String command : new String[] {"run", "demo", "validate", "check"}) {
+        for (String command : new String[] {"run", "demo", "validate", "check", "version"}) {
             out.getBuffer().setLength(0);
             assertThat(run(command, "--help")).as(command).isZero();
-            assertThat(out.toString()).as(command).startsWith("Usage: presence-sync " + command);
+            assertThat(out.toString()).as(command).startsWith("Usage: presence-sync " + command)
+                    .contains("--log-format=text|json", "PRESENCE_SYNC_LOG_FORMAT", "Exit codes:", "  0   ");
         }
     }
 }
