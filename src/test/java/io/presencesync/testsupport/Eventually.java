@@ -13,7 +13,7 @@ public final class Eventually {
         await(what, condition, Duration.ofSeconds(10), () -> "");
     }
 
-    public static void await(String what, BooleanSupplier condition, Duration timeout, Supplier<String> state) {
+    public static void await(String what, BooleanSupplier condition, Duration timeout, Supplier<?> state) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) throw new AssertionError("not within " + timeout + ": " + what + " " + state.get());
