@@ -9,7 +9,9 @@ import io.presencesync.adapter.graph.GraphCallStateSource;
 import io.presencesync.adapter.graph.GraphClients;
 import io.presencesync.adapter.graph.GraphUserDirectory;
 import io.presencesync.adapter.publisher.ChangeLine;
+import io.presencesync.adapter.publisher.DeliveryListener;
 import io.presencesync.adapter.publisher.EmbeddedPresenceStore;
+import io.presencesync.adapter.publisher.PublisherFanOut;
 import io.presencesync.adapter.scheduling.SyncScheduler;
 import io.presencesync.application.SyncTiming;
 import io.presencesync.application.TenantPorts;
@@ -27,6 +29,7 @@ import java.util.Map;
 final class ServiceRunner implements AutoCloseable {
 
     private final EmbeddedPresenceStore store = new EmbeddedPresenceStore();
+    private final PublisherFanOut publishers;
     private final SyncScheduler scheduler;
 
     ServiceRunner(AppConfig config, Map<String, String> env, Clock clock, PrintStream out) throws SchedulerException {
@@ -35,22 +38,36 @@ final class ServiceRunner implements AutoCloseable {
                 store.addListener(new ChangeLine(out, clock, ZoneId.systemDefault()));
             }
         }
-        Map<String, TenantSync> tenants = new LinkedHashMap<>();
-        for (TenantConfig t : config.tenants()) {
-            GraphServiceClient graph = GraphClients.create(t, env);
-            TenantPorts ports = new TenantPorts(new GraphUserDirectory(graph), new GraphCalendarSource(t.name(), graph),
-                    new GraphCallStateSource(t.name(), graph), store);
-            SyncTiming timing = new SyncTiming(config.sync().horizon(), config.sync().userRefreshInterval(),
-                    config.sync().callStatePollInterval());
-            tenants.put(t.name(), new TenantSync(t.name(), t.users(), t.groups(), ports, new PresenceRules(t.rules()), clock, timing));
+        publishers = PublisherFanOut.start(config.publishers(), env, clock, store, DeliveryListener.NONE);
+        try {
+            Map<String, TenantSync> tenants = new LinkedHashMap<>();
+            for (TenantConfig t : config.tenants()) {
+                GraphServiceClient graph = GraphClients.create(t, env);
+                TenantPorts ports = new TenantPorts(new GraphUserDirectory(graph), new GraphCalendarSource(t.name(), graph),
+                        new GraphCallStateSource(t.name(), graph), publishers);
+                SyncTiming timing = new SyncTiming(config.sync().horizon(), config.sync().userRefreshInterval(),
+                        config.sync().callStatePollInterval());
+                tenants.put(t.name(), new TenantSync(t.name(), t.users(), t.groups(), ports, new PresenceRules(t.rules()), clock, timing));
+            }
+            scheduler = new SyncScheduler(tenants, config.sync().calendarPollInterval(), config.sync().callStatePollInterval());
+        } catch (RuntimeException | SchedulerException e) {
+            publishers.close();
+            throw e;
         }
-        scheduler = new SyncScheduler(tenants, config.sync().calendarPollInterval(), config.sync().callStatePollInterval());
     }
 
     EmbeddedPresenceStore store() { return store; }
 
+    PublisherFanOut publishers() { return publishers; }
+
     void start() throws SchedulerException { scheduler.start(); }
 
     @Override
-    public void close() throws SchedulerException { scheduler.close(); }
+    public void close() throws SchedulerException {
+        try {
+            scheduler.close();
+        } finally {
+            publishers.close(); // after the last job: flushes what the jobs published
+        }
+    }
 }
