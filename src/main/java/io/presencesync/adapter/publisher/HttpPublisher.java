@@ -24,7 +24,7 @@ import java.util.Optional;
 /**
  * Sends each update as a JSON body ({@link PresencePayload#json}) to the UC server's endpoint with
  * the JDK HTTP client, which honours the JVM's truststore and proxy settings. 2xx is delivered,
- * 409 means the receiver holds a newer version; 429, 5xx, timeouts and network errors are retried
+ * 409 means the receiver holds a newer version; 408, 429, 5xx, timeouts and network errors are retried
  * (after Retry-After when given); any other status is a permanent error for that update.
  */
 public final class HttpPublisher implements StoreWriter {
@@ -81,7 +81,7 @@ public final class HttpPublisher implements StoreWriter {
         if (status >= 200 && status < 300) return WriteResult.WRITTEN;
         String what = "HTTP " + status + " from " + config.method() + " " + response.uri() + ": " + excerpt(response.body());
         if (status == 409) return new WriteResult.Stale(what);
-        if (status == 429 || status >= 500) {
+        if (status == 408 || status == 429 || status >= 500) {
             return new WriteResult.Retry(what, response.headers().firstValue("Retry-After").map(this::retryAfter).orElse(null));
         }
         return new WriteResult.Rejected(what);

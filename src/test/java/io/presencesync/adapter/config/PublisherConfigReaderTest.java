@@ -143,4 +143,14 @@ class PublisherConfigReaderTest {
         assertThatThrownBy(() -> read("  - {type: embedded}\n  - {type: embedded, log: false}\n"))
                 .hasMessage("publishers[1].type: only one embedded store can be configured");
     }
+
+    @Test
+    void theShippedExamplesOfEveryPublisherTypeAreValidOnceUncommented() throws IOException {
+        String example = Files.readString(Path.of("config/presence-sync.yaml"));
+        String publishers = example.substring(example.indexOf("publishers:\n") + "publishers:\n".length())
+                .replaceAll("(?m)^  # (?=- |  )", "  ")
+                .replace("/var/run/secrets/presence-sync/redis-password", Files.writeString(dir.resolve("redis"), "r3dis").toString())
+                .replace("/var/run/secrets/presence-sync/uc-token", Files.writeString(dir.resolve("uc"), "t0ken").toString());
+        assertThat(read(publishers)).extracting(PublisherConfig::name).containsExactly("embedded", "redis", "ucserver");
+    }
 }
