@@ -15,6 +15,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import javax.net.ssl.SSLParameters;
+
 /**
  * Writes each user's event presence to a Redis hash {@code <keyPrefix><tenant>:presence:<userId>}
  * with a TTL (a dead-man switch renewed by every write and re-publish) and appends each change to
@@ -57,8 +59,10 @@ public final class RedisPublisher implements StoreWriter {
                 .socketTimeoutMillis((int) config.timeout().toMillis())
                 .database(database(config))
                 .clientName("presence-sync")
-                // rediss:// uses the JVM's default SSL context: its truststore, hostname verification on.
-                .ssl(config.tls());
+                // rediss:// uses the JVM's default SSL context (its truststore); Jedis checks the host
+                // name only when the SSL parameters ask for it.
+                .ssl(config.tls())
+                .sslParameters(verifyHostName());
         if (config.username() != null) client.user(config.username());
         if (config.password() != null) client.password(config.password().read(env));
         GenericObjectPoolConfig<Connection> pool = new GenericObjectPoolConfig<>();
@@ -114,6 +118,12 @@ public final class RedisPublisher implements StoreWriter {
         }
         scriptSha = redis.scriptLoad(SCRIPT);
         return redis.evalsha(scriptSha, keys, args);
+    }
+
+    private static SSLParameters verifyHostName() {
+        SSLParameters parameters = new SSLParameters();
+        parameters.setEndpointIdentificationAlgorithm("HTTPS");
+        return parameters;
     }
 
     private static int database(PublisherConfig.Redis config) {

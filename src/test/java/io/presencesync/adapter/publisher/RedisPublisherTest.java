@@ -127,4 +127,15 @@ class RedisPublisherTest {
             assertThat(back).isInstanceOf(WriteResult.Written.class);
         }
     }
+
+    @Test
+    void aRedisDownAtStartIsRetriedLaterAndDoesNotStopTheService() throws Exception {
+        int closedPort;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            closedPort = s.getLocalPort();
+        }
+        try (RedisPublisher down = new RedisPublisher(config(URI.create("redis://127.0.0.1:" + closedPort), prefix), Map.of())) {
+            assertThat(down.write(update(1, 1))).isInstanceOf(WriteResult.Retry.class);
+        }
+    }
 }
