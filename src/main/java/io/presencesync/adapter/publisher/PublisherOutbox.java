@@ -196,7 +196,8 @@ public final class PublisherOutbox implements PresencePublisher, AutoCloseable {
                     lock.lock();
                     inFlight = false;
                 }
-                settle(entry, update, resend, result);
+                DeliveryListener.Delivery delivered = settle(entry, update, resend, result);
+                if (delivered != null) tell(delivered);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -207,7 +208,20 @@ public final class PublisherOutbox implements PresencePublisher, AutoCloseable {
         }
     }
 
-    private void settle(UserEntry entry, PresenceUpdate update, boolean resend, WriteResult result) {
+    /** Outside the lock, so a slow listener never holds up {@link #publish}; its failure never stops the worker. */
+    private void tell(DeliveryListener.Delivery delivered) {
+        lock.unlock();
+        try {
+            listener.delivered(delivered);
+        } catch (RuntimeException e) {
+            log.warn("publisher {}: delivery listener failed: {}", name, e.toString());
+        } finally {
+            lock.lock();
+        }
+    }
+
+    /** Records the store's answer; returns the delivery to tell the listener of, if any. */
+    private DeliveryListener.Delivery settle(UserEntry entry, PresenceUpdate update, boolean resend, WriteResult result) {
         Instant now = clock.instant();
         if (result instanceof WriteResult.Retry retry) {
             failures++;
@@ -220,7 +234,7 @@ public final class PublisherOutbox implements PresencePublisher, AutoCloseable {
                 log.warn("publisher {}: store not taking updates (at tenant {} user {}: {}); retrying with backoff, {} user(s) pending",
                         name, update.tenant(), update.user().address(), retry.error(), ready.size());
             }
-            return;
+            return null;
         }
         if (failures > 0) {
             log.info("publisher {}: store takes updates again after {} failed attempt(s); {} user(s) pending", name, failures, ready.size() + 1);
@@ -229,9 +243,10 @@ public final class PublisherOutbox implements PresencePublisher, AutoCloseable {
         retryAt = null;
         lastSuccess = now;
         entry.acknowledged = Math.max(entry.acknowledged, update.version());
+        DeliveryListener.Delivery delivered = null;
         if (result instanceof WriteResult.Written) {
             written++;
-            listener.delivered(new DeliveryListener.Delivery(name, update, now, resend));
+            delivered = new DeliveryListener.Delivery(name, update, now, resend);
         } else if (result instanceof WriteResult.Stale s) {
             stale++;
             log.debug("publisher {}: tenant {} user {} version {} is stale in the store: {}", name, update.tenant(),
@@ -243,6 +258,7 @@ public final class PublisherOutbox implements PresencePublisher, AutoCloseable {
         entry.republish = false;
         entry.queued = false;
         if (entry.latest.version() > update.version()) enqueue(entry);
+        return delivered;
     }
 
     private void logRejection(PresenceUpdate update, WriteResult.Rejected r, Instant now) {

@@ -202,6 +202,29 @@ class PublisherOutboxTest {
     }
 
     @Test
+    void aHangingOrFailingListenerNeverHoldsUpPublishingOrDelivery() {
+        ScriptedStore store = new ScriptedStore();
+        CountDownLatch listenerHangs = new CountDownLatch(1);
+        PublisherOutbox outbox = outbox(store, FAST, d -> {
+            if (d.update().user().equals(Updates.user(0))) {
+                try {
+                    listenerHangs.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                throw new IllegalStateException("metrics broke");
+            }
+        });
+        outbox.publish(update(0, 1));
+        await("listener called", () -> store.accepted.size() == 1);
+        long start = System.nanoTime();
+        for (int i = 1; i < 100; i++) outbox.publish(update(i, 1));
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(1));
+        listenerHangs.countDown();
+        await("the rest delivered", () -> store.accepted.size() == 100);
+    }
+
+    @Test
     void closingFlushesWhatIsPending() {
         ScriptedStore store = new ScriptedStore();
         store.hold = new CountDownLatch(1);
