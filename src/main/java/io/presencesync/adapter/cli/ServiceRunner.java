@@ -11,8 +11,10 @@ import io.presencesync.adapter.graph.GraphCallStateSource;
 import io.presencesync.adapter.graph.GraphClients;
 import io.presencesync.adapter.graph.GraphUserDirectory;
 import io.presencesync.adapter.publisher.ChangeLine;
+import io.presencesync.adapter.publisher.DeliveryListener;
 import io.presencesync.adapter.publisher.EmbeddedPresenceStore;
 import io.presencesync.adapter.scheduling.ClusterDatabase;
+import io.presencesync.adapter.publisher.PublisherFanOut;
 import io.presencesync.adapter.scheduling.SyncScheduler;
 import io.presencesync.application.SyncTiming;
 import io.presencesync.application.TenantPorts;
@@ -35,6 +37,7 @@ import java.util.Optional;
 final class ServiceRunner implements AutoCloseable {
 
     private final EmbeddedPresenceStore store = new EmbeddedPresenceStore();
+    private final PublisherFanOut publishers;
     private final SyncScheduler scheduler;
 
     ServiceRunner(AppConfig config, Map<String, String> env, Clock clock, PrintStream out) throws SchedulerException {
@@ -43,24 +46,38 @@ final class ServiceRunner implements AutoCloseable {
                 store.addListener(new ChangeLine(out, clock, ZoneId.systemDefault()));
             }
         }
-        List<TenantSetup> tenants = new ArrayList<>();
-        for (TenantConfig t : config.tenants()) {
-            GraphServiceClient graph = GraphClients.create(t, env);
-            TenantPorts ports = new TenantPorts(new GraphUserDirectory(graph), new GraphCalendarSource(t.name(), graph),
-                    new GraphCallStateSource(t.name(), graph), store);
-            tenants.add(new TenantSetup(t.name(), t.users(), t.groups(), ports, new PresenceRules(t.rules())));
+        publishers = PublisherFanOut.start(config.publishers(), env, clock, store, DeliveryListener.NONE);
+        try {
+            List<TenantSetup> tenants = new ArrayList<>();
+            for (TenantConfig t : config.tenants()) {
+                GraphServiceClient graph = GraphClients.create(t, env);
+                TenantPorts ports = new TenantPorts(new GraphUserDirectory(graph), new GraphCalendarSource(t.name(), graph),
+                        new GraphCallStateSource(t.name(), graph), publishers);
+                tenants.add(new TenantSetup(t.name(), t.users(), t.groups(), ports, new PresenceRules(t.rules())));
+            }
+            SyncConfig sync = config.sync();
+            SyncTiming timing = new SyncTiming(sync.calendarPollInterval(), sync.horizon(), sync.userRefreshInterval(), sync.callStatePollInterval());
+            scheduler = new SyncScheduler(tenants, timing, sync.unitSize(), sync.threads(), clock, config.cluster().map(c -> database(c, env)));
+        } catch (RuntimeException | SchedulerException e) {
+            publishers.close();
+            throw e;
         }
-        SyncConfig sync = config.sync();
-        SyncTiming timing = new SyncTiming(sync.calendarPollInterval(), sync.horizon(), sync.userRefreshInterval(), sync.callStatePollInterval());
-        scheduler = new SyncScheduler(tenants, timing, sync.unitSize(), sync.threads(), clock, config.cluster().map(c -> database(c, env)));
     }
 
     EmbeddedPresenceStore store() { return store; }
 
+    PublisherFanOut publishers() { return publishers; }
+
     void start() throws SchedulerException { scheduler.start(); }
 
     @Override
-    public void close() throws SchedulerException { scheduler.close(); }
+    public void close() throws SchedulerException {
+        try {
+            scheduler.close();
+        } finally {
+            publishers.close(); // after the last job: flushes what the jobs published
+        }
+    }
 
     private static ClusterDatabase database(ClusterConfig c, Map<String, String> env) {
         String password = null;

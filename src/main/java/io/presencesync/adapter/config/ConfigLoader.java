@@ -69,10 +69,7 @@ public final class ConfigLoader {
             }
         }
         SyncConfig sync = root.has("sync") ? sync(root.child("sync")) : SyncConfig.DEFAULTS;
-        List<PublisherConfig> publishers = root.has("publishers")
-                ? root.list("publishers", this::publisher)
-                : List.of(new PublisherConfig.Embedded(true));
-        if (publishers.isEmpty()) throw root.child("publishers").error("configure at least one publisher");
+        List<PublisherConfig> publishers = new PublisherConfigReader(env).read(root);
         ManagementConfig management = root.has("management") ? management(root.child("management")) : ManagementConfig.DEFAULTS;
         Optional<ClusterConfig> cluster = root.has("cluster") ? Optional.of(cluster(root.child("cluster"))) : Optional.empty();
         return new AppConfig(tenants, sync, publishers, management, cluster);
@@ -214,13 +211,6 @@ public final class ConfigLoader {
         Duration d = s.duration(key, fallback);
         if (d.compareTo(min) < 0) throw s.child(key).error(d + " is shorter than the minimum " + min);
         return d;
-    }
-
-    private PublisherConfig publisher(ConfigNode p) {
-        p.allowOnly("type", "log");
-        String type = p.required("type").text();
-        if (!type.equals("embedded")) throw p.child("type").error("'" + type + "' is not a publisher type (known: embedded)");
-        return new PublisherConfig.Embedded(p.bool("log", true));
     }
 
     private static ManagementConfig management(ConfigNode m) {

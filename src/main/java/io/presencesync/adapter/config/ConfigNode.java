@@ -45,6 +45,14 @@ final class ConfigNode {
         return this;
     }
 
+    /** A mapping whose keys are free (e.g. HTTP headers); each is checked by the caller. */
+    ConfigNode allowAny() {
+        if (!node.isObject()) throw error("expected a mapping (key: value), got " + describe(node));
+        return this;
+    }
+
+    Iterator<String> fieldNames() { return node.fieldNames(); }
+
     boolean has(String key) {
         JsonNode v = node.get(key);
         return v != null && !v.isNull();

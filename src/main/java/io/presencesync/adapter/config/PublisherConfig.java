@@ -1,8 +1,119 @@
 package io.presencesync.adapter.config;
 
-/** A presence store to publish to. */
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+
+/** A presence store to publish to; each runs on its own delivery worker ({@code PublisherOutbox}). */
 public sealed interface PublisherConfig {
 
+    /** Unique among the configured publishers; names the publisher in logs and health. */
+    String name();
+
     /** The embedded in-memory presence store; {@code log} prints every change as one line. */
-    record Embedded(boolean log) implements PublisherConfig {}
+    record Embedded(boolean log) implements PublisherConfig {
+        @Override
+        public String name() { return "embedded"; }
+    }
+
+    /**
+     * A Redis server: one hash per user with a TTL, written with a version check, and a stream of
+     * changes. The password comes from a file or an environment variable, never from the YAML.
+     */
+    record Redis(String name, URI uri, String username, Secret password, String keyPrefix, Duration ttl,
+                 String stream, long streamMaxLen, Duration connectTimeout, Duration timeout, Delivery delivery)
+            implements PublisherConfig {
+        public Redis {
+            Objects.requireNonNull(name, "name");
+            Objects.requireNonNull(uri, "uri");
+            Objects.requireNonNull(keyPrefix, "keyPrefix");
+            Objects.requireNonNull(stream, "stream");
+            Objects.requireNonNull(delivery, "delivery");
+            if (!"redis".equals(uri.getScheme()) && !"rediss".equals(uri.getScheme())) throw new IllegalArgumentException("uri " + uri + " is not redis:// or rediss://");
+            if (streamMaxLen < 1) throw new IllegalArgumentException("streamMaxLen " + streamMaxLen + " < 1");
+            if (ttl.compareTo(delivery.republishInterval()) <= 0) {
+                throw new IllegalArgumentException("ttl " + ttl + " must be longer than republishInterval " + delivery.republishInterval());
+            }
+        }
+
+        public boolean tls() { return "rediss".equals(uri.getScheme()); }
+    }
+
+    /**
+     * An HTTP endpoint of the UC server: {@code url} may name the user ({userId}, {upn},
+     * {tenant}); the JSON body always does.
+     */
+    record Http(String name, String url, Method method, Map<String, String> headers, HttpAuth auth,
+                Duration connectTimeout, Duration requestTimeout, Delivery delivery) implements PublisherConfig {
+        public Http {
+            Objects.requireNonNull(name, "name");
+            Objects.requireNonNull(url, "url");
+            Objects.requireNonNull(method, "method");
+            Objects.requireNonNull(auth, "auth");
+            Objects.requireNonNull(delivery, "delivery");
+            headers = Map.copyOf(headers);
+        }
+
+        public enum Method { PUT, POST }
+    }
+
+    /**
+     * How an outbox delivers: a full re-publish every {@code republishInterval}, and retries after
+     * {@code retryBackoff}, doubling up to {@code maxRetryBackoff} while the store fails.
+     */
+    record Delivery(Duration republishInterval, Duration retryBackoff, Duration maxRetryBackoff) {
+        public static final Duration DEFAULT_REPUBLISH_INTERVAL = Duration.ofMinutes(10);
+        public static final Duration DEFAULT_RETRY_BACKOFF = Duration.ofSeconds(1);
+        public static final Duration DEFAULT_MAX_RETRY_BACKOFF = Duration.ofMinutes(1);
+        public static final Delivery DEFAULTS = new Delivery(DEFAULT_REPUBLISH_INTERVAL, DEFAULT_RETRY_BACKOFF, DEFAULT_MAX_RETRY_BACKOFF);
+
+        public Delivery {
+            if (republishInterval.isNegative() || republishInterval.isZero() || retryBackoff.isNegative() || retryBackoff.isZero()) throw new IllegalArgumentException("durations must be positive");
+            if (maxRetryBackoff.compareTo(retryBackoff) < 0) {
+                throw new IllegalArgumentException("maxRetryBackoff " + maxRetryBackoff + " is shorter than retryBackoff " + retryBackoff);
+            }
+        }
+    }
+
+    /** How an HTTP publisher proves itself: nothing, a bearer token, or basic auth. */
+    sealed interface HttpAuth {
+        record None() implements HttpAuth {}
+
+        record Bearer(Secret token) implements HttpAuth {}
+
+        record Basic(String username, Secret password) implements HttpAuth {}
+    }
+
+    /** A secret read from {@code file}, or else from the environment variable {@code env}. */
+    record Secret(Path file, String env) {
+        public Secret {
+            if ((file == null) == (env == null)) throw new IllegalArgumentException("exactly one of file or env");
+        }
+
+        /** The secret now (a rotated file is read again); a trailing line break is not part of it. */
+        public String read(Map<String, String> environment) {
+            String value;
+            if (file != null) {
+                try {
+                    value = Files.readString(file);
+                } catch (IOException e) {
+                    throw new UncheckedIOException("cannot read secret file " + file, e);
+                }
+            } else {
+                value = environment.get(env);
+                if (value == null) throw new IllegalStateException("environment variable " + env + " is not set");
+            }
+            return value.strip();
+        }
+
+        @Override
+        public String toString() {
+            return file != null ? "file " + file : "environment variable " + env;
+        }
+    }
 }

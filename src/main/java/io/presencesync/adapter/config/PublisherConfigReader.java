@@ -1,0 +1,242 @@
+package io.presencesync.adapter.config;
+
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** Reads and checks the {@code publishers} list: each type with only its own keys, names unique. */
+final class PublisherConfigReader {
+
+    static final String TYPES = "embedded, redis, http";
+    static final Duration MIN_REPUBLISH_INTERVAL = Duration.ofSeconds(10);
+    static final Duration MIN_RETRY_BACKOFF = Duration.ofMillis(10);
+    static final Duration DEFAULT_REDIS_TTL = Duration.ofMinutes(30);
+    static final long DEFAULT_STREAM_MAX_LEN = 100_000;
+    static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(2);
+    static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(5);
+    private static final Pattern NAME = Pattern.compile("[a-z0-9]([a-z0-9-]{0,38}[a-z0-9])?");
+    private static final Pattern PLACEHOLDER = Pattern.compile("\\{([^}]*)}");
+    private static final Set<String> PLACEHOLDERS = Set.of("tenant", "userId", "upn");
+    /** Headers the publisher sets itself; a credential never goes into the YAML. */
+    private static final Set<String> RESERVED_HEADERS = Set.of("authorization", "content-type", "content-length", "host");
+
+    private final Map<String, String> env;
+
+    PublisherConfigReader(Map<String, String> env) {
+        this.env = env;
+    }
+
+    /** The configured publishers; without the key, one embedded store that logs each change. */
+    List<PublisherConfig> read(ConfigNode root) {
+        if (!root.has("publishers")) return List.of(new PublisherConfig.Embedded(true));
+        List<PublisherConfig> publishers = root.list("publishers", this::publisher);
+        if (publishers.isEmpty()) throw root.child("publishers").error("configure at least one publisher");
+        Map<String, Integer> names = new HashMap<>();
+        for (int i = 0; i < publishers.size(); i++) {
+            Integer other = names.putIfAbsent(publishers.get(i).name(), i);
+            if (other != null) {
+                String what = publishers.get(i) instanceof PublisherConfig.Embedded ? ".type: only one embedded store can be configured"
+                        : ".name: '" + publishers.get(i).name() + "' is used by publishers[" + other + "]; give each a unique name";
+                throw new ConfigException("publishers[" + i + "]" + what);
+            }
+        }
+        return publishers;
+    }
+
+    private PublisherConfig publisher(ConfigNode p) {
+        if (!p.has("type")) {
+            p.allowOnly("type", "name", "log", "uri", "url");
+            throw p.child("type").error("required (one of " + TYPES + ")");
+        }
+        String type = p.child("type").text();
+        return switch (type) {
+            case "embedded" -> new PublisherConfig.Embedded(p.allowOnly("type", "log").bool("log", true));
+            case "redis" -> redis(p.allowOnly("type", "name", "uri", "username", "passwordFile", "passwordEnv", "keyPrefix", "ttl",
+                    "stream", "streamMaxLen", "connectTimeout", "timeout", "republishInterval", "retryBackoff", "maxRetryBackoff"));
+            case "http" -> http(p.allowOnly("type", "name", "url", "method", "headers", "auth", "connectTimeout", "requestTimeout",
+                    "republishInterval", "retryBackoff", "maxRetryBackoff"));
+            default -> throw p.child("type").error("'" + type + "' is not a publisher type (known: " + TYPES + ")");
+        };
+    }
+
+    private PublisherConfig.Redis redis(ConfigNode p) {
+        String name = name(p, "redis");
+        ConfigNode uriNode = p.required("uri");
+        URI uri = uri(uriNode);
+        if (!"redis".equals(uri.getScheme()) && !"rediss".equals(uri.getScheme())) {
+            throw uriNode.error("'" + uriNode.text() + "' must be a redis:// or rediss:// (TLS) URI");
+        }
+        if (uri.getHost() == null) throw uriNode.error("'" + uriNode.text() + "' names no host");
+        if (uri.getUserInfo() != null) {
+            throw uriNode.error("must not carry credentials: give username, and passwordFile or passwordEnv");
+        }
+        String path = uri.getPath() == null ? "" : uri.getPath();
+        if (!path.isEmpty() && !path.equals("/") && !path.matches("/\\d{1,2}")) {
+            throw uriNode.error("'" + path + "' is not a database number (e.g. redis://host:6379/0)");
+        }
+        if (uri.getQuery() != null) throw uriNode.error("query parameters are not supported; use the keys of this publisher");
+        String username = p.has("username") ? p.child("username").text() : null;
+        PublisherConfig.Secret password = secret(p, "passwordFile", "passwordEnv", false);
+        if (username != null && password == null) throw p.child("username").error("a username needs passwordFile or passwordEnv");
+        String keyPrefix = p.text("keyPrefix", "presence-sync:");
+        if (keyPrefix.contains(" ")) throw p.child("keyPrefix").error("'" + keyPrefix + "' must not contain spaces");
+        String stream = p.text("stream", keyPrefix + "changes");
+        long maxLen = streamMaxLen(p);
+        PublisherConfig.Delivery delivery = delivery(p);
+        Duration ttl = atLeast(p, "ttl", DEFAULT_REDIS_TTL, Duration.ofSeconds(1));
+        if (ttl.compareTo(delivery.republishInterval()) <= 0) {
+            throw p.child(p.has("ttl") ? "ttl" : "republishInterval").error("ttl " + ttl + " must be longer than republishInterval "
+                    + delivery.republishInterval() + " (the re-publish renews each key before it expires)");
+        }
+        Duration connectTimeout = atLeast(p, "connectTimeout", DEFAULT_CONNECT_TIMEOUT, Duration.ofMillis(100));
+        Duration timeout = atLeast(p, "timeout", DEFAULT_TIMEOUT, Duration.ofMillis(100));
+        return new PublisherConfig.Redis(name, uri, username, password, keyPrefix, ttl, stream, maxLen, connectTimeout, timeout, delivery);
+    }
+
+    private static long streamMaxLen(ConfigNode p) {
+        if (!p.has("streamMaxLen")) return DEFAULT_STREAM_MAX_LEN;
+        String text = p.child("streamMaxLen").text();
+        try {
+            long n = Long.parseLong(text);
+            if (n >= 1) return n;
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw p.child("streamMaxLen").error("'" + text + "' is not a positive whole number");
+    }
+
+    private PublisherConfig.Http http(ConfigNode p) {
+        String name = name(p, "http");
+        ConfigNode urlNode = p.required("url");
+        String url = urlNode.text();
+        Matcher m = PLACEHOLDER.matcher(url);
+        while (m.find()) {
+            if (!PLACEHOLDERS.contains(m.group(1))) {
+                throw urlNode.error("unknown placeholder {" + m.group(1) + "} (known: {tenant}, {userId}, {upn})");
+            }
+        }
+        URI uri;
+        try {
+            uri = new URI(m.replaceAll("x"));
+        } catch (java.net.URISyntaxException e) {
+            throw urlNode.error("'" + url + "' is not a URL (" + e.getReason() + ")");
+        }
+        if (!"https".equals(uri.getScheme()) && !"http".equals(uri.getScheme()) || uri.getHost() == null) {
+            throw urlNode.error("'" + url + "' must be an http:// or https:// URL");
+        }
+        if (uri.getUserInfo() != null) throw urlNode.error("must not carry credentials: use auth");
+        String methodText = p.text("method", "PUT");
+        PublisherConfig.Http.Method method;
+        try {
+            method = PublisherConfig.Http.Method.valueOf(methodText.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw p.child("method").error("'" + methodText + "' is not one of PUT, POST");
+        }
+        Map<String, String> headers = headers(p);
+        PublisherConfig.HttpAuth auth = p.has("auth") ? auth(p.child("auth")) : new PublisherConfig.HttpAuth.None();
+        Duration connectTimeout = atLeast(p, "connectTimeout", DEFAULT_CONNECT_TIMEOUT, Duration.ofMillis(100));
+        Duration requestTimeout = atLeast(p, "requestTimeout", DEFAULT_TIMEOUT, Duration.ofMillis(100));
+        return new PublisherConfig.Http(name, url, method, headers, auth, connectTimeout, requestTimeout, delivery(p));
+    }
+
+    private static Map<String, String> headers(ConfigNode p) {
+        if (!p.has("headers")) return Map.of();
+        ConfigNode h = p.child("headers").allowAny();
+        Map<String, String> headers = new LinkedHashMap<>();
+        for (Iterator<String> it = h.fieldNames(); it.hasNext(); ) {
+            String key = it.next();
+            if (!key.matches("[A-Za-z0-9!#$%&'*+.^_`|~-]+")) throw h.child(key).error("not a valid header name");
+            if (RESERVED_HEADERS.contains(key.toLowerCase(Locale.ROOT))) {
+                throw h.child(key).error("set by the publisher itself" + (key.equalsIgnoreCase("authorization")
+                        ? " (use auth, so the credential stays out of this file)" : ""));
+            }
+            headers.put(key, h.child(key).text());
+        }
+        return headers;
+    }
+
+    private PublisherConfig.HttpAuth auth(ConfigNode a) {
+        if (!a.has("type")) {
+            a.allowOnly("type", "tokenFile", "tokenEnv", "username", "passwordFile", "passwordEnv");
+            throw a.child("type").error("required (one of bearer, basic)");
+        }
+        String type = a.child("type").text();
+        return switch (type) {
+            case "bearer" -> new PublisherConfig.HttpAuth.Bearer(secret(a.allowOnly("type", "tokenFile", "tokenEnv"), "tokenFile", "tokenEnv", true));
+            case "basic" -> {
+                a.allowOnly("type", "username", "passwordFile", "passwordEnv");
+                String username = a.required("username").text();
+                if (username.contains(":")) throw a.child("username").error("a basic-auth username cannot contain ':'");
+                yield new PublisherConfig.HttpAuth.Basic(username, secret(a, "passwordFile", "passwordEnv", true));
+            }
+            default -> throw a.child("type").error("'" + type + "' is not an auth type (known: bearer, basic)");
+        };
+    }
+
+    /** A secret by file or environment variable, checked now: it must exist and not be empty. */
+    private PublisherConfig.Secret secret(ConfigNode c, String fileKey, String envKey, boolean required) {
+        boolean file = c.has(fileKey);
+        boolean envVar = c.has(envKey);
+        if (file && envVar || required && !file && !envVar) {
+            throw c.error("give " + (required ? "exactly" : "at most") + " one of " + fileKey + " or " + envKey
+                    + " (the secret itself never goes in this file)");
+        }
+        if (file) {
+            ConfigNode f = c.child(fileKey);
+            Path path = Path.of(f.text());
+            if (!Files.isRegularFile(path)) throw f.error("file not found: " + path);
+            if (!Files.isReadable(path)) throw f.error("file not readable: " + path);
+            PublisherConfig.Secret secret = new PublisherConfig.Secret(path, null);
+            if (secret.read(env).isEmpty()) throw f.error("file is empty: " + path);
+            return secret;
+        }
+        if (envVar) {
+            String name = c.child(envKey).text();
+            String value = env.get(name);
+            if (value == null || value.isBlank()) throw c.child(envKey).error("environment variable " + name + " is not set");
+            return new PublisherConfig.Secret(null, name);
+        }
+        return null;
+    }
+
+    private static String name(ConfigNode p, String fallback) {
+        if (!p.has("name")) return fallback;
+        String name = p.child("name").text();
+        if (!NAME.matcher(name).matches()) throw p.child("name").error("'" + name + "' must be 1-40 lower-case letters, digits or '-'");
+        return name;
+    }
+
+    private static PublisherConfig.Delivery delivery(ConfigNode p) {
+        Duration republish = atLeast(p, "republishInterval", PublisherConfig.Delivery.DEFAULT_REPUBLISH_INTERVAL, MIN_REPUBLISH_INTERVAL);
+        Duration backoff = atLeast(p, "retryBackoff", PublisherConfig.Delivery.DEFAULT_RETRY_BACKOFF, MIN_RETRY_BACKOFF);
+        Duration max = p.duration("maxRetryBackoff", PublisherConfig.Delivery.DEFAULT_MAX_RETRY_BACKOFF.compareTo(backoff) < 0
+                ? backoff : PublisherConfig.Delivery.DEFAULT_MAX_RETRY_BACKOFF);
+        if (max.compareTo(backoff) < 0) throw p.child("maxRetryBackoff").error(max + " is shorter than retryBackoff " + backoff);
+        return new PublisherConfig.Delivery(republish, backoff, max);
+    }
+
+    private static Duration atLeast(ConfigNode p, String key, Duration fallback, Duration min) {
+        Duration d = p.duration(key, fallback);
+        if (d.compareTo(min) < 0) throw p.child(key).error(d + " is shorter than the minimum " + min);
+        return d;
+    }
+
+    private static URI uri(ConfigNode node) {
+        String text = node.text();
+        try {
+            return new URI(text);
+        } catch (java.net.URISyntaxException e) {
+            throw node.error("'" + text + "' is not a URI (" + e.getReason() + ")");
+        }
+    }
+}

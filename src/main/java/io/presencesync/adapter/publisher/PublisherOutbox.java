@@ -1,0 +1,319 @@
+package io.presencesync.adapter.publisher;
+
+import io.presencesync.adapter.config.PublisherConfig;
+import io.presencesync.application.port.PresencePublisher;
+import io.presencesync.application.port.PresenceUpdate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * One publisher's delivery worker. {@link #publish} only records the update and returns; a thread
+ * of its own writes to the store, so a slow or down store never delays the sync or another store.
+ *
+ * <p>Per user it keeps the latest update (a newer version replaces a pending one: bounded memory,
+ * one entry per user), sends users in the order they changed, and never sends a version at or
+ * below one the store already acknowledged. While the store fails, the oldest pending user is
+ * retried with exponential backoff and jitter (or after the store's Retry-After); when the store
+ * is back, every pending user's latest state follows. Every {@code republishInterval} each user's
+ * latest state is sent again, so a store that lost its data heals.
+ */
+public final class PublisherOutbox implements PresencePublisher, AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(PublisherOutbox.class);
+    /** The longest Retry-After honoured; a store asking for more is tried again after this. */
+    static final Duration MAX_RETRY_AFTER = Duration.ofMinutes(15);
+    /** How long the worker sleeps at most before it looks at the clock again (an injected clock may jump). */
+    private static final Duration CLOCK_CHECK = Duration.ofMillis(200);
+    /** Rejections logged per minute; more are counted and summed up. */
+    private static final int REJECTIONS_LOGGED_PER_MINUTE = 10;
+
+    private final String name;
+    private final StoreWriter writer;
+    private final PublisherConfig.Delivery delivery;
+    private final Clock clock;
+    private final DeliveryListener listener;
+    private final boolean republish;
+
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition changed = lock.newCondition();
+    private final Map<String, UserEntry> users = new HashMap<>();
+    private final ArrayDeque<UserEntry> ready = new ArrayDeque<>();
+    private final Thread worker;
+
+    private Instant nextRepublish;
+    private Instant retryAt;
+    private int failures;
+    private String lastError;
+    private Instant lastErrorAt;
+    private Instant lastSuccess;
+    private long written;
+    private long stale;
+    private long rejected;
+    private Instant rejectionMinute;
+    private int rejectionsThisMinute;
+    private boolean inFlight;
+    private boolean closing;
+    private Instant flushDeadline;
+    private boolean warnedClosed;
+
+    /**
+     * @param republish false for a store that cannot lose its data while the service runs (the
+     *                  embedded one): then only changes are sent
+     */
+    public PublisherOutbox(String name, StoreWriter writer, PublisherConfig.Delivery delivery, boolean republish, Clock clock,
+                           DeliveryListener listener) {
+        this.name = name;
+        this.writer = writer;
+        this.delivery = delivery;
+        this.republish = republish;
+        this.clock = clock;
+        this.listener = listener;
+        this.nextRepublish = clock.instant().plus(delivery.republishInterval());
+        this.worker = new Thread(this::run, "publisher-" + name);
+        worker.setDaemon(true);
+        worker.start();
+    }
+
+    public String name() { return name; }
+
+    @Override
+    public void publish(PresenceUpdate update) {
+        lock.lock();
+        try {
+            if (closing) {
+                if (!warnedClosed) log.warn("publisher {}: closed; update of {} for user {} not sent", name, update.tenant(), update.user().address());
+                warnedClosed = true;
+                return;
+            }
+            UserEntry entry = users.computeIfAbsent(update.tenant() + '/' + update.user().id(), k -> new UserEntry());
+            if (entry.latest != null && update.version() <= entry.latest.version()) return;
+            entry.latest = update;
+            entry.republish = false;
+            enqueue(entry);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    public PublisherHealth health() {
+        lock.lock();
+        try {
+            return new PublisherHealth(name, failures > 0 ? PublisherHealth.Status.FAILING : PublisherHealth.Status.HEALTHY,
+                    ready.size() + (inFlight ? 1 : 0), lastSuccess, lastError, lastErrorAt, written, stale, rejected);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Stops taking updates and flushes what is pending for at most {@code flush}, then closes the store client. */
+    public void close(Duration flush) {
+        beginClose(flush);
+        awaitClosed(flush);
+    }
+
+    @Override
+    public void close() { close(Duration.ofSeconds(5)); }
+
+    void beginClose(Duration flush) {
+        lock.lock();
+        try {
+            if (closing) return;
+            closing = true;
+            flushDeadline = clock.instant().plus(flush);
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    void awaitClosed(Duration flush) {
+        try {
+            worker.join(flush.plusSeconds(1).toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        worker.interrupt();
+        int left = health().pendingUsers();
+        if (left > 0) log.warn("publisher {}: closed with {} user(s) not delivered", name, left);
+        try {
+            writer.close();
+        } catch (Exception e) {
+            log.warn("publisher {}: closing the store client failed: {}", name, e.toString());
+        }
+    }
+
+    private void enqueue(UserEntry entry) {
+        if (entry.queued) return;
+        entry.queued = true;
+        ready.addLast(entry);
+        changed.signalAll();
+    }
+
+    private void run() {
+        lock.lock();
+        try {
+            while (true) {
+                Instant now = clock.instant();
+                if (closing && (ready.isEmpty() || !now.isBefore(flushDeadline))) return;
+                if (retryAt != null && now.isBefore(retryAt)) {
+                    sleepUntil(closing ? earliest(retryAt, flushDeadline) : retryAt, now);
+                    continue;
+                }
+                if (republish && !closing && !now.isBefore(nextRepublish)) {
+                    queueRepublish();
+                    nextRepublish = now.plus(delivery.republishInterval());
+                }
+                UserEntry entry = ready.pollFirst();
+                if (entry == null) {
+                    sleepUntil(closing ? flushDeadline : republish ? nextRepublish : null, now);
+                    continue;
+                }
+                PresenceUpdate update = entry.latest;
+                boolean resend = entry.republish;
+                if (!resend && update.version() <= entry.acknowledged) {
+                    entry.queued = false;
+                    continue;
+                }
+                inFlight = true;
+                WriteResult result;
+                lock.unlock();
+                try {
+                    result = writer.write(update);
+                } catch (RuntimeException e) {
+                    result = new WriteResult.Retry(e.toString(), null);
+                } finally {
+                    lock.lock();
+                    inFlight = false;
+                }
+                DeliveryListener.Delivery delivered = settle(entry, update, resend, result);
+                if (delivered != null) tell(delivered);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            log.error("publisher {}: delivery worker stopped by a bug", name, e);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Outside the lock, so a slow listener never holds up {@link #publish}; its failure never stops the worker. */
+    private void tell(DeliveryListener.Delivery delivered) {
+        lock.unlock();
+        try {
+            listener.delivered(delivered);
+        } catch (RuntimeException e) {
+            log.warn("publisher {}: delivery listener failed: {}", name, e.toString());
+        } finally {
+            lock.lock();
+        }
+    }
+
+    /** Records the store's answer; returns the delivery to tell the listener of, if any. */
+    private DeliveryListener.Delivery settle(UserEntry entry, PresenceUpdate update, boolean resend, WriteResult result) {
+        Instant now = clock.instant();
+        if (result instanceof WriteResult.Retry retry) {
+            failures++;
+            lastError = retry.error();
+            lastErrorAt = now;
+            Duration wait = retry.retryAfter() != null ? min(retry.retryAfter(), MAX_RETRY_AFTER) : backoff(failures);
+            retryAt = now.plus(wait);
+            ready.addFirst(entry);
+            if (failures == 1) {
+                log.warn("publisher {}: store not taking updates (at tenant {} user {}: {}); retrying with backoff, {} user(s) pending",
+                        name, update.tenant(), update.user().address(), retry.error(), ready.size());
+            }
+            return null;
+        }
+        if (failures > 0) {
+            log.info("publisher {}: store takes updates again after {} failed attempt(s); {} user(s) pending", name, failures, ready.size() + 1);
+        }
+        failures = 0;
+        retryAt = null;
+        lastSuccess = now;
+        entry.acknowledged = Math.max(entry.acknowledged, update.version());
+        DeliveryListener.Delivery delivered = null;
+        if (result instanceof WriteResult.Written) {
+            written++;
+            delivered = new DeliveryListener.Delivery(name, update, now, resend);
+        } else if (result instanceof WriteResult.Stale s) {
+            stale++;
+            log.debug("publisher {}: tenant {} user {} version {} is stale in the store: {}", name, update.tenant(),
+                    update.user().address(), update.version(), s.detail());
+        } else if (result instanceof WriteResult.Rejected r) {
+            rejected++;
+            logRejection(update, r, now);
+        }
+        entry.republish = false;
+        entry.queued = false;
+        if (entry.latest.version() > update.version()) enqueue(entry);
+        return delivered;
+    }
+
+    private void logRejection(PresenceUpdate update, WriteResult.Rejected r, Instant now) {
+        if (rejectionMinute == null || !now.isBefore(rejectionMinute.plusSeconds(60))) {
+            if (rejectionsThisMinute > REJECTIONS_LOGGED_PER_MINUTE) {
+                log.error("publisher {}: {} more update(s) rejected in the last minute (not logged one by one)", name,
+                        rejectionsThisMinute - REJECTIONS_LOGGED_PER_MINUTE);
+            }
+            rejectionMinute = now;
+            rejectionsThisMinute = 0;
+        }
+        if (++rejectionsThisMinute <= REJECTIONS_LOGGED_PER_MINUTE) {
+            log.error("publisher {}: store rejected tenant {} user {} ({}) version {} for good: {}", name, update.tenant(),
+                    update.user().address(), update.user().id(), update.version(), r.error());
+        }
+    }
+
+    private void queueRepublish() {
+        int count = 0;
+        for (UserEntry e : users.values()) {
+            if (e.latest == null || e.queued) continue;
+            e.republish = true;
+            enqueue(e);
+            count++;
+        }
+        if (count > 0) log.debug("publisher {}: re-publishing the state of {} user(s)", name, count);
+    }
+
+    /** Exponential backoff from retryBackoff, capped at maxRetryBackoff, with jitter in [½, 1] of it. */
+    Duration backoff(int failures) {
+        Duration base = delivery.retryBackoff();
+        Duration cap = delivery.maxRetryBackoff();
+        Duration d = base;
+        for (int i = 1; i < failures && d.compareTo(cap) < 0; i++) d = d.multipliedBy(2);
+        d = min(d, cap);
+        long half = d.toNanos() / 2;
+        return Duration.ofNanos(half + ThreadLocalRandom.current().nextLong(half + 1));
+    }
+
+    private void sleepUntil(Instant until, Instant now) throws InterruptedException {
+        Duration wait = until == null ? CLOCK_CHECK : min(Duration.between(now, until), CLOCK_CHECK);
+        if (wait.isNegative() || wait.isZero()) return;
+        changed.await(wait.toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    private static Duration min(Duration a, Duration b) { return a.compareTo(b) <= 0 ? a : b; }
+
+    private static Instant earliest(Instant a, Instant b) { return a.isBefore(b) ? a : b; }
+
+    /** What the outbox knows about one user. */
+    private static final class UserEntry {
+        PresenceUpdate latest;
+        /** The highest version the store answered for (written, stale or rejected); never sent again. */
+        long acknowledged = Long.MIN_VALUE;
+        boolean queued;
+        boolean republish;
+    }
+}

@@ -1,0 +1,15 @@
+package io.presencesync.adapter.publisher;
+
+import io.presencesync.application.port.PresenceUpdate;
+
+/**
+ * Writes one update to one presence store, synchronously, on its outbox's worker thread. A
+ * runtime exception counts as {@link WriteResult.Retry}: the store is treated as unreachable.
+ */
+public interface StoreWriter extends AutoCloseable {
+
+    WriteResult write(PresenceUpdate update);
+
+    @Override
+    default void close() {}
+}

@@ -1,0 +1,60 @@
+package io.presencesync.adapter.cli;
+
+import io.presencesync.adapter.config.AppConfig;
+import io.presencesync.adapter.config.PublisherConfig;
+import io.presencesync.adapter.demo.DemoCalendars;
+import io.presencesync.adapter.demo.DemoCertificate;
+import io.presencesync.adapter.demo.DemoGraphSimulator;
+import io.presencesync.adapter.publisher.PublisherHealth;
+import io.presencesync.testsupport.RedisTestServer;
+import io.presencesync.testsupport.TestTls;
+import org.assertj.core.groups.Tuple;
+import org.junit.jupiter.api.Test;
+import redis.clients.jedis.RedisClient;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import static io.presencesync.testsupport.Eventually.await;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** `run` wiring: the configured publishers all receive the presences, and stop with the service. */
+class ServiceRunnerPublishersTest {
+
+    @Test
+    void everyConfiguredPublisherGetsThePresencesAndItsWorkerStopsOnClose() throws Exception {
+        Clock clock = Clock.systemUTC();
+        String prefix = "presence-sync-test:" + UUID.randomUUID() + ":";
+        PublisherConfig.Redis redisConfig = new PublisherConfig.Redis("redis", RedisTestServer.uri(), null, null, prefix,
+                Duration.ofMinutes(30), prefix + "changes", 1000, Duration.ofSeconds(1), Duration.ofSeconds(2), PublisherConfig.Delivery.DEFAULTS);
+        try (DemoGraphSimulator simulator = DemoGraphSimulator.start(clock,
+                DemoCertificate.of(TestTls.serverKeyStore(), TestTls.PASSWORD.toCharArray()), DemoCalendars.startingAt(clock.instant()));
+             RedisClient redis = RedisTestServer.client()) {
+            AppConfig demo = DemoCommand.config(simulator, DemoCommand.secretFile(simulator.clientSecret()));
+            AppConfig config = new AppConfig(demo.tenants(), demo.sync(), List.of(new PublisherConfig.Embedded(false), redisConfig));
+            ServiceRunner runner = new ServiceRunner(config, Map.of(), clock, new PrintStream(new ByteArrayOutputStream()));
+            try {
+                runner.start();
+                int users = simulator.calendars().users().size();
+                await("every user's presence in Redis", () -> redis.keys(prefix + "demo:presence:*").size() == users,
+                        Duration.ofSeconds(60), () -> runner.publishers().health());
+                for (DemoCalendars.DemoUser u : simulator.calendars().users()) {
+                    await("embedded store has " + u.userPrincipalName(), () -> runner.store().get("demo", u.id()).isPresent());
+                    assertThat(redis.hget(prefix + "demo:presence:" + u.id(), "upn")).isEqualTo(u.userPrincipalName());
+                }
+                assertThat(runner.publishers().health()).extracting(PublisherHealth::publisher, PublisherHealth::status)
+                        .containsExactly(Tuple.tuple("embedded", PublisherHealth.Status.HEALTHY),
+                                Tuple.tuple("redis", PublisherHealth.Status.HEALTHY));
+            } finally {
+                runner.close();
+                for (String key : redis.keys(prefix + "*")) redis.del(key);
+            }
+            assertThat(Thread.getAllStackTraces().keySet()).noneMatch(t -> t.getName().startsWith("publisher-") && t.isAlive());
+        }
+    }
+}

@@ -1,0 +1,156 @@
+package io.presencesync.adapter.config;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class PublisherConfigReaderTest {
+
+    @TempDir
+    Path dir;
+
+    List<PublisherConfig> read(String publishers) throws IOException {
+        Path file = dir.resolve("config.yaml");
+        Files.writeString(file, ConfigLoaderTest.tenant("") + "publishers:\n" + publishers);
+        return new ConfigLoader(Map.of("CONTOSO_SECRET", "s3cret", "REDIS_PASSWORD", "r3dis", "UC_TOKEN", "t0ken")).read(file).publishers();
+    }
+
+    @Test
+    void redisWithOnlyItsUriGetsTheDocumentedDefaults() throws IOException {
+        assertThat(read("  - {type: redis, uri: 'redis://redis.example.com'}\n")).containsExactly(new PublisherConfig.Redis("redis",
+                URI.create("redis://redis.example.com"), null, null, "presence-sync:", Duration.ofMinutes(30), "presence-sync:changes",
+                100_000, Duration.ofSeconds(2), Duration.ofSeconds(5), PublisherConfig.Delivery.DEFAULTS));
+    }
+
+    @Test
+    void everyRedisKeyIsRead() throws IOException {
+        Path password = Files.writeString(dir.resolve("redis-password"), "r3dis\n");
+        PublisherConfig.Redis r = (PublisherConfig.Redis) read("""
+                  - type: redis
+                    name: cache
+                    uri: rediss://redis.example.com:6380/2
+                    username: presence
+                    passwordFile: %s
+                    keyPrefix: 'ps:'
+                    ttl: 1h
+                    stream: 'ps:stream'
+                    streamMaxLen: 5000
+                    connectTimeout: 1s
+                    timeout: 3s
+                    republishInterval: 5m
+                    retryBackoff: 500ms
+                    maxRetryBackoff: 30s
+                """.formatted(password)).get(0);
+        assertThat(r.name()).isEqualTo("cache");
+        assertThat(r.tls()).isTrue();
+        assertThat(r.username()).isEqualTo("presence");
+        assertThat(r.password().read(Map.of())).isEqualTo("r3dis");
+        assertThat(r.keyPrefix()).isEqualTo("ps:");
+        assertThat(r.ttl()).isEqualTo(Duration.ofHours(1));
+        assertThat(r.stream()).isEqualTo("ps:stream");
+        assertThat(r.streamMaxLen()).isEqualTo(5000);
+        assertThat(r.timeout()).isEqualTo(Duration.ofSeconds(3));
+        assertThat(r.delivery()).isEqualTo(new PublisherConfig.Delivery(Duration.ofMinutes(5), Duration.ofMillis(500), Duration.ofSeconds(30)));
+    }
+
+    @Test
+    void aTtlThatTheRepublishCannotRenewInTimeIsRejected() {
+        assertThatThrownBy(() -> read("  - {type: embedded}\n  - {type: redis, uri: 'redis://r', ttl: 10m}\n"))
+                .hasMessageStartingWith("publishers[1].ttl: ttl PT10M must be longer than republishInterval PT10M");
+        assertThatThrownBy(() -> read("  - {type: redis, uri: 'redis://r', republishInterval: 1h}\n"))
+                .hasMessageStartingWith("publishers[0].republishInterval: ttl PT30M must be longer than republishInterval PT1H");
+    }
+
+    @Test
+    void aRedisPasswordNeverGoesInTheUri() {
+        assertThatThrownBy(() -> read("  - {type: embedded}\n  - {type: redis, uri: 'redis://:secret@r:6379'}\n"))
+                .hasMessage("publishers[1].uri: must not carry credentials: give username, and passwordFile or passwordEnv");
+        assertThatThrownBy(() -> read("  - {type: redis, uri: 'http://r'}\n"))
+                .hasMessage("publishers[0].uri: 'http://r' must be a redis:// or rediss:// (TLS) URI");
+        assertThatThrownBy(() -> read("  - {type: redis, uri: 'redis://r', passwordFile: /nonexistent/p}\n"))
+                .hasMessage("publishers[0].passwordFile: file not found: /nonexistent/p");
+        assertThatThrownBy(() -> read("  - {type: redis, uri: 'redis://r', passwordEnv: NOPE}\n"))
+                .hasMessage("publishers[0].passwordEnv: environment variable NOPE is not set");
+    }
+
+    @Test
+    void unknownKeysAndTypesAreRejectedWithTheirPath() {
+        assertThatThrownBy(() -> read("  - {type: redis, uri: 'redis://r', pasword: x}\n"))
+                .hasMessageStartingWith("publishers[0].pasword: unknown key");
+        assertThatThrownBy(() -> read("  - {type: embedded, uri: 'redis://r'}\n"))
+                .hasMessageStartingWith("publishers[0].uri: unknown key");
+        assertThatThrownBy(() -> read("  - {type: kafka}\n"))
+                .hasMessage("publishers[0].type: 'kafka' is not a publisher type (known: embedded, redis, http)");
+        assertThatThrownBy(() -> read("  - {uri: 'redis://r'}\n"))
+                .hasMessage("publishers[0].type: required (one of embedded, redis, http)");
+    }
+
+    @Test
+    void httpReadsItsUrlMethodHeadersAuthAndTimeouts() throws IOException {
+        PublisherConfig.Http h = (PublisherConfig.Http) read("""
+                  - type: http
+                    name: ucserver
+                    url: https://uc.example.com/presence/{tenant}/{userId}
+                    method: post
+                    headers: {X-Api-Version: '2'}
+                    auth: {type: bearer, tokenEnv: UC_TOKEN}
+                    connectTimeout: 3s
+                    requestTimeout: 10s
+                """).get(0);
+        assertThat(h).isEqualTo(new PublisherConfig.Http("ucserver", "https://uc.example.com/presence/{tenant}/{userId}",
+                PublisherConfig.Http.Method.POST, Map.of("X-Api-Version", "2"),
+                new PublisherConfig.HttpAuth.Bearer(new PublisherConfig.Secret(null, "UC_TOKEN")), Duration.ofSeconds(3),
+                Duration.ofSeconds(10), PublisherConfig.Delivery.DEFAULTS));
+        PublisherConfig.Http basic = (PublisherConfig.Http) read("""
+                  - {type: http, url: 'http://uc.local/presence', auth: {type: basic, username: sync, passwordEnv: UC_TOKEN}}
+                """).get(0);
+        assertThat(basic.method()).isEqualTo(PublisherConfig.Http.Method.PUT);
+        assertThat(basic.auth()).isEqualTo(new PublisherConfig.HttpAuth.Basic("sync", new PublisherConfig.Secret(null, "UC_TOKEN")));
+    }
+
+    @Test
+    void httpMistakesAreNamedWithTheirPath() {
+        assertThatThrownBy(() -> read("  - {type: http, url: 'https://uc/{user}'}\n"))
+                .hasMessage("publishers[0].url: unknown placeholder {user} (known: {tenant}, {userId}, {upn})");
+        assertThatThrownBy(() -> read("  - {type: http, url: 'ftp://uc/x'}\n"))
+                .hasMessage("publishers[0].url: 'ftp://uc/x' must be an http:// or https:// URL");
+        assertThatThrownBy(() -> read("  - {type: http, url: 'https://uc/x', method: PATCH}\n"))
+                .hasMessage("publishers[0].method: 'PATCH' is not one of PUT, POST");
+        assertThatThrownBy(() -> read("  - {type: http, url: 'https://uc/x', headers: {Authorization: 'Bearer x'}}\n"))
+                .hasMessage("publishers[0].headers.Authorization: set by the publisher itself (use auth, so the credential stays out of this file)");
+        assertThatThrownBy(() -> read("  - {type: http, url: 'https://uc/x', auth: {type: bearer}}\n"))
+                .hasMessage("publishers[0].auth: give exactly one of tokenFile or tokenEnv (the secret itself never goes in this file)");
+        assertThatThrownBy(() -> read("  - {type: http, url: 'https://uc/x', auth: {type: basic, username: u, password: p}}\n"))
+                .hasMessageStartingWith("publishers[0].auth.password: unknown key");
+        assertThatThrownBy(() -> read("  - {type: http, url: 'https://uc/x', retryBackoff: 5s, maxRetryBackoff: 1s}\n"))
+                .hasMessage("publishers[0].maxRetryBackoff: PT1S is shorter than retryBackoff PT5S");
+    }
+
+    @Test
+    void publisherNamesAreUnique() {
+        assertThatThrownBy(() -> read("  - {type: http, url: 'https://a/x'}\n  - {type: http, url: 'https://b/x'}\n"))
+                .hasMessage("publishers[1].name: 'http' is used by publishers[0]; give each a unique name");
+        assertThatThrownBy(() -> read("  - {type: embedded}\n  - {type: embedded, log: false}\n"))
+                .hasMessage("publishers[1].type: only one embedded store can be configured");
+    }
+
+    @Test
+    void theShippedExamplesOfEveryPublisherTypeAreValidOnceUncommented() throws IOException {
+        String example = Files.readString(Path.of("config/presence-sync.yaml"));
+        String publishers = example.substring(example.indexOf("publishers:\n") + "publishers:\n".length())
+                .replaceAll("(?m)^  # (?=- |  )", "  ")
+                .replace("/var/run/secrets/presence-sync/redis-password", Files.writeString(dir.resolve("redis"), "r3dis").toString())
+                .replace("/var/run/secrets/presence-sync/uc-token", Files.writeString(dir.resolve("uc"), "t0ken").toString());
+        assertThat(read(publishers)).extracting(PublisherConfig::name).containsExactly("embedded", "redis", "ucserver");
+    }
+}

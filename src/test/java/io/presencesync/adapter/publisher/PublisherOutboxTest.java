@@ -1,0 +1,239 @@
+package io.presencesync.adapter.publisher;
+
+import io.presencesync.adapter.config.PublisherConfig;
+import io.presencesync.application.port.PresenceUpdate;
+import io.presencesync.testsupport.MutableClock;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+
+import static io.presencesync.adapter.publisher.Updates.T0;
+import static io.presencesync.adapter.publisher.Updates.update;
+import static io.presencesync.testsupport.Eventually.await;
+import static org.assertj.core.api.Assertions.assertThat;
+
+class PublisherOutboxTest {
+
+    static final PublisherConfig.Delivery FAST = new PublisherConfig.Delivery(Duration.ofMinutes(10), Duration.ofMillis(10), Duration.ofMillis(40));
+
+    final MutableClock clock = new MutableClock(T0.plusSeconds(3600));
+    final List<PublisherOutbox> started = new ArrayList<>();
+
+    /** A store in memory whose answer the test chooses; records every attempt. */
+    static final class ScriptedStore implements StoreWriter {
+        final List<PresenceUpdate> attempts = new CopyOnWriteArrayList<>();
+        final List<PresenceUpdate> accepted = new CopyOnWriteArrayList<>();
+        volatile Function<PresenceUpdate, WriteResult> answer = u -> WriteResult.WRITTEN;
+        volatile CountDownLatch hold = new CountDownLatch(0);
+
+        @Override
+        public WriteResult write(PresenceUpdate update) {
+            attempts.add(update);
+            try {
+                hold.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            WriteResult r = answer.apply(update);
+            if (r instanceof WriteResult.Written) accepted.add(update);
+            return r;
+        }
+
+        List<Long> acceptedVersions(int user) {
+            return accepted.stream().filter(u -> u.user().equals(Updates.user(user))).map(PresenceUpdate::version).toList();
+        }
+    }
+
+    PublisherOutbox outbox(ScriptedStore store, PublisherConfig.Delivery delivery, DeliveryListener listener) {
+        return outbox(store, delivery, listener, clock);
+    }
+
+    PublisherOutbox outbox(ScriptedStore store, PublisherConfig.Delivery delivery, DeliveryListener listener, Clock clock) {
+        PublisherOutbox o = new PublisherOutbox("test", store, delivery, true, clock, listener);
+        started.add(o);
+        return o;
+    }
+
+    @AfterEach
+    void close() {
+        started.forEach(o -> o.close(Duration.ofMillis(100)));
+    }
+
+    @Test
+    void publishReturnsAtOnceWhileTheStoreHangs() {
+        ScriptedStore store = new ScriptedStore();
+        store.hold = new CountDownLatch(1);
+        PublisherOutbox outbox = outbox(store, FAST, DeliveryListener.NONE);
+        long start = System.nanoTime();
+        for (int i = 0; i < 1000; i++) outbox.publish(update(i, 1));
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(1));
+        assertThat(outbox.health().pendingUsers()).isEqualTo(1000);
+        store.hold.countDown();
+        await("all delivered", () -> store.accepted.size() == 1000);
+    }
+
+    @Test
+    void aUserWithSeveralChangesWhileTheStoreIsBusyGetsOnlyTheLatest() {
+        ScriptedStore store = new ScriptedStore();
+        store.hold = new CountDownLatch(1);
+        PublisherOutbox outbox = outbox(store, FAST, DeliveryListener.NONE);
+        outbox.publish(update(1, 1));
+        await("user 1 in flight", () -> store.attempts.size() == 1);
+        for (int v = 1; v <= 5; v++) outbox.publish(update(2, v));
+        assertThat(outbox.health().pendingUsers()).isEqualTo(2);
+        store.hold.countDown();
+        await("user 2 delivered", () -> !store.acceptedVersions(2).isEmpty());
+        assertThat(store.acceptedVersions(2)).containsExactly(update(2, 5).version());
+    }
+
+    @Test
+    void aStaleVersionIsNeverSentAfterANewerOne() {
+        ScriptedStore store = new ScriptedStore();
+        PublisherOutbox outbox = outbox(store, FAST, DeliveryListener.NONE);
+        outbox.publish(update(1, 3));
+        await("v3 delivered", () -> store.accepted.size() == 1);
+        outbox.publish(update(1, 2));
+        outbox.publish(update(1, 3));
+        outbox.publish(update(1, 4));
+        await("v4 delivered", () -> store.accepted.size() == 2);
+        assertThat(store.acceptedVersions(1)).containsExactly(update(1, 3).version(), update(1, 4).version());
+    }
+
+    @Test
+    void aDownStoreIsRetriedWithBackoffAndGetsEveryUsersLatestStateWhenBack() {
+        ScriptedStore store = new ScriptedStore();
+        store.answer = u -> new WriteResult.Retry("connection refused", null);
+        // Backoffs of 10-40 ms pass on the system clock.
+        PublisherOutbox outbox = outbox(store, FAST, DeliveryListener.NONE, Clock.systemUTC());
+        for (int i = 0; i < 10; i++) outbox.publish(update(i, 1));
+        await("a few retries", () -> store.attempts.size() >= 3);
+        PublisherHealth failing = outbox.health();
+        assertThat(failing.status()).isEqualTo(PublisherHealth.Status.FAILING);
+        assertThat(failing.lastError()).isEqualTo("connection refused");
+        assertThat(failing.pendingUsers()).isEqualTo(10);
+        // While it fails only the oldest pending user is tried, not all of them.
+        assertThat(store.attempts).extracting(PresenceUpdate::user).containsOnly(Updates.user(0));
+        for (int i = 0; i < 10; i++) outbox.publish(update(i, 2));
+        store.answer = u -> WriteResult.WRITTEN;
+        await("all users delivered", () -> store.accepted.size() == 10);
+        for (int i = 0; i < 10; i++) assertThat(store.acceptedVersions(i)).containsExactly(update(i, 2).version());
+        PublisherHealth healthy = outbox.health();
+        assertThat(healthy.status()).isEqualTo(PublisherHealth.Status.HEALTHY);
+        assertThat(healthy.pendingUsers()).isZero();
+        assertThat(healthy.lastSuccess()).isNotNull();
+        assertThat(healthy.written()).isEqualTo(10);
+    }
+
+    @Test
+    void theStoresRetryAfterIsHonouredOnTheInjectedClock() throws InterruptedException {
+        ScriptedStore store = new ScriptedStore();
+        store.answer = u -> store.attempts.size() == 1 ? new WriteResult.Retry("HTTP 429", Duration.ofMinutes(2)) : WriteResult.WRITTEN;
+        PublisherOutbox outbox = outbox(store, FAST, DeliveryListener.NONE);
+        outbox.publish(update(1, 1));
+        await("first attempt", () -> store.attempts.size() == 1);
+        TimeUnit.MILLISECONDS.sleep(300); // many backoffs of FAST long: only Retry-After holds it back
+        assertThat(store.attempts).hasSize(1);
+        clock.advance(Duration.ofMinutes(2));
+        await("retried after Retry-After", () -> store.accepted.size() == 1);
+    }
+
+    @Test
+    void backoffDoublesWithJitterUpToItsCap() {
+        PublisherOutbox outbox = outbox(new ScriptedStore(), new PublisherConfig.Delivery(Duration.ofMinutes(10), Duration.ofSeconds(1),
+                Duration.ofSeconds(30)), DeliveryListener.NONE);
+        for (int i = 0; i < 50; i++) {
+            assertThat(outbox.backoff(1)).isBetween(Duration.ofMillis(500), Duration.ofSeconds(1));
+            assertThat(outbox.backoff(3)).isBetween(Duration.ofSeconds(2), Duration.ofSeconds(4));
+            assertThat(outbox.backoff(40)).isBetween(Duration.ofSeconds(15), Duration.ofSeconds(30));
+        }
+    }
+
+    @Test
+    void aRejectedUpdateIsNotRetriedButTheUsersNextChangeIsSent() throws InterruptedException {
+        ScriptedStore store = new ScriptedStore();
+        store.answer = u -> u.equals(update(1, 1)) ? new WriteResult.Rejected("HTTP 400: bad user") : WriteResult.WRITTEN;
+        PublisherOutbox outbox = outbox(store, FAST, DeliveryListener.NONE);
+        outbox.publish(update(1, 1));
+        outbox.publish(update(2, 1));
+        await("both answered", () -> store.attempts.size() == 2);
+        TimeUnit.MILLISECONDS.sleep(100);
+        assertThat(store.attempts).hasSize(2);
+        assertThat(outbox.health().rejected()).isEqualTo(1);
+        assertThat(outbox.health().status()).isEqualTo(PublisherHealth.Status.HEALTHY);
+        outbox.publish(update(1, 2));
+        await("the next change", () -> store.acceptedVersions(1).equals(List.of(update(1, 2).version())));
+    }
+
+    @Test
+    void everyUsersLatestStateIsSentAgainEachRepublishIntervalAndOnlyChangesOtherwise() throws InterruptedException {
+        ScriptedStore store = new ScriptedStore();
+        List<DeliveryListener.Delivery> deliveries = new CopyOnWriteArrayList<>();
+        PublisherOutbox outbox = outbox(store, FAST, deliveries::add);
+        for (int i = 0; i < 3; i++) outbox.publish(update(i, 1));
+        await("first delivery", () -> store.accepted.size() == 3);
+        TimeUnit.MILLISECONDS.sleep(300);
+        assertThat(store.attempts).hasSize(3);
+        clock.advance(Duration.ofMinutes(10));
+        await("re-published", () -> store.accepted.size() == 6);
+        for (int i = 0; i < 3; i++) assertThat(store.acceptedVersions(i)).containsExactly(update(i, 1).version(), update(i, 1).version());
+        assertThat(deliveries).extracting(DeliveryListener.Delivery::republish).containsExactly(false, false, false, true, true, true);
+    }
+
+    @Test
+    void theListenerGetsEachTransitionsLatencyFromItsInstantToTheAcknowledgement() {
+        ScriptedStore store = new ScriptedStore();
+        List<DeliveryListener.Delivery> deliveries = new CopyOnWriteArrayList<>();
+        PublisherOutbox outbox = outbox(store, FAST, deliveries::add);
+        PresenceUpdate u = update(7, 1);
+        outbox.publish(u);
+        await("delivered", () -> deliveries.size() == 1);
+        DeliveryListener.Delivery d = deliveries.get(0);
+        assertThat(d.publisher()).isEqualTo("test");
+        assertThat(d.update()).isEqualTo(u);
+        assertThat(d.latency()).isEqualTo(Duration.between(u.presence().since(), clock.instant()));
+    }
+
+    @Test
+    void aHangingOrFailingListenerNeverHoldsUpPublishingOrDelivery() {
+        ScriptedStore store = new ScriptedStore();
+        CountDownLatch listenerHangs = new CountDownLatch(1);
+        PublisherOutbox outbox = outbox(store, FAST, d -> {
+            if (d.update().user().equals(Updates.user(0))) {
+                try {
+                    listenerHangs.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                throw new IllegalStateException("metrics broke");
+            }
+        });
+        outbox.publish(update(0, 1));
+        await("listener called", () -> store.accepted.size() == 1);
+        long start = System.nanoTime();
+        for (int i = 1; i < 100; i++) outbox.publish(update(i, 1));
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(1));
+        listenerHangs.countDown();
+        await("the rest delivered", () -> store.accepted.size() == 100);
+    }
+
+    @Test
+    void closingFlushesWhatIsPending() {
+        ScriptedStore store = new ScriptedStore();
+        store.hold = new CountDownLatch(1);
+        PublisherOutbox outbox = new PublisherOutbox("test", store, FAST, true, clock, DeliveryListener.NONE);
+        for (int i = 0; i < 50; i++) outbox.publish(update(i, 1));
+        store.hold.countDown();
+        outbox.close(Duration.ofSeconds(5));
+        assertThat(store.accepted).hasSize(50);
+        outbox.publish(update(99, 1));
+        assertThat(outbox.health().pendingUsers()).isZero();
+    }
+}
