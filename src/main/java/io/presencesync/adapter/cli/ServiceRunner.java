@@ -22,10 +22,7 @@ import io.presencesync.application.TenantSetup;
 import io.presencesync.rules.PresenceRules;
 import org.quartz.SchedulerException;
 
-import java.io.IOException;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.time.Clock;
 import java.time.ZoneId;
 import java.util.ArrayList;
@@ -80,13 +77,7 @@ final class ServiceRunner implements AutoCloseable {
     }
 
     private static ClusterDatabase database(ClusterConfig c, Map<String, String> env) {
-        String password = null;
-        try {
-            if (c.passwordFile() != null) password = Files.readString(c.passwordFile()).strip();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cluster.passwordFile: cannot read " + c.passwordFile(), e);
-        }
-        if (c.passwordEnv() != null) password = env.get(c.passwordEnv());
+        String password = c.password() == null ? null : c.password().read(env);
         return new ClusterDatabase(c.jdbcUrl(), c.username(), password, c.checkinInterval(), c.maxConnections());
     }
 }

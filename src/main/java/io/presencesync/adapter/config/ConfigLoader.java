@@ -10,7 +10,6 @@ import io.presencesync.rules.RuleSettings;
 
 import java.io.IOException;
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
@@ -227,20 +226,9 @@ public final class ConfigLoader {
             throw c.child("jdbcUrl").error("'" + url + "' is not a PostgreSQL JDBC URL (jdbc:postgresql://host:5432/database)");
         }
         String username = c.required("username").text();
-        if (c.has("passwordFile") && c.has("passwordEnv")) {
-            throw c.error("give at most one of passwordFile or passwordEnv (the password itself never goes in this file)");
-        }
-        Path passwordFile = null;
-        if (c.has("passwordFile")) {
-            passwordFile = Path.of(c.child("passwordFile").text());
-            if (!Files.isReadable(passwordFile)) throw c.child("passwordFile").error("file not found or not readable: " + passwordFile);
-        }
-        String passwordEnv = c.has("passwordEnv") ? c.child("passwordEnv").text() : null;
-        if (passwordEnv != null && env.get(passwordEnv) == null) {
-            throw c.child("passwordEnv").error("environment variable " + passwordEnv + " is not set");
-        }
+        Secret password = Secret.from(c, env, "passwordFile", "passwordEnv", false);
         Duration checkin = atLeast(c, "checkinInterval", ClusterConfig.DEFAULT_CHECKIN_INTERVAL, Duration.ofSeconds(1));
         int connections = c.integer("maxConnections", ClusterConfig.DEFAULT_MAX_CONNECTIONS, 2, 100);
-        return new ClusterConfig(url, username, passwordFile, passwordEnv, checkin, connections);
+        return new ClusterConfig(url, username, password, checkin, connections);
     }
 }

@@ -1,10 +1,6 @@
 package io.presencesync.adapter.config;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
@@ -87,33 +83,5 @@ public sealed interface PublisherConfig {
         record Bearer(Secret token) implements HttpAuth {}
 
         record Basic(String username, Secret password) implements HttpAuth {}
-    }
-
-    /** A secret read from {@code file}, or else from the environment variable {@code env}. */
-    record Secret(Path file, String env) {
-        public Secret {
-            if ((file == null) == (env == null)) throw new IllegalArgumentException("exactly one of file or env");
-        }
-
-        /** The secret now (a rotated file is read again); a trailing line break is not part of it. */
-        public String read(Map<String, String> environment) {
-            String value;
-            if (file != null) {
-                try {
-                    value = Files.readString(file);
-                } catch (IOException e) {
-                    throw new UncheckedIOException("cannot read secret file " + file, e);
-                }
-            } else {
-                value = environment.get(env);
-                if (value == null) throw new IllegalStateException("environment variable " + env + " is not set");
-            }
-            return value.strip();
-        }
-
-        @Override
-        public String toString() {
-            return file != null ? "file " + file : "environment variable " + env;
-        }
     }
 }

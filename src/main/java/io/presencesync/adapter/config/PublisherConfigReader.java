@@ -1,8 +1,6 @@
 package io.presencesync.adapter.config;
 
 import java.net.URI;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -86,7 +84,7 @@ final class PublisherConfigReader {
         }
         if (uri.getQuery() != null) throw uriNode.error("query parameters are not supported; use the keys of this publisher");
         String username = p.has("username") ? p.child("username").text() : null;
-        PublisherConfig.Secret password = secret(p, "passwordFile", "passwordEnv", false);
+        Secret password = Secret.from(p, env, "passwordFile", "passwordEnv", false);
         if (username != null && password == null) throw p.child("username").error("a username needs passwordFile or passwordEnv");
         String keyPrefix = p.text("keyPrefix", "presence-sync:");
         if (keyPrefix.contains(" ")) throw p.child("keyPrefix").error("'" + keyPrefix + "' must not contain spaces");
@@ -172,41 +170,15 @@ final class PublisherConfigReader {
         }
         String type = a.child("type").text();
         return switch (type) {
-            case "bearer" -> new PublisherConfig.HttpAuth.Bearer(secret(a.allowOnly("type", "tokenFile", "tokenEnv"), "tokenFile", "tokenEnv", true));
+            case "bearer" -> new PublisherConfig.HttpAuth.Bearer(Secret.from(a.allowOnly("type", "tokenFile", "tokenEnv"), env, "tokenFile", "tokenEnv", true));
             case "basic" -> {
                 a.allowOnly("type", "username", "passwordFile", "passwordEnv");
                 String username = a.required("username").text();
                 if (username.contains(":")) throw a.child("username").error("a basic-auth username cannot contain ':'");
-                yield new PublisherConfig.HttpAuth.Basic(username, secret(a, "passwordFile", "passwordEnv", true));
+                yield new PublisherConfig.HttpAuth.Basic(username, Secret.from(a, env, "passwordFile", "passwordEnv", true));
             }
             default -> throw a.child("type").error("'" + type + "' is not an auth type (known: bearer, basic)");
         };
-    }
-
-    /** A secret by file or environment variable, checked now: it must exist and not be empty. */
-    private PublisherConfig.Secret secret(ConfigNode c, String fileKey, String envKey, boolean required) {
-        boolean file = c.has(fileKey);
-        boolean envVar = c.has(envKey);
-        if (file && envVar || required && !file && !envVar) {
-            throw c.error("give " + (required ? "exactly" : "at most") + " one of " + fileKey + " or " + envKey
-                    + " (the secret itself never goes in this file)");
-        }
-        if (file) {
-            ConfigNode f = c.child(fileKey);
-            Path path = Path.of(f.text());
-            if (!Files.isRegularFile(path)) throw f.error("file not found: " + path);
-            if (!Files.isReadable(path)) throw f.error("file not readable: " + path);
-            PublisherConfig.Secret secret = new PublisherConfig.Secret(path, null);
-            if (secret.read(env).isEmpty()) throw f.error("file is empty: " + path);
-            return secret;
-        }
-        if (envVar) {
-            String name = c.child(envKey).text();
-            String value = env.get(name);
-            if (value == null || value.isBlank()) throw c.child(envKey).error("environment variable " + name + " is not set");
-            return new PublisherConfig.Secret(null, name);
-        }
-        return null;
     }
 
     private static String name(ConfigNode p, String fallback) {

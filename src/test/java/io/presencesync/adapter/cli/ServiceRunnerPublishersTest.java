@@ -36,7 +36,8 @@ class ServiceRunnerPublishersTest {
                 DemoCertificate.of(TestTls.serverKeyStore(), TestTls.PASSWORD.toCharArray()), DemoCalendars.startingAt(clock.instant()));
              RedisClient redis = RedisTestServer.client()) {
             AppConfig demo = DemoCommand.config(simulator, DemoCommand.secretFile(simulator.clientSecret()));
-            AppConfig config = new AppConfig(demo.tenants(), demo.sync(), List.of(new PublisherConfig.Embedded(false), redisConfig));
+            AppConfig config = new AppConfig(demo.tenants(), demo.sync(), List.of(new PublisherConfig.Embedded(false), redisConfig),
+                    demo.management(), demo.cluster());
             ServiceRunner runner = new ServiceRunner(config, Map.of(), clock, new PrintStream(new ByteArrayOutputStream()));
             try {
                 runner.start();

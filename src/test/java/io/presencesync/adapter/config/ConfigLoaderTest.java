@@ -186,8 +186,8 @@ class ConfigLoaderTest {
                   checkinInterval: 2s
                 management: {port: 9090, bindAddress: 127.0.0.1}
                 """));
-        assertThat(c.cluster()).hasValue(new ClusterConfig("jdbc:postgresql://db:5432/presence", "presence", null,
-                "CONTOSO_SECRET", Duration.ofSeconds(2), ClusterConfig.DEFAULT_MAX_CONNECTIONS));
+        assertThat(c.cluster()).hasValue(new ClusterConfig("jdbc:postgresql://db:5432/presence", "presence",
+                new Secret(null, "CONTOSO_SECRET"), Duration.ofSeconds(2), ClusterConfig.DEFAULT_MAX_CONNECTIONS));
         assertThat(c.management()).isEqualTo(new ManagementConfig("127.0.0.1", 9090));
 
         assertThatThrownBy(() -> read(tenant("cluster: {jdbcUrl: 'jdbc:mysql://db/x', username: u}\n")))

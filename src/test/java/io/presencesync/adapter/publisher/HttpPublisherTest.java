@@ -3,6 +3,7 @@ package io.presencesync.adapter.publisher;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 import io.presencesync.adapter.config.PublisherConfig;
+import io.presencesync.adapter.config.Secret;
 import io.presencesync.application.port.PresenceUpdate;
 import io.presencesync.testsupport.MutableClock;
 import io.presencesync.testsupport.TestTls;
@@ -93,7 +94,7 @@ class HttpPublisherTest {
     void aBearerTokenIsReadFromItsFileAtEachRequestSoARotatedOneIsUsed() throws IOException {
         Path token = Files.writeString(dir.resolve("token"), "first\n");
         HttpPublisher p = publisher(config("/presence", PublisherConfig.Http.Method.POST,
-                new PublisherConfig.HttpAuth.Bearer(new PublisherConfig.Secret(token, null)), Duration.ofSeconds(10)));
+                new PublisherConfig.HttpAuth.Bearer(new Secret(token, null)), Duration.ofSeconds(10)));
         p.write(update(1, 1));
         Files.writeString(token, "second");
         p.write(update(1, 2));
@@ -104,7 +105,7 @@ class HttpPublisherTest {
     @Test
     void basicAuthTakesItsPasswordFromTheEnvironment() {
         HttpPublisher p = publisher(config("/presence/{userId}", PublisherConfig.Http.Method.PUT,
-                new PublisherConfig.HttpAuth.Basic("sync", new PublisherConfig.Secret(null, "UC_PASSWORD")), Duration.ofSeconds(10)));
+                new PublisherConfig.HttpAuth.Basic("sync", new Secret(null, "UC_PASSWORD")), Duration.ofSeconds(10)));
         p.write(update(1, 1));
         uc.verify(putRequestedFor(urlEqualTo("/presence/" + user(1).id())).withHeader("Authorization", equalTo("Basic c3luYzpwYTU1")));
     }
