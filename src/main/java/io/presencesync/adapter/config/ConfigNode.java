@@ -73,6 +73,13 @@ final class ConfigNode {
         return c.node.booleanValue();
     }
 
+    int integer(String key, int fallback) {
+        if (!has(key)) return fallback;
+        ConfigNode c = child(key);
+        if (!c.node.isIntegralNumber() || !c.node.canConvertToInt()) throw c.error("expected a whole number, got " + describe(c.node));
+        return c.node.intValue();
+    }
+
     /** Accepts 500ms, 15s, 5m, 24h, 2d or an ISO-8601 duration such as PT15S. */
     Duration duration(String key, Duration fallback) {
         if (!has(key)) return fallback;
