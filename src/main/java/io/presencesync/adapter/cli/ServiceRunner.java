@@ -38,7 +38,7 @@ final class ServiceRunner implements AutoCloseable {
         Map<String, TenantSync> tenants = new LinkedHashMap<>();
         for (TenantConfig t : config.tenants()) {
             GraphServiceClient graph = GraphClients.create(t, env);
-            TenantPorts ports = new TenantPorts(new GraphUserDirectory(graph), new GraphCalendarSource(t.name(), graph, t.graph().schedulesPerRequest()),
+            TenantPorts ports = new TenantPorts(new GraphUserDirectory(graph), new GraphCalendarSource(t.name(), graph, t.graph()),
                     new GraphCallStateSource(t.name(), graph), store);
             SyncTiming timing = new SyncTiming(config.sync().horizon(), config.sync().userRefreshInterval(),
                     config.sync().callStatePollInterval());

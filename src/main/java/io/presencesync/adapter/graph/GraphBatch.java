@@ -61,7 +61,9 @@ final class GraphBatch {
         RequestAdapter adapter = graph.getRequestAdapter();
         BatchRequestContent content = new BatchRequestContent(adapter, List.of());
         for (Map.Entry<String, RequestInformation> r : requests.entrySet()) {
-            content.addBatchRequestStep(new BatchRequestStep(r.getKey(), adapter.<okhttp3.Request>convertToNativeRequest(r.getValue())));
+            if (!content.addBatchRequestStep(new BatchRequestStep(r.getKey(), adapter.<okhttp3.Request>convertToNativeRequest(r.getValue())))) {
+                throw new IllegalStateException("$batch refused request " + r.getKey()); // the SDK says no silently
+            }
         }
         try {
             RequestInformation post = graph.getBatchRequestBuilder().toPostRequestInformation(content);

@@ -54,22 +54,18 @@ public final class GraphCalendarSource implements CalendarSource {
     private final AtomicBoolean unknownStatusReported = new AtomicBoolean();
 
     public GraphCalendarSource(String tenant, GraphServiceClient graph) {
-        this(tenant, graph, GraphSettings.DEFAULT_SCHEDULES_PER_REQUEST);
+        this(tenant, graph, GraphSettings.DEFAULTS);
     }
 
-    /** @param schedulesPerRequest users per getSchedule request, 1 to 100 ({@code tenants[].graph.schedulesPerRequest}) */
-    public GraphCalendarSource(String tenant, GraphServiceClient graph, int schedulesPerRequest) {
-        this(tenant, graph, schedulesPerRequest, Clock.systemUTC());
+    /** @param settings the tenant's {@code tenants[].graph} (users per getSchedule request) */
+    public GraphCalendarSource(String tenant, GraphServiceClient graph, GraphSettings settings) {
+        this(tenant, graph, settings, Clock.systemUTC());
     }
 
-    GraphCalendarSource(String tenant, GraphServiceClient graph, int schedulesPerRequest, Clock clock) {
-        if (schedulesPerRequest < 1 || schedulesPerRequest > GraphSettings.MAX_SCHEDULES_PER_REQUEST) {
-            throw new IllegalArgumentException("tenant " + tenant + ": schedulesPerRequest " + schedulesPerRequest + " is not 1 to "
-                    + GraphSettings.MAX_SCHEDULES_PER_REQUEST);
-        }
+    GraphCalendarSource(String tenant, GraphServiceClient graph, GraphSettings settings, Clock clock) {
         this.tenant = tenant;
         this.graph = graph;
-        this.schedulesPerRequest = schedulesPerRequest;
+        this.schedulesPerRequest = settings.schedulesPerRequest();
         this.calls = new GraphCalls(clock);
     }
 
@@ -122,7 +118,7 @@ public final class GraphCalendarSource implements CalendarSource {
                     results.putAll(toResults(r.users, answer.value()));
                     continue;
                 }
-                RuntimeException failure = answer.isOk() ? new IllegalStateException("answer without schedules") : answer.failure();
+                RuntimeException failure = answer.isOk() ? new IllegalStateException("unreadable answer: no schedules") : answer.failure();
                 if (anchorRefused(failure)) {
                     // The request's mailbox itself is unusable (no Exchange Online mailbox, excluded by an
                     // access policy): route through another user; that user's own error comes per schedule.

@@ -123,6 +123,7 @@ final class GraphCalls {
     <I, R> Map<I, GraphBatch.Answer<R>> batch(String scope, List<I> items, Function<I, String> itemScope,
                                               Function<List<I>, Map<I, GraphBatch.Answer<R>>> send) {
         Map<I, GraphBatch.Answer<R>> answers = new LinkedHashMap<>();
+        if (items.isEmpty()) return answers;
         List<I> pending = new ArrayList<>(items);
         try {
             call(scope, () -> {

@@ -198,7 +198,7 @@ public final class TenantCheck {
         User user = resolved.get(0);
         SourceCheck sources = new SourceCheck(advice, this::add);
         currentStep.set(SCHEDULE);
-        sources.schedule(new GraphCalendarSource(tenant.name(), graph, tenant.graph().schedulesPerRequest()), user, resolved, clock.instant());
+        sources.schedule(new GraphCalendarSource(tenant.name(), graph, tenant.graph()), user, resolved, clock.instant());
         currentStep.set(PRESENCE);
         sources.presence(new GraphCallStateSource(tenant.name(), graph), user);
         return result();

@@ -3,6 +3,7 @@ package io.presencesync.adapter.graph;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import io.presencesync.adapter.config.GraphSettings;
 import io.presencesync.application.port.SourceResult;
 import io.presencesync.domain.FreeBusyItem;
 import io.presencesync.domain.FreeBusyStatus;
@@ -85,7 +86,7 @@ class GraphCalendarSourceTest {
 
     @Test
     void theRequestSizeIsConfigurableUpToAHundredSchedules() {
-        GraphCalendarSource hundred = new GraphCalendarSource("contoso", stub.client(), 100);
+        GraphCalendarSource hundred = new GraphCalendarSource("contoso", stub.client(), new GraphSettings(100));
 
         Map<String, SourceResult<List<FreeBusyItem>>> results = hundred.freeBusy(GraphFixture.users(250), FROM, TO);
 
