@@ -241,7 +241,7 @@ class HelmChartTest {
         AppConfig config = validate(objects, Map.of());
         ClusterConfig cluster = config.cluster().orElseThrow();
         assertThat(cluster.jdbcUrl()).isEqualTo("jdbc:postgresql://postgres.db.svc:5433/presence_sync");
-        assertThat(Files.readString(cluster.passwordFile())).isEqualTo("the-database-password");
+        assertThat(Files.readString(cluster.password().file())).isEqualTo("the-database-password");
         assertThat(config.management().port()).isEqualTo(9090);
     }
 

@@ -48,7 +48,7 @@ final class ServiceRunner implements AutoCloseable {
             List<TenantSetup> tenants = new ArrayList<>();
             for (TenantConfig t : config.tenants()) {
                 GraphServiceClient graph = GraphClients.create(t, env);
-                TenantPorts ports = new TenantPorts(new GraphUserDirectory(graph), new GraphCalendarSource(t.name(), graph),
+                TenantPorts ports = new TenantPorts(new GraphUserDirectory(graph), new GraphCalendarSource(t.name(), graph, t.graph()),
                         new GraphCallStateSource(t.name(), graph), publishers);
                 tenants.add(new TenantSetup(t.name(), t.users(), t.groups(), ports, new PresenceRules(t.rules())));
             }

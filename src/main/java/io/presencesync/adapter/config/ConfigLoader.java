@@ -75,7 +75,7 @@ public final class ConfigLoader {
     }
 
     private TenantConfig tenant(ConfigNode t) {
-        t.allowOnly("name", "tenantId", "clientId", "cloud", "graphBaseUrl", "authorityHost", "credential", "users", "groups", "rules");
+        t.allowOnly("name", "tenantId", "clientId", "cloud", "graphBaseUrl", "authorityHost", "credential", "users", "groups", "rules", "graph");
         String name = t.required("name").text();
         if (!NAME.matcher(name).matches()) {
             throw t.child("name").error("'" + name + "' must be 1-40 lower-case letters, digits or '-'");
@@ -115,7 +115,15 @@ public final class ConfigLoader {
             }
         }
         RuleSettings rules = t.has("rules") ? rules(t.child("rules")) : RuleSettings.DEFAULTS;
-        return new TenantConfig(name, tenantId, clientId, cloud, graphBaseUrl, authorityHost, credential, users, groups, rules);
+        GraphSettings graph = t.has("graph") ? graph(t.child("graph")) : GraphSettings.DEFAULTS;
+        return new TenantConfig(name, tenantId, clientId, cloud, graphBaseUrl, authorityHost, credential, users, groups, rules, graph);
+    }
+
+    private static GraphSettings graph(ConfigNode g) {
+        g.allowOnly("schedulesPerRequest");
+        // Graph documents 20 schedules per getSchedule request and rejects more than 100.
+        int schedules = g.integer("schedulesPerRequest", GraphSettings.DEFAULT_SCHEDULES_PER_REQUEST, 1, GraphSettings.MAX_SCHEDULES_PER_REQUEST);
+        return new GraphSettings(schedules);
     }
 
     private static GraphCloud cloud(ConfigNode t) {

@@ -31,7 +31,7 @@ import java.util.regex.Pattern;
 /**
  * An embedded Microsoft Graph and Entra ID for the {@code demo} command: one HTTPS port on 127.0.0.1
  * serving the client-credentials token endpoint, user lookup, getSchedule and getPresencesByUserId
- * for the {@link DemoCalendars} tenant.
+ * (alone or inside {@code $batch}) for the {@link DemoCalendars} tenant.
  */
 public final class DemoGraphSimulator implements AutoCloseable {
 
@@ -43,6 +43,8 @@ public final class DemoGraphSimulator implements AutoCloseable {
         USER("GET", "/v1\\.0/users/([^/]+)"),
         GET_SCHEDULE("POST", "/v1\\.0/users/([^/]+)/calendar/getSchedule"),
         PRESENCES("POST", "/v1\\.0/communications/getPresencesByUserId"),
+        /** Several of the others in one request; each of its items is counted under its own endpoint too. */
+        BATCH("POST", "/v1\\.0/\\$batch"),
         /** Anything else, answered 404 (or 405 for a known path with the wrong method). */
         UNKNOWN(null, "");
 
@@ -55,7 +57,7 @@ public final class DemoGraphSimulator implements AutoCloseable {
         }
 
         /** Graph endpoints want a bearer token issued by the simulator; the authority's do not. */
-        boolean isGraph() { return this == USER || this == GET_SCHEDULE || this == PRESENCES; }
+        boolean isGraph() { return this == USER || this == GET_SCHEDULE || this == PRESENCES || this == BATCH; }
     }
 
     /** The demo tenant's fixed directory id, the same on every start. */
@@ -207,6 +209,26 @@ public final class DemoGraphSimulator implements AutoCloseable {
     }
 
     private DemoReply answer(Endpoint endpoint, DemoRequest request) {
+        if (endpoint.isGraph() && endpoint.method != null && endpoint.method.equals(request.method())) {
+            Optional<DemoReply> rejected = authority.rejectUnauthenticated(request.header("Authorization"));
+            if (rejected.isPresent()) return rejected.get();
+        }
+        return dispatch(endpoint, request);
+    }
+
+    /** One item of a {@code $batch}: authenticated with the batch, answered as if sent alone. */
+    private DemoReply batchItem(DemoRequest item) {
+        Endpoint endpoint = route(item.rawPath());
+        counts.get(endpoint).incrementAndGet();
+        if (endpoint == Endpoint.BATCH) return DemoReply.graphError(400, "BadRequest", "A $batch cannot hold another $batch.");
+        try {
+            return dispatch(endpoint, item);
+        } catch (DemoReply.DemoFault fault) {
+            return fault.reply();
+        }
+    }
+
+    private DemoReply dispatch(Endpoint endpoint, DemoRequest request) {
         if (endpoint == Endpoint.UNKNOWN) {
             log.info("demo Graph simulator: no such endpoint: {} {}", request.method(), request.rawPath());
             return DemoReply.graphError(404, "UnknownError", "The demo Graph simulator does not serve "
@@ -214,10 +236,6 @@ public final class DemoGraphSimulator implements AutoCloseable {
         }
         if (!endpoint.method.equals(request.method())) {
             return DemoReply.graphError(405, "Request_BadRequest", "Specified HTTP method is not allowed for the request target.");
-        }
-        if (endpoint.isGraph()) {
-            Optional<DemoReply> rejected = authority.rejectUnauthenticated(request.header("Authorization"));
-            if (rejected.isPresent()) return rejected.get();
         }
         Matcher m = endpoint.path.matcher(request.rawPath());
         String segment = m.matches() && m.groupCount() > 0 ? DemoRequest.decodeSegment(m.group(1)) : null;
@@ -228,6 +246,7 @@ public final class DemoGraphSimulator implements AutoCloseable {
             case USER -> graph.user(segment, request);
             case GET_SCHEDULE -> graph.schedule(segment, request);
             case PRESENCES -> graph.presences(request);
+            case BATCH -> DemoBatch.answer(request, "/v1.0", this::batchItem);
             case UNKNOWN -> throw new IllegalStateException("unreachable");
         };
     }

@@ -7,6 +7,8 @@ import com.microsoft.graph.serviceclient.GraphServiceClient;
 import com.microsoft.graph.users.item.calendar.getschedule.GetSchedulePostRequestBody;
 import com.microsoft.graph.users.item.calendar.getschedule.GetSchedulePostResponse;
 import com.microsoft.kiota.ApiException;
+import com.microsoft.kiota.RequestInformation;
+import io.presencesync.adapter.config.GraphSettings;
 import io.presencesync.application.port.CalendarSource;
 import io.presencesync.application.port.SourceResult;
 import io.presencesync.domain.FreeBusyItem;
@@ -19,86 +21,148 @@ import java.time.DateTimeException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-/** Free/busy through {@code POST /users/{anchor}/calendar/getSchedule}, 20 schedules a request. */
+/**
+ * Free/busy through {@code POST /users/{anchor}/calendar/getSchedule}: up to
+ * {@code schedulesPerRequest} users a request (20 by default), up to 20 requests in one
+ * {@code $batch}, each anchored on a mailbox of its own users.
+ */
 public final class GraphCalendarSource implements CalendarSource {
 
-    /** Graph documents 20 schedules per getSchedule request. */
-    static final int SCHEDULES_PER_REQUEST = 20;
     /** The coarsest availability view keeps the unused part of the answer small. */
     private static final int AVAILABILITY_VIEW_MINUTES = 1440;
-    /** getSchedule requests in flight at once; each has its own anchor mailbox (Outlook allows 4 per mailbox). */
-    static final int PARALLEL_REQUESTS = 8;
+    /** {@code $batch} requests in flight at once; each request's items have anchors of their own. */
+    static final int PARALLEL_BATCHES = 8;
     /** How many users of one request may be tried as its anchor mailbox before the request gives up. */
     static final int MAX_ANCHOR_TRIES = 3;
+    /** The throttling scope of the batch requests themselves (their items are throttled per anchor mailbox). */
+    static final String BATCH_SCOPE = "$batch";
     private static final Logger log = LoggerFactory.getLogger(GraphCalendarSource.class);
 
     private final String tenant;
     private final GraphServiceClient graph;
-    private final GraphCalls calls = new GraphCalls(Clock.systemUTC());
-    private final ParallelChunks parallel = new ParallelChunks("getSchedule", PARALLEL_REQUESTS);
-    private final Set<String> refusedAnchors = ConcurrentHashMap.newKeySet();
+    private final int schedulesPerRequest;
+    private final GraphCalls calls;
+    private final ParallelChunks parallel = new ParallelChunks("getSchedule", PARALLEL_BATCHES);
+    private final AnchorMailboxes anchors = new AnchorMailboxes();
     private final AtomicBoolean unknownStatusReported = new AtomicBoolean();
 
     public GraphCalendarSource(String tenant, GraphServiceClient graph) {
+        this(tenant, graph, GraphSettings.DEFAULTS);
+    }
+
+    /** @param settings the tenant's {@code tenants[].graph} (users per getSchedule request) */
+    public GraphCalendarSource(String tenant, GraphServiceClient graph, GraphSettings settings) {
+        this(tenant, graph, settings, Clock.systemUTC());
+    }
+
+    GraphCalendarSource(String tenant, GraphServiceClient graph, GraphSettings settings, Clock clock) {
         this.tenant = tenant;
         this.graph = graph;
+        this.schedulesPerRequest = settings.schedulesPerRequest();
+        this.calls = new GraphCalls(clock);
     }
 
     @Override
     public Map<String, SourceResult<List<FreeBusyItem>>> freeBusy(List<User> users, Instant from, Instant to) {
-        return parallel.run(users, SCHEDULES_PER_REQUEST, chunk -> request(chunk, from, to));
+        return parallel.run(users, schedulesPerRequest * GraphBatch.MAX_ITEMS, batchUsers -> batch(batchUsers, from, to));
     }
 
-    private Map<String, SourceResult<List<FreeBusyItem>>> request(List<User> chunk, Instant from, Instant to) {
+    /** One getSchedule request of a batch: its users and the anchor mailboxes tried so far. */
+    private static final class ScheduleRequest {
+        final List<User> users;
+        final List<String> tried = new ArrayList<>();
+        String anchor;
+
+        ScheduleRequest(List<User> users) { this.users = users; }
+    }
+
+    /** The users of one {@code $batch}; a request whose anchor refused is sent again through another of its users. */
+    private Map<String, SourceResult<List<FreeBusyItem>>> batch(List<User> users, Instant from, Instant to) {
         Map<String, SourceResult<List<FreeBusyItem>>> results = new HashMap<>();
-        List<User> anchors = anchorsFor(chunk);
-        RuntimeException failure = null;
-        String anchor = null;
-        for (int attempt = 0; attempt < Math.min(MAX_ANCHOR_TRIES, anchors.size()); attempt++) {
-            anchor = anchors.get(attempt).id();
+        List<ScheduleRequest> pending = new ArrayList<>();
+        for (int i = 0; i < users.size(); i += schedulesPerRequest) {
+            pending.add(new ScheduleRequest(users.subList(i, Math.min(users.size(), i + schedulesPerRequest))));
+        }
+        while (!pending.isEmpty()) {
+            List<ScheduleRequest> sendable = new ArrayList<>();
+            for (ScheduleRequest r : pending) {
+                Optional<String> anchor = anchors.take(r.users, r.tried);
+                if (anchor.isEmpty()) {
+                    unavailable(results, r, "getSchedule not sent: every mailbox of its users already carries "
+                            + AnchorMailboxes.PER_MAILBOX + " requests");
+                    continue;
+                }
+                r.anchor = anchor.get();
+                r.tried.add(r.anchor);
+                sendable.add(r);
+            }
+            Map<ScheduleRequest, GraphBatch.Answer<GetSchedulePostResponse>> answers;
             try {
-                String mailbox = anchor;
-                // Outlook throttles per mailbox: the anchor is the scope. A fresh body for every attempt.
-                GetSchedulePostResponse response = calls.call("mailbox " + mailbox, () -> graph.users().byUserId(mailbox)
-                        .calendar().getSchedule().post(body(chunk, from, to), rc -> rc.headers.add("Prefer", "outlook.timezone=\"UTC\"")));
-                refusedAnchors.remove(anchor);
-                results.putAll(toResults(chunk, response));
-                failure = null;
-                break;
-            } catch (RuntimeException e) {
-                failure = e;
-                if (!anchorRefused(e)) break;
-                // The request's mailbox itself is unusable (no Exchange Online mailbox, excluded by an
-                // access policy): route through another user; that user's own error comes per schedule.
-                refusedAnchors.add(anchor);
-                log.info("tenant {}: mailbox {} cannot carry getSchedule ({}); asking through another user",
-                        tenant, anchors.get(attempt).address(), GraphErrors.describe(e));
+                // Outlook throttles per mailbox: an item's anchor is its scope.
+                answers = calls.batch(BATCH_SCOPE, sendable, r -> "mailbox " + r.anchor, items -> send(items, from, to));
+            } finally {
+                for (ScheduleRequest r : sendable) anchors.release(r.anchor);
+            }
+            pending = new ArrayList<>();
+            for (ScheduleRequest r : sendable) {
+                GraphBatch.Answer<GetSchedulePostResponse> answer = answers.get(r);
+                if (answer.isOk() && answer.value().getValue() != null) {
+                    anchors.answered(r.anchor);
+                    results.putAll(toResults(r.users, answer.value()));
+                    continue;
+                }
+                RuntimeException failure = answer.isOk() ? new IllegalStateException("unreadable answer: no schedules") : answer.failure();
+                if (anchorRefused(failure)) {
+                    // The request's mailbox itself is unusable (no Exchange Online mailbox, excluded by an
+                    // access policy): route through another user; that user's own error comes per schedule.
+                    anchors.refused(r.anchor);
+                    if (r.tried.size() < Math.min(MAX_ANCHOR_TRIES, r.users.size())) {
+                        log.info("tenant {}: mailbox {} cannot carry getSchedule ({}); asking through another user",
+                                tenant, address(r, r.anchor), GraphErrors.describe(failure));
+                        pending.add(r);
+                        continue;
+                    }
+                }
+                unavailable(results, r, "getSchedule via " + r.anchor + " failed: " + GraphErrors.describe(failure));
             }
         }
-        if (failure != null) {
-            String why = "getSchedule via " + anchor + " failed: " + GraphErrors.describe(failure);
-            log.warn("tenant {}: {} ({} users keep their last known calendar)", tenant, why, chunk.size());
-            for (User u : chunk) results.put(u.id(), new SourceResult.Unavailable<>(why));
-        }
-        for (User u : chunk) {
+        for (User u : users) {
             results.putIfAbsent(u.id(), new SourceResult.Unavailable<>("getSchedule returned no schedule for " + u.address()));
         }
         return results;
     }
 
-    /** The chunk's users as request anchors, those whose mailbox refused before at the end. */
-    private List<User> anchorsFor(List<User> chunk) {
-        List<User> anchors = new ArrayList<>(chunk.size());
-        for (User u : chunk) if (!refusedAnchors.contains(u.id())) anchors.add(u);
-        for (User u : chunk) if (refusedAnchors.contains(u.id())) anchors.add(u);
-        return anchors;
+    /** The requests as one {@code $batch}, under ids of our own; a fresh body for every request (see NOTES.md). */
+    private Map<ScheduleRequest, GraphBatch.Answer<GetSchedulePostResponse>> send(List<ScheduleRequest> requests, Instant from, Instant to) {
+        Map<String, ScheduleRequest> byId = new LinkedHashMap<>();
+        Map<String, RequestInformation> items = new LinkedHashMap<>();
+        for (ScheduleRequest r : requests) {
+            String id = Integer.toString(byId.size() + 1);
+            byId.put(id, r);
+            items.put(id, graph.users().byUserId(r.anchor).calendar().getSchedule()
+                    .toPostRequestInformation(body(r.users, from, to), rc -> rc.headers.add("Prefer", "outlook.timezone=\"UTC\"")));
+        }
+        Map<String, GraphBatch.Answer<GetSchedulePostResponse>> answers =
+                GraphBatch.send(graph, items, GetSchedulePostResponse::createFromDiscriminatorValue);
+        Map<ScheduleRequest, GraphBatch.Answer<GetSchedulePostResponse>> byRequest = new HashMap<>();
+        answers.forEach((id, answer) -> byRequest.put(byId.get(id), answer));
+        return byRequest;
+    }
+
+    private void unavailable(Map<String, SourceResult<List<FreeBusyItem>>> results, ScheduleRequest r, String why) {
+        log.warn("tenant {}: {} ({} users keep their last known calendar)", tenant, why, r.users.size());
+        for (User u : r.users) results.put(u.id(), new SourceResult.Unavailable<>(why));
+    }
+
+    private static String address(ScheduleRequest r, String id) {
+        return r.users.stream().filter(u -> u.id().equals(id)).map(User::address).findFirst().orElse(id);
     }
 
     private static boolean anchorRefused(RuntimeException e) {

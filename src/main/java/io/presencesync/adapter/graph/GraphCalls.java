@@ -1,6 +1,7 @@
 package io.presencesync.adapter.graph;
 
 import com.microsoft.kiota.ApiException;
+import com.microsoft.kiota.ResponseHeaders;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.core.functions.Either;
@@ -14,11 +15,15 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -30,6 +35,7 @@ import java.util.function.Supplier;
  * longer than {@link #MAX_WAIT} is left to a later poll instead of holding up this one.
  * A circuit breaker stops sending while most requests fail anyway (an outage, a revoked consent)
  * and tries again after {@link #OPEN_FOR}: a broken tenant does not cost thousands of doomed requests.
+ * The items of a {@code $batch} go through the same gate and retry (see {@link #batch}).
  */
 final class GraphCalls {
 
@@ -69,10 +75,25 @@ final class GraphCalls {
                 .build());
     }
 
+    /**
+     * Stands for the items of a {@code $batch} answered 429, 503 or 504: the round is retried like a
+     * throttled request, after the longest Retry-After among those items (each one's is remembered
+     * for its own scope, not the batch's).
+     */
+    private static final class ItemsToRetry extends ApiException {
+        ItemsToRetry(int status, Optional<Duration> wait, int items) {
+            super(items + " $batch item(s) answered HTTP " + status);
+            setResponseStatusCode(status);
+            ResponseHeaders headers = new ResponseHeaders();
+            wait.ifPresent(w -> headers.add("Retry-After", Long.toString(w.toSeconds() + (w.toNanosPart() > 0 ? 1 : 0))));
+            setResponseHeaders(headers);
+        }
+    }
+
     /** Sends {@code request} for {@code scope}, honouring and remembering Retry-After. */
     <T> T call(String scope, Supplier<T> request) {
-        Instant gate = notBefore.get(scope);
-        if (gate != null && clock.instant().isBefore(gate)) throw new ThrottledException(scope, gate);
+        Instant gate = gate(scope);
+        if (gate != null) throw new ThrottledException(scope, gate);
         if (!breaker.tryAcquirePermission()) {
             throw new IllegalStateException("Graph requests paused for up to " + OPEN_FOR.toSeconds()
                     + " s: most recent requests failed (circuit breaker open)");
@@ -88,13 +109,85 @@ final class GraphCalls {
         }
     }
 
+    /**
+     * Sends {@code items} as {@code $batch} requests through {@link #call} for {@code scope}: the batch
+     * request as a whole is gated, retried and counted by the circuit breaker like any request. Each
+     * item has its own scope ({@code itemScope}, e.g. its anchor mailbox): an item whose scope is
+     * throttled is not sent; an item answered 429, 503 or 504 is sent again, alone with the others so
+     * answered, once its Retry-After has elapsed, up to {@link #MAX_ATTEMPTS} sends in all (a wait
+     * over {@link #MAX_WAIT} is left to a later poll). Every other answer is final for its item.
+     *
+     * @param send sends some items as one batch and answers for each of them
+     * @return the last answer of every item
+     */
+    <I, R> Map<I, GraphBatch.Answer<R>> batch(String scope, List<I> items, Function<I, String> itemScope,
+                                              Function<List<I>, Map<I, GraphBatch.Answer<R>>> send) {
+        Map<I, GraphBatch.Answer<R>> answers = new LinkedHashMap<>();
+        if (items.isEmpty()) return answers;
+        List<I> pending = new ArrayList<>(items);
+        try {
+            call(scope, () -> {
+                List<I> sendable = new ArrayList<>();
+                for (I item : pending) {
+                    Instant gate = gate(itemScope.apply(item));
+                    if (gate == null) sendable.add(item);
+                    else answers.put(item, GraphBatch.Answer.failed(new ThrottledException(itemScope.apply(item), gate)));
+                }
+                pending.retainAll(sendable);
+                if (sendable.isEmpty()) return null;
+                Map<I, GraphBatch.Answer<R>> sent = send.apply(sendable); // throws when the batch as a whole failed: retried as is
+                pending.clear();
+                List<RuntimeException> retryable = new ArrayList<>();
+                for (I item : sendable) {
+                    GraphBatch.Answer<R> answer = sent.getOrDefault(item,
+                            GraphBatch.Answer.failed(new IllegalStateException("no answer for a $batch item")));
+                    answers.put(item, answer);
+                    if (answer.isOk()) continue;
+                    remember(itemScope.apply(item), answer.failure());
+                    if (worthRetrying(answer.failure())) {
+                        pending.add(item);
+                        retryable.add(answer.failure());
+                    }
+                }
+                if (!pending.isEmpty()) throw itemsToRetry(retryable);
+                return null;
+            });
+        } catch (RuntimeException e) {
+            // The batch request itself failed, or the retries ran out: items keep their last answer, if any.
+            for (I item : items) answers.putIfAbsent(item, GraphBatch.Answer.failed(e));
+        }
+        return answers;
+    }
+
+    private ItemsToRetry itemsToRetry(List<RuntimeException> failures) {
+        int status = 0;
+        Optional<Duration> wait = Optional.empty();
+        for (RuntimeException f : failures) {
+            // A server error outweighs throttling, so the circuit breaker sees it.
+            if (f instanceof ApiException a && (status == 0 || a.getResponseStatusCode() > status)) status = a.getResponseStatusCode();
+            Optional<Duration> w = retryAfter(f);
+            if (w.isPresent() && (wait.isEmpty() || w.get().compareTo(wait.get()) > 0)) wait = w;
+        }
+        return new ItemsToRetry(status == 0 ? 503 : status, wait, failures.size());
+    }
+
+    /** When {@code scope} may be sent to again, or null when it may now. */
+    private Instant gate(String scope) {
+        Instant gate = notBefore.get(scope);
+        return gate != null && clock.instant().isBefore(gate) ? gate : null;
+    }
+
+    private void remember(String scope, Throwable e) {
+        retryAfter(e).ifPresent(wait -> notBefore.merge(scope, clock.instant().plus(wait), (a, b) -> a.isAfter(b) ? a : b));
+    }
+
     private <T> T retried(String scope, Supplier<T> request) {
         return Retry.decorateSupplier(retry, () -> {
             try {
                 return request.get();
             } catch (RuntimeException e) {
-                retryAfter(e).ifPresent(wait -> notBefore.merge(scope, clock.instant().plus(wait),
-                        (a, b) -> a.isAfter(b) ? a : b));
+                // Items remembered their own Retry-After: a throttled mailbox must not hold up every batch.
+                if (!(e instanceof ItemsToRetry)) remember(scope, e);
                 throw e;
             }
         }).get();

@@ -28,7 +28,7 @@ public final class GraphUserDirectory implements UserDirectory {
     private static final String[] SELECT = {"id", "mail", "userPrincipalName"};
     /** One lookup per user: a long list is looked up this many at a time (a group needs none of it). */
     static final int PARALLEL_LOOKUPS = 8;
-    private static final int LOOKUPS_PER_TASK = 25;
+    static final int LOOKUPS_PER_TASK = 25;
     private static final Logger log = LoggerFactory.getLogger(GraphUserDirectory.class);
 
     private final GraphServiceClient graph;

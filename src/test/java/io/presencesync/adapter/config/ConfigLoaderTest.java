@@ -106,6 +106,18 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void getScheduleRequestSizeDefaultsToTwentyAndIsLimitedToWhatGraphAccepts() throws IOException {
+        assertThat(read(tenant("")).tenants().get(0).graph().schedulesPerRequest()).isEqualTo(20);
+        assertThat(read(tenant("    graph: {schedulesPerRequest: 100}\n")).tenants().get(0).graph().schedulesPerRequest()).isEqualTo(100);
+        assertThatThrownBy(() -> read(tenant("    graph: {schedulesPerRequest: 101}\n")))
+                .hasMessage("tenants[0].graph.schedulesPerRequest: 101 is outside 1..100");
+        assertThatThrownBy(() -> read(tenant("    graph: {schedulesPerRequest: twenty}\n")))
+                .hasMessage("tenants[0].graph.schedulesPerRequest: expected a whole number, got 'twenty'");
+        assertThatThrownBy(() -> read(tenant("    graph: {batchSize: 20}\n")))
+                .hasMessage("tenants[0].graph.batchSize: unknown key (known here: schedulesPerRequest)");
+    }
+
+    @Test
     void theRuleKnobsAreReadAndValidated() throws IOException {
         RuleSettings r = read(tenant("    rules: {tentative: busy, workingElsewhere: away, autoReplies: false, callActivities: [InACall]}\n"))
                 .tenants().get(0).rules();

@@ -156,6 +156,43 @@ class DemoGraphSimulatorHttpTest {
     }
 
     @Test
+    void aBatchAnswersEachItemOnItsOwnInsideAnOk() throws Exception {
+        HttpResponse<String> response = post("/$batch", """
+                {"requests":[
+                 {"id":"a","method":"POST","url":"/users/anna.schmidt@contoso.demo/calendar/getSchedule",
+                  "headers":{"content-type":"application/json","prefer":"outlook.timezone=\\"W. Europe Standard Time\\""},
+                  "body":%s},
+                 {"id":"b","method":"POST","url":"/users/nobody@contoso.demo/calendar/getSchedule",
+                  "headers":{"content-type":"application/json"},"body":%s},
+                 {"id":"c","method":"GET","url":"/me/events"}]}"""
+                .formatted(schedules(List.of("anna.schmidt@contoso.demo")), schedules(List.of("anna.schmidt@contoso.demo"))));
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        JsonNode responses = JSON.readTree(response.body()).get("responses");
+        assertThat(responses).hasSize(3);
+        assertThat(responses.get(0).get("id").asText()).isEqualTo("a");
+        assertThat(responses.get(0).get("status").asInt()).isEqualTo(200);
+        assertThat(responses.get(0).at("/body/value/0/scheduleItems/0/start/dateTime").asText()).isEqualTo("2026-11-30T10:00:30.0000000");
+        assertThat(responses.get(1).get("status").asInt()).isEqualTo(404);
+        assertThat(responses.get(1).at("/body/error/code").asText()).isEqualTo("ErrorInvalidUser");
+        assertThat(responses.get(2).get("status").asInt()).isEqualTo(404);
+    }
+
+    @Test
+    void aBatchOfMoreThanTwentyRequestsOrWithoutATokenIsRefusedAsAWhole() throws Exception {
+        List<String> items = new ArrayList<>();
+        for (int i = 0; i < 21; i++) items.add("{\"id\":\"" + i + "\",\"method\":\"GET\",\"url\":\"/users/anna.schmidt@contoso.demo\"}");
+
+        HttpResponse<String> tooMany = post("/$batch", "{\"requests\":[" + String.join(",", items) + "]}");
+        HttpResponse<String> anonymous = send(HttpRequest.newBuilder(graph("/$batch")).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"requests\":[" + items.get(0) + "]}")).build());
+
+        assertThat(tooMany.statusCode()).isEqualTo(400);
+        assertThat(JSON.readTree(tooMany.body()).at("/error/message").asText()).contains("at most 20");
+        assertThat(anonymous.statusCode()).isEqualTo(401);
+    }
+
+    @Test
     void malformedJsonIsABadRequestAndTheServerKeepsServing() throws Exception {
         HttpResponse<String> bad = post("/communications/getPresencesByUserId", "{\"Ids\": [");
         HttpResponse<String> good = post("/communications/getPresencesByUserId", "{\"Ids\":[\"" + user("ida.wolf").id() + "\"]}");

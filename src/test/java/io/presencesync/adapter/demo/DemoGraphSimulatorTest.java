@@ -90,13 +90,15 @@ class DemoGraphSimulatorTest {
     }
 
     @Test
-    void freeBusyOfAllTwentyFiveUsersComesInTwoGetScheduleRequestsWithTheGeneratedItems() {
+    void freeBusyOfAllTwentyFiveUsersComesInOneBatchOfTwoGetScheduleRequestsWithTheGeneratedItems() {
         Instant from = T0.minus(Duration.ofHours(1));
         Instant to = T0.plus(Duration.ofHours(24));
         int before = sim.requestCount(Endpoint.GET_SCHEDULE);
+        int batchesBefore = sim.requestCount(Endpoint.BATCH);
 
         Map<String, SourceResult<List<FreeBusyItem>>> results = new GraphCalendarSource("demo", graph).freeBusy(users, from, to);
 
+        assertThat(sim.requestCount(Endpoint.BATCH) - batchesBefore).isEqualTo(1);
         assertThat(sim.requestCount(Endpoint.GET_SCHEDULE) - before).isEqualTo(2);
         assertThat(results).hasSize(25);
         for (User u : users) {
@@ -139,7 +141,7 @@ class DemoGraphSimulatorTest {
     @Test
     void aWrongClientSecretFailsWithinSecondsAndNoGraphRequestIsMade() {
         GraphServiceClient wrong = GraphClients.create(tenant(wrongSecretFile), Map.of());
-        int graphRequests = sim.requestCount(Endpoint.GET_SCHEDULE);
+        int graphRequests = sim.requestCount(Endpoint.GET_SCHEDULE) + sim.requestCount(Endpoint.BATCH);
 
         long started = System.nanoTime();
         Map<String, SourceResult<List<FreeBusyItem>>> results =
@@ -149,7 +151,7 @@ class DemoGraphSimulatorTest {
         assertThat(results.values()).hasSize(3).allSatisfy(r -> assertThat(r).isInstanceOfSatisfying(
                 SourceResult.Unavailable.class, u -> assertThat(u.message()).contains("AADSTS7000215")));
         assertThat(took).isLessThan(Duration.ofSeconds(5));
-        assertThat(sim.requestCount(Endpoint.GET_SCHEDULE)).isEqualTo(graphRequests);
+        assertThat(sim.requestCount(Endpoint.GET_SCHEDULE) + sim.requestCount(Endpoint.BATCH)).isEqualTo(graphRequests);
     }
 
     @Test

@@ -1,11 +1,15 @@
 package io.presencesync.adapter.graph;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import io.presencesync.adapter.config.GraphSettings;
 import io.presencesync.application.port.SourceResult;
 import io.presencesync.domain.FreeBusyItem;
 import io.presencesync.domain.FreeBusyStatus;
 import io.presencesync.domain.User;
+import io.presencesync.testsupport.GraphFixture;
+import io.presencesync.testsupport.GraphFixture.ScheduleItem;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -20,18 +24,15 @@ import java.util.List;
 import java.util.Map;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
-import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
-import static com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
-import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
-import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
-import static io.presencesync.adapter.graph.GraphStub.address;
-import static io.presencesync.adapter.graph.GraphStub.id;
-import static io.presencesync.adapter.graph.GraphStub.odataError;
-import static io.presencesync.adapter.graph.GraphStub.schedule;
-import static io.presencesync.adapter.graph.GraphStub.scheduleError;
-import static io.presencesync.adapter.graph.GraphStub.scheduleItem;
+import static io.presencesync.testsupport.GraphFixture.address;
+import static io.presencesync.testsupport.GraphFixture.id;
+import static io.presencesync.testsupport.GraphFixture.odataError;
+import static io.presencesync.testsupport.GraphFixture.reply;
+import static io.presencesync.testsupport.GraphFixture.schedule;
+import static io.presencesync.testsupport.GraphFixture.scheduleError;
+import static io.presencesync.testsupport.GraphFixture.scheduleItem;
 import static org.assertj.core.api.Assertions.assertThat;
 
 class GraphCalendarSourceTest {
@@ -42,7 +43,7 @@ class GraphCalendarSourceTest {
     static final String LOCATION = "Board room 7 (CEO floor)";
 
     @RegisterExtension
-    static final GraphStub stub = GraphStub.start();
+    static final GraphFixture stub = GraphFixture.start();
     GraphCalendarSource calendars;
 
     @BeforeEach
@@ -51,50 +52,71 @@ class GraphCalendarSourceTest {
     }
 
     @Test
-    void fortyFiveUsersAreAskedInThreeGetScheduleRequestsOfTwentyTwentyAndFive() {
-        List<User> users = GraphStub.users(45);
+    void fortyFiveUsersGoInOneBatchOfThreeGetScheduleRequestsOfTwentyTwentyAndFive() {
+        List<User> users = GraphFixture.users(45);
 
         Map<String, SourceResult<List<FreeBusyItem>>> results = calendars.freeBusy(users, FROM, TO);
 
         assertThat(results).hasSize(45);
         assertThat(results.values()).allSatisfy(r -> assertThat(r).isEqualTo(new SourceResult.Ok<>(List.of())));
-        // Each request is made through the mailbox of the first user it asks for.
+        assertThat(stub.batchRequests()).hasSize(1);
+        // Each request is made through the mailbox of the first user it asks for: anchors spread across the users.
+        assertThat(stub.scheduleItems()).extracting(ScheduleItem::anchor).containsExactlyInAnyOrder(id(0), id(20), id(40));
         Map<String, List<String>> askedByAnchor = new HashMap<>();
-        for (LoggedRequest r : stub.scheduleRequests()) {
-            String anchor = r.getUrl().replaceAll("^/v1\\.0/users/([^/]+)/calendar/getSchedule$", "$1");
-            List<String> schedules = new ArrayList<>();
-            GraphStub.json(r.getBodyAsString()).get("Schedules").forEach(s -> schedules.add(s.asText()));
-            askedByAnchor.put(anchor, schedules);
-        }
-        assertThat(askedByAnchor).containsOnlyKeys(id(0), id(20), id(40));
-        assertThat(askedByAnchor.get(id(0))).hasSize(20).containsExactlyElementsOf(addresses(users.subList(0, 20)));
-        assertThat(askedByAnchor.get(id(20))).hasSize(20).containsExactlyElementsOf(addresses(users.subList(20, 40)));
-        assertThat(askedByAnchor.get(id(40))).hasSize(5).containsExactlyElementsOf(addresses(users.subList(40, 45)));
+        for (ScheduleItem item : stub.scheduleItems()) askedByAnchor.put(item.anchor(), item.schedules());
+        assertThat(askedByAnchor.get(id(0))).containsExactlyElementsOf(addresses(users.subList(0, 20)));
+        assertThat(askedByAnchor.get(id(20))).containsExactlyElementsOf(addresses(users.subList(20, 40)));
+        assertThat(askedByAnchor.get(id(40))).containsExactlyElementsOf(addresses(users.subList(40, 45)));
     }
 
     @Test
-    void everyGetScheduleRequestAsksForTheWindowInUtcWithPascalCaseKeysAndTheUtcPreferHeader() {
-        calendars.freeBusy(GraphStub.users(45), FROM, TO);
+    void fourHundredAndOneUsersTakeTwoBatchRequestsOfTwentyAndOneGetScheduleRequests() {
+        List<User> users = GraphFixture.users(401);
 
-        // The Graph SDK serialises request bodies with PascalCase keys.
-        stub.server.verify(3, postRequestedFor(urlPathMatching(GraphStub.SCHEDULE_PATH))
-                .withHeader("Prefer", equalTo("outlook.timezone=\"UTC\""))
-                .withHeader("Authorization", equalTo("Bearer " + GraphStub.ACCESS_TOKEN))
-                .withRequestBody(matchingJsonPath("$.Schedules"))
-                .withRequestBody(matchingJsonPath("$.StartTime.timeZone", equalTo("UTC")))
-                .withRequestBody(matchingJsonPath("$.EndTime.timeZone", equalTo("UTC")))
-                .withRequestBody(matchingJsonPath("$.AvailabilityViewInterval", equalTo("1440"))));
-        for (LoggedRequest r : stub.scheduleRequests()) {
-            JsonNode body = GraphStub.json(r.getBodyAsString());
+        Map<String, SourceResult<List<FreeBusyItem>>> results = calendars.freeBusy(users, FROM, TO);
+
+        assertThat(results.values()).hasSize(401).allSatisfy(r -> assertThat(r).isInstanceOf(SourceResult.Ok.class));
+        assertThat(stub.batchRequests()).hasSize(2);
+        Map<Integer, List<ScheduleItem>> byBatch = new HashMap<>();
+        for (ScheduleItem item : stub.scheduleItems()) byBatch.computeIfAbsent(item.batch(), b -> new ArrayList<>()).add(item);
+        assertThat(byBatch.values()).extracting(List::size).containsExactlyInAnyOrder(GraphBatch.MAX_ITEMS, 1);
+        assertThat(stub.scheduleItems()).allSatisfy(item -> assertThat(item.schedules()).hasSizeLessThanOrEqualTo(20));
+        assertThat(stub.scheduleItems()).extracting(ScheduleItem::anchor).doesNotHaveDuplicates();
+    }
+
+    @Test
+    void theRequestSizeIsConfigurableUpToAHundredSchedules() {
+        GraphCalendarSource hundred = new GraphCalendarSource("contoso", stub.client(), new GraphSettings(100));
+
+        Map<String, SourceResult<List<FreeBusyItem>>> results = hundred.freeBusy(GraphFixture.users(250), FROM, TO);
+
+        assertThat(results.values()).hasSize(250).allSatisfy(r -> assertThat(r).isInstanceOf(SourceResult.Ok.class));
+        assertThat(stub.batchRequests()).hasSize(1);
+        assertThat(stub.scheduleItems()).extracting(item -> item.schedules().size()).containsExactlyInAnyOrder(100, 100, 50);
+    }
+
+    @Test
+    void everyGetScheduleItemAsksForTheWindowInUtcWithPascalCaseKeysAndTheUtcPreferHeader() {
+        calendars.freeBusy(GraphFixture.users(45), FROM, TO);
+
+        assertThat(stub.batchRequests()).singleElement()
+                .satisfies(batch -> assertThat(batch.getHeader("Authorization")).isEqualTo("Bearer " + GraphFixture.ACCESS_TOKEN));
+        assertThat(stub.scheduleItems()).hasSize(3).allSatisfy(item -> {
+            assertThat(item.header("Prefer")).isEqualTo("outlook.timezone=\"UTC\"");
+            JsonNode body = item.body();
+            // Fresh SDK models for every item: a reused one would go out as "StartTime":{} (see NOTES.md).
             assertThat(utc(body.at("/StartTime/dateTime").asText())).isEqualTo(FROM);
             assertThat(utc(body.at("/EndTime/dateTime").asText())).isEqualTo(TO);
+            assertThat(body.at("/StartTime/timeZone").asText()).isEqualTo("UTC");
+            assertThat(body.at("/EndTime/timeZone").asText()).isEqualTo("UTC");
+            assertThat(body.at("/AvailabilityViewInterval").asInt()).isEqualTo(1440);
             assertThat(body.has("schedules")).as("camelCase key in %s", body).isFalse();
-        }
+        });
     }
 
     @Test
     void appointmentsArriveWithTheirExactInstantsAndStatusesAsGraphSendsThem() {
-        List<User> users = GraphStub.users(2);
+        List<User> users = GraphFixture.users(2);
         // Graph sends dateTime with seven fraction digits and, asked for UTC, timeZone "UTC".
         stub.answerSchedule(address(0), schedule(address(0),
                 scheduleItem("busy", "2025-03-10T09:00:00.0000000", "2025-03-10T09:30:00.0000000", "Standup", "Room 1"),
@@ -118,7 +140,7 @@ class GraphCalendarSourceTest {
 
     @Test
     void anUnknownAddressIsAnErrorForThatUserOnly() {
-        List<User> users = GraphStub.users(3);
+        List<User> users = GraphFixture.users(3);
         stub.answerSchedule(address(1), scheduleError(address(1), "5009",
                 "The requested user 'user001@contoso.com' is invalid."));
         stub.answerSchedule(address(2), schedule(address(2),
@@ -129,12 +151,12 @@ class GraphCalendarSourceTest {
         assertThat(results.get(id(1))).isEqualTo(new SourceResult.UserError<>("5009", "The requested user 'user001@contoso.com' is invalid."));
         assertThat(results.get(id(0))).isEqualTo(new SourceResult.Ok<>(List.of()));
         assertThat(results.get(id(2))).isInstanceOf(SourceResult.Ok.class);
-        assertThat(stub.scheduleRequests()).hasSize(1);
+        assertThat(stub.batchRequests()).hasSize(1);
     }
 
     @Test
     void aMailboxThatDeniesAccessIsAnErrorForThatUserOnly() {
-        List<User> users = GraphStub.users(3);
+        List<User> users = GraphFixture.users(3);
         stub.answerSchedule(address(2), scheduleError(address(2), "ErrorAccessDenied",
                 "Access is denied. Check credentials and try again."));
 
@@ -148,7 +170,7 @@ class GraphCalendarSourceTest {
 
     @Test
     void anAppointmentThatEndsBeforeItStartsIsSkippedAndTheRestOfTheCalendarStillCounts() {
-        List<User> users = GraphStub.users(2);
+        List<User> users = GraphFixture.users(2);
         stub.answerSchedule(address(0), schedule(address(0),
                 scheduleItem("busy", "2025-03-10T10:00:00.0000000", "2025-03-10T09:00:00.0000000", SUBJECT, LOCATION),
                 scheduleItem("oof", "2025-03-10T00:00:00.0000000", "2025-03-11T00:00:00.0000000", SUBJECT, LOCATION)));
@@ -162,11 +184,55 @@ class GraphCalendarSourceTest {
     }
 
     @Test
-    void aServerErrorIsRetriedByOneLayerThenMakesOnlyTheUsersOfThatRequestUnavailable() {
-        List<User> users = GraphStub.users(45);
-        stub.server.stubFor(post(urlPathEqualTo(schedulePath(id(20)))).atPriority(1)
-                .willReturn(aResponse().withStatus(503).withHeader("Content-Type", "application/json")
-                        .withBody(odataError("ServiceUnavailable", "The service is temporarily unavailable."))));
+    void aThrottledItemIsSentAgainAloneOnceItsRetryAfterHasElapsed() {
+        List<User> users = GraphFixture.users(45);
+        stub.answerVia(id(20), reply(429, odataError("ApplicationThrottled", "Application is over its MailboxConcurrency limit."),
+                "Retry-After", "1"), GraphFixture.asAsked());
+
+        Map<String, SourceResult<List<FreeBusyItem>>> results = calendars.freeBusy(users, FROM, TO);
+
+        assertThat(results.values()).hasSize(45).allSatisfy(r -> assertThat(r).isInstanceOf(SourceResult.Ok.class));
+        List<LoggedRequest> batches = stub.batchRequests();
+        assertThat(batches).hasSize(2);
+        assertThat(stub.scheduleItems()).filteredOn(item -> item.batch() == 1).singleElement().satisfies(item -> {
+            assertThat(item.anchor()).isEqualTo(id(20));
+            assertThat(item.schedules()).containsExactlyElementsOf(addresses(users.subList(20, 40)));
+        });
+        assertThat(Duration.between(batches.get(0).getLoggedDate().toInstant(), batches.get(1).getLoggedDate().toInstant()))
+                .as("sent again only after Retry-After").isGreaterThanOrEqualTo(Duration.ofSeconds(1));
+    }
+
+    @Test
+    void aLongRetryAfterIsLeftToALaterPollAndThatMailboxGetsNoRequestBeforeItHasElapsed() {
+        List<User> users = GraphFixture.users(45);
+        stub.answerVia(id(40), reply(429, odataError("ApplicationThrottled", "Application is over its MailboxConcurrency limit."),
+                "Retry-After", "10"));
+
+        long started = System.nanoTime();
+        Map<String, SourceResult<List<FreeBusyItem>>> first = calendars.freeBusy(users, FROM, TO);
+        Map<String, SourceResult<List<FreeBusyItem>>> second = calendars.freeBusy(users, FROM, TO);
+        Duration took = Duration.ofNanos(System.nanoTime() - started);
+
+        assertThat(took).isLessThan(Duration.ofSeconds(5));
+        for (int i = 0; i < 45; i++) {
+            if (i >= 40) {
+                assertThat(first.get(id(i))).isInstanceOfSatisfying(SourceResult.Unavailable.class,
+                        u -> assertThat(u.message()).contains("429", "ApplicationThrottled"));
+                assertThat(second.get(id(i))).isInstanceOfSatisfying(SourceResult.Unavailable.class,
+                        u -> assertThat(u.message()).contains("throttled", "mailbox " + id(40)));
+            } else {
+                assertThat(first.get(id(i))).as("user %d", i).isInstanceOf(SourceResult.Ok.class);
+                assertThat(second.get(id(i))).as("user %d", i).isInstanceOf(SourceResult.Ok.class);
+            }
+        }
+        assertThat(stub.batchRequests()).hasSize(2);
+        assertThat(stub.scheduleItems()).filteredOn(item -> item.anchor().equals(id(40))).hasSize(1);
+    }
+
+    @Test
+    void anUnavailableItemIsRetriedByTheOneLayerThenMakesOnlyItsUsersUnavailable() {
+        List<User> users = GraphFixture.users(45);
+        stub.answerVia(id(20), reply(503, odataError("ServiceUnavailable", "The service is temporarily unavailable.")));
 
         Map<String, SourceResult<List<FreeBusyItem>>> results = calendars.freeBusy(users, FROM, TO);
 
@@ -174,20 +240,49 @@ class GraphCalendarSourceTest {
         for (int i = 0; i < 45; i++) {
             if (i >= 20 && i < 40) {
                 assertThat(results.get(id(i))).isInstanceOfSatisfying(SourceResult.Unavailable.class,
-                        u -> assertThat(u.message()).contains("503"));
+                        u -> assertThat(u.message()).contains("getSchedule via " + id(20), "503"));
             } else {
                 assertThat(results.get(id(i))).as("user %d", i).isInstanceOf(SourceResult.Ok.class);
             }
         }
-        // One retry layer (ours, not the SDK's): the failing request is tried MAX_ATTEMPTS times in all.
-        stub.server.verify(GraphCalls.MAX_ATTEMPTS, postRequestedFor(urlPathEqualTo(schedulePath(id(20)))));
-        assertThat(stub.scheduleRequests()).hasSize(2 + GraphCalls.MAX_ATTEMPTS);
+        // One retry layer (ours, not the SDK's): the failing item is sent MAX_ATTEMPTS times in all, the others once.
+        assertThat(stub.scheduleItems()).filteredOn(item -> item.anchor().equals(id(20))).hasSize(GraphCalls.MAX_ATTEMPTS);
+        assertThat(stub.scheduleItems()).hasSize(2 + GraphCalls.MAX_ATTEMPTS);
     }
 
     @Test
-    void theRequestsOfOnePollAreInFlightTogetherNotOneAfterAnother() {
-        List<User> users = GraphStub.users(45);
-        calendars.freeBusy(GraphStub.users(1), FROM, TO); // the token first, so only getSchedule is slow
+    void aFailingBatchRequestIsRetriedAsAWholeThenMakesItsUsersUnavailable() {
+        stub.server.stubFor(post(urlPathEqualTo(GraphFixture.BATCH_PATH)).atPriority(1)
+                .willReturn(aResponse().withStatus(503).withHeader("Content-Type", "application/json")
+                        .withBody(odataError("ServiceUnavailable", "The service is temporarily unavailable."))));
+
+        Map<String, SourceResult<List<FreeBusyItem>>> results = calendars.freeBusy(GraphFixture.users(45), FROM, TO);
+
+        assertThat(results.values()).hasSize(45).allSatisfy(r -> assertThat(r).isInstanceOfSatisfying(SourceResult.Unavailable.class,
+                u -> assertThat(u.message()).contains("HTTP 503 ServiceUnavailable")));
+        assertThat(stub.batchRequests()).hasSize(GraphCalls.MAX_ATTEMPTS);
+    }
+
+    @Test
+    void aThrottledBatchRequestIsSentAgainAfterItsRetryAfter() {
+        stub.server.stubFor(post(urlPathEqualTo(GraphFixture.BATCH_PATH)).atPriority(1)
+                .inScenario("throttled").whenScenarioStateIs(Scenario.STARTED).willSetStateTo("over")
+                .willReturn(aResponse().withStatus(429).withHeader("Retry-After", "1").withHeader("Content-Type", "application/json")
+                        .withBody(odataError("TooManyRequests", "Too many requests."))));
+
+        Map<String, SourceResult<List<FreeBusyItem>>> results = calendars.freeBusy(GraphFixture.users(45), FROM, TO);
+
+        assertThat(results.values()).hasSize(45).allSatisfy(r -> assertThat(r).isInstanceOf(SourceResult.Ok.class));
+        List<LoggedRequest> batches = stub.batchRequests();
+        assertThat(batches).hasSize(2);
+        assertThat(Duration.between(batches.get(0).getLoggedDate().toInstant(), batches.get(1).getLoggedDate().toInstant()))
+                .isGreaterThanOrEqualTo(Duration.ofSeconds(1));
+    }
+
+    @Test
+    void theBatchesOfOnePollAreInFlightTogetherNotOneAfterAnother() {
+        List<User> users = GraphFixture.users(1001);
+        calendars.freeBusy(GraphFixture.users(1), FROM, TO); // the token first, so only $batch is slow
         stub.server.resetRequests();
         stub.server.setGlobalFixedDelay(1500);
         try {
@@ -196,56 +291,47 @@ class GraphCalendarSourceTest {
         } finally {
             stub.server.setGlobalFixedDelay(0);
         }
-        List<Instant> sent = stub.scheduleRequests().stream().map(r -> r.getLoggedDate().toInstant()).sorted().toList();
+        List<Instant> sent = stub.batchRequests().stream().map(r -> r.getLoggedDate().toInstant()).sorted().toList();
         assertThat(sent).hasSize(3);
         assertThat(Duration.between(sent.get(0), sent.get(2))).as("one after another they would start 1.5 s apart")
                 .isLessThan(Duration.ofMillis(1000));
     }
 
     @Test
-    void throttlingMakesOnlyThatRequestUnavailableWithoutWaitingForRetryAfter() {
-        List<User> users = GraphStub.users(45);
-        stub.server.stubFor(post(urlPathEqualTo(schedulePath(id(40)))).atPriority(1)
-                .willReturn(aResponse().withStatus(429).withHeader("Retry-After", "10")
-                        .withHeader("Content-Type", "application/json")
-                        .withBody(odataError("ApplicationThrottled", "Application is over its MailboxConcurrency limit."))));
-
-        long started = System.nanoTime();
-        Map<String, SourceResult<List<FreeBusyItem>>> results = calendars.freeBusy(users, FROM, TO);
-        Duration took = Duration.ofNanos(System.nanoTime() - started);
-
-        assertThat(took).isLessThan(Duration.ofSeconds(5));
-        for (int i = 0; i < 45; i++) {
-            if (i >= 40) {
-                assertThat(results.get(id(i))).isInstanceOfSatisfying(SourceResult.Unavailable.class,
-                        u -> assertThat(u.message()).contains("429"));
-            } else {
-                assertThat(results.get(id(i))).as("user %d", i).isInstanceOf(SourceResult.Ok.class);
-            }
-        }
-        stub.server.verify(1, postRequestedFor(urlPathEqualTo(schedulePath(id(40)))));
-    }
-
-    @Test
-    void aGarbledAnswerMakesOnlyThatRequestsUsersUnavailableAndNeverQuotesItsContent() {
-        List<User> users = GraphStub.users(45);
-        stub.server.stubFor(post(urlPathEqualTo(schedulePath(id(0)))).atPriority(1)
-                .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json")
-                        .withBody("{\"value\":[{\"scheduleId\":\"user000@contoso.com\",\"scheduleItems\":[{\"status\":\"busy\","
-                                + "\"subject\":\"" + SUBJECT + "\",\"location\":\"" + LOCATION)));
+    void aGarbledItemMakesOnlyItsUsersUnavailableAndItsContentIsNeverQuoted() {
+        List<User> users = GraphFixture.users(45);
+        String truncated = "{\"value\":[{\"scheduleId\":\"user000@contoso.com\",\"scheduleItems\":[{\"status\":\"busy\","
+                + "\"subject\":\"" + SUBJECT + "\",\"location\":\"" + LOCATION;
+        stub.answerVia(id(0), reply(200, GraphFixture.JSON.valueToTree(truncated).toString()));
+        stub.answerVia(id(20), reply(200, "{\"value\":\"" + SUBJECT + "\"}"));
 
         Map<String, SourceResult<List<FreeBusyItem>>> results = calendars.freeBusy(users, FROM, TO);
 
         for (int i = 0; i < 45; i++) {
             assertThat(results.get(id(i))).as("user %d", i)
-                    .isInstanceOf(i < 20 ? SourceResult.Unavailable.class : SourceResult.Ok.class);
+                    .isInstanceOf(i < 40 ? SourceResult.Unavailable.class : SourceResult.Ok.class);
         }
+        assertThat(results.get(id(0))).isInstanceOfSatisfying(SourceResult.Unavailable.class,
+                u -> assertThat(u.message()).contains("getSchedule via " + id(0), "unreadable"));
         assertThat(results.toString()).doesNotContain(SUBJECT).doesNotContain(LOCATION).doesNotContain("Bluebird");
     }
 
     @Test
+    void aGarbledBatchAnswerMakesItsUsersUnavailableWithoutQuotingIt() {
+        stub.server.stubFor(post(urlPathEqualTo(GraphFixture.BATCH_PATH)).atPriority(1)
+                .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json")
+                        .withBody("{\"responses\":[{\"id\":\"1\",\"status\":200,\"body\":{\"value\":[{\"scheduleId\":\"user000@contoso.com\","
+                                + "\"scheduleItems\":[{\"subject\":\"" + SUBJECT)));
+
+        Map<String, SourceResult<List<FreeBusyItem>>> results = calendars.freeBusy(GraphFixture.users(45), FROM, TO);
+
+        assertThat(results.values()).hasSize(45).allSatisfy(r -> assertThat(r).isInstanceOf(SourceResult.Unavailable.class));
+        assertThat(results.toString()).doesNotContain(SUBJECT).doesNotContain("Bluebird");
+    }
+
+    @Test
     void subjectsAndLocationsInTheGraphAnswerNeverReachAnyResult() {
-        List<User> users = GraphStub.users(3);
+        List<User> users = GraphFixture.users(3);
         stub.answerSchedule(address(0), schedule(address(0),
                 scheduleItem("busy", "2025-03-10T09:00:00.0000000", "2025-03-10T10:00:00.0000000", SUBJECT, LOCATION),
                 scheduleItem("oof", "2025-03-11T00:00:00.0000000", "2025-03-12T00:00:00.0000000", "Sick leave: surgery", "Hospital")));
@@ -260,23 +346,31 @@ class GraphCalendarSourceTest {
                 .doesNotContain("surgery").doesNotContain("Hospital");
     }
 
-    /**
-     * BUG (GraphCalendarSource.request, line 54-56): every getSchedule request is made through the
-     * mailbox of the first user of its chunk ({@code /users/{anchor}/calendar/getSchedule}). When that
-     * user has no Exchange Online mailbox (unlicensed, on-premises, soft-deleted) or an application
-     * access policy excludes it, Graph rejects the whole request (404 MailboxNotEnabledForRESTAPI /
-     * 403 ErrorAccessDenied), so the other 19 users of the chunk are Unavailable on every poll and
-     * never get a calendar presence, although nothing is wrong with them. Which users suffer depends
-     * on their position in the configured list.
-     */
+    @Test
+    void aMailboxThatRefusesToCarryTheRequestIsReplacedByAnotherUserAndOnlyItsOwnerErrs() {
+        List<User> users = GraphFixture.users(25);
+        stub.denyScheduleOf(id(0));
+        // Asked through any other mailbox, Graph reports the excluded mailbox as a per-schedule error.
+        stub.answerSchedule(address(0), scheduleError(address(0), "ErrorAccessDenied", "Access is denied. Check credentials and try again."));
+
+        Map<String, SourceResult<List<FreeBusyItem>>> results = calendars.freeBusy(users, FROM, TO);
+
+        assertThat(results.get(id(0))).isEqualTo(new SourceResult.UserError<>("ErrorAccessDenied",
+                "Access is denied. Check credentials and try again."));
+        for (int i = 1; i < 25; i++) {
+            assertThat(results.get(id(i))).as("user %d shares a request with the excluded user 0", i).isInstanceOf(SourceResult.Ok.class);
+        }
+        // Only the refused request is sent again, through the next user of the same request.
+        assertThat(stub.batchRequests()).hasSize(2);
+        assertThat(stub.scheduleItems()).filteredOn(item -> item.batch() == 1).singleElement()
+                .satisfies(item -> assertThat(item.anchor()).isEqualTo(id(1)));
+    }
+
     @Test
     void aUserWithoutAMailboxAtTheHeadOfARequestDoesNotTakeDownTheFreeBusyOfTheOtherNineteen() {
-        List<User> users = GraphStub.users(25);
-        stub.server.stubFor(post(urlPathEqualTo(schedulePath(id(0)))).atPriority(1)
-                .willReturn(aResponse().withStatus(404).withHeader("Content-Type", "application/json")
-                        .withBody(odataError("MailboxNotEnabledForRESTAPI",
-                                "The mailbox is either inactive, soft-deleted, or is hosted on-premise."))));
-        // Asked through any other mailbox, Graph reports the mailbox-less user as a per-schedule error.
+        List<User> users = GraphFixture.users(25);
+        stub.answerVia(id(0), reply(404, odataError("MailboxNotEnabledForRESTAPI",
+                "The mailbox is either inactive, soft-deleted, or is hosted on-premise.")));
         stub.answerSchedule(address(0), scheduleError(address(0), "5009", "The requested user 'user000@contoso.com' is invalid."));
 
         Map<String, SourceResult<List<FreeBusyItem>>> results = calendars.freeBusy(users, FROM, TO);
@@ -288,8 +382,16 @@ class GraphCalendarSourceTest {
         }
     }
 
-    static String schedulePath(String anchorId) {
-        return "/v1.0/users/" + anchorId + "/calendar/getSchedule";
+    @Test
+    void aRequestGivesUpAfterThreeRefusingMailboxesAndSaysThroughWhichOne() {
+        List<User> users = GraphFixture.users(5);
+        stub.denySchedules();
+
+        Map<String, SourceResult<List<FreeBusyItem>>> results = calendars.freeBusy(users, FROM, TO);
+
+        assertThat(results.values()).hasSize(5).allSatisfy(r -> assertThat(r).isInstanceOfSatisfying(SourceResult.Unavailable.class,
+                u -> assertThat(u.message()).startsWith("getSchedule via ").contains("HTTP 403 ErrorAccessDenied")));
+        assertThat(stub.scheduleItems()).extracting(ScheduleItem::anchor).containsExactly(id(0), id(1), id(2));
     }
 
     static List<String> addresses(List<User> users) {

@@ -5,6 +5,7 @@ import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import io.presencesync.application.port.SourceResult;
 import io.presencesync.application.port.TeamsPresence;
 import io.presencesync.domain.User;
+import io.presencesync.testsupport.GraphFixture;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -20,15 +21,15 @@ import static com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
-import static io.presencesync.adapter.graph.GraphStub.id;
-import static io.presencesync.adapter.graph.GraphStub.odataError;
-import static io.presencesync.adapter.graph.GraphStub.presence;
+import static io.presencesync.testsupport.GraphFixture.id;
+import static io.presencesync.testsupport.GraphFixture.odataError;
+import static io.presencesync.testsupport.GraphFixture.presence;
 import static org.assertj.core.api.Assertions.assertThat;
 
 class GraphCallStateSourceTest {
 
     @RegisterExtension
-    static final GraphStub stub = GraphStub.start();
+    static final GraphFixture stub = GraphFixture.start();
     GraphCallStateSource calls;
 
     @BeforeEach
@@ -38,19 +39,19 @@ class GraphCallStateSourceTest {
 
     @Test
     void sevenHundredUsersAreAskedInTwoRequestsOf650And50() {
-        List<User> users = GraphStub.users(700);
+        List<User> users = GraphFixture.users(700);
 
         Map<String, SourceResult<TeamsPresence>> results = calls.presences(users);
 
         assertThat(results).hasSize(700);
         assertThat(results.values()).containsOnly(new SourceResult.Ok<>(new TeamsPresence("Available", false)));
         // Unlike getSchedule's PascalCase parameters, this action's body key is "ids" (as documented).
-        stub.server.verify(2, postRequestedFor(urlPathEqualTo(GraphStub.PRESENCES_PATH))
-                .withHeader("Authorization", equalTo("Bearer " + GraphStub.ACCESS_TOKEN))
+        stub.server.verify(2, postRequestedFor(urlPathEqualTo(GraphFixture.PRESENCES_PATH))
+                .withHeader("Authorization", equalTo("Bearer " + GraphFixture.ACCESS_TOKEN))
                 .withRequestBody(matchingJsonPath("$.ids")));
         List<List<String>> asked = new ArrayList<>();
         for (LoggedRequest r : stub.presenceRequests()) {
-            JsonNode body = GraphStub.json(r.getBodyAsString());
+            JsonNode body = GraphFixture.json(r.getBodyAsString());
             assertThat(body.has("Ids")).as("PascalCase key in %s", r.getBodyAsString()).isFalse();
             List<String> ids = new ArrayList<>();
             body.get("ids").forEach(i -> ids.add(i.asText()));
@@ -63,12 +64,12 @@ class GraphCallStateSourceTest {
 
     @Test
     void eachUsersActivityIsMappedAndAUserMissingFromTheAnswerIsUnavailable() {
-        List<User> users = GraphStub.users(700);
+        List<User> users = GraphFixture.users(700);
         stub.answerPresence(id(5), presence(id(5), "Busy", "InACall"));
         // Graph may spell the id in lower case
         stub.answerPresence(id(660), presence(id(660).toLowerCase(Locale.ROOT), "Busy", "InAConferenceCall"));
         stub.answerPresence(id(690), presence(id(690), "PresenceUnknown", null));
-        stub.answerPresence(id(100), GraphStub.OMIT);
+        stub.answerPresence(id(100), GraphFixture.OMIT);
 
         Map<String, SourceResult<TeamsPresence>> results = calls.presences(users);
 
@@ -77,13 +78,13 @@ class GraphCallStateSourceTest {
         assertThat(results.get(id(660))).isEqualTo(new SourceResult.Ok<>(new TeamsPresence("InAConferenceCall", false)));
         assertThat(results.get(id(690))).isEqualTo(new SourceResult.Ok<>(new TeamsPresence("PresenceUnknown", false)));
         assertThat(results.get(id(100))).isInstanceOfSatisfying(SourceResult.Unavailable.class,
-                u -> assertThat(u.message()).contains(GraphStub.address(100)));
+                u -> assertThat(u.message()).contains(GraphFixture.address(100)));
         assertThat(results.get(id(0))).isEqualTo(new SourceResult.Ok<>(new TeamsPresence("Available", false)));
     }
 
     @Test
     void automaticRepliesAreReadFromThePresenceItself() {
-        List<User> users = GraphStub.users(2);
+        List<User> users = GraphFixture.users(2);
         stub.answerPresence(id(1), "{\"id\":\"" + id(1) + "\",\"availability\":\"Away\",\"activity\":\"OutOfOffice\","
                 + "\"outOfOfficeSettings\":{\"message\":\"On leave until Monday\",\"isOutOfOffice\":true}}");
 
@@ -97,7 +98,7 @@ class GraphCallStateSourceTest {
 
     @Test
     void anActivityGraphNeverDocumentedIsNoCallAndTheUserStillGetsAResult() {
-        List<User> users = GraphStub.users(1);
+        List<User> users = GraphFixture.users(1);
         stub.answerPresence(id(0), presence(id(0), "Busy", "InAHologramCall"));
 
         assertThat(calls.presences(users).get(id(0))).isEqualTo(new SourceResult.Ok<>(new TeamsPresence("InAHologramCall", false)));
@@ -105,8 +106,8 @@ class GraphCallStateSourceTest {
 
     @Test
     void aFailedPresenceRequestIsRetriedByOneLayerThenMakesOnlyItsUsersUnavailable() {
-        List<User> users = GraphStub.users(700);
-        stub.server.stubFor(post(urlPathEqualTo(GraphStub.PRESENCES_PATH)).atPriority(1)
+        List<User> users = GraphFixture.users(700);
+        stub.server.stubFor(post(urlPathEqualTo(GraphFixture.PRESENCES_PATH)).atPriority(1)
                 .withRequestBody(matchingJsonPath("$.ids[0]", equalTo(id(650))))
                 .willReturn(aResponse().withStatus(503).withHeader("Content-Type", "application/json")
                         .withBody(odataError("ServiceUnavailable", "The service is temporarily unavailable."))));
@@ -128,7 +129,7 @@ class GraphCallStateSourceTest {
     void requestsBeyondTheTenantsPresenceLimitAreNotSent() {
         GraphCallStateSource limited = new GraphCallStateSource("contoso", stub.client(), io.github.resilience4j.ratelimiter.RateLimiterConfig
                 .custom().limitForPeriod(2).limitRefreshPeriod(java.time.Duration.ofMinutes(1)).timeoutDuration(java.time.Duration.ZERO).build());
-        List<User> users = GraphStub.users(3 * GraphCallStateSource.IDS_PER_REQUEST);
+        List<User> users = GraphFixture.users(3 * GraphCallStateSource.IDS_PER_REQUEST);
 
         Map<String, SourceResult<TeamsPresence>> results = limited.presences(users);
 
@@ -145,8 +146,8 @@ class GraphCallStateSourceTest {
 
     @Test
     void aShortRetryAfterIsWaitedOutAndTheRequestThenSucceeds() {
-        List<User> users = GraphStub.users(2);
-        stub.server.stubFor(post(urlPathEqualTo(GraphStub.PRESENCES_PATH)).atPriority(1)
+        List<User> users = GraphFixture.users(2);
+        stub.server.stubFor(post(urlPathEqualTo(GraphFixture.PRESENCES_PATH)).atPriority(1)
                 .inScenario("throttled once").whenScenarioStateIs(com.github.tomakehurst.wiremock.stubbing.Scenario.STARTED)
                 .willSetStateTo("answered")
                 .willReturn(aResponse().withStatus(429).withHeader("Retry-After", "1").withHeader("Content-Type", "application/json")
@@ -163,8 +164,8 @@ class GraphCallStateSourceTest {
 
     @Test
     void noPresenceRequestIsSentBeforeALongRetryAfterHasElapsed() {
-        List<User> users = GraphStub.users(2);
-        stub.server.stubFor(post(urlPathEqualTo(GraphStub.PRESENCES_PATH)).atPriority(1)
+        List<User> users = GraphFixture.users(2);
+        stub.server.stubFor(post(urlPathEqualTo(GraphFixture.PRESENCES_PATH)).atPriority(1)
                 .willReturn(aResponse().withStatus(429).withHeader("Retry-After", "120").withHeader("Content-Type", "application/json")
                         .withBody(odataError("TooManyRequests", "Too many requests."))));
 

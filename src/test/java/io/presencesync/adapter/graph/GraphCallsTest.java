@@ -6,7 +6,15 @@ import com.microsoft.kiota.ResponseHeaders;
 import org.junit.jupiter.api.Test;
 
 import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -17,8 +25,12 @@ class GraphCallsTest {
     final AtomicInteger sent = new AtomicInteger();
 
     static ApiException answer(int status) {
+        return answer(status, "0");
+    }
+
+    static ApiException answer(int status, String retryAfter) {
         ResponseHeaders headers = new ResponseHeaders();
-        headers.add("Retry-After", "0");
+        headers.add("Retry-After", retryAfter);
         return new ApiExceptionBuilder().withMessage("HTTP " + status).withResponseStatusCode(status).withResponseHeaders(headers).build();
     }
 
@@ -47,5 +59,75 @@ class GraphCallsTest {
         }
         assertThat(sent).as("a 403 is not retried").hasValue(10);
         assertThat(calls.call("presence", () -> "answer")).isEqualTo("answer");
+    }
+
+    /** A clock the test moves; GraphCalls reads it for every Retry-After decision. */
+    static final class MovableClock extends Clock {
+        Instant now = Instant.parse("2025-03-10T08:00:00Z");
+
+        @Override public ZoneOffset getZone() { return ZoneOffset.UTC; }
+
+        @Override public Clock withZone(ZoneId zone) { return this; }
+
+        @Override public Instant instant() { return now; }
+    }
+
+    @Test
+    void onlyTheThrottledItemsOfABatchAreSentAgainAndThroughTheSameLayer() {
+        List<List<String>> sent = new ArrayList<>();
+        Map<String, GraphBatch.Answer<String>> answers = calls.batch("$batch", List.of("a", "b", "c"), item -> "mailbox " + item, items -> {
+            sent.add(items);
+            Map<String, GraphBatch.Answer<String>> round = new HashMap<>();
+            for (String item : items) {
+                boolean throttled = item.equals("b") && sent.size() == 1;
+                round.put(item, throttled ? GraphBatch.Answer.failed(answer(429)) : GraphBatch.Answer.ok(item + " read"));
+            }
+            return round;
+        });
+
+        assertThat(sent).containsExactly(List.of("a", "b", "c"), List.of("b"));
+        assertThat(answers).extractingByKeys("a", "b", "c").extracting(GraphBatch.Answer::value)
+                .containsExactly("a read", "b read", "c read");
+    }
+
+    @Test
+    void aMailboxThatAnItemWasToldToWaitForGetsNothingBeforeTheWaitIsOver() {
+        MovableClock clock = new MovableClock();
+        GraphCalls gated = new GraphCalls(clock);
+        List<List<String>> sent = new ArrayList<>();
+        Function<List<String>, Map<String, GraphBatch.Answer<String>>> send = items -> {
+            sent.add(items);
+            Map<String, GraphBatch.Answer<String>> round = new HashMap<>();
+            for (String item : items) {
+                round.put(item, item.equals("b") && sent.size() == 1 ? GraphBatch.Answer.failed(answer(429, "60")) : GraphBatch.Answer.ok("ok"));
+            }
+            return round;
+        };
+
+        Map<String, GraphBatch.Answer<String>> first = gated.batch("$batch", List.of("a", "b"), item -> "mailbox " + item, send);
+        clock.now = clock.now.plusSeconds(59);
+        Map<String, GraphBatch.Answer<String>> early = gated.batch("$batch", List.of("a", "b"), item -> "mailbox " + item, send);
+        clock.now = clock.now.plusSeconds(1);
+        Map<String, GraphBatch.Answer<String>> due = gated.batch("$batch", List.of("a", "b"), item -> "mailbox " + item, send);
+
+        assertThat(first.get("b").failure()).isInstanceOf(ApiException.class);
+        assertThat(early.get("b").failure()).isInstanceOf(GraphCalls.ThrottledException.class)
+                .hasMessageContaining("mailbox b").hasMessageContaining("2025-03-10T08:01:00Z");
+        assertThat(due.get("b").value()).isEqualTo("ok");
+        assertThat(sent).as("a wait over MAX_WAIT is not slept through; b is held back until it is over")
+                .containsExactly(List.of("a", "b"), List.of("a"), List.of("a", "b"));
+    }
+
+    @Test
+    void itemsStillThrottledAfterTheLastAttemptKeepTheirOwnAnswer() {
+        AtomicInteger rounds = new AtomicInteger();
+        Map<String, GraphBatch.Answer<String>> answers = calls.batch("$batch", List.of("a"), item -> "mailbox " + item, items -> {
+            rounds.incrementAndGet();
+            return Map.of("a", GraphBatch.Answer.failed(answer(503)));
+        });
+
+        assertThat(rounds).hasValue(GraphCalls.MAX_ATTEMPTS);
+        assertThat(answers.get("a").failure()).isInstanceOfSatisfying(ApiException.class,
+                e -> assertThat(e.getResponseStatusCode()).isEqualTo(503));
     }
 }

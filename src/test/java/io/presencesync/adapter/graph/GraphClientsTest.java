@@ -9,6 +9,7 @@ import io.presencesync.application.port.SourceResult;
 import io.presencesync.application.port.TeamsPresence;
 import io.presencesync.domain.FreeBusyItem;
 import io.presencesync.domain.User;
+import io.presencesync.testsupport.GraphFixture;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -33,29 +34,29 @@ class GraphClientsTest {
     static final Instant TO = FROM.plus(Duration.ofHours(24));
 
     @RegisterExtension
-    static final GraphStub stub = GraphStub.start();
+    static final GraphFixture stub = GraphFixture.start();
 
     @Test
     void theCredentialFetchesItsTokenFromTheAuthorityOverHttpsAndEveryGraphCallCarriesIt() {
         GraphServiceClient graph = stub.client();
 
         Map<String, SourceResult<List<FreeBusyItem>>> results =
-                new GraphCalendarSource("contoso", graph).freeBusy(GraphStub.users(3), FROM, TO);
+                new GraphCalendarSource("contoso", graph).freeBusy(GraphFixture.users(3), FROM, TO);
 
         assertThat(results.values()).allSatisfy(r -> assertThat(r).isInstanceOf(SourceResult.Ok.class));
         assertThat(stub.tokenRequests()).singleElement().satisfies(token -> {
             assertThat(token.getScheme()).isEqualTo("https");
             assertThat(token.getPort()).isEqualTo(stub.server.httpsPort());
-            Map<String, String> form = GraphStub.form(token.getBodyAsString());
+            Map<String, String> form = GraphFixture.form(token.getBodyAsString());
             assertThat(form).containsEntry("grant_type", "client_credentials")
-                    .containsEntry("client_id", GraphStub.CLIENT_ID)
+                    .containsEntry("client_id", GraphFixture.CLIENT_ID)
                     // read from the secret file, without its trailing newline
-                    .containsEntry("client_secret", GraphStub.CLIENT_SECRET);
+                    .containsEntry("client_secret", GraphFixture.CLIENT_SECRET);
             assertThat(scopes(form)).contains("https://graph.microsoft.com/.default");
         });
-        assertThat(stub.scheduleRequests()).singleElement().satisfies(call -> {
+        assertThat(stub.batchRequests()).singleElement().satisfies(call -> {
             assertThat(call.getScheme()).isEqualTo("http");
-            assertThat(call.getHeader("Authorization")).isEqualTo("Bearer " + GraphStub.ACCESS_TOKEN);
+            assertThat(call.getHeader("Authorization")).isEqualTo("Bearer " + GraphFixture.ACCESS_TOKEN);
         });
     }
 
@@ -64,46 +65,46 @@ class GraphClientsTest {
         GraphServiceClient graph = stub.client();
         GraphCalendarSource calendars = new GraphCalendarSource("contoso", graph);
         GraphCallStateSource calls = new GraphCallStateSource("contoso", graph);
-        List<User> users = GraphStub.users(700);
+        List<User> users = GraphFixture.users(700);
 
         for (int poll = 0; poll < 3; poll++) {
-            calendars.freeBusy(users.subList(0, 60), FROM, TO); // 3 requests
+            calendars.freeBusy(users.subList(0, 60), FROM, TO); // 1 $batch of 3 getSchedule requests
             calls.presences(users);                             // 2 requests
         }
 
         List<LoggedRequest> graphCalls = stub.requests(anyRequestedFor(urlPathMatching("/v1\\.0/.*")));
-        assertThat(graphCalls).hasSize(15)
-                .allSatisfy(c -> assertThat(c.getHeader("Authorization")).isEqualTo("Bearer " + GraphStub.ACCESS_TOKEN));
+        assertThat(graphCalls).hasSize(9)
+                .allSatisfy(c -> assertThat(c.getHeader("Authorization")).isEqualTo("Bearer " + GraphFixture.ACCESS_TOKEN));
         // MSAL alone would fetch one per call here: its cache misses for an authority with a port.
         assertThat(stub.tokenRequests()).hasSize(1);
     }
 
     @Test
     void graphOverHttpsIsTrustedThroughTheJvmTrustStoreAndCarriesTheToken() {
-        GraphServiceClient graph = stub.client(stub.tenant(GraphCloud.GLOBAL, stub.httpsGraph()));
+        GraphServiceClient graph = stub.client(stub.tenant(GraphCloud.GLOBAL, stub.httpsGraphBaseUrl()));
 
-        Map<String, SourceResult<TeamsPresence>> results = new GraphCallStateSource("contoso", graph).presences(GraphStub.users(2));
+        Map<String, SourceResult<TeamsPresence>> results = new GraphCallStateSource("contoso", graph).presences(GraphFixture.users(2));
 
         assertThat(results.values()).containsOnly(new SourceResult.Ok<>(new TeamsPresence("Available", false)));
         assertThat(stub.presenceRequests()).singleElement().satisfies(call -> {
             assertThat(call.getScheme()).isEqualTo("https");
-            assertThat(call.getHeader("Authorization")).isEqualTo("Bearer " + GraphStub.ACCESS_TOKEN);
+            assertThat(call.getHeader("Authorization")).isEqualTo("Bearer " + GraphFixture.ACCESS_TOKEN);
         });
     }
 
     @Test
     void aRejectedClientSecretMakesUsersUnavailableQuicklyAndWithoutRevealingTheSecret() {
-        stub.server.stubFor(post(GraphStub.TOKEN_PATH).atPriority(1).willReturn(invalidClient()));
+        stub.server.stubFor(post(stub.tokenPath()).atPriority(1).willReturn(invalidClient()));
         GraphCalendarSource calendars = new GraphCalendarSource("contoso", stub.client());
 
         long started = System.nanoTime();
-        Map<String, SourceResult<List<FreeBusyItem>>> results = calendars.freeBusy(GraphStub.users(3), FROM, TO);
+        Map<String, SourceResult<List<FreeBusyItem>>> results = calendars.freeBusy(GraphFixture.users(3), FROM, TO);
         Duration took = Duration.ofNanos(System.nanoTime() - started);
 
         assertThat(results.values()).hasSize(3).allSatisfy(r -> assertThat(r)
                 .isInstanceOfSatisfying(SourceResult.Unavailable.class, u -> assertThat(u.message()).contains("AADSTS7000215")));
-        assertThat(results.toString()).doesNotContain(GraphStub.CLIENT_SECRET);
-        assertThat(stub.scheduleRequests()).as("no Graph call without a token").isEmpty();
+        assertThat(results.toString()).doesNotContain(GraphFixture.CLIENT_SECRET);
+        assertThat(stub.batchRequests()).as("no Graph call without a token").isEmpty();
         assertThat(took).isLessThan(Duration.ofSeconds(5));
     }
 
@@ -118,9 +119,9 @@ class GraphClientsTest {
      */
     @Test
     void thePollAfterAFailedTokenFetchGetsANewTokenWithoutStallingForThirtySeconds() {
-        StubMapping rejected = stub.server.stubFor(post(GraphStub.TOKEN_PATH).atPriority(1).willReturn(invalidClient()));
+        StubMapping rejected = stub.server.stubFor(post(stub.tokenPath()).atPriority(1).willReturn(invalidClient()));
         GraphCalendarSource calendars = new GraphCalendarSource("contoso", stub.client());
-        List<User> users = GraphStub.users(3);
+        List<User> users = GraphFixture.users(3);
         assertThat(calendars.freeBusy(users, FROM, TO).values())
                 .allSatisfy(r -> assertThat(r).isInstanceOf(SourceResult.Unavailable.class));
 
@@ -161,20 +162,20 @@ class GraphClientsTest {
 
     @Test
     void aUsGovTenantAsksTheAuthorityForTheUsGovGraphScope() {
-        TenantConfig usgov = stub.tenant(GraphCloud.USGOV, stub.httpGraph());
+        TenantConfig usgov = stub.tenant(GraphCloud.USGOV, stub.graphBaseUrl());
 
         Map<String, SourceResult<TeamsPresence>> results =
-                new GraphCallStateSource("contoso", stub.client(usgov)).presences(GraphStub.users(1));
+                new GraphCallStateSource("contoso", stub.client(usgov)).presences(GraphFixture.users(1));
 
         assertThat(results.values()).containsOnly(new SourceResult.Ok<>(new TeamsPresence("Available", false)));
         assertThat(stub.tokenRequests()).singleElement().satisfies(token -> {
-            assertThat(scopes(GraphStub.form(token.getBodyAsString())))
+            assertThat(scopes(GraphFixture.form(token.getBodyAsString())))
                     .contains("https://graph.microsoft.us/.default")
                     .doesNotContain("https://graph.microsoft.com/.default");
         });
         stub.server.verify(1, postRequestedFor(
                         urlPathMatching("/v1\\.0/communications/getPresencesByUserId"))
-                .withHeader("Authorization", equalTo("Bearer " + GraphStub.ACCESS_TOKEN)));
+                .withHeader("Authorization", equalTo("Bearer " + GraphFixture.ACCESS_TOKEN)));
     }
 
     /** What Entra answers for a wrong client secret. */

@@ -14,6 +14,7 @@ import io.presencesync.adapter.config.TenantConfig;
 import io.presencesync.application.port.SourceResult;
 import io.presencesync.application.port.TeamsPresence;
 import io.presencesync.rules.RuleSettings;
+import io.presencesync.testsupport.GraphFixture;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -43,7 +44,7 @@ class GraphCredentialsTest {
     static final String PFX_PASSWORD = "pfx-pa55word";
 
     @RegisterExtension
-    static final GraphStub stub = GraphStub.start();
+    static final GraphFixture stub = GraphFixture.start();
 
     @TempDir
     static Path dir;
@@ -56,17 +57,17 @@ class GraphCredentialsTest {
     }
 
     TenantConfig tenant(CredentialConfig credential) {
-        return new TenantConfig("contoso", GraphStub.TENANT_ID, GraphStub.CLIENT_ID, GraphCloud.GLOBAL, stub.httpGraph(),
-                stub.authority(), credential, List.of("anna@contoso.com"), List.of(), RuleSettings.DEFAULTS);
+        return new TenantConfig("contoso", GraphFixture.TENANT_ID, GraphFixture.CLIENT_ID, GraphCloud.GLOBAL, stub.graphBaseUrl(),
+                stub.authorityHost(), credential, List.of("anna@contoso.com"), List.of(), RuleSettings.DEFAULTS);
     }
 
     /** One getPresencesByUserId call through a fresh client; it must succeed with the stub's token. */
     void graphCallCarriesTheToken(TenantConfig tenant, Map<String, String> env) {
         GraphServiceClient graph = GraphClients.create(tenant, env);
-        Map<String, SourceResult<TeamsPresence>> results = new GraphCallStateSource("contoso", graph).presences(GraphStub.users(1));
+        Map<String, SourceResult<TeamsPresence>> results = new GraphCallStateSource("contoso", graph).presences(GraphFixture.users(1));
         assertThat(results.values()).containsOnly(new SourceResult.Ok<>(new TeamsPresence("Available", false)));
         assertThat(stub.presenceRequests()).singleElement()
-                .satisfies(call -> assertThat(call.getHeader("Authorization")).isEqualTo("Bearer " + GraphStub.ACCESS_TOKEN));
+                .satisfies(call -> assertThat(call.getHeader("Authorization")).isEqualTo("Bearer " + GraphFixture.ACCESS_TOKEN));
     }
 
     /** The single token request, a client-credentials grant with a client assertion instead of a secret. */
@@ -75,9 +76,9 @@ class GraphCredentialsTest {
         assertThat(tokens).hasSize(1);
         LoggedRequest token = tokens.get(0);
         assertThat(token.getScheme()).isEqualTo("https");
-        Map<String, String> form = GraphStub.form(token.getBodyAsString());
+        Map<String, String> form = GraphFixture.form(token.getBodyAsString());
         assertThat(form).containsEntry("grant_type", "client_credentials")
-                .containsEntry("client_id", GraphStub.CLIENT_ID)
+                .containsEntry("client_id", GraphFixture.CLIENT_ID)
                 .containsEntry("client_assertion_type", JWT_BEARER)
                 .containsKey("client_assertion")
                 .doesNotContainKey("client_secret");
@@ -138,7 +139,7 @@ class GraphCredentialsTest {
         // Another scope, so MSAL's own cache cannot answer and a second token request goes out.
         credential.getTokenSync(new TokenRequestContext().addScopes("https://graph.microsoft.us/.default"));
 
-        assertThat(stub.tokenRequests()).extracting(r -> GraphStub.form(r.getBodyAsString()).get("client_assertion"))
+        assertThat(stub.tokenRequests()).extracting(r -> GraphFixture.form(r.getBodyAsString()).get("client_assertion"))
                 .containsExactly("sa-token-1", "sa-token-2");
     }
 
@@ -167,12 +168,12 @@ class GraphCredentialsTest {
     void assertSignedByTheCertificate(String jwt) throws Exception {
         String[] parts = jwt.split("\\.");
         assertThat(parts).hasSize(3);
-        JsonNode header = GraphStub.json(new String(Base64.getUrlDecoder().decode(parts[0]), StandardCharsets.UTF_8));
-        JsonNode claims = GraphStub.json(new String(Base64.getUrlDecoder().decode(parts[1]), StandardCharsets.UTF_8));
+        JsonNode header = GraphFixture.json(new String(Base64.getUrlDecoder().decode(parts[0]), StandardCharsets.UTF_8));
+        JsonNode claims = GraphFixture.json(new String(Base64.getUrlDecoder().decode(parts[1]), StandardCharsets.UTF_8));
 
-        assertThat(claims.get("iss").asText()).isEqualTo(GraphStub.CLIENT_ID);
-        assertThat(claims.get("sub").asText()).isEqualTo(GraphStub.CLIENT_ID);
-        assertThat(claims.get("aud").toString()).contains(stub.authority() + GraphStub.TOKEN_PATH);
+        assertThat(claims.get("iss").asText()).isEqualTo(GraphFixture.CLIENT_ID);
+        assertThat(claims.get("sub").asText()).isEqualTo(GraphFixture.CLIENT_ID);
+        assertThat(claims.get("aud").toString()).contains(stub.authorityHost() + stub.tokenPath());
         assertThat(Instant.ofEpochSecond(claims.get("exp").asLong())).isAfter(Instant.now());
 
         byte[] der = cert.certificate().getEncoded();

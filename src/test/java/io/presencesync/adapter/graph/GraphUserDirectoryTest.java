@@ -2,6 +2,7 @@ package io.presencesync.adapter.graph;
 
 import io.presencesync.application.port.SourceResult;
 import io.presencesync.domain.User;
+import io.presencesync.testsupport.GraphFixture;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -19,7 +20,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
-import static io.presencesync.adapter.graph.GraphStub.odataError;
+import static io.presencesync.testsupport.GraphFixture.odataError;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.entry;
 
@@ -31,7 +32,7 @@ class GraphUserDirectoryTest {
     static final String GUEST_UPN = "petra_fabrikam.com#EXT#@contoso.onmicrosoft.com";
 
     @RegisterExtension
-    static final GraphStub stub = GraphStub.start();
+    static final GraphFixture stub = GraphFixture.start();
     GraphUserDirectory directory;
 
     @BeforeEach
@@ -60,7 +61,7 @@ class GraphUserDirectoryTest {
                 entry("ben@contoso.com", new SourceResult.Ok<>(new User(BEN_ID, "ben@contoso.com"))));
         stub.server.verify(2, getRequestedFor(urlPathMatching("/v1\\.0/users/.*"))
                 .withQueryParam("$select", equalTo("id,mail,userPrincipalName"))
-                .withHeader("Authorization", equalTo("Bearer " + GraphStub.ACCESS_TOKEN)));
+                .withHeader("Authorization", equalTo("Bearer " + GraphFixture.ACCESS_TOKEN)));
     }
 
     @Test
@@ -136,7 +137,7 @@ class GraphUserDirectoryTest {
         assertThat(members).containsOnly(entry(GROUP_ID, new SourceResult.Ok<>(List.of(
                 new User(ANNA_ID, "Anna.Berg@contoso.com"), new User(BEN_ID, "ben@contoso.com"), new User(GUEST_ID, "petra@fabrikam.com")))));
         stub.server.verify(2, getRequestedFor(urlPathEqualTo(GROUP_PATH))
-                .withHeader("Authorization", equalTo("Bearer " + GraphStub.ACCESS_TOKEN)));
+                .withHeader("Authorization", equalTo("Bearer " + GraphFixture.ACCESS_TOKEN)));
         stub.server.verify(1, getRequestedFor(urlPathEqualTo(GROUP_PATH)).withQueryParam("$skiptoken", absent())
                 .withQueryParam("$select", equalTo("id,mail,userPrincipalName"))
                 .withQueryParam("$top", equalTo("999")));

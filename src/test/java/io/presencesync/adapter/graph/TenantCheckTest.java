@@ -16,8 +16,10 @@ import java.util.Map;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
 import static org.assertj.core.api.Assertions.assertThat;
 
 class TenantCheckTest {
@@ -136,6 +138,32 @@ class TenantCheckTest {
         assertThat(v.actions()).singleElement().asString().startsWith("grant the application permission User.Read.All")
                 .contains("admin consent");
         assertThat(step(v, TenantCheck.SCHEDULE).status()).isEqualTo(TenantCheck.Status.SKIPPED);
+    }
+
+    @Test
+    void aRefusedDirectoryIsAskedOnceNotOnceForEveryListedUser() {
+        graph.denyUserLookup();
+
+        TenantCheck.Verdict v = check("anna@contoso.com", "ben@contoso.com", "carl@contoso.com", "dora@contoso.com");
+
+        assertThat(step(v, TenantCheck.USERS).detail()).startsWith("0 of 4 users resolved");
+        assertThat(graph.requests(getRequestedFor(urlPathMatching("/v1\\.0/users/[^/]+")))).hasSize(1);
+    }
+
+    @Test
+    void manyListedUsersAreAllLookedUpAndEachUnknownOneIsNamed() {
+        String[] users = new String[40];
+        for (int i = 0; i < users.length; i++) {
+            users[i] = "user" + i + "@contoso.com";
+            graph.user(users[i], String.format("0000a11c-e000-4000-8000-%012d", 100 + i));
+        }
+        graph.unknownUser(users[users.length - 1]);
+
+        TenantCheck.Verdict v = check(users);
+
+        assertThat(step(v, TenantCheck.USERS).detail()).startsWith((users.length - 1) + " of " + users.length + " users resolved\n")
+                .endsWith(users[users.length - 1] + ": not found in the directory (check the UPN, address or object id)");
+        assertThat(step(v, TenantCheck.SCHEDULE).status()).isEqualTo(TenantCheck.Status.OK);
     }
 
     @Test
