@@ -15,8 +15,9 @@ class ArchitectureTest {
             .that().resideInAnyPackage("io.presencesync.domain..", "io.presencesync.rules..", "io.presencesync.application..")
             .should().dependOnClassesThat().resideInAnyPackage(
                     "com.microsoft..", "com.azure..", "org.quartz..", "redis..", "io.lettuce..", "okhttp3..",
-                    "java.net.http..", "com.sun.net.httpserver..", "com.fasterxml..", "io.presencesync.adapter..")
-            .because("the rules and the domain are pure code; Graph, Quartz, stores and HTTP are adapters around them");
+                    "java.net.http..", "com.sun.net.httpserver..", "com.fasterxml..", "io.micrometer..",
+                    "io.presencesync.adapter..")
+            .because("the rules and the domain are pure code; Graph, Quartz, stores, HTTP and metrics are adapters around them");
 
     @ArchTest
     static final ArchRule domainAndRulesNeverReadTheSystemClock = noClasses()

@@ -18,6 +18,7 @@ import io.presencesync.domain.User;
 import io.presencesync.rules.RuleSettings;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 import java.io.IOException;
@@ -45,6 +46,10 @@ final class DemoCommand implements Callable<Integer> {
     static final SyncConfig DEMO_SYNC = new SyncConfig(Duration.ofSeconds(30), Duration.ofSeconds(5),
             Duration.ofHours(24), Duration.ofMinutes(15), SyncConfig.DEFAULT_UNIT_SIZE, SyncConfig.DEFAULT_THREADS);
 
+    @Option(names = "--management-port", paramLabel = "PORT", defaultValue = "8080",
+            description = "Port of the status page, metrics and store API on 127.0.0.1 (default: ${DEFAULT-VALUE}; 0 picks a free one).")
+    int managementPort;
+
     @Spec
     CommandSpec spec;
 
@@ -54,14 +59,21 @@ final class DemoCommand implements Callable<Integer> {
         trustForThisProcess(certificate);
         Clock clock = Clock.systemUTC();
         DemoGraphSimulator simulator = DemoGraphSimulator.start(clock, certificate, DemoCalendars.startingAt(clock.instant()));
-        AppConfig config = config(simulator, secretFile(simulator.clientSecret()));
+        AppConfig config = config(simulator, secretFile(simulator.clientSecret()), new ManagementConfig("127.0.0.1", managementPort));
         PrintWriter out = spec.commandLine().getOut();
         out.printf("presence-sync demo: Graph simulator at %s with %d users; polling calendars every %ss and calls every %ss.%n",
                 simulator.graphBaseUrl(), simulator.userPrincipalNames().size(),
                 DEMO_SYNC.calendarPollInterval().toSeconds(), DEMO_SYNC.callStatePollInterval().toSeconds());
+        ServiceRunner runner;
+        try {
+            runner = new ServiceRunner(config, System.getenv(), clock, System.out);
+        } catch (RuntimeException e) {
+            simulator.close();
+            throw e;
+        }
+        out.printf("Status page: http://127.0.0.1:%d/  (metrics at /metrics, store API at /api/presences)%n", runner.managementPort());
         out.println("The first changes follow within about a minute. Stop with Ctrl-C.");
         out.flush();
-        ServiceRunner runner = new ServiceRunner(config, System.getenv(), clock, System.out);
         seedManualPresences(runner.store(), simulator.calendars());
         RunCommand.runUntilStopped(runner, simulator);
         return 0;
@@ -77,11 +89,11 @@ final class DemoCommand implements Callable<Integer> {
         System.setProperty("javax.net.ssl.trustStoreType", "PKCS12");
     }
 
-    static AppConfig config(DemoGraphSimulator simulator, Path secretFile) {
+    static AppConfig config(DemoGraphSimulator simulator, Path secretFile, ManagementConfig management) {
         TenantConfig tenant = new TenantConfig("demo", simulator.tenantId(), simulator.clientId(), GraphCloud.GLOBAL,
                 simulator.graphBaseUrl(), simulator.authorityHost(), new CredentialConfig.ClientSecret(secretFile, null),
                 simulator.userPrincipalNames(), List.of(), RuleSettings.DEFAULTS);
-        return new AppConfig(List.of(tenant), DEMO_SYNC, List.of(new PublisherConfig.Embedded(true)), ManagementConfig.DEFAULTS, Optional.empty());
+        return new AppConfig(List.of(tenant), DEMO_SYNC, List.of(new PublisherConfig.Embedded(true)), management, Optional.empty());
     }
 
     /**

@@ -1,6 +1,8 @@
 package io.presencesync.adapter.cli;
 
 import com.microsoft.graph.serviceclient.GraphServiceClient;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.presencesync.adapter.config.AppConfig;
 import io.presencesync.adapter.config.ClusterConfig;
 import io.presencesync.adapter.config.PublisherConfig;
@@ -10,32 +12,52 @@ import io.presencesync.adapter.graph.GraphCalendarSource;
 import io.presencesync.adapter.graph.GraphCallStateSource;
 import io.presencesync.adapter.graph.GraphClients;
 import io.presencesync.adapter.graph.GraphUserDirectory;
+import io.presencesync.adapter.metrics.GraphRequestMetrics;
+import io.presencesync.adapter.metrics.PublishLatency;
+import io.presencesync.adapter.metrics.ServiceMetrics;
 import io.presencesync.adapter.publisher.ChangeLine;
-import io.presencesync.adapter.publisher.DeliveryListener;
 import io.presencesync.adapter.publisher.EmbeddedPresenceStore;
-import io.presencesync.adapter.scheduling.ClusterDatabase;
 import io.presencesync.adapter.publisher.PublisherFanOut;
+import io.presencesync.adapter.publisher.PublisherHealth;
+import io.presencesync.adapter.scheduling.ClusterDatabase;
 import io.presencesync.adapter.scheduling.SyncScheduler;
+import io.presencesync.adapter.web.ManagementServer;
+import io.presencesync.adapter.web.PresenceDirectory;
 import io.presencesync.application.SyncTiming;
 import io.presencesync.application.TenantPorts;
 import io.presencesync.application.TenantSetup;
+import io.presencesync.application.status.ObservedPorts;
+import io.presencesync.application.status.PublisherState;
+import io.presencesync.application.status.ServiceHealth;
+import io.presencesync.application.status.SyncServiceHealth;
+import io.presencesync.application.status.SyncStatus;
 import io.presencesync.rules.PresenceRules;
 import org.quartz.SchedulerException;
 
 import java.io.PrintStream;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
-/** Wires the configured tenants, sources, rules, store and scheduler together and runs them. */
+/**
+ * Wires the configured tenants, sources, rules, publishers, scheduler, metrics and the management
+ * server together and runs them.
+ */
 final class ServiceRunner implements AutoCloseable {
 
+    /** The shortest time without any sync step starting after which the service counts as dead. */
+    static final Duration MIN_HEARTBEAT = Duration.ofSeconds(60);
+
     private final EmbeddedPresenceStore store = new EmbeddedPresenceStore();
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final PublisherFanOut publishers;
+    private final ServiceMetrics metrics;
+    private final ManagementServer management;
     private final SyncScheduler scheduler;
+    private volatile boolean schedulerRunning;
 
     ServiceRunner(AppConfig config, Map<String, String> env, Clock clock, PrintStream out) throws SchedulerException {
         for (PublisherConfig p : config.publishers()) {
@@ -43,37 +65,73 @@ final class ServiceRunner implements AutoCloseable {
                 store.addListener(new ChangeLine(out, clock, ZoneId.systemDefault()));
             }
         }
-        publishers = PublisherFanOut.start(config.publishers(), env, clock, store, DeliveryListener.NONE);
+        List<String> names = config.tenants().stream().map(TenantConfig::name).toList();
+        SyncStatus status = new SyncStatus(clock, names);
+        PresenceDirectory directory = new PresenceDirectory(store);
+        publishers = PublisherFanOut.start(config.publishers(), env, clock, store, new PublishLatency(registry, clock));
         try {
             List<TenantSetup> tenants = new ArrayList<>();
             for (TenantConfig t : config.tenants()) {
-                GraphServiceClient graph = GraphClients.create(t, env);
-                TenantPorts ports = new TenantPorts(new GraphUserDirectory(graph), new GraphCalendarSource(t.name(), graph, t.graph()),
-                        new GraphCallStateSource(t.name(), graph), publishers);
+                GraphServiceClient graph = GraphClients.create(t, env, new GraphRequestMetrics(t.name(), registry, clock));
+                TenantPorts ports = ObservedPorts.observe(t.name(), new TenantPorts(new GraphUserDirectory(graph),
+                        new GraphCalendarSource(t.name(), graph, t.graph()), new GraphCallStateSource(t.name(), graph), publishers), status);
                 tenants.add(new TenantSetup(t.name(), t.users(), t.groups(), ports, new PresenceRules(t.rules())));
             }
             SyncConfig sync = config.sync();
             SyncTiming timing = new SyncTiming(sync.calendarPollInterval(), sync.horizon(), sync.userRefreshInterval(), sync.callStatePollInterval());
-            scheduler = new SyncScheduler(tenants, timing, sync.unitSize(), sync.threads(), clock, config.cluster().map(c -> database(c, env)));
-        } catch (RuntimeException | SchedulerException e) {
+            ServiceHealth health = new SyncServiceHealth(status, this::publisherStates, () -> schedulerRunning, clock,
+                    heartbeat(sync), config.cluster().isPresent());
+            metrics = new ServiceMetrics(registry, status, health, directory);
+            management = ManagementServer.bind(config.management(),
+                    new ManagementServer.Content(health, registry, metrics::refresh, store, directory, names, clock));
+            try {
+                scheduler = new SyncScheduler(tenants, timing, sync.unitSize(), sync.threads(), clock, config.cluster().map(c -> database(c, env)));
+            } catch (SchedulerException | RuntimeException e) {
+                management.close();
+                throw e;
+            }
+        } catch (SchedulerException | RuntimeException e) {
             publishers.close();
             throw e;
         }
+    }
+
+    /** Three call-state polls (every tenant's most frequent step), and never less than a minute. */
+    static Duration heartbeat(SyncConfig sync) {
+        Duration threePolls = sync.callStatePollInterval().multipliedBy(3);
+        return threePolls.compareTo(MIN_HEARTBEAT) > 0 ? threePolls : MIN_HEARTBEAT;
     }
 
     EmbeddedPresenceStore store() { return store; }
 
     PublisherFanOut publishers() { return publishers; }
 
-    void start() throws SchedulerException { scheduler.start(); }
+    /** The management server's port (the bound one when the configuration said 0). */
+    int managementPort() { return management.port(); }
+
+    void start() throws SchedulerException {
+        management.start();
+        scheduler.start();
+        schedulerRunning = true;
+    }
 
     @Override
     public void close() throws SchedulerException {
+        schedulerRunning = false;
         try {
             scheduler.close();
         } finally {
             publishers.close(); // after the last job: flushes what the jobs published
+            management.close();
+            metrics.close();
+            registry.close();
         }
+    }
+
+    private List<PublisherState> publisherStates() {
+        return publishers.health().stream().map(h -> new PublisherState(h.publisher(), h.status() == PublisherHealth.Status.HEALTHY,
+                h.lastSuccess(), h.lastErrorAt(), h.status() == PublisherHealth.Status.FAILING ? h.lastError() : null,
+                h.written(), h.pendingUsers())).toList();
     }
 
     private static ClusterDatabase database(ClusterConfig c, Map<String, String> env) {

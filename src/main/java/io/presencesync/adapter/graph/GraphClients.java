@@ -34,15 +34,16 @@ public final class GraphClients {
 
     private GraphClients() {}
 
-    public static GraphServiceClient create(TenantConfig tenant, Map<String, String> env) {
-        return create(tenant, credential(tenant, env));
+    /** @param observers interceptors that watch every request (metrics); they must not change it */
+    public static GraphServiceClient create(TenantConfig tenant, Map<String, String> env, Interceptor... observers) {
+        return create(tenant, credential(tenant, env), observers);
     }
 
-    static GraphServiceClient create(TenantConfig tenant, TokenCredential credential) {
+    static GraphServiceClient create(TenantConfig tenant, TokenCredential credential, Interceptor... observers) {
         String host = URI.create(tenant.graphBaseUrl()).getHost();
         var auth = new AzureIdentityAuthenticationProvider(new CachedTokenCredential(credential, Clock.systemUTC()),
                 new String[] {host}, tenant.cloud().scope());
-        GraphServiceClient client = new GraphServiceClient(auth, httpClient());
+        GraphServiceClient client = new GraphServiceClient(auth, httpClient(observers));
         client.getRequestAdapter().setBaseUrl(tenant.graphBaseUrl());
         return client;
     }
@@ -51,8 +52,9 @@ public final class GraphClients {
      * The SDK's middleware without its RetryHandler: it would sleep on the calling thread and
      * retry beneath us. A failed request is retried by the next poll instead (one retry layer).
      */
-    static OkHttpClient httpClient() {
-        List<Interceptor> interceptors = Arrays.stream(GraphClientFactory.createDefaultGraphInterceptors(new RequestOption[0]))
+    static OkHttpClient httpClient(Interceptor... observers) {
+        List<Interceptor> interceptors = java.util.stream.Stream.concat(Arrays.stream(observers),
+                        Arrays.stream(GraphClientFactory.createDefaultGraphInterceptors(new RequestOption[0])))
                 .filter(i -> !(i instanceof RetryHandler))
                 .toList();
         return GraphClientFactory.create(interceptors)

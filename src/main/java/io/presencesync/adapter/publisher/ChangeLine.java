@@ -68,7 +68,7 @@ public final class ChangeLine implements EmbeddedPresenceStore.Listener {
         return (today ? TIME : DAY_AND_TIME).format(at);
     }
 
-    static String describe(Reason reason) {
+    public static String describe(Reason reason) {
         return switch (reason) {
             case CALENDAR_BUSY -> "in a meeting";
             case CALENDAR_TENTATIVE -> "tentative meeting";

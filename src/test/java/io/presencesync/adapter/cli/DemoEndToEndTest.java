@@ -1,6 +1,7 @@
 package io.presencesync.adapter.cli;
 
 import io.presencesync.adapter.config.AppConfig;
+import io.presencesync.adapter.config.ManagementConfig;
 import io.presencesync.adapter.demo.DemoCalendars;
 import io.presencesync.adapter.demo.DemoCertificate;
 import io.presencesync.adapter.demo.DemoGraphSimulator;
@@ -13,6 +14,10 @@ import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -46,7 +51,8 @@ class DemoEndToEndTest {
         Clock clock = Clock.systemUTC();
         simulator = DemoGraphSimulator.start(clock, DemoCertificate.of(TestTls.serverKeyStore(), TestTls.PASSWORD.toCharArray()),
                 DemoCalendars.startingAt(clock.instant().minus(HEAD_START)));
-        AppConfig config = DemoCommand.config(simulator, DemoCommand.secretFile(simulator.clientSecret()));
+        AppConfig config = DemoCommand.config(simulator, DemoCommand.secretFile(simulator.clientSecret()),
+                new ManagementConfig("127.0.0.1", 0));
         runner = new ServiceRunner(config, Map.of(), clock, new PrintStream(printed, true, StandardCharsets.UTF_8));
         runner.store().addListener((tenant, user, before, after) -> {
             if (after.event() != null && (before == null || before.event() != after.event())) received.add(new Received(Instant.now(), after.event()));
@@ -68,6 +74,26 @@ class DemoEndToEndTest {
             Thread.sleep(100);
         }
         return fail("no %s within %s; printed:%n%s", what, timeout, printed.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void theManagementServerTurnsReadyAfterTheFirstSyncAndShowsEveryDemoUserAndGraphMetrics() throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        String base = "http://127.0.0.1:" + runner.managementPort();
+        Instant deadline = Instant.now().plusSeconds(40);
+        HttpResponse<String> ready = null;
+        while (Instant.now().isBefore(deadline) && (ready == null || ready.statusCode() != 200)) {
+            ready = http.send(HttpRequest.newBuilder(URI.create(base + "/readyz")).build(), HttpResponse.BodyHandlers.ofString());
+            if (ready.statusCode() != 200) Thread.sleep(200);
+        }
+        assertThat(ready.statusCode()).as(ready.body()).isEqualTo(200);
+        assertThat(ready.body()).contains("\"demo\":\"healthy\"");
+
+        String page = http.send(HttpRequest.newBuilder(URI.create(base + "/")).build(), HttpResponse.BodyHandlers.ofString()).body();
+        for (DemoCalendars.DemoUser user : simulator.calendars().users()) assertThat(page).contains(user.userPrincipalName());
+        String metrics = http.send(HttpRequest.newBuilder(URI.create(base + "/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
+        assertThat(metrics).contains("presencesync_graph_requests_seconds_count{endpoint=\"$batch\",status=\"200\",tenant=\"demo\"}",
+                "presencesync_sync_duration_seconds_count{outcome=\"ok\",step=\"calendar_poll\",tenant=\"demo\"}");
     }
 
     @Test

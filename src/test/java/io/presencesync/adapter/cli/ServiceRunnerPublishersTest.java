@@ -1,6 +1,7 @@
 package io.presencesync.adapter.cli;
 
 import io.presencesync.adapter.config.AppConfig;
+import io.presencesync.adapter.config.ManagementConfig;
 import io.presencesync.adapter.config.PublisherConfig;
 import io.presencesync.adapter.demo.DemoCalendars;
 import io.presencesync.adapter.demo.DemoCertificate;
@@ -35,7 +36,7 @@ class ServiceRunnerPublishersTest {
         try (DemoGraphSimulator simulator = DemoGraphSimulator.start(clock,
                 DemoCertificate.of(TestTls.serverKeyStore(), TestTls.PASSWORD.toCharArray()), DemoCalendars.startingAt(clock.instant()));
              RedisClient redis = RedisTestServer.client()) {
-            AppConfig demo = DemoCommand.config(simulator, DemoCommand.secretFile(simulator.clientSecret()));
+            AppConfig demo = DemoCommand.config(simulator, DemoCommand.secretFile(simulator.clientSecret()), new ManagementConfig("127.0.0.1", 0));
             AppConfig config = new AppConfig(demo.tenants(), demo.sync(), List.of(new PublisherConfig.Embedded(false), redisConfig),
                     demo.management(), demo.cluster());
             ServiceRunner runner = new ServiceRunner(config, Map.of(), clock, new PrintStream(new ByteArrayOutputStream()));

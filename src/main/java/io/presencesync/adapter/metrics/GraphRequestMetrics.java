@@ -1,0 +1,94 @@
+package io.presencesync.adapter.metrics;
+
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import okhttp3.Interceptor;
+import okhttp3.Request;
+import okhttp3.Response;
+
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.Objects;
+
+/**
+ * Counts and times one tenant's Graph requests by endpoint template and HTTP status, and counts
+ * throttled answers (429) with the Retry-After wait they asked for. Added to the tenant's OkHttp client.
+ */
+public final class GraphRequestMetrics implements Interceptor {
+
+    static final String REQUESTS = "presencesync.graph.requests";
+    static final String THROTTLED = "presencesync.graph.throttled";
+    static final String RETRY_AFTER = "presencesync.graph.retry.after";
+
+    private final String tenant;
+    private final MeterRegistry registry;
+    private final Clock clock;
+
+    public GraphRequestMetrics(String tenant, MeterRegistry registry, Clock clock) {
+        this.tenant = Objects.requireNonNull(tenant, "tenant");
+        this.registry = Objects.requireNonNull(registry, "registry");
+        this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    @Override
+    public Response intercept(Chain chain) throws IOException {
+        Request request = chain.request();
+        String endpoint = endpoint(request.url().encodedPath());
+        long started = System.nanoTime();
+        try {
+            Response response = chain.proceed(request);
+            timer(endpoint, String.valueOf(response.code())).record(Duration.ofNanos(System.nanoTime() - started));
+            if (response.code() == 429) throttled(endpoint, response.header("Retry-After"));
+            return response;
+        } catch (IOException | RuntimeException e) {
+            timer(endpoint, "io_error").record(Duration.ofNanos(System.nanoTime() - started));
+            throw e;
+        }
+    }
+
+    private Timer timer(String endpoint, String status) {
+        return Timer.builder(REQUESTS).description("Graph requests by endpoint template and HTTP status")
+                .tags("tenant", tenant, "endpoint", endpoint, "status", status).register(registry);
+    }
+
+    private void throttled(String endpoint, String retryAfter) {
+        registry.counter(THROTTLED, "tenant", tenant, "endpoint", endpoint).increment();
+        Duration wait = retryAfter(retryAfter, clock);
+        if (wait != null) {
+            DistributionSummary.builder(RETRY_AFTER).baseUnit("seconds").description("Retry-After waits Graph asked for")
+                    .tags("tenant", tenant, "endpoint", endpoint).register(registry).record(wait.toMillis() / 1000.0);
+        }
+    }
+
+    /** The Retry-After header as a wait: delta-seconds or an HTTP date; null when absent or unreadable. */
+    static Duration retryAfter(String header, Clock clock) {
+        if (header == null || header.isBlank()) return null;
+        try {
+            return Duration.ofSeconds(Math.max(0, Long.parseLong(header.trim())));
+        } catch (NumberFormatException notSeconds) {
+            try {
+                Duration d = Duration.between(clock.instant(), ZonedDateTime.parse(header.trim(), DateTimeFormatter.RFC_1123_DATE_TIME));
+                return d.isNegative() ? Duration.ZERO : d;
+            } catch (DateTimeParseException unreadable) {
+                return null;
+            }
+        }
+    }
+
+    /** The endpoint template of a Graph path; ids never become label values. */
+    static String endpoint(String path) {
+        String p = path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
+        if (p.endsWith("/getSchedule")) return "getSchedule";
+        if (p.endsWith("/$batch") || p.endsWith("/%24batch")) return "$batch";
+        if (p.endsWith("/getPresencesByUserId")) return "getPresencesByUserId";
+        if (p.contains("/transitiveMembers")) return "transitiveMembers";
+        if (p.endsWith("/oauth2/v2.0/token")) return "token";
+        if (p.contains("/users")) return "users";
+        return "other";
+    }
+}

@@ -1,0 +1,125 @@
+package io.presencesync.adapter.web;
+
+import com.sun.net.httpserver.HttpExchange;
+import io.presencesync.adapter.publisher.EmbeddedPresenceStore;
+import io.presencesync.domain.ManualPresence;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The embedded store's REST API: list presences (paged), read one user's (by object id or UPN),
+ * and set a user's manual presence with an optional profile.
+ */
+final class PresenceApi {
+
+    static final String PREFIX = "/api/presences";
+    static final int DEFAULT_LIMIT = 100;
+    static final int MAX_LIMIT = 1000;
+    static final int MAX_BODY = 16 * 1024;
+
+    private final EmbeddedPresenceStore store;
+    private final PresenceDirectory directory;
+    private final List<String> tenants;
+    private final Clock clock;
+
+    PresenceApi(EmbeddedPresenceStore store, PresenceDirectory directory, List<String> tenants, Clock clock) {
+        this.store = store;
+        this.directory = directory;
+        this.tenants = List.copyOf(tenants);
+        this.clock = clock;
+    }
+
+    void handle(HttpExchange exchange) throws IOException {
+        String path = exchange.getRequestURI().getPath();
+        String[] parts = path.substring(PREFIX.length()).split("/", -1);
+        String method = exchange.getRequestMethod();
+        if (parts.length <= 1 && parts[0].isEmpty()) {
+            if (!isRead(method)) throw new MethodNotAllowed("GET");
+            list(exchange);
+        } else if (parts.length == 3 && !parts[1].isEmpty() && !parts[2].isEmpty()) {
+            if (!isRead(method)) throw new MethodNotAllowed("GET");
+            get(exchange, parts[1], parts[2]);
+        } else if (parts.length == 4 && "manual".equals(parts[3]) && !parts[1].isEmpty() && !parts[2].isEmpty()) {
+            if (!"PUT".equals(method)) throw new MethodNotAllowed("PUT");
+            putManual(exchange, parts[1], parts[2]);
+        } else {
+            HttpResponses.error(exchange, 404, null, "no such resource " + path + "; see " + PREFIX + ", "
+                    + PREFIX + "/{tenant}/{userIdOrUpn} and " + PREFIX + "/{tenant}/{userIdOrUpn}/manual");
+        }
+    }
+
+    private void list(HttpExchange exchange) throws IOException {
+        Map<String, String> params = QueryString.parse(exchange.getRequestURI().getRawQuery());
+        String tenant = params.get("tenant");
+        if (tenant != null && !tenant.isEmpty()) knownTenant(tenant);
+        int offset = QueryString.number(params, "offset", 0, Integer.MAX_VALUE);
+        int limit = QueryString.number(params, "limit", DEFAULT_LIMIT, MAX_LIMIT);
+        PresenceDirectory.Page page = directory.page(tenant == null || tenant.isEmpty() ? null : tenant, params.get("q"), offset, limit);
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("total", page.total());
+        body.put("offset", page.offset());
+        body.put("limit", page.limit());
+        body.put("items", page.rows().stream().map(r -> PresenceJson.of(r.tenant(), r.entry())).toList());
+        HttpResponses.json(exchange, 200, body);
+    }
+
+    private void get(HttpExchange exchange, String tenant, String user) throws IOException {
+        PresenceDirectory.Row row = find(tenant, user);
+        if (row == null) {
+            HttpResponses.error(exchange, 404, null, unknownUser(tenant, user));
+            return;
+        }
+        HttpResponses.json(exchange, 200, PresenceJson.of(tenant, row.entry()));
+    }
+
+    private void putManual(HttpExchange exchange, String tenant, String user) throws IOException {
+        String body = readBody(exchange);
+        PresenceDirectory.Row row = find(tenant, user);
+        if (row == null) {
+            HttpResponses.error(exchange, 404, null, unknownUser(tenant, user));
+            return;
+        }
+        ManualPresence manual = ManualPresenceRequest.parse(body, clock.instant());
+        store.setManual(tenant, row.entry().user(), manual);
+        HttpResponses.json(exchange, 200, PresenceJson.of(tenant, store.get(tenant, row.entry().user().id()).orElseThrow()));
+    }
+
+    private PresenceDirectory.Row find(String tenant, String user) {
+        knownTenant(tenant);
+        return directory.find(tenant, user).orElse(null);
+    }
+
+    private void knownTenant(String tenant) {
+        if (!tenants.contains(tenant)) throw new BadRequest("tenant", "unknown tenant \"" + tenant + "\"; configured: " + String.join(", ", tenants));
+    }
+
+    private static String unknownUser(String tenant, String user) {
+        return "no user \"" + user + "\" in tenant " + tenant + " (by object id or UPN); the store knows the users the service synchronises";
+    }
+
+    private static boolean isRead(String method) { return "GET".equals(method) || "HEAD".equals(method); }
+
+    private static String readBody(HttpExchange exchange) throws IOException {
+        try (InputStream in = exchange.getRequestBody()) {
+            byte[] body = in.readNBytes(MAX_BODY + 1);
+            if (body.length > MAX_BODY) throw new BadRequest(null, "the body is larger than " + MAX_BODY + " bytes");
+            return new String(body, StandardCharsets.UTF_8);
+        }
+    }
+
+    /** A known resource asked with the wrong method: 405 with the allowed one. */
+    static final class MethodNotAllowed extends RuntimeException {
+        final String allowed;
+
+        MethodNotAllowed(String allowed) {
+            super("method not allowed; use " + allowed);
+            this.allowed = allowed;
+        }
+    }
+}

@@ -1,0 +1,97 @@
+package io.presencesync.adapter.web;
+
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.presencesync.adapter.config.ManagementConfig;
+import io.presencesync.adapter.metrics.PublishLatency;
+import io.presencesync.adapter.metrics.ServiceMetrics;
+import io.presencesync.adapter.publisher.EmbeddedPresenceStore;
+import io.presencesync.application.port.PresenceUpdate;
+import io.presencesync.adapter.publisher.DeliveryListener;
+import io.presencesync.application.status.PublisherState;
+import io.presencesync.application.status.StepOutcome;
+import io.presencesync.application.status.SyncServiceHealth;
+import io.presencesync.application.status.SyncStatus;
+import io.presencesync.application.status.SyncStep;
+import io.presencesync.domain.EventPresence;
+import io.presencesync.domain.User;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A management server on a free port of 127.0.0.1 over the real parts: embedded store, directory,
+ * sync status, health and metrics. Tests feed the store and the status as the service would.
+ */
+final class WebFixture implements AutoCloseable {
+
+    static final List<String> TENANTS = List.of("contoso", "fabrikam");
+
+    final Clock clock = Clock.systemUTC();
+    final EmbeddedPresenceStore store = new EmbeddedPresenceStore();
+    final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    final PresenceDirectory directory = new PresenceDirectory(store);
+    final PublishLatency latency = new PublishLatency(registry, clock);
+    final SyncStatus status = new SyncStatus(clock, TENANTS);
+    final List<PublisherState> publishers = new java.util.concurrent.CopyOnWriteArrayList<>(
+            List.of(new PublisherState("embedded", true, null, null, null, 0, 0)));
+    volatile boolean schedulerRunning = true;
+    final SyncServiceHealth health = new SyncServiceHealth(status, () -> publishers, () -> schedulerRunning, clock, Duration.ofMinutes(1), false);
+    final ServiceMetrics metrics = new ServiceMetrics(registry, status, health, directory);
+    final ManagementServer server;
+    final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final AtomicLong versions = new AtomicLong(1);
+
+    WebFixture() {
+        this(Duration.ofSeconds(15));
+    }
+
+    WebFixture(Duration keepAlive) {
+        server = ManagementServer.bind(new ManagementConfig("127.0.0.1", 0),
+                new ManagementServer.Content(health, registry, metrics::refresh, store, directory, TENANTS, clock), keepAlive);
+        server.start();
+    }
+
+    String url(String path) { return "http://127.0.0.1:" + server.port() + path; }
+
+    /** Publishes an event presence into the store and tells the latency metric, as the embedded store's outbox does. */
+    void publish(String tenant, User user, EventPresence presence) {
+        PresenceUpdate update = new PresenceUpdate(tenant, user, presence, versions.incrementAndGet());
+        store.publish(update);
+        latency.delivered(new DeliveryListener.Delivery("embedded", update, clock.instant(), false));
+    }
+
+    /** Every tenant's first calendar poll ends, as the sync's sources would record it. */
+    void firstSyncDone() {
+        for (String tenant : TENANTS) {
+            Instant started = status.started(tenant, SyncStep.CALENDAR_POLL);
+            status.record(tenant, SyncStep.CALENDAR_POLL,
+                    StepOutcome.OK, started);
+        }
+    }
+
+    HttpResponse<String> get(String path) throws IOException, InterruptedException {
+        return http.send(HttpRequest.newBuilder(URI.create(url(path))).timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    HttpResponse<String> put(String path, String json) throws IOException, InterruptedException {
+        return http.send(HttpRequest.newBuilder(URI.create(url(path))).timeout(Duration.ofSeconds(10))
+                .header("Content-Type", "application/json").PUT(HttpRequest.BodyPublishers.ofString(json)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Override
+    public void close() {
+        server.close();
+        metrics.close();
+        registry.close();
+    }
+}
