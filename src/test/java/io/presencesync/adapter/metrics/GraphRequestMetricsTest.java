@@ -66,6 +66,24 @@ class GraphRequestMetricsTest {
     }
 
     @Test
+    void theItemsOfABatchAreCountedByStatusAndAThrottledItemCountsAsThrottled() throws IOException {
+        graph.stubFor(post(urlPathMatching("/v1.0/\\$batch")).willReturn(aResponse().withStatus(200).withBody("""
+                {"responses":[{"id":"1","status":200,"body":{}},{"id":"2","status":429,"headers":{"Retry-After":"3"}},
+                 {"id":"3","status":200,"body":{}}]}""")));
+        Request request = new Request.Builder().url(graph.baseUrl() + "/v1.0/$batch").post(RequestBody.create("""
+                {"requests":[{"id":"1","method":"POST","url":"/users/anna@contoso.com/calendar/getSchedule"}]}""",
+                MediaType.get("application/json"))).build();
+        try (Response response = client.newCall(request).execute()) {
+            assertThat(response.body().string()).as("the caller still reads the whole answer").contains("\"id\":\"3\"");
+        }
+
+        assertThat(registry.get(GraphRequestMetrics.BATCH_ITEMS).tags("endpoint", "getSchedule", "status", "200").counter().count()).isEqualTo(2);
+        assertThat(registry.get(GraphRequestMetrics.BATCH_ITEMS).tags("endpoint", "getSchedule", "status", "429").counter().count()).isEqualTo(1);
+        assertThat(registry.get(GraphRequestMetrics.THROTTLED).tags("endpoint", "getSchedule").counter().count()).isEqualTo(1);
+        assertThat(registry.get(GraphRequestMetrics.RETRY_AFTER).tags("endpoint", "getSchedule").summary().totalAmount()).isEqualTo(3);
+    }
+
+    @Test
     void throttledRequestsAreCountedWithTheRetryAfterWaitTheyAskedFor() throws IOException {
         call("/v1.0/communications/getPresencesByUserId");
         call("/v1.0/communications/getPresencesByUserId");
