@@ -100,6 +100,7 @@ final class SyncJobs {
             int unit = data.getInt(UNIT);
             MDC.put("tenant", tenant.name());
             MDC.put("unit", String.valueOf(unit));
+            MDC.put("step", step.name());
             Step step = Step.valueOf(ctx.getTrigger().getJobDataMap().getString(STEP));
             UnitState state = data.get(STATE) instanceof UnitState s ? s : new UnitState();
             UnitSync sync = new UnitSync(tenant.name(), state, tenant.ports(), tenant.rules(), clock, timing);
@@ -122,6 +123,7 @@ final class SyncJobs {
             } finally {
                 MDC.remove("tenant");
                 MDC.remove("unit");
+                MDC.remove("step");
             }
         }
     }

@@ -3,6 +3,7 @@ package io.presencesync.adapter.scheduling;
 import io.presencesync.application.SyncTiming;
 import io.presencesync.application.port.PresencePublisher;
 import io.presencesync.testsupport.TestPostgres;
+import org.slf4j.MDC;
 
 import java.io.PrintStream;
 import java.time.Clock;
@@ -29,7 +30,8 @@ public final class ClusterNode {
         ScriptedTenant script = new ScriptedTenant("contoso", Integer.parseInt(args[3]), t0, Integer.parseInt(args[4]), Integer.parseInt(args[5]));
         PrintStream out = System.out;
         PresencePublisher publisher = u -> report(out, "PUBLISH " + node + " " + u.user().id() + " " + u.presence().state() + " "
-                + u.presence().since().toEpochMilli() + " " + u.version() + " " + System.currentTimeMillis());
+                + u.presence().since().toEpochMilli() + " " + u.version() + " " + System.currentTimeMillis()
+                + " unit=" + MDC.get("unit") + " step=" + MDC.get("step") + " thread=" + Thread.currentThread().getName());
         var setup = script.setup(publisher);
         var calendars = setup.ports().calendars();
         var observed = new io.presencesync.application.TenantSetup(setup.name(), setup.users(), setup.groups(),
