@@ -68,6 +68,8 @@ class HelmChartTest {
                     secretFile: /var/run/secrets/presence-sync/contoso-client-secret
                   users: [anna.schmidt@contoso.com]
               management: {port: 9090}
+              publishers:
+                - {type: redis, uri: "redis://redis.presence.svc:6379/0"}
               cluster:
                 jdbcUrl: jdbc:postgresql://postgres.db.svc:5433/presence_sync
                 username: presence_sync
@@ -231,7 +233,7 @@ class HelmChartTest {
             assertThat(rule.getPorts()).extracting(p -> p.getPort().getStrVal()).containsExactly("http");
             assertThat(rule.getFrom()).hasSize(1);
         });
-        assertThat(egressPorts(policy)).containsExactlyInAnyOrder("53/UDP", "53/TCP", "443/TCP", "5433/TCP");
+        assertThat(egressPorts(policy)).containsExactlyInAnyOrder("53/UDP", "53/TCP", "443/TCP", "5433/TCP", "6379/TCP");
         assertThat(policy.getSpec().getEgress()).anySatisfy(rule -> {
             assertThat(rule.getPorts()).extracting(p -> p.getPort().getIntVal()).containsExactly(5433);
             assertThat(rule.getTo()).singleElement()

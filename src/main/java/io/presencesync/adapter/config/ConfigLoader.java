@@ -71,6 +71,10 @@ public final class ConfigLoader {
         List<PublisherConfig> publishers = new PublisherConfigReader(env).read(root);
         ManagementConfig management = root.has("management") ? management(root.child("management")) : ManagementConfig.DEFAULTS;
         Optional<ClusterConfig> cluster = root.has("cluster") ? Optional.of(cluster(root.child("cluster"))) : Optional.empty();
+        if (cluster.isPresent() && publishers.stream().allMatch(p -> p instanceof PublisherConfig.Embedded)) {
+            throw new ConfigException("publishers: with cluster, configure a redis or http publisher: the embedded store holds only "
+                    + "the presences its own node published, so each replica would show a different part of the users");
+        }
         return new AppConfig(tenants, sync, publishers, management, cluster);
     }
 

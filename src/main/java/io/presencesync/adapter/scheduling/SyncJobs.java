@@ -100,8 +100,8 @@ final class SyncJobs {
             int unit = data.getInt(UNIT);
             MDC.put("tenant", tenant.name());
             MDC.put("unit", String.valueOf(unit));
-            MDC.put("step", step.name());
             Step step = Step.valueOf(ctx.getTrigger().getJobDataMap().getString(STEP));
+            MDC.put("step", step.name());
             UnitState state = data.get(STATE) instanceof UnitState s ? s : new UnitState();
             UnitSync sync = new UnitSync(tenant.name(), state, tenant.ports(), tenant.rules(), clock, timing);
             try {

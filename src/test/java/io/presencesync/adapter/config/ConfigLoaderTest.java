@@ -191,6 +191,7 @@ class ConfigLoaderTest {
     @Test
     void clusteredModeNeedsAPostgresqlUrlAndAUser() throws IOException {
         AppConfig c = read(tenant("""
+                publishers: [{type: http, url: "https://uc.example.com/presence/{userId}"}]
                 cluster:
                   jdbcUrl: jdbc:postgresql://db:5432/presence
                   username: presence
@@ -202,6 +203,8 @@ class ConfigLoaderTest {
                 new Secret(null, "CONTOSO_SECRET"), Duration.ofSeconds(2), ClusterConfig.DEFAULT_MAX_CONNECTIONS));
         assertThat(c.management()).isEqualTo(new ManagementConfig("127.0.0.1", 9090));
 
+        assertThatThrownBy(() -> read(tenant("cluster: {jdbcUrl: 'jdbc:postgresql://db/x', username: u}\n")))
+                .hasMessageStartingWith("publishers: with cluster, configure a redis or http publisher");
         assertThatThrownBy(() -> read(tenant("cluster: {jdbcUrl: 'jdbc:mysql://db/x', username: u}\n")))
                 .hasMessageContaining("cluster.jdbcUrl: 'jdbc:mysql://db/x' is not a PostgreSQL JDBC URL");
         assertThatThrownBy(() -> read(tenant("cluster: {jdbcUrl: 'jdbc:postgresql://db/x', username: u, passwordEnv: NOPE}\n")))
