@@ -33,7 +33,7 @@ public final class TenantRoster implements Serializable {
     private static final Logger log = LoggerFactory.getLogger(TenantRoster.class);
 
     private final String tenant;
-    private final int unitSize;
+    private int unitSize;
     /** The configured references and groups the state below was built for; another configuration forces a full lookup. */
     private List<String> references = List.of();
     private List<String> groups = List.of();
@@ -46,10 +46,8 @@ public final class TenantRoster implements Serializable {
     private final Map<String, Integer> unitOf = new HashMap<>();
     private Instant refreshedAt;
 
-    public TenantRoster(String tenant, int unitSize) {
+    public TenantRoster(String tenant) {
         this.tenant = Objects.requireNonNull(tenant, "tenant");
-        if (unitSize < 1) throw new IllegalArgumentException("unitSize must be positive: " + unitSize);
-        this.unitSize = unitSize;
     }
 
     /** Whether a lookup or group read failed and is to be tried again soon. */
@@ -57,17 +55,16 @@ public final class TenantRoster implements Serializable {
         return !pendingReferences.isEmpty() || !pendingGroups.isEmpty();
     }
 
-    /** When the next full lookup is due. */
-    public Instant nextFullRefresh(Duration interval) {
-        return refreshedAt == null ? Instant.MIN : refreshedAt.plus(interval);
-    }
-
     /**
      * Looks up what is due at {@code now}: everything when the configuration changed or a full
-     * refresh is due, else only the references and groups whose last lookup failed.
+     * refresh is due, else only the references and groups whose last lookup failed. Joiners fill
+     * units up to {@code unitSize}; a changed size applies to joiners only (nobody moves, so no
+     * unit has to hand a user's state to another).
      */
     public void refresh(List<String> configuredReferences, List<String> configuredGroups, UserDirectory directory,
-                        Instant now, Duration interval) {
+                        Instant now, Duration interval, int unitSize) {
+        if (unitSize < 1) throw new IllegalArgumentException("unitSize must be positive: " + unitSize);
+        this.unitSize = unitSize;
         boolean full = refreshedAt == null || !now.isBefore(refreshedAt.plus(interval))
                 || !references.equals(configuredReferences) || !groups.equals(configuredGroups);
         if (full) forgetUnconfigured(configuredReferences, configuredGroups);
@@ -97,13 +94,6 @@ public final class TenantRoster implements Serializable {
     /** Every user synchronised now, each once. */
     public List<User> users() {
         return List.copyOf(liveUsers().values());
-    }
-
-    /** The configured users and groups that cannot be synchronised, with why. */
-    public Map<String, String> problems() {
-        Map<String, String> problems = new LinkedHashMap<>(unresolved);
-        unreadableGroups.forEach((group, why) -> problems.put("group " + group, why));
-        return problems;
     }
 
     private void forgetUnconfigured(List<String> configuredReferences, List<String> configuredGroups) {

@@ -25,9 +25,6 @@ public final class UnitState implements Serializable {
 
     final Map<String, UserSlot> slots = new LinkedHashMap<>();
 
-    /** The users this unit holds state for. */
-    public int size() { return slots.size(); }
-
     /** What the service knows about one user between polls. */
     static final class UserSlot implements Serializable {
         @Serial

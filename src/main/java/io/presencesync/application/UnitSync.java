@@ -1,6 +1,7 @@
 package io.presencesync.application;
 
 import io.presencesync.application.UnitState.UserSlot;
+import io.presencesync.application.port.PresencePublisher;
 import io.presencesync.application.port.PresenceUpdate;
 import io.presencesync.application.port.SourceResult;
 import io.presencesync.application.port.TeamsPresence;
@@ -128,20 +129,37 @@ public final class UnitSync {
 
     /** The change counts as published only once the publisher took it; else it is retried a second later. */
     private void publish(UserSlot slot, EventPresence presence, Instant now) {
+        if (!deliver(tenant, slot, presence, now, ports.publisher())) slot.nextChange = now.plusSeconds(1);
+    }
+
+    private static boolean deliver(String tenant, UserSlot slot, EventPresence presence, Instant now, PresencePublisher publisher) {
         // Versions grow with time, so they stay increasing for a user dropped and found again, after a
         // restart, or when another node takes the unit over.
         long version = Math.max(slot.version + 1, now.toEpochMilli() * 1000);
         try {
-            ports.publisher().publish(new PresenceUpdate(tenant, slot.user, presence, version));
+            publisher.publish(new PresenceUpdate(tenant, slot.user, presence, version));
             slot.published = presence;
             slot.version = version;
             if (slot.publishFailing) log.info("tenant {}: publishing for {} works again", tenant, slot.user.address());
             slot.publishFailing = false;
+            return true;
         } catch (RuntimeException e) {
             if (!slot.publishFailing) log.error("tenant {}: publishing for {} failed; retrying every second", tenant, slot.user.address(), e);
             slot.publishFailing = true;
-            slot.nextChange = now.plusSeconds(1);
+            return false;
         }
+    }
+
+    /**
+     * Clears every user of a unit whose tenant is no longer configured: whoever shows an event
+     * presence gets NONE, so no store keeps them BUSY for good.
+     */
+    public static void clearAll(String tenant, UnitState state, PresencePublisher publisher, Clock clock) {
+        Instant now = clock.instant();
+        for (UserSlot slot : state.slots.values()) {
+            if (slot.published != null && !slot.published.isNone()) deliver(tenant, slot, EventPresence.none(now, null), now, publisher);
+        }
+        state.slots.clear();
     }
 
     private Duration callStateMaxAge() {

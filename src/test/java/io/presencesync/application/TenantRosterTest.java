@@ -46,18 +46,18 @@ class TenantRosterTest {
 
     @Test
     void usersFillUnitsUpToTheUnitSizeInOrder() {
-        TenantRoster roster = new TenantRoster("contoso", 4);
+        TenantRoster roster = new TenantRoster("contoso");
         groups.put(GROUP, new SourceResult.Ok<>(users(0, 10)));
-        roster.refresh(List.of(), List.of(GROUP), directory, t0, REFRESH);
+        roster.refresh(List.of(), List.of(GROUP), directory, t0, REFRESH, 4);
         assertThat(roster.units()).extracting(List::size).containsExactly(4, 4, 2);
         assertThat(roster.users()).hasSize(10);
     }
 
     @Test
     void aUserStaysInTheirUnitWhileOthersLeaveAndJoinersFillTheGaps() {
-        TenantRoster roster = new TenantRoster("contoso", 4);
+        TenantRoster roster = new TenantRoster("contoso");
         groups.put(GROUP, new SourceResult.Ok<>(users(0, 10)));
-        roster.refresh(List.of(), List.of(GROUP), directory, t0, REFRESH);
+        roster.refresh(List.of(), List.of(GROUP), directory, t0, REFRESH, 4);
         List<List<User>> before = roster.units();
 
         List<User> changed = new ArrayList<>(users(0, 10));
@@ -65,7 +65,7 @@ class TenantRosterTest {
         changed.remove(4);   // id-5 leaves unit 1
         changed.addAll(users(10, 13));
         groups.put(GROUP, new SourceResult.Ok<>(changed));
-        roster.refresh(List.of(), List.of(GROUP), directory, t0.plus(REFRESH), REFRESH);
+        roster.refresh(List.of(), List.of(GROUP), directory, t0.plus(REFRESH), REFRESH, 4);
 
         List<List<User>> after = roster.units();
         assertThat(after.get(0)).contains(before.get(0).get(0)).doesNotContain(new User("id-1", "u1@contoso.com"));
@@ -76,17 +76,36 @@ class TenantRosterTest {
 
     @Test
     void onlyAFullRefreshLooksEveryoneUpAgainUnlessTheConfigurationChanged() {
-        TenantRoster roster = new TenantRoster("contoso", 650);
-        roster.refresh(List.of("anna@contoso.com"), List.of(), directory, t0, REFRESH);
-        roster.refresh(List.of("anna@contoso.com"), List.of(), directory, t0.plusSeconds(60), REFRESH);
+        TenantRoster roster = new TenantRoster("contoso");
+        roster.refresh(List.of("anna@contoso.com"), List.of(), directory, t0, REFRESH, 650);
+        roster.refresh(List.of("anna@contoso.com"), List.of(), directory, t0.plusSeconds(60), REFRESH, 650);
         assertThat(lookups).hasSize(1);
 
-        roster.refresh(List.of("anna@contoso.com", "ben@contoso.com"), List.of(), directory, t0.plusSeconds(120), REFRESH);
+        roster.refresh(List.of("anna@contoso.com", "ben@contoso.com"), List.of(), directory, t0.plusSeconds(120), REFRESH, 650);
         assertThat(lookups).hasSize(2);
         assertThat(roster.users()).extracting(User::address).containsExactly("anna@contoso.com", "ben@contoso.com");
 
-        roster.refresh(List.of("ben@contoso.com"), List.of(), directory, t0.plusSeconds(180), REFRESH);
+        roster.refresh(List.of("ben@contoso.com"), List.of(), directory, t0.plusSeconds(180), REFRESH, 650);
         assertThat(roster.users()).extracting(User::address).containsExactly("ben@contoso.com");
-        assertThat(roster.nextFullRefresh(REFRESH)).isEqualTo(t0.plusSeconds(180).plus(REFRESH));
+        roster.refresh(List.of("ben@contoso.com"), List.of(), directory, t0.plusSeconds(180).plus(REFRESH).minusMillis(1), REFRESH, 650);
+        assertThat(lookups).as("the next full refresh is due one interval after the last").hasSize(3);
+        roster.refresh(List.of("ben@contoso.com"), List.of(), directory, t0.plusSeconds(180).plus(REFRESH), REFRESH, 650);
+        assertThat(lookups).hasSize(4);
+    }
+
+    @Test
+    void aLargerUnitSizeFillsTheExistingUnitsWithJoinersAndNobodyMoves() {
+        TenantRoster roster = new TenantRoster("contoso");
+        groups.put(GROUP, new SourceResult.Ok<>(users(0, 6)));
+        roster.refresh(List.of(), List.of(GROUP), directory, t0, REFRESH, 4);
+        List<List<User>> before = roster.units();
+
+        groups.put(GROUP, new SourceResult.Ok<>(users(0, 12)));
+        roster.refresh(List.of(), List.of(GROUP), directory, t0.plus(REFRESH), REFRESH, 6);
+
+        List<List<User>> after = roster.units();
+        assertThat(after.get(0)).startsWith(before.get(0).toArray(User[]::new));
+        assertThat(after.get(1)).startsWith(before.get(1).toArray(User[]::new));
+        assertThat(after).extracting(List::size).containsExactly(6, 6);
     }
 }

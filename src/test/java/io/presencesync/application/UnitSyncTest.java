@@ -13,12 +13,12 @@ import io.presencesync.domain.Reason;
 import io.presencesync.domain.User;
 import io.presencesync.rules.PresenceRules;
 import io.presencesync.rules.RuleSettings;
+import io.presencesync.testsupport.SettableClock;
 import org.junit.jupiter.api.Test;
 
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -32,7 +32,7 @@ class UnitSyncTest {
     static final User ANNA = new User("id-anna", "anna@contoso.com");
     static final User BEN = new User("id-ben", "ben@contoso.com");
 
-    final MutableClock clock = new MutableClock(Instant.parse("2026-11-30T08:59:00Z"));
+    final SettableClock clock = new SettableClock(Instant.parse("2026-11-30T08:59:00Z"));
     final Map<String, SourceResult<List<FreeBusyItem>>> calendars = new HashMap<>();
     final Map<String, SourceResult<TeamsPresence>> activities = new HashMap<>();
     final List<PresenceUpdate> published = new ArrayList<>();
@@ -94,11 +94,11 @@ class UnitSyncTest {
         sync.pollCalendars();
         assertThat(published).extracting(u -> u.presence().isNone()).containsExactly(true, true);
 
-        clock.set("2026-11-30T08:59:59.999Z");
+        clock.set(Instant.parse("2026-11-30T08:59:59.999Z"));
         sync.publishDueTransitions();
         assertThat(published).hasSize(2);
 
-        clock.set("2026-11-30T09:00:00Z");
+        clock.set(Instant.parse("2026-11-30T09:00:00Z"));
         sync.publishDueTransitions();
         assertThat(published).hasSize(3);
         PresenceUpdate start = published.get(2);
@@ -106,7 +106,7 @@ class UnitSyncTest {
         assertThat(start.presence().reason()).isEqualTo(Reason.CALENDAR_BUSY);
         assertThat(start.presence().since()).isEqualTo(Instant.parse("2026-11-30T09:00:00Z"));
 
-        clock.set("2026-11-30T09:30:00Z");
+        clock.set(Instant.parse("2026-11-30T09:30:00Z"));
         sync.publishDueTransitions();
         assertThat(published).hasSize(4);
         assertThat(published.get(3).presence().isNone()).isTrue();
@@ -118,7 +118,7 @@ class UnitSyncTest {
         calendars.put(ANNA.id(), meeting("2026-11-30T08:00:00Z", "2026-11-30T10:00:00Z"));
         calendars.put(BEN.id(), new SourceResult.Ok<>(List.of()));
         sync.pollCalendars();
-        clock.set("2026-11-30T09:00:00Z");
+        clock.set(Instant.parse("2026-11-30T09:00:00Z"));
         sync.pollCalendars();
         sync.publishDueTransitions();
         assertThat(published).hasSize(2);
@@ -141,9 +141,9 @@ class UnitSyncTest {
         calendars.put(BEN.id(), new SourceResult.Ok<>(List.of()));
         sync.pollCalendars();
         calendars.put(ANNA.id(), new SourceResult.Unavailable<>("HTTP 503"));
-        clock.set("2026-11-30T08:59:30Z");
+        clock.set(Instant.parse("2026-11-30T08:59:30Z"));
         sync.pollCalendars();
-        clock.set("2026-11-30T09:00:00Z");
+        clock.set(Instant.parse("2026-11-30T09:00:00Z"));
         sync.publishDueTransitions();
         assertThat(published.get(published.size() - 1).presence().reason()).isEqualTo(Reason.CALENDAR_BUSY);
     }
@@ -165,7 +165,7 @@ class UnitSyncTest {
         activities.put(BEN.id(), new SourceResult.Ok<>(new TeamsPresence("Available", false)));
         sync.pollCallState();
         Instant callStart = clock.instant();
-        clock.set("2026-11-30T09:05:00Z");
+        clock.set(Instant.parse("2026-11-30T09:05:00Z"));
         activities.put(ANNA.id(), new SourceResult.Ok<>(new TeamsPresence("Presenting", false)));
         sync.pollCallState();
         List<PresenceUpdate> anna = published.stream().filter(u -> u.user().equals(ANNA)).toList();
@@ -180,12 +180,12 @@ class UnitSyncTest {
         calendars.put(BEN.id(), new SourceResult.Ok<>(List.of()));
         sync.pollCalendars();
         directory.put("anna@contoso.com", new SourceResult.UserError<>("NotFound", "no such user"));
-        clock.set("2026-11-30T09:15:00Z");
+        clock.set(Instant.parse("2026-11-30T09:15:00Z"));
         sync.pollCalendars();
         PresenceUpdate last = published.get(published.size() - 1);
         assertThat(last.user()).isEqualTo(ANNA);
         assertThat(last.presence().isNone()).isTrue();
-        clock.set("2026-11-30T10:00:00Z");
+        clock.set(Instant.parse("2026-11-30T10:00:00Z"));
         sync.publishDueTransitions();
         assertThat(published.get(published.size() - 1)).isSameAs(last);
     }
@@ -199,13 +199,13 @@ class UnitSyncTest {
         assertThat(published).extracting(PresenceUpdate::user).containsExactly(BEN);
 
         directory.put("anna@contoso.com", new SourceResult.Ok<>(ANNA));
-        clock.set("2026-11-30T09:00:00Z");
+        clock.set(Instant.parse("2026-11-30T09:00:00Z"));
         sync.pollCalendars();
         assertThat(published).filteredOn(u -> u.user().equals(ANNA)).singleElement()
                 .satisfies(u -> assertThat(u.presence().reason()).isEqualTo(Reason.CALENDAR_BUSY));
 
         directory.put("anna@contoso.com", new SourceResult.Unavailable<>("HTTP 503"));
-        clock.set("2026-11-30T09:20:00Z");
+        clock.set(Instant.parse("2026-11-30T09:20:00Z"));
         sync.pollCalendars();
         assertThat(published.get(published.size() - 1).presence().reason()).isEqualTo(Reason.CALENDAR_BUSY);
     }
@@ -219,7 +219,7 @@ class UnitSyncTest {
         activities.put(BEN.id(), new SourceResult.Ok<>(new TeamsPresence("Available", false)));
         sync.pollCallState();
         Instant on = clock.instant();
-        clock.set("2026-11-30T09:30:00Z");
+        clock.set(Instant.parse("2026-11-30T09:30:00Z"));
         sync.pollCallState();
         List<PresenceUpdate> anna = published.stream().filter(u -> u.user().equals(ANNA)).toList();
         assertThat(anna).hasSize(2);
@@ -227,7 +227,7 @@ class UnitSyncTest {
         assertThat(anna.get(1).presence().since()).isEqualTo(on);
 
         activities.put(ANNA.id(), new SourceResult.Ok<>(new TeamsPresence("Available", false)));
-        clock.set("2026-11-30T09:45:00Z");
+        clock.set(Instant.parse("2026-11-30T09:45:00Z"));
         sync.pollCallState();
         assertThat(published.get(published.size() - 1).presence().isNone()).isTrue();
     }
@@ -238,10 +238,10 @@ class UnitSyncTest {
         calendars.put(BEN.id(), meeting("2026-11-30T09:00:00Z", "2026-11-30T09:45:00Z"));
         sync.pollCalendars();
         storeDown = true;
-        clock.set("2026-11-30T09:00:00Z");
+        clock.set(Instant.parse("2026-11-30T09:00:00Z"));
         sync.publishDueTransitions();
         storeDown = false;
-        clock.set("2026-11-30T09:00:01Z");
+        clock.set(Instant.parse("2026-11-30T09:00:01Z"));
         sync.publishDueTransitions();
         assertThat(published).filteredOn(u -> u.presence().reason() == Reason.CALENDAR_BUSY)
                 .extracting(PresenceUpdate::user).containsExactlyInAnyOrder(ANNA, BEN);
@@ -260,13 +260,13 @@ class UnitSyncTest {
         calendars.put(ANNA.id(), meeting("2026-11-30T09:00:00Z", "2026-11-30T10:00:00Z"));
         calendars.put(BEN.id(), new SourceResult.Ok<>(List.of()));
         sync.pollCalendars();
-        clock.set("2026-11-30T09:00:00Z");
+        clock.set(Instant.parse("2026-11-30T09:00:00Z"));
         sync.publishDueTransitions();
         directory.put("anna@contoso.com", new SourceResult.UserError<>("NotFound", "404"));
-        clock.set("2026-11-30T09:20:00Z");
+        clock.set(Instant.parse("2026-11-30T09:20:00Z"));
         sync.pollCalendars();
         directory.put("anna@contoso.com", new SourceResult.Ok<>(ANNA));
-        clock.set("2026-11-30T09:40:00Z");
+        clock.set(Instant.parse("2026-11-30T09:40:00Z"));
         sync.pollCalendars();
         List<PresenceUpdate> anna = published.stream().filter(u -> u.user().equals(ANNA)).toList();
         assertThat(anna.get(anna.size() - 1).presence().reason()).isEqualTo(Reason.CALENDAR_BUSY);
@@ -279,9 +279,9 @@ class UnitSyncTest {
         directory.put("ben@contoso.com", new SourceResult.Unavailable<>("HTTP 429"));
         sync.pollCalendars();
         directory.put("ben@contoso.com", new SourceResult.Ok<>(BEN));
-        clock.set("2026-11-30T09:00:00Z");
+        clock.set(Instant.parse("2026-11-30T09:00:00Z"));
         sync.pollCalendars();
-        clock.set("2026-11-30T09:01:00Z");
+        clock.set(Instant.parse("2026-11-30T09:01:00Z"));
         sync.pollCalendars();
         assertThat(lookups).containsExactly(List.of("anna@contoso.com", "ben@contoso.com"), List.of("ben@contoso.com"));
         assertThat(published).extracting(PresenceUpdate::user).contains(BEN);
@@ -296,10 +296,10 @@ class UnitSyncTest {
         sync.pollCallState();
         assertThat(last().presence().reason()).isEqualTo(Reason.CALL);
         activities.replaceAll((k, v) -> new SourceResult.Unavailable<>("HTTP 503"));
-        clock.set("2026-11-30T08:59:30Z");
+        clock.set(Instant.parse("2026-11-30T08:59:30Z"));
         sync.pollCallState();
         assertThat(last().presence().reason()).as("two missed polls: still the call").isEqualTo(Reason.CALL);
-        clock.set("2026-11-30T08:59:46Z");
+        clock.set(Instant.parse("2026-11-30T08:59:46Z"));
         sync.pollCallState();
         assertThat(last().presence().isNone()).as("three missed polls: no call can be claimed").isTrue();
     }
@@ -310,11 +310,11 @@ class UnitSyncTest {
                 Instant.parse("2026-11-30T17:00:00Z"), FreeBusyStatus.OOF))));
         calendars.put(BEN.id(), new SourceResult.Ok<>(List.of()));
         sync.pollCalendars();
-        clock.set("2026-11-30T16:59:55Z");
+        clock.set(Instant.parse("2026-11-30T16:59:55Z"));
         activities.put(ANNA.id(), new SourceResult.Ok<>(new TeamsPresence("OutOfOffice", true)));
         activities.put(BEN.id(), new SourceResult.Ok<>(new TeamsPresence("Available", false)));
         sync.pollCallState();
-        clock.set("2026-11-30T17:00:00Z");
+        clock.set(Instant.parse("2026-11-30T17:00:00Z"));
         sync.publishDueTransitions();
         assertThat(last().user()).isEqualTo(ANNA);
         assertThat(last().presence().isNone()).isTrue();
@@ -339,16 +339,16 @@ class UnitSyncTest {
         assertThat(lookups).as("group members need no per-user lookup").isEmpty();
 
         groups.put(SALES, new SourceResult.Ok<>(List.of(CARL)));
-        clock.set("2026-11-30T09:05:00Z");
+        clock.set(Instant.parse("2026-11-30T09:05:00Z"));
         sync.pollCalendars();
         assertThat(groupReads).as("membership is re-read only every userRefreshInterval").hasSize(1);
 
-        clock.set("2026-11-30T09:15:00Z");
+        clock.set(Instant.parse("2026-11-30T09:15:00Z"));
         sync.pollCalendars();
         PresenceUpdate last = last();
         assertThat(last.user()).isEqualTo(ANNA);
         assertThat(last.presence().isNone()).isTrue();
-        clock.set("2026-11-30T10:00:00Z");
+        clock.set(Instant.parse("2026-11-30T10:00:00Z"));
         sync.publishDueTransitions();
         sync.pollCallState();
         assertThat(last()).isSameAs(last);
@@ -365,7 +365,7 @@ class UnitSyncTest {
         assertThat(published).extracting(PresenceUpdate::user).containsExactly(CARL);
 
         groups.put(SALES, new SourceResult.Ok<>(List.of(CARL, ANNA)));
-        clock.set("2026-11-30T09:15:00Z");
+        clock.set(Instant.parse("2026-11-30T09:15:00Z"));
         sync.pollCalendars();
         assertThat(last().user()).isEqualTo(ANNA);
         assertThat(last().presence().reason()).isEqualTo(Reason.CALENDAR_BUSY);
@@ -381,13 +381,13 @@ class UnitSyncTest {
         sync.pollCalendars();
 
         groups.put(SALES, new SourceResult.Unavailable<>("HTTP 503"));
-        clock.set("2026-11-30T09:15:00Z");
+        clock.set(Instant.parse("2026-11-30T09:15:00Z"));
         sync.pollCalendars();
         assertThat(published).filteredOn(u -> u.user().equals(ANNA)).extracting(u -> u.presence().reason())
                 .containsExactly(Reason.CALENDAR_BUSY);
 
         groups.put(SALES, new SourceResult.Ok<>(List.of(ANNA)));
-        clock.set("2026-11-30T09:16:00Z");
+        clock.set(Instant.parse("2026-11-30T09:16:00Z"));
         sync.pollCalendars();
         assertThat(groupReads).containsExactly(List.of(SALES, SUPPORT), List.of(SALES, SUPPORT), List.of(SALES));
         assertThat(published).filteredOn(u -> u.user().equals(ANNA)).hasSize(1);
@@ -402,12 +402,12 @@ class UnitSyncTest {
         sync.pollCalendars();
 
         groups.put(SALES, new SourceResult.UserError<>("NotFound", "no such group"));
-        clock.set("2026-11-30T09:15:00Z");
+        clock.set(Instant.parse("2026-11-30T09:15:00Z"));
         sync.pollCalendars();
         assertThat(published).filteredOn(u -> u.user().equals(CARL)).last().satisfies(u -> assertThat(u.presence().isNone()).isTrue());
         assertThat(published).filteredOn(u -> u.user().equals(ANNA)).extracting(u -> u.presence().reason())
                 .containsExactly(Reason.CALENDAR_BUSY);
-        clock.set("2026-11-30T09:16:00Z");
+        clock.set(Instant.parse("2026-11-30T09:16:00Z"));
         sync.pollCalendars();
         assertThat(groupReads).as("a definitive error is not retried at every poll").hasSize(2);
     }
@@ -449,12 +449,12 @@ class UnitSyncTest {
             this.ports = ports;
             this.clock = clock;
             this.timing = timing;
-            this.roster = new TenantRoster(name, 650);
+            this.roster = new TenantRoster(name);
             this.unit = new UnitSync(name, new UnitState(), ports, rules, clock, timing);
         }
 
         private void refresh() {
-            roster.refresh(references, groups, ports.directory(), clock.instant(), timing.userRefreshInterval());
+            roster.refresh(references, groups, ports.directory(), clock.instant(), timing.userRefreshInterval(), 650);
             unit.members(roster.users());
         }
 
@@ -466,14 +466,5 @@ class UnitSyncTest {
         void pollCallState() { unit.pollCallState(); }
 
         void publishDueTransitions() { unit.publishDueTransitions(); }
-    }
-
-    static final class MutableClock extends Clock {
-        private Instant now;
-        MutableClock(Instant now) { this.now = now; }
-        void set(String instant) { now = Instant.parse(instant); }
-        @Override public Instant instant() { return now; }
-        @Override public java.time.ZoneId getZone() { return ZoneOffset.UTC; }
-        @Override public Clock withZone(java.time.ZoneId zone) { return this; }
     }
 }

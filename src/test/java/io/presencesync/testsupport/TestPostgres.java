@@ -33,6 +33,16 @@ public final class TestPostgres {
         return base + "?currentSchema=" + schema;
     }
 
+    /** Drops the schema a {@link #freshSchema} URL names, with everything in it. */
+    public static synchronized void dropSchema(String url) {
+        String schema = url.substring(url.indexOf("currentSchema=") + "currentSchema=".length());
+        try (Connection c = DriverManager.getConnection(server(), USER, ""); Statement s = c.createStatement()) {
+            s.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
+        } catch (SQLException e) {
+            throw new AssertionError("cannot drop schema " + schema + ": " + e.getMessage(), e);
+        }
+    }
+
     private static String server() {
         if (server != null) return server;
         try (Connection c = DriverManager.getConnection(LOCAL, USER, "")) {

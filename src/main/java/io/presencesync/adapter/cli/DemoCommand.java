@@ -67,7 +67,7 @@ final class DemoCommand implements Callable<Integer> {
         ServiceRunner runner;
         try {
             runner = new ServiceRunner(config, System.getenv(), clock, System.out);
-        } catch (RuntimeException e) {
+        } catch (Exception e) { // the simulator must not outlive a failed start
             simulator.close();
             throw e;
         }

@@ -82,12 +82,18 @@ final class ServiceRunner implements AutoCloseable {
             ServiceHealth health = new SyncServiceHealth(status, this::publisherStates, () -> schedulerRunning, clock,
                     heartbeat(sync), config.cluster().isPresent());
             metrics = new ServiceMetrics(registry, status, health, directory);
-            management = ManagementServer.bind(config.management(),
-                    new ManagementServer.Content(health, registry, metrics::refresh, store, directory, names, clock));
             try {
-                scheduler = new SyncScheduler(tenants, timing, sync.unitSize(), sync.threads(), clock, config.cluster().map(c -> database(c, env)));
+                management = ManagementServer.bind(config.management(),
+                        new ManagementServer.Content(health, registry, metrics::refresh, store, directory, names, clock));
+            } catch (RuntimeException e) {
+                metrics.close();
+                throw e;
+            }
+            try {
+                scheduler = new SyncScheduler(tenants, timing, sync.unitSize(), sync.threads(), clock, config.cluster().map(c -> database(c, env)), publishers);
             } catch (SchedulerException | RuntimeException e) {
                 management.close();
+                metrics.close();
                 throw e;
             }
         } catch (SchedulerException | RuntimeException e) {

@@ -11,10 +11,9 @@ import java.time.Duration;
  * @param password        the password by file or environment variable, or null for none
  * @param checkinInterval how often a node tells the others it is alive; a node silent for longer is
  *                        taken over after about this interval plus Quartz's grace
- * @param maxConnections  the size of the connection pool per node
+ * @param maxConnections  the size of the connection pool per node (default sync.threads + 3)
  */
 public record ClusterConfig(String jdbcUrl, String username, Secret password,
                             Duration checkinInterval, int maxConnections) {
     public static final Duration DEFAULT_CHECKIN_INTERVAL = Duration.ofSeconds(5);
-    public static final int DEFAULT_MAX_CONNECTIONS = 8;
 }

@@ -70,7 +70,7 @@ public final class ConfigLoader {
         SyncConfig sync = root.has("sync") ? sync(root.child("sync")) : SyncConfig.DEFAULTS;
         List<PublisherConfig> publishers = new PublisherConfigReader(env).read(root);
         ManagementConfig management = root.has("management") ? management(root.child("management")) : ManagementConfig.DEFAULTS;
-        Optional<ClusterConfig> cluster = root.has("cluster") ? Optional.of(cluster(root.child("cluster"))) : Optional.empty();
+        Optional<ClusterConfig> cluster = root.has("cluster") ? Optional.of(cluster(root.child("cluster"), sync.threads())) : Optional.empty();
         if (cluster.isPresent() && publishers.stream().allMatch(p -> p instanceof PublisherConfig.Embedded)) {
             throw new ConfigException("publishers: with cluster, configure a redis or http publisher: the embedded store holds only "
                     + "the presences its own node published, so each replica would show a different part of the users");
@@ -231,7 +231,8 @@ public final class ConfigLoader {
         return new ManagementConfig(bind, port);
     }
 
-    private ClusterConfig cluster(ConfigNode c) {
+    /** Quartz needs a connection per running unit plus a few for check-in and trigger acquisition. */
+    private ClusterConfig cluster(ConfigNode c, int threads) {
         c.allowOnly("jdbcUrl", "username", "passwordFile", "passwordEnv", "checkinInterval", "maxConnections");
         String url = c.required("jdbcUrl").text();
         if (!url.startsWith("jdbc:postgresql://")) {
@@ -240,7 +241,7 @@ public final class ConfigLoader {
         String username = c.required("username").text();
         Secret password = Secret.from(c, env, "passwordFile", "passwordEnv", false);
         Duration checkin = atLeast(c, "checkinInterval", ClusterConfig.DEFAULT_CHECKIN_INTERVAL, Duration.ofSeconds(1));
-        int connections = c.integer("maxConnections", ClusterConfig.DEFAULT_MAX_CONNECTIONS, 2, 100);
+        int connections = c.integer("maxConnections", threads + 3, threads + 2, 300);
         return new ClusterConfig(url, username, password, checkin, connections);
     }
 }

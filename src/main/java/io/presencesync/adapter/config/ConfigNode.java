@@ -91,9 +91,18 @@ final class ConfigNode {
         return value;
     }
 
-    /** Accepts 500ms, 15s, 5m, 24h, 2d or an ISO-8601 duration such as PT15S. */
+    /** The longest duration any setting takes; longer ones are typos (and would overflow date arithmetic). */
+    static final Duration MAX_DURATION = Duration.ofDays(365);
+
+    /** Accepts 500ms, 15s, 5m, 24h, 2d or an ISO-8601 duration such as PT15S, up to {@link #MAX_DURATION}. */
     Duration duration(String key, Duration fallback) {
         if (!has(key)) return fallback;
+        Duration d = parseDuration(key);
+        if (d.compareTo(MAX_DURATION) > 0) throw child(key).error("'" + child(key).text() + "' is longer than the maximum 365d");
+        return d;
+    }
+
+    private Duration parseDuration(String key) {
         ConfigNode c = child(key);
         String text = c.text();
         Matcher m = SHORT_DURATION.matcher(text.toLowerCase(Locale.ROOT));

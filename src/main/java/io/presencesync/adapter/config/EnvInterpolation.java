@@ -21,8 +21,8 @@ import java.util.regex.Pattern;
  * replaced. A value made by a replacement reads as YAML would read it unquoted: {@code true} and
  * {@code false} as booleans, whole numbers as numbers (so {@code port: ${PORT}} works).
  * <p>
- * Secrets stay references: a variable that this file names as a secret (under {@code secretEnv} or
- * {@code passwordEnv}), or that Azure Identity reads a secret from, is refused in a {@code ${...}},
+ * Secrets stay references: a variable that this file names as a secret (under {@code secretEnv},
+ * {@code passwordEnv} or {@code tokenEnv}), or that Azure Identity reads a secret from, is refused in a {@code ${...}},
  * so a secret can never become a plain value of the parsed configuration (or of an error message).
  */
 final class EnvInterpolation {
@@ -30,7 +30,7 @@ final class EnvInterpolation {
     private static final Pattern VARIABLE = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
     private static final Pattern WHOLE_NUMBER = Pattern.compile("-?(0|[1-9][0-9]{0,17})");
     /** The keys whose values name an environment variable holding a secret. */
-    private static final Set<String> SECRET_REFERENCE_KEYS = Set.of("secretEnv", "passwordEnv");
+    private static final Set<String> SECRET_REFERENCE_KEYS = Set.of("secretEnv", "passwordEnv", "tokenEnv");
     /** Secrets Azure Identity's EnvironmentCredential reads; never a plain value here. */
     private static final Set<String> KNOWN_SECRET_VARIABLES = Set.of("AZURE_CLIENT_SECRET", "AZURE_CLIENT_CERTIFICATE_PASSWORD");
 
@@ -118,7 +118,7 @@ final class EnvInterpolation {
             if (why != null) {
                 throw error(use.path(), "environment variable " + use.variable() + " holds a secret (" + why
                         + ") and is never copied into the configuration; reference secrets only by secretEnv, secretFile, "
-                        + "passwordEnv or passwordFile");
+                        + "passwordEnv, passwordFile, tokenEnv or tokenFile");
             }
         }
     }

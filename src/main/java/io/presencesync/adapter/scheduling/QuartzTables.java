@@ -27,11 +27,18 @@ final class QuartzTables {
         try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
             s.execute("SELECT pg_advisory_lock(" + LOCK + ")");
             try {
+                // One transaction (PostgreSQL's DDL is transactional): a failure halfway leaves no half schema behind.
+                c.setAutoCommit(false);
                 if (!exists(s, "qrtz_job_details")) {
                     for (String statement : quartzStatements()) s.execute(statement);
                 }
                 s.execute(JdbcUnitMembers.DDL);
+                c.commit();
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
             } finally {
+                c.setAutoCommit(true);
                 s.execute("SELECT pg_advisory_unlock(" + LOCK + ")");
             }
         } catch (SQLException e) {

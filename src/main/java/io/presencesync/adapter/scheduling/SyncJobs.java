@@ -60,9 +60,10 @@ final class SyncJobs {
         public void execute(JobExecutionContext ctx) {
             MDC.put("tenant", tenant.name());
             JobDataMap data = ctx.getJobDetail().getJobDataMap();
-            TenantRoster roster = data.get(ROSTER) instanceof TenantRoster r ? r : new TenantRoster(tenant.name(), plan.unitSize());
+            TenantRoster roster = data.get(ROSTER) instanceof TenantRoster r ? r : new TenantRoster(tenant.name());
             try {
-                roster.refresh(tenant.users(), tenant.groups(), tenant.ports().directory(), clock.instant(), timing.userRefreshInterval());
+                roster.refresh(tenant.users(), tenant.groups(), tenant.ports().directory(), clock.instant(), timing.userRefreshInterval(),
+                        plan.unitSize());
                 List<List<User>> units = roster.units();
                 members.save(tenant.name(), units);
                 plan.ensureUnits(ctx.getScheduler(), tenant.name(), units.size());
@@ -73,6 +74,20 @@ final class SyncJobs {
                 data.put(ROSTER, roster);
                 MDC.remove("tenant");
             }
+        }
+    }
+
+    /**
+     * What a node runs for a job of a tenant it has no configuration for: during a rolling update a
+     * node with the old configuration may pick up a run of a tenant just added. The run is left
+     * undone here (the tenant's next run on an up-to-date node does it); a job factory that
+     * failed instead would put the job's triggers into Quartz's ERROR state, for good.
+     */
+    static final class UnconfiguredTenantJob implements Job {
+        @Override
+        public void execute(JobExecutionContext ctx) {
+            log.warn("tenant {} is not configured on this node (a rolling update?); its run {} is left to an up-to-date node",
+                    ctx.getJobDetail().getKey().getGroup(), ctx.getJobDetail().getKey().getName());
         }
     }
 

@@ -4,6 +4,10 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.presencesync.application.SyncTiming;
 import io.presencesync.application.TenantSetup;
+import io.presencesync.application.UnitState;
+import io.presencesync.application.UnitSync;
+import io.presencesync.application.port.PresencePublisher;
+import org.quartz.JobDetail;
 import org.quartz.JobKey;
 import org.quartz.Scheduler;
 import org.quartz.SchedulerException;
@@ -35,19 +39,20 @@ public final class SyncScheduler implements AutoCloseable {
     private static final AtomicInteger DATA_SOURCES = new AtomicInteger();
     private static final Logger log = LoggerFactory.getLogger(SyncScheduler.class);
 
-    private final Scheduler scheduler;
+    private Scheduler scheduler;
     private final Map<String, TenantSetup> tenants = new LinkedHashMap<>();
     private final UnitPlan plan;
-    private final HikariDataSource dataSource;
+    private HikariDataSource dataSource;
 
     /**
-     * @param database empty for a single node (in-memory job store); present for clustered mode
-     * @param threads  how many units may run at once on this node
+     * @param database  empty for a single node (in-memory job store); present for clustered mode
+     * @param threads   how many units may run at once on this node
+     * @param publisher where the users of a tenant no longer configured get their final NONE
      */
     public SyncScheduler(List<TenantSetup> tenants, SyncTiming timing, int unitSize, int threads, Clock clock,
-                         Optional<ClusterDatabase> database) throws SchedulerException {
+                         Optional<ClusterDatabase> database, PresencePublisher publisher) throws SchedulerException {
         for (TenantSetup t : tenants) this.tenants.put(t.name(), t);
-        this.plan = new UnitPlan(unitSize, timing);
+        this.plan = new UnitPlan(unitSize, timing, clock);
         Properties p = new Properties();
         p.setProperty("org.quartz.scheduler.instanceName", INSTANCE_NAME);
         p.setProperty("org.quartz.scheduler.skipUpdateCheck", "true");
@@ -59,7 +64,12 @@ public final class SyncScheduler implements AutoCloseable {
         if (database.isPresent()) {
             ClusterDatabase db = database.get();
             dataSource = dataSource(db);
-            QuartzTables.createIfAbsent(dataSource);
+            try {
+                QuartzTables.createIfAbsent(dataSource);
+            } catch (RuntimeException e) {
+                dataSource.close();
+                throw e;
+            }
             String name = "presence-sync-" + DATA_SOURCES.incrementAndGet();
             org.quartz.utils.DBConnectionManager.getInstance().addConnectionProvider(name, new HikariConnectionProvider(dataSource));
             p.setProperty("org.quartz.scheduler.instanceId", "AUTO");
@@ -78,10 +88,15 @@ public final class SyncScheduler implements AutoCloseable {
             p.setProperty("org.quartz.jobStore.class", "org.quartz.simpl.RAMJobStore");
             members = UnitMembers.inMemory();
         }
-        scheduler = new StdSchedulerFactory(p).getScheduler();
-        scheduler.setJobFactory(jobFactory(members, timing, clock));
-        forgetUnconfiguredTenants(members);
-        for (TenantSetup t : tenants) plan.ensureDirectory(scheduler, t.name(), clock.instant());
+        try {
+            scheduler = new StdSchedulerFactory(p).getScheduler();
+            scheduler.setJobFactory(jobFactory(members, timing, clock));
+            forgetUnconfiguredTenants(members, publisher, clock);
+            for (TenantSetup t : tenants) plan.ensureDirectory(scheduler, t.name(), clock.instant());
+        } catch (SchedulerException | RuntimeException e) {
+            stopQuietly();
+            throw e;
+        }
     }
 
     public void start() throws SchedulerException {
@@ -110,14 +125,24 @@ public final class SyncScheduler implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         if (stopping.isAlive()) log.warn("units still running after {}s; leaving them unfinished", STOP_GRACE.toSeconds());
-        if (dataSource != null && !stopping.isAlive()) dataSource.close();
+        if (dataSource != null) dataSource.close();
+    }
+
+    /** After a failed start: nothing of this scheduler may linger (threads, connections, its name in Quartz's repository). */
+    private void stopQuietly() {
+        try {
+            if (scheduler != null) scheduler.shutdown(false);
+        } catch (SchedulerException | RuntimeException e) {
+            log.warn("scheduler did not stop cleanly after a failed start", e);
+        }
+        if (dataSource != null) dataSource.close();
     }
 
     private JobFactory jobFactory(UnitMembers members, SyncTiming timing, Clock clock) {
         return (bundle, s) -> {
             String group = bundle.getJobDetail().getKey().getGroup();
             TenantSetup tenant = tenants.get(group);
-            if (tenant == null) throw new SchedulerException("no tenant named " + group + " is configured");
+            if (tenant == null) return new SyncJobs.UnconfiguredTenantJob();
             Class<?> type = bundle.getJobDetail().getJobClass();
             if (type == SyncJobs.DirectoryJob.class) return new SyncJobs.DirectoryJob(tenant, plan, members, timing, clock);
             if (type == SyncJobs.UnitJob.class) return new SyncJobs.UnitJob(tenant, plan, members, timing, clock);
@@ -125,14 +150,23 @@ public final class SyncScheduler implements AutoCloseable {
         };
     }
 
-    /** A tenant removed from the configuration leaves no jobs behind in the shared database. */
-    private void forgetUnconfiguredTenants(UnitMembers members) throws SchedulerException {
+    /**
+     * A tenant removed from the configuration leaves nothing behind in the shared database, and
+     * none of its users keeps an event presence in the stores: each gets a final NONE.
+     */
+    private void forgetUnconfiguredTenants(UnitMembers members, PresencePublisher publisher, Clock clock) throws SchedulerException {
         for (String group : scheduler.getJobGroupNames()) {
             if (tenants.containsKey(group)) continue;
             List<JobKey> jobs = List.copyOf(scheduler.getJobKeys(GroupMatcher.jobGroupEquals(group)));
+            for (JobKey job : jobs) {
+                JobDetail detail = scheduler.getJobDetail(job);
+                if (detail != null && detail.getJobDataMap().get(SyncJobs.STATE) instanceof UnitState state) {
+                    UnitSync.clearAll(group, state, publisher, clock);
+                }
+            }
             scheduler.deleteJobs(jobs);
             members.forget(group);
-            log.info("tenant {} is no longer configured: its {} job(s) were removed", group, jobs.size());
+            log.info("tenant {} is no longer configured: its users' event presences were cleared and its {} job(s) removed", group, jobs.size());
         }
     }
 

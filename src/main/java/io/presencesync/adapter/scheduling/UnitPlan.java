@@ -13,6 +13,7 @@ import org.quartz.Trigger;
 import org.quartz.TriggerBuilder;
 import org.quartz.TriggerKey;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
@@ -31,10 +32,12 @@ final class UnitPlan {
 
     private final int unitSize;
     private final SyncTiming timing;
+    private final Clock clock;
 
-    UnitPlan(int unitSize, SyncTiming timing) {
+    UnitPlan(int unitSize, SyncTiming timing, Clock clock) {
         this.unitSize = unitSize;
         this.timing = timing;
+        this.clock = clock;
     }
 
     int unitSize() { return unitSize; }
@@ -72,14 +75,14 @@ final class UnitPlan {
             return;
         }
         Trigger retry = TriggerBuilder.newTrigger().withIdentity(key).forJob(directoryKey(tenant))
-                .startAt(Date.from(Instant.now().plus(timing.calendarPollInterval()))).build();
+                .startAt(Date.from(clock.instant().plus(timing.calendarPollInterval()))).build();
         if (scheduler.checkExists(key)) scheduler.rescheduleJob(key, retry);
         else scheduler.scheduleJob(retry);
     }
 
     /** Units 0..count-1 exist with polls at the configured intervals; a new unit polls at once. */
     void ensureUnits(Scheduler scheduler, String tenant, int count) throws SchedulerException {
-        Instant now = Instant.now();
+        Instant now = clock.instant();
         for (int unit = 0; unit < count; unit++) {
             JobKey key = unitKey(tenant, unit);
             Trigger calendar = poll(tenant, unit, SyncJobs.Step.CALENDAR_POLL, timing.calendarPollInterval(), now);
@@ -133,10 +136,16 @@ final class UnitPlan {
                 .build();
     }
 
-    /** A changed interval in the configuration takes effect on a restart; an unchanged trigger keeps its phase. */
+    /**
+     * A changed interval in the configuration takes effect on a restart; an unchanged trigger keeps
+     * its phase. A trigger Quartz put into its ERROR state (its job could not be instantiated) runs again.
+     */
     private static void keepInterval(Scheduler scheduler, Trigger wanted) throws SchedulerException {
         Trigger existing = scheduler.getTrigger(wanted.getKey());
         long interval = ((SimpleTrigger) wanted).getRepeatInterval();
+        if (existing != null && scheduler.getTriggerState(existing.getKey()) == Trigger.TriggerState.ERROR) {
+            scheduler.resetTriggerFromErrorState(existing.getKey());
+        }
         if (existing instanceof SimpleTrigger s && s.getRepeatInterval() == interval) return;
         if (existing == null) scheduler.scheduleJob(wanted);
         else scheduler.rescheduleJob(wanted.getKey(), wanted);

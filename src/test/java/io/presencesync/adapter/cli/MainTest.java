@@ -48,6 +48,7 @@ class MainTest {
                     clientId: aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee
                     credential: {type: workloadIdentity}
                     groups: [3c9d8e7f-1a2b-4c3d-8e9f-0a1b2c3d4e5f]
+                publishers: [{type: redis, uri: 'redis://redis:6379/0'}]
                 cluster: {jdbcUrl: 'jdbc:postgresql://db:5432/presence?ssl=true', username: presence}
                 """);
         Path token = Files.writeString(dir.resolve("token"), "federated");
@@ -55,7 +56,7 @@ class MainTest {
         cli.setOut(new PrintWriter(out, true));
         cli.getSubcommands().get("validate").<ValidateCommand>getCommand().env = Map.of("AZURE_FEDERATED_TOKEN_FILE", token.toString());
         assertThat(cli.execute("validate", "--config", config.toString())).isZero();
-        assertThat(out.toString()).contains("0 listed user(s), 1 group(s), 1 publisher(s) (embedded), clustered on PostgreSQL jdbc:postgresql://db:5432/presence"
+        assertThat(out.toString()).contains("0 listed user(s), 1 group(s), 1 publisher(s) (redis), clustered on PostgreSQL jdbc:postgresql://db:5432/presence"
                         + System.lineSeparator())
                 .contains("tenant contoso: 0 user(s), 1 group(s), credential workloadIdentity");
     }

@@ -103,8 +103,9 @@ class SecretsNeverLoggedTest {
                 + fabrikam.tenantYaml("fabrikam", "carl@fabrikam.com").replaceFirst(
                 "(?s)      type: clientSecret\n      secretFile: [^\n]+\n",
                 "      type: certificate\n      certificateFile: " + certificate.pfx() + "\n      passwordEnv: FABRIKAM_PFX_PASSWORD\n");
-        Path single = Files.writeString(dir.resolve("single.yaml"), tenants);
+        Path single = Files.writeString(dir.resolve("single.yaml"), tenants + "management: {bindAddress: 127.0.0.1, port: 0}\n");
         Path clustered = Files.writeString(dir.resolve("clustered.yaml"), tenants + """
+                publishers: [{type: redis, uri: 'redis://127.0.0.1:6379/0'}]
                 cluster:
                   jdbcUrl: jdbc:postgresql://127.0.0.1:5432/test
                   username: presence

@@ -200,7 +200,7 @@ class ConfigLoaderTest {
                 management: {port: 9090, bindAddress: 127.0.0.1}
                 """));
         assertThat(c.cluster()).hasValue(new ClusterConfig("jdbc:postgresql://db:5432/presence", "presence",
-                new Secret(null, "CONTOSO_SECRET"), Duration.ofSeconds(2), ClusterConfig.DEFAULT_MAX_CONNECTIONS));
+                new Secret(null, "CONTOSO_SECRET"), Duration.ofSeconds(2), SyncConfig.DEFAULT_THREADS + 3));
         assertThat(c.management()).isEqualTo(new ManagementConfig("127.0.0.1", 9090));
 
         assertThatThrownBy(() -> read(tenant("cluster: {jdbcUrl: 'jdbc:postgresql://db/x', username: u}\n")))
@@ -209,6 +209,11 @@ class ConfigLoaderTest {
                 .hasMessageContaining("cluster.jdbcUrl: 'jdbc:mysql://db/x' is not a PostgreSQL JDBC URL");
         assertThatThrownBy(() -> read(tenant("cluster: {jdbcUrl: 'jdbc:postgresql://db/x', username: u, passwordEnv: NOPE}\n")))
                 .hasMessageContaining("cluster.passwordEnv: environment variable NOPE is not set");
+        assertThatThrownBy(() -> read(tenant("publishers: [{type: http, url: 'https://uc.example.com/p'}]\n"
+                + "sync: {threads: 16}\ncluster: {jdbcUrl: 'jdbc:postgresql://db/x', username: u, maxConnections: 10}\n")))
+                .hasMessageContaining("cluster.maxConnections: 10 is outside 18..300");
+        assertThatThrownBy(() -> read(tenant("sync: {userRefreshInterval: 999999999999d}\n")))
+                .hasMessageContaining("sync.userRefreshInterval: '999999999999d' is longer than the maximum 365d");
         assertThatThrownBy(() -> read(tenant("management: {port: 70000}\n")))
                 .hasMessageContaining("management.port: 70000 is outside 0..65535");
         assertThatThrownBy(() -> read(tenant("management: {port: '80a'}\n")))

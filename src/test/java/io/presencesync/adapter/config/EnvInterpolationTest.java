@@ -99,6 +99,10 @@ class EnvInterpolationTest {
         assertThatThrownBy(() -> read(tenant("${AZURE_CLIENT_SECRET}")))
                 .hasMessageStartingWith("tenants[0].tenantId: environment variable AZURE_CLIENT_SECRET holds a secret")
                 .hasMessageNotContaining("azure-env-secret");
+        String bearer = "publishers:\n  - {type: http, url: 'https://uc.example.com/p', auth: {type: bearer, tokenEnv: AUTO_REPLIES}}\n";
+        assertThatThrownBy(() -> read(tenant("contoso.com").replace("[anna@contoso.com]", "['${AUTO_REPLIES}']") + bearer))
+                .as("a bearer token's variable is a secret too")
+                .hasMessageStartingWith("tenants[0].users[0]: environment variable AUTO_REPLIES holds a secret");
     }
 
     @Test

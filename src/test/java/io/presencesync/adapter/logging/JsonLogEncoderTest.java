@@ -24,7 +24,7 @@ class JsonLogEncoderTest {
     }
 
     LoggingEvent event(String message, Throwable error, Object... args) {
-        LoggingEvent e = new LoggingEvent("test", context.getLogger("io.presencesync.application.TenantSync"), Level.WARN, message, error, args);
+        LoggingEvent e = new LoggingEvent("test", context.getLogger("io.presencesync.application.UnitSync"), Level.WARN, message, error, args);
         e.setInstant(Instant.parse("2026-11-30T08:59:01.250123456Z"));
         e.setThreadName("tenant-contoso");
         return e;
@@ -37,7 +37,7 @@ class JsonLogEncoderTest {
         JsonNode json = new ObjectMapper().readTree(line);
         assertThat(json.get("timestamp").asText()).isEqualTo("2026-11-30T08:59:01.250Z");
         assertThat(json.get("level").asText()).isEqualTo("WARN");
-        assertThat(json.get("logger").asText()).isEqualTo("io.presencesync.application.TenantSync");
+        assertThat(json.get("logger").asText()).isEqualTo("io.presencesync.application.UnitSync");
         assertThat(json.get("thread").asText()).isEqualTo("tenant-contoso");
         assertThat(json.get("message").asText()).isEqualTo("calendar of anna@contoso.com not readable: line one\nline \"two\"");
         assertThat(json.has("exception")).isFalse();

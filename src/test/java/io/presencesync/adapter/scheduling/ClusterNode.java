@@ -43,7 +43,7 @@ public final class ClusterNode {
                     return answer;
                 }, setup.ports().calls(), publisher), setup.rules());
         SyncScheduler scheduler = new SyncScheduler(List.of(observed), TIMING, 2, 4, Clock.systemUTC(),
-                Optional.of(new ClusterDatabase(jdbcUrl, TestPostgres.USER, null, CHECKIN, 4)));
+                Optional.of(new ClusterDatabase(jdbcUrl, TestPostgres.USER, null, CHECKIN, 6)), publisher);
         scheduler.start();
         report(out, "STARTED " + node);
         Thread.sleep(Long.MAX_VALUE);

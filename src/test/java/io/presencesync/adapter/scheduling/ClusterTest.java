@@ -39,15 +39,17 @@ class ClusterTest {
 
     final List<Process> nodes = new ArrayList<>();
     final List<String> lines = new CopyOnWriteArrayList<>();
+    String jdbcUrl;
 
     @AfterEach
-    void stopNodes() {
-        nodes.forEach(Process::destroyForcibly);
+    void stopNodes() throws InterruptedException {
+        for (Process node : nodes) node.destroyForcibly().waitFor();
+        if (jdbcUrl != null) TestPostgres.dropSchema(jdbcUrl);
     }
 
     @Test
     void twoNodesShareTheUnitsAndTheSurvivorOfAKill9TakesThemOverWithoutLosingATransition() throws Exception {
-        String jdbcUrl = TestPostgres.freshSchema("cluster");
+        jdbcUrl = TestPostgres.freshSchema("cluster");
         Instant t0 = Instant.ofEpochSecond(Instant.now().getEpochSecond() + 8);
         Process a = start("a", jdbcUrl, t0);
         awaitLine("STARTED a", Duration.ofSeconds(30));

@@ -1,6 +1,7 @@
 package io.presencesync.adapter.scheduling;
 
 import io.presencesync.application.SyncTiming;
+import io.presencesync.application.port.PresencePublisher;
 import io.presencesync.application.port.PresenceUpdate;
 import io.presencesync.domain.EventState;
 import org.junit.jupiter.api.Test;
@@ -27,8 +28,8 @@ class SyncSchedulerTest {
         ScriptedTenant tenant = new ScriptedTenant("contoso", 6, t0, 3, 5);
         List<Published> published = new CopyOnWriteArrayList<>();
         Clock clock = Clock.systemUTC();
-        try (SyncScheduler scheduler = new SyncScheduler(List.of(tenant.setup(u -> published.add(new Published(u, clock.instant())))),
-                SLOW_POLLS, 2, 4, clock, Optional.empty())) {
+        PresencePublisher publisher = u -> published.add(new Published(u, clock.instant()));
+        try (SyncScheduler scheduler = new SyncScheduler(List.of(tenant.setup(publisher)), SLOW_POLLS, 2, 4, clock, Optional.empty(), publisher)) {
             scheduler.start();
             Thread.sleep(Duration.between(Instant.now(), tenant.end(5).plusMillis(1500)).toMillis());
         }
