@@ -9,9 +9,6 @@ import org.slf4j.LoggerFactory;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayDeque;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
@@ -21,12 +18,12 @@ import java.util.concurrent.locks.ReentrantLock;
  * One publisher's delivery worker. {@link #publish} only records the update and returns; a thread
  * of its own writes to the store, so a slow or down store never delays the sync or another store.
  *
- * <p>Per user it keeps the latest update (a newer version replaces a pending one: bounded memory,
- * one entry per user), sends users in the order they changed, and never sends a version at or
- * below one the store already acknowledged. While the store fails, the oldest pending user is
- * retried with exponential backoff and jitter (or after the store's Retry-After); when the store
- * is back, every pending user's latest state follows. Every {@code republishInterval} each user's
- * latest state is sent again, so a store that lost its data heals.
+ * <p>Per user it keeps the latest update ({@link DeliveryQueue}: a newer version replaces a pending
+ * one), sends users in the order they changed, and never sends a version at or below one the store
+ * already acknowledged. While the store fails, the oldest pending change is retried with exponential
+ * backoff and jitter (or after the store's Retry-After); when the store is back, every pending
+ * user's latest state follows. Every {@code republishInterval} each user with an event presence is
+ * sent again, behind any change, so a store that lost its data heals and TTLs are renewed.
  */
 public final class PublisherOutbox implements PresencePublisher, AutoCloseable {
 
@@ -47,8 +44,7 @@ public final class PublisherOutbox implements PresencePublisher, AutoCloseable {
 
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
-    private final Map<String, UserEntry> users = new HashMap<>();
-    private final ArrayDeque<UserEntry> ready = new ArrayDeque<>();
+    private final DeliveryQueue queue = new DeliveryQueue();
     private final Thread worker;
 
     private Instant nextRepublish;
@@ -62,7 +58,6 @@ public final class PublisherOutbox implements PresencePublisher, AutoCloseable {
     private long rejected;
     private Instant rejectionMinute;
     private int rejectionsThisMinute;
-    private boolean inFlight;
     private boolean closing;
     private Instant flushDeadline;
     private boolean warnedClosed;
@@ -96,11 +91,7 @@ public final class PublisherOutbox implements PresencePublisher, AutoCloseable {
                 warnedClosed = true;
                 return;
             }
-            UserEntry entry = users.computeIfAbsent(update.tenant() + '/' + update.user().id(), k -> new UserEntry());
-            if (entry.latest != null && update.version() <= entry.latest.version()) return;
-            entry.latest = update;
-            entry.republish = false;
-            enqueue(entry);
+            if (queue.offer(update)) changed.signalAll();
         } finally {
             lock.unlock();
         }
@@ -110,7 +101,17 @@ public final class PublisherOutbox implements PresencePublisher, AutoCloseable {
         lock.lock();
         try {
             return new PublisherHealth(name, failures > 0 ? PublisherHealth.Status.FAILING : PublisherHealth.Status.HEALTHY,
-                    ready.size() + (inFlight ? 1 : 0), lastSuccess, lastError, lastErrorAt, written, stale, rejected);
+                    queue.pending(), lastSuccess, lastError, lastErrorAt, written, stale, rejected);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** How many users the outbox remembers: those with an event presence to renew or a write pending. */
+    int rememberedUsers() {
+        lock.lock();
+        try {
+            return queue.remembered();
         } finally {
             lock.unlock();
         }
@@ -144,7 +145,7 @@ public final class PublisherOutbox implements PresencePublisher, AutoCloseable {
             Thread.currentThread().interrupt();
         }
         worker.interrupt();
-        int left = health().pendingUsers();
+        int left = pendingChanges();
         if (left > 0) log.warn("publisher {}: closed with {} user(s) not delivered", name, left);
         try {
             writer.close();
@@ -153,11 +154,14 @@ public final class PublisherOutbox implements PresencePublisher, AutoCloseable {
         }
     }
 
-    private void enqueue(UserEntry entry) {
-        if (entry.queued) return;
-        entry.queued = true;
-        ready.addLast(entry);
-        changed.signalAll();
+    /** Re-sends left at closing are no loss: only changes count as not delivered. */
+    private int pendingChanges() {
+        lock.lock();
+        try {
+            return queue.pendingChanges();
+        } finally {
+            lock.unlock();
+        }
     }
 
     private void run() {
@@ -165,7 +169,7 @@ public final class PublisherOutbox implements PresencePublisher, AutoCloseable {
         try {
             while (true) {
                 Instant now = clock.instant();
-                if (closing && (ready.isEmpty() || !now.isBefore(flushDeadline))) return;
+                if (closing && (!queue.hasChanges() || !now.isBefore(flushDeadline))) return;
                 if (retryAt != null && now.isBefore(retryAt)) {
                     sleepUntil(closing ? earliest(retryAt, flushDeadline) : retryAt, now);
                     continue;
@@ -174,29 +178,21 @@ public final class PublisherOutbox implements PresencePublisher, AutoCloseable {
                     queueRepublish();
                     nextRepublish = now.plus(delivery.republishInterval());
                 }
-                UserEntry entry = ready.pollFirst();
-                if (entry == null) {
+                DeliveryQueue.Send send = queue.next(!closing);
+                if (send == null) {
                     sleepUntil(closing ? flushDeadline : republish ? nextRepublish : null, now);
                     continue;
                 }
-                PresenceUpdate update = entry.latest;
-                boolean resend = entry.republish;
-                if (!resend && update.version() <= entry.acknowledged) {
-                    entry.queued = false;
-                    continue;
-                }
-                inFlight = true;
                 WriteResult result;
                 lock.unlock();
                 try {
-                    result = writer.write(update);
+                    result = writer.write(send.update());
                 } catch (RuntimeException e) {
                     result = new WriteResult.Retry(e.toString(), null);
                 } finally {
                     lock.lock();
-                    inFlight = false;
                 }
-                DeliveryListener.Delivery delivered = settle(entry, update, resend, result);
+                DeliveryListener.Delivery delivered = settle(send, result);
                 if (delivered != null) tell(delivered);
             }
         } catch (InterruptedException e) {
@@ -221,7 +217,8 @@ public final class PublisherOutbox implements PresencePublisher, AutoCloseable {
     }
 
     /** Records the store's answer; returns the delivery to tell the listener of, if any. */
-    private DeliveryListener.Delivery settle(UserEntry entry, PresenceUpdate update, boolean resend, WriteResult result) {
+    private DeliveryListener.Delivery settle(DeliveryQueue.Send send, WriteResult result) {
+        PresenceUpdate update = send.update();
         Instant now = clock.instant();
         if (result instanceof WriteResult.Retry retry) {
             failures++;
@@ -229,24 +226,23 @@ public final class PublisherOutbox implements PresencePublisher, AutoCloseable {
             lastErrorAt = now;
             Duration wait = retry.retryAfter() != null ? min(retry.retryAfter(), MAX_RETRY_AFTER) : backoff(failures);
             retryAt = now.plus(wait);
-            ready.addFirst(entry);
+            queue.retry(send);
             if (failures == 1) {
                 log.warn("publisher {}: store not taking updates (at tenant {} user {}: {}); retrying with backoff, {} user(s) pending",
-                        name, update.tenant(), update.user().address(), retry.error(), ready.size());
+                        name, update.tenant(), update.user().address(), retry.error(), queue.pending());
             }
             return null;
         }
         if (failures > 0) {
-            log.info("publisher {}: store takes updates again after {} failed attempt(s); {} user(s) pending", name, failures, ready.size() + 1);
+            log.info("publisher {}: store takes updates again after {} failed attempt(s); {} user(s) pending", name, failures, queue.pending());
         }
         failures = 0;
         retryAt = null;
         lastSuccess = now;
-        entry.acknowledged = Math.max(entry.acknowledged, update.version());
         DeliveryListener.Delivery delivered = null;
         if (result instanceof WriteResult.Written) {
             written++;
-            delivered = new DeliveryListener.Delivery(name, update, now, resend);
+            delivered = new DeliveryListener.Delivery(name, update, now, send.resend());
         } else if (result instanceof WriteResult.Stale s) {
             stale++;
             log.debug("publisher {}: tenant {} user {} version {} is stale in the store: {}", name, update.tenant(),
@@ -255,9 +251,7 @@ public final class PublisherOutbox implements PresencePublisher, AutoCloseable {
             rejected++;
             logRejection(update, r, now);
         }
-        entry.republish = false;
-        entry.queued = false;
-        if (entry.latest.version() > update.version()) enqueue(entry);
+        queue.answered(send, result instanceof WriteResult.Stale);
         return delivered;
     }
 
@@ -277,13 +271,7 @@ public final class PublisherOutbox implements PresencePublisher, AutoCloseable {
     }
 
     private void queueRepublish() {
-        int count = 0;
-        for (UserEntry e : users.values()) {
-            if (e.latest == null || e.queued) continue;
-            e.republish = true;
-            enqueue(e);
-            count++;
-        }
+        int count = queue.queueResends();
         if (count > 0) log.debug("publisher {}: re-publishing the state of {} user(s)", name, count);
     }
 
@@ -307,13 +295,4 @@ public final class PublisherOutbox implements PresencePublisher, AutoCloseable {
     private static Duration min(Duration a, Duration b) { return a.compareTo(b) <= 0 ? a : b; }
 
     private static Instant earliest(Instant a, Instant b) { return a.isBefore(b) ? a : b; }
-
-    /** What the outbox knows about one user. */
-    private static final class UserEntry {
-        PresenceUpdate latest;
-        /** The highest version the store answered for (written, stale or rejected); never sent again. */
-        long acknowledged = Long.MIN_VALUE;
-        boolean queued;
-        boolean republish;
-    }
 }

@@ -21,7 +21,8 @@ import javax.net.ssl.SSLParameters;
  * Writes each user's event presence to a Redis hash {@code <keyPrefix><tenant>:presence:<userId>}
  * with a TTL (a dead-man switch renewed by every write and re-publish) and appends each change to
  * a stream. One Lua script does both atomically and checks the version first: an older version
- * than the stored one is ignored, the same version only renews the TTL.
+ * than the stored one is ignored, the same version only renews the TTL. A NONE is written the same
+ * way but never re-published: it holds the version until its TTL runs out, then the key is gone.
  */
 public final class RedisPublisher implements StoreWriter {
 

@@ -188,6 +188,107 @@ class PublisherOutboxTest {
     }
 
     @Test
+    void aChangeGoesBeforeABacklogOfReSendsToASlowStore() {
+        int users = 1000;
+        ScriptedStore store = new ScriptedStore();
+        List<DeliveryListener.Delivery> deliveries = new CopyOnWriteArrayList<>();
+        PublisherOutbox outbox = outbox(store, FAST, deliveries::add);
+        for (int i = 0; i < users; i++) outbox.publish(update(i, 1));
+        await("first delivery", () -> store.accepted.size() == users);
+        store.hold = new CountDownLatch(1);
+        clock.advance(FAST.republishInterval());
+        await("the first re-send in flight", () -> store.attempts.size() == users + 1);
+        int waiting = store.attempts.get(users).user().equals(Updates.user(500)) ? 501 : 500;
+        outbox.publish(update(users, 1)); // a user new to this outbox
+        outbox.publish(update(waiting, 2)); // a user whose re-send is in the backlog
+        store.hold.countDown();
+        await("everything sent", () -> outbox.health().pendingUsers() == 0 && store.accepted.size() == 2 * users + 1);
+        assertThat(store.attempts.subList(users + 1, users + 3)).containsExactly(update(users, 1), update(waiting, 2));
+        // The change superseded the user's queued re-send: the older state is not sent after it.
+        assertThat(store.acceptedVersions(waiting)).containsExactly(update(waiting, 1).version(), update(waiting, 2).version());
+        assertThat(deliveries.subList(users + 1, users + 3)).extracting(DeliveryListener.Delivery::republish).containsExactly(false, false);
+    }
+
+    @Test
+    void aReSendIsTheVersionTheStoreAlreadyHasAndNeverOverwritesANewerOne() {
+        ScriptedStore store = new ScriptedStore();
+        List<DeliveryListener.Delivery> deliveries = new CopyOnWriteArrayList<>();
+        PublisherOutbox outbox = outbox(store, FAST, deliveries::add);
+        for (int i = 0; i < 3; i++) outbox.publish(update(i, 1));
+        await("first delivery", () -> store.accepted.size() == 3);
+        store.hold = new CountDownLatch(1);
+        clock.advance(FAST.republishInterval());
+        await("a re-send in flight", () -> store.attempts.size() == 4);
+        int inFlight = Integer.parseInt(store.attempts.get(3).user().address().replaceAll("\\D", ""));
+        for (int i = 0; i < 3; i++) outbox.publish(update(i, 3));
+        store.hold.countDown();
+        await("the changes delivered", () -> outbox.health().pendingUsers() == 0 && store.accepted.size() == 7);
+        for (int i = 0; i < 3; i++) {
+            List<Long> expected = i == inFlight
+                    ? List.of(update(i, 1).version(), update(i, 1).version(), update(i, 3).version())
+                    : List.of(update(i, 1).version(), update(i, 3).version());
+            assertThat(store.acceptedVersions(i)).as("user %d", i).isEqualTo(expected);
+        }
+        for (DeliveryListener.Delivery resend : deliveries.stream().filter(DeliveryListener.Delivery::republish).toList()) {
+            assertThat(deliveries.subList(0, deliveries.indexOf(resend))).as("sent before as a change")
+                    .anySatisfy(d -> assertThat(d.update()).isEqualTo(resend.update()));
+        }
+    }
+
+    @Test
+    void aUserWhoseEventPresenceWasClearedIsForgottenAndNotReSent() {
+        ScriptedStore store = new ScriptedStore();
+        PublisherOutbox outbox = outbox(store, FAST, DeliveryListener.NONE);
+        for (int i = 0; i < 10; i++) outbox.publish(update(i, 1));
+        for (int i = 0; i < 10; i += 2) outbox.publish(update(i, 2)); // even users: NONE, nothing to renew
+        await("first delivery", () -> outbox.health().pendingUsers() == 0 && store.accepted.size() >= 10);
+        assertThat(outbox.rememberedUsers()).isEqualTo(5);
+        int first = store.accepted.size();
+        clock.advance(FAST.republishInterval());
+        await("re-sent", () -> store.accepted.size() >= first + 5);
+        await("nothing pending", () -> outbox.health().pendingUsers() == 0);
+        assertThat(store.accepted.subList(first, store.accepted.size())).extracting(PresenceUpdate::user)
+                .containsExactlyInAnyOrder(Updates.user(1), Updates.user(3), Updates.user(5), Updates.user(7), Updates.user(9));
+        // A forgotten user's next change is sent as any other.
+        outbox.publish(update(0, 3));
+        await("the next change", () -> store.acceptedVersions(0).contains(update(0, 3).version()));
+    }
+
+    @Test
+    void aUserTheStoreHoldsANewerVersionOfIsForgottenAndNotReSent() {
+        ScriptedStore store = new ScriptedStore();
+        // Another node now runs user 1 and wrote a newer version.
+        store.answer = u -> u.user().equals(Updates.user(1)) ? new WriteResult.Stale("stored version 9") : WriteResult.WRITTEN;
+        PublisherOutbox outbox = outbox(store, FAST, DeliveryListener.NONE);
+        outbox.publish(update(1, 1));
+        outbox.publish(update(2, 1));
+        await("both answered", () -> outbox.health().pendingUsers() == 0 && store.attempts.size() == 2);
+        clock.advance(FAST.republishInterval());
+        await("re-sent", () -> store.attempts.size() >= 3);
+        await("nothing pending", () -> outbox.health().pendingUsers() == 0);
+        assertThat(store.attempts).containsExactly(update(1, 1), update(2, 1), update(2, 1));
+        assertThat(outbox.rememberedUsers()).isEqualTo(1);
+    }
+
+    @Test
+    void aChangeArrivingWhileAClearIsInFlightIsSentAndReSentLater() {
+        ScriptedStore store = new ScriptedStore();
+        PublisherOutbox outbox = outbox(store, FAST, DeliveryListener.NONE);
+        outbox.publish(update(1, 1));
+        await("delivered", () -> store.accepted.size() == 1);
+        store.hold = new CountDownLatch(1);
+        outbox.publish(update(1, 2));
+        await("the clear in flight", () -> store.attempts.size() == 2);
+        outbox.publish(update(1, 3));
+        store.hold.countDown();
+        await("the change delivered", () -> store.accepted.size() == 3);
+        clock.advance(FAST.republishInterval());
+        await("re-sent", () -> store.accepted.size() == 4);
+        assertThat(store.acceptedVersions(1)).containsExactly(update(1, 1).version(), update(1, 2).version(),
+                update(1, 3).version(), update(1, 3).version());
+    }
+
+    @Test
     void theListenerGetsEachTransitionsLatencyFromItsInstantToTheAcknowledgement() {
         ScriptedStore store = new ScriptedStore();
         List<DeliveryListener.Delivery> deliveries = new CopyOnWriteArrayList<>();
@@ -235,5 +336,21 @@ class PublisherOutboxTest {
         assertThat(store.accepted).hasSize(50);
         outbox.publish(update(99, 1));
         assertThat(outbox.health().pendingUsers()).isZero();
+    }
+
+    @Test
+    void closingFlushesChangesButNotTheReSends() {
+        ScriptedStore store = new ScriptedStore();
+        PublisherOutbox outbox = new PublisherOutbox("test", store, FAST, true, clock, DeliveryListener.NONE);
+        for (int i = 0; i < 50; i++) outbox.publish(update(i, 1));
+        await("first delivery", () -> store.accepted.size() == 50);
+        store.hold = new CountDownLatch(1);
+        clock.advance(FAST.republishInterval());
+        await("a re-send in flight", () -> store.attempts.size() == 51);
+        outbox.publish(update(99, 1));
+        outbox.beginClose(Duration.ofSeconds(5));
+        store.hold.countDown();
+        outbox.awaitClosed(Duration.ofSeconds(5));
+        assertThat(store.accepted.subList(50, store.accepted.size())).hasSize(2).contains(update(99, 1));
     }
 }

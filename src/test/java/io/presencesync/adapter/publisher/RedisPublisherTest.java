@@ -70,6 +70,16 @@ class RedisPublisherTest {
     }
 
     @Test
+    void aClearedUsersKeyKeepsItsVersionUntilItsTtlRunsOut() {
+        publisher.write(update(1, 1));
+        publisher.write(update(1, 2));
+        // The outbox does not renew a NONE: the key expires after ttl, and until then an older write (another node's) is stale.
+        assertThat(redis.pttl(key(1))).isBetween(Duration.ofMinutes(29).toMillis(), Duration.ofMinutes(30).toMillis());
+        assertThat(publisher.write(update(1, 1))).isInstanceOf(WriteResult.Stale.class);
+        assertThat(redis.hget(key(1), "state")).isEqualTo("NONE");
+    }
+
+    @Test
     void anOlderVersionIsIgnoredAndReportedAsStale() {
         publisher.write(update(1, 3));
         WriteResult r = publisher.write(update(1, 2));
