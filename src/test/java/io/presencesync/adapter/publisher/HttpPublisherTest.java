@@ -5,7 +5,7 @@ import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 import io.presencesync.adapter.config.PublisherConfig;
 import io.presencesync.adapter.config.Secret;
 import io.presencesync.application.port.PresenceUpdate;
-import io.presencesync.testsupport.MutableClock;
+import io.presencesync.testsupport.SettableClock;
 import io.presencesync.testsupport.TestTls;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -62,7 +62,7 @@ class HttpPublisherTest {
     }
 
     HttpPublisher publisher(PublisherConfig.Http config) {
-        return new HttpPublisher(config, Map.of("UC_PASSWORD", "pa55"), new MutableClock(T0));
+        return new HttpPublisher(config, Map.of("UC_PASSWORD", "pa55"), new SettableClock(T0));
     }
 
     HttpPublisher putPerUser() {

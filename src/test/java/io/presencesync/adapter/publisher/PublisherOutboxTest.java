@@ -2,7 +2,7 @@ package io.presencesync.adapter.publisher;
 
 import io.presencesync.adapter.config.PublisherConfig;
 import io.presencesync.application.port.PresenceUpdate;
-import io.presencesync.testsupport.MutableClock;
+import io.presencesync.testsupport.SettableClock;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -24,7 +24,7 @@ class PublisherOutboxTest {
 
     static final PublisherConfig.Delivery FAST = new PublisherConfig.Delivery(Duration.ofMinutes(10), Duration.ofMillis(10), Duration.ofMillis(40));
 
-    final MutableClock clock = new MutableClock(T0.plusSeconds(3600));
+    final SettableClock clock = new SettableClock(T0.plusSeconds(3600));
     final List<PublisherOutbox> started = new ArrayList<>();
 
     /** A store in memory whose answer the test chooses; records every attempt. */
