@@ -38,22 +38,19 @@ final class SyncJobs {
 
     private SyncJobs() {}
 
+    /** What every job of this node works with, whatever its tenant. */
+    record Context(UnitPlan plan, UnitMembers members, SyncTiming timing, Clock clock) {}
+
     /** Looks the tenant's users up and hands each unit its members; creates the units' jobs. */
     @DisallowConcurrentExecution
     @PersistJobDataAfterExecution
     static final class DirectoryJob implements Job {
         private final TenantSetup tenant;
-        private final UnitPlan plan;
-        private final UnitMembers members;
-        private final SyncTiming timing;
-        private final Clock clock;
+        private final Context context;
 
-        DirectoryJob(TenantSetup tenant, UnitPlan plan, UnitMembers members, SyncTiming timing, Clock clock) {
+        DirectoryJob(TenantSetup tenant, Context context) {
             this.tenant = tenant;
-            this.plan = plan;
-            this.members = members;
-            this.timing = timing;
-            this.clock = clock;
+            this.context = context;
         }
 
         @Override
@@ -62,12 +59,12 @@ final class SyncJobs {
             JobDataMap data = ctx.getJobDetail().getJobDataMap();
             TenantRoster roster = data.get(ROSTER) instanceof TenantRoster r ? r : new TenantRoster(tenant.name());
             try {
-                roster.refresh(tenant.users(), tenant.groups(), tenant.ports().directory(), clock.instant(), timing.userRefreshInterval(),
-                        plan.unitSize());
+                roster.refresh(tenant.users(), tenant.groups(), tenant.ports().directory(), context.clock().instant(),
+                        context.timing().userRefreshInterval(), context.plan().unitSize());
                 List<List<User>> units = roster.units();
-                members.save(tenant.name(), units);
-                plan.ensureUnits(ctx.getScheduler(), tenant.name(), units.size());
-                plan.retryDirectory(ctx.getScheduler(), tenant.name(), roster.hasPending());
+                context.members().save(tenant.name(), units);
+                context.plan().ensureUnits(ctx.getScheduler(), tenant.name(), units.size());
+                context.plan().retryDirectory(ctx.getScheduler(), tenant.name(), roster.hasPending());
             } catch (RuntimeException | SchedulerException e) {
                 log.error("tenant {}: user lookup failed; trying again at the next refresh", tenant.name(), e);
             } finally {
@@ -96,17 +93,11 @@ final class SyncJobs {
     @PersistJobDataAfterExecution
     static final class UnitJob implements Job {
         private final TenantSetup tenant;
-        private final UnitPlan plan;
-        private final UnitMembers members;
-        private final SyncTiming timing;
-        private final Clock clock;
+        private final Context context;
 
-        UnitJob(TenantSetup tenant, UnitPlan plan, UnitMembers members, SyncTiming timing, Clock clock) {
+        UnitJob(TenantSetup tenant, Context context) {
             this.tenant = tenant;
-            this.plan = plan;
-            this.members = members;
-            this.timing = timing;
-            this.clock = clock;
+            this.context = context;
         }
 
         @Override
@@ -118,9 +109,9 @@ final class SyncJobs {
             Step step = Step.valueOf(ctx.getTrigger().getJobDataMap().getString(STEP));
             MDC.put("step", step.name());
             UnitState state = data.get(STATE) instanceof UnitState s ? s : new UnitState();
-            UnitSync sync = new UnitSync(tenant.name(), state, tenant.ports(), tenant.rules(), clock, timing);
+            UnitSync sync = new UnitSync(tenant.name(), state, tenant.ports(), tenant.rules(), context.clock(), context.timing());
             try {
-                sync.members(members.load(tenant.name(), unit));
+                sync.members(context.members().load(tenant.name(), unit));
                 switch (step) {
                     case CALENDAR_POLL -> sync.pollCalendars();
                     case CALL_STATE_POLL -> sync.pollCallState();
@@ -132,7 +123,7 @@ final class SyncJobs {
                 data.put(STATE, state);
             }
             try {
-                plan.nextTransition(ctx.getScheduler(), ctx.getJobDetail().getKey(), sync.nextTransition().orElse(null), Instant.now(clock));
+                context.plan().nextTransition(ctx.getScheduler(), ctx.getJobDetail().getKey(), sync.nextTransition().orElse(null), Instant.now(context.clock()));
             } catch (SchedulerException e) {
                 log.error("tenant {}: unit {}: cannot schedule its next transition; it follows at the next poll", tenant.name(), unit, e);
             } finally {

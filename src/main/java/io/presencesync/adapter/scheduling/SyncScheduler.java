@@ -139,13 +139,14 @@ public final class SyncScheduler implements AutoCloseable {
     }
 
     private JobFactory jobFactory(UnitMembers members, SyncTiming timing, Clock clock) {
+        SyncJobs.Context context = new SyncJobs.Context(plan, members, timing, clock);
         return (bundle, s) -> {
             String group = bundle.getJobDetail().getKey().getGroup();
             TenantSetup tenant = tenants.get(group);
             if (tenant == null) return new SyncJobs.UnconfiguredTenantJob();
             Class<?> type = bundle.getJobDetail().getJobClass();
-            if (type == SyncJobs.DirectoryJob.class) return new SyncJobs.DirectoryJob(tenant, plan, members, timing, clock);
-            if (type == SyncJobs.UnitJob.class) return new SyncJobs.UnitJob(tenant, plan, members, timing, clock);
+            if (type == SyncJobs.DirectoryJob.class) return new SyncJobs.DirectoryJob(tenant, context);
+            if (type == SyncJobs.UnitJob.class) return new SyncJobs.UnitJob(tenant, context);
             throw new SchedulerException("unknown job type " + type.getName());
         };
     }
