@@ -39,7 +39,8 @@ import java.util.concurrent.Callable;
                 + "the presences go to the embedded presence store. Needs no configuration file and no network "
                 + "(the simulator listens on 127.0.0.1). Runs until Ctrl-C."},
         exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:stopped by Ctrl-C or SIGTERM", "1:runtime failure (e.g. the simulator could not start)"})
+        exitCodeList = {"0:stopped by Ctrl-C or SIGTERM", "1:runtime failure (e.g. the simulator could not start)",
+                "2:the management port is taken (choose another with --management-port), or a wrong command line"})
 final class DemoCommand implements Callable<Integer> {
 
     /** Faster than production defaults, so that new calls show within seconds. */

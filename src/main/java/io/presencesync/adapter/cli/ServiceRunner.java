@@ -36,7 +36,6 @@ import org.quartz.SchedulerException;
 
 import java.io.PrintStream;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
@@ -47,9 +46,6 @@ import java.util.Map;
  * server together and runs them.
  */
 final class ServiceRunner implements AutoCloseable {
-
-    /** The shortest time without any sync step starting after which the service counts as dead. */
-    static final Duration MIN_HEARTBEAT = Duration.ofSeconds(60);
 
     private final EmbeddedPresenceStore store = new EmbeddedPresenceStore();
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -66,7 +62,9 @@ final class ServiceRunner implements AutoCloseable {
             }
         }
         List<String> names = config.tenants().stream().map(TenantConfig::name).toList();
-        SyncStatus status = new SyncStatus(clock, names);
+        SyncConfig sync = config.sync();
+        SyncTiming timing = new SyncTiming(sync.calendarPollInterval(), sync.horizon(), sync.userRefreshInterval(), sync.callStatePollInterval());
+        SyncStatus status = new SyncStatus(clock, names, timing);
         PresenceDirectory directory = new PresenceDirectory(store);
         publishers = PublisherFanOut.start(config.publishers(), env, clock, store, new PublishLatency(registry, clock));
         try {
@@ -77,10 +75,7 @@ final class ServiceRunner implements AutoCloseable {
                         new GraphCalendarSource(t.name(), graph, t.graph()), new GraphCallStateSource(t.name(), graph), publishers), status);
                 tenants.add(new TenantSetup(t.name(), t.users(), t.groups(), ports, new PresenceRules(t.rules())));
             }
-            SyncConfig sync = config.sync();
-            SyncTiming timing = new SyncTiming(sync.calendarPollInterval(), sync.horizon(), sync.userRefreshInterval(), sync.callStatePollInterval());
-            ServiceHealth health = new SyncServiceHealth(status, this::publisherStates, () -> schedulerRunning, clock,
-                    heartbeat(sync), config.cluster().isPresent());
+            ServiceHealth health = new SyncServiceHealth(status, this::publisherStates, () -> schedulerRunning, config.cluster().isPresent());
             metrics = new ServiceMetrics(registry, status, health, directory);
             try {
                 management = ManagementServer.bind(config.management(),
@@ -100,12 +95,6 @@ final class ServiceRunner implements AutoCloseable {
             publishers.close();
             throw e;
         }
-    }
-
-    /** Three call-state polls (every tenant's most frequent step), and never less than a minute. */
-    static Duration heartbeat(SyncConfig sync) {
-        Duration threePolls = sync.callStatePollInterval().multipliedBy(3);
-        return threePolls.compareTo(MIN_HEARTBEAT) > 0 ? threePolls : MIN_HEARTBEAT;
     }
 
     EmbeddedPresenceStore store() { return store; }

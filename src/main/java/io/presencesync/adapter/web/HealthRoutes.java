@@ -9,9 +9,11 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * {@code /healthz}: liveness (the process answers and the scheduler keeps running its steps; no
- * external checks). {@code /readyz}: the configuration is loaded (the server runs only after it
- * is), the scheduler started, and every tenant finished its first calendar poll.
+ * {@code /healthz}: liveness (the process answers and its scheduler was started and is not shut
+ * down; no external checks). {@code /readyz}: the configuration is loaded (the server runs only
+ * after it is), the scheduler runs, and every tenant's first sync is done: its user lookup finished
+ * and every unit it made finished a calendar poll, or the lookup failed or found nobody (then the
+ * tenant shows failing or degraded, and the node is still ready).
  */
 final class HealthRoutes {
 
@@ -20,10 +22,10 @@ final class HealthRoutes {
     HealthRoutes(ServiceHealth health) { this.health = health; }
 
     void live(HttpExchange exchange) throws IOException {
-        boolean alive = health.alive();
+        boolean alive = health.schedulerRunning();
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("status", alive ? "alive" : "dead");
-        if (!alive) body.put("reason", health.schedulerStarted() ? "the scheduler has stopped running sync steps" : "the scheduler is not running");
+        if (!alive) body.put("reason", "the scheduler is not running");
         HttpResponses.json(exchange, alive ? 200 : 503, body);
     }
 
@@ -40,7 +42,7 @@ final class HealthRoutes {
 
     /** Why the service is not ready, or null when it is. A failing tenant does not make it unready. */
     static String notReadyReason(ServiceHealth health) {
-        if (!health.schedulerStarted()) return "the scheduler has not started";
+        if (!health.schedulerRunning()) return "the scheduler is not running";
         if (health.clustered()) return null; // the cluster syncs every tenant; this node may run none of a tenant's units
         List<String> waiting = health.tenants().stream().filter(t -> !t.firstSyncDone()).map(ServiceHealth.TenantHealth::name).toList();
         if (!waiting.isEmpty()) return "first sync not done yet for tenant(s) " + String.join(", ", waiting);

@@ -1,8 +1,5 @@
 package io.presencesync.application.status;
 
-import java.time.Clock;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.BooleanSupplier;
@@ -10,53 +7,36 @@ import java.util.function.Supplier;
 
 /**
  * The service's health as {@link SyncStatus} and the publishers record it. Alive means the
- * scheduler keeps working: a step began within {@code heartbeat}, or one is still running (a slow
- * Graph is not a reason to restart the process).
+ * scheduler was started and is not shut down: nothing else, so that neither a slow Graph nor a
+ * tenant with nothing to poll (its user lookup failed) ever gets the process restarted.
  */
 public final class SyncServiceHealth implements ServiceHealth {
 
     private final SyncStatus status;
     private final Supplier<List<PublisherState>> publishers;
     private final BooleanSupplier schedulerRunning;
-    private final Clock clock;
-    private final Duration heartbeat;
     private final boolean clustered;
-    private volatile Instant startedAt;
 
     /**
      * @param schedulerRunning true between the scheduler's start and its shutdown
-     * @param heartbeat        the longest time without any step starting that still counts as alive
      * @param clustered        several nodes share the units: this node may run none of a tenant's steps
      */
     public SyncServiceHealth(SyncStatus status, Supplier<List<PublisherState>> publishers, BooleanSupplier schedulerRunning,
-                             Clock clock, Duration heartbeat, boolean clustered) {
+                             boolean clustered) {
         this.status = Objects.requireNonNull(status, "status");
         this.publishers = Objects.requireNonNull(publishers, "publishers");
         this.schedulerRunning = Objects.requireNonNull(schedulerRunning, "schedulerRunning");
-        this.clock = Objects.requireNonNull(clock, "clock");
-        this.heartbeat = Objects.requireNonNull(heartbeat, "heartbeat");
         this.clustered = clustered;
     }
 
     @Override
-    public boolean schedulerStarted() {
-        boolean running = schedulerRunning.getAsBoolean();
-        if (running && startedAt == null) startedAt = clock.instant();
-        return running;
-    }
-
-    @Override
-    public boolean alive() {
-        if (!schedulerStarted()) return false;
-        if (clustered) return true; // another node may be running every unit just now
-        if (status.oldestRunningSince().isPresent()) return true;
-        Instant last = status.lastStepStarted().orElse(startedAt);
-        return !clock.instant().isAfter(last.plus(heartbeat));
+    public boolean schedulerRunning() {
+        return schedulerRunning.getAsBoolean();
     }
 
     @Override
     public List<TenantHealth> tenants() {
-        return status.tenants().stream().map(SyncServiceHealth::health).toList();
+        return status.tenants().stream().map(t -> health(t, clustered)).toList();
     }
 
     @Override
@@ -69,9 +49,13 @@ public final class SyncServiceHealth implements ServiceHealth {
         return clustered;
     }
 
-    static TenantHealth health(SyncStatus.TenantSnapshot t) {
+    /**
+     * A node of a cluster may not run the tenant's user lookup, nor all its units: there the first
+     * sync is done at the first calendar poll this node finished.
+     */
+    static TenantHealth health(SyncStatus.TenantSnapshot t, boolean clustered) {
         SyncStatus.StepRecord calendar = t.step(SyncStep.CALENDAR_POLL);
-        boolean firstSyncDone = calendar.lastFinished() != null;
+        boolean firstSyncDone = t.firstSyncDone() || clustered && calendar.lastFinished() != null;
         String problem = null;
         for (SyncStep step : SyncStep.values()) {
             StepOutcome last = t.step(step).lastOutcome();

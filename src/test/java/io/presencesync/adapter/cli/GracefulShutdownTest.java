@@ -5,6 +5,9 @@ import org.junit.jupiter.api.Test;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.net.BindException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,15 +19,19 @@ import java.util.concurrent.TimeUnit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
-/** SIGTERM (what Kubernetes sends) stops the running service cleanly and well within 30 s. */
+/**
+ * SIGTERM (what Kubernetes sends) stops the running service cleanly and well within 30 s. The demo
+ * listens on a free port: a demo (or anything else) on 8080 must not make this test fail.
+ */
 class GracefulShutdownTest {
 
     @Test
     void sigtermStopsTheServiceCleanlyWithinThirtySeconds() throws Exception {
         Path stderr = Files.createTempFile("presence-sync-shutdown-", ".log");
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process demo = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), Main.class.getName(), "demo")
-                .redirectError(stderr.toFile()).start();
+        ServerSocket default8080 = occupy(8080); // as a running demo would
+        Process demo = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), Main.class.getName(), "demo",
+                "--management-port", "0").redirectError(stderr.toFile()).start();
         try {
             List<String> out = new CopyOnWriteArrayList<>();
             Thread reader = new Thread(() -> {
@@ -41,6 +48,7 @@ class GracefulShutdownTest {
                 if (System.nanoTime() > deadline) fail("the demo published nothing within 60 s; stdout %s; stderr:%n%s", out, Files.readString(stderr));
                 Thread.sleep(100);
             }
+            assertThat(out).anyMatch(l -> l.matches("Status page: http://127\\.0\\.0\\.1:\\d+/ .*") && !l.contains(":8080/"));
 
             long asked = System.nanoTime();
             demo.destroy(); // SIGTERM
@@ -53,6 +61,16 @@ class GracefulShutdownTest {
         } finally {
             demo.destroyForcibly();
             Files.deleteIfExists(stderr);
+            if (default8080 != null) default8080.close();
+        }
+    }
+
+    /** Listens on the port of 127.0.0.1; null when something else already does. */
+    static ServerSocket occupy(int port) throws IOException {
+        try {
+            return new ServerSocket(port, 1, InetAddress.getLoopbackAddress());
+        } catch (BindException taken) {
+            return null;
         }
     }
 }

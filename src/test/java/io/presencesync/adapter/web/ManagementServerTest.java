@@ -3,6 +3,7 @@ package io.presencesync.adapter.web;
 import io.presencesync.adapter.config.ConfigException;
 import io.presencesync.adapter.config.ManagementConfig;
 import io.presencesync.application.status.StepOutcome;
+import io.presencesync.application.status.SyncStatus;
 import io.presencesync.application.status.SyncStep;
 import io.presencesync.domain.EventPresence;
 import io.presencesync.domain.ManualPresence;
@@ -42,18 +43,35 @@ class ManagementServerTest {
         HttpResponse<String> dead = web.get("/healthz");
         assertThat(dead.statusCode()).isEqualTo(503);
         assertThat(dead.body()).contains("the scheduler is not running");
-        assertThat(web.get("/readyz").body()).contains("the scheduler has not started");
+        assertThat(web.get("/readyz").body()).contains("the scheduler is not running");
     }
 
     @Test
     void aTenantWhoseGraphFailsStaysReadyButShowsFailing() throws Exception {
         web.firstSyncDone();
-        Instant started = web.status.started("fabrikam", SyncStep.CALL_STATE_POLL);
-        web.status.record("fabrikam", SyncStep.CALL_STATE_POLL, StepOutcome.failed("HTTP 503 from getPresencesByUserId"), started);
+        web.read("fabrikam", SyncStep.CALL_STATE_POLL, StepOutcome.failed("HTTP 503 from getPresencesByUserId"), java.util.List.of());
 
         assertThat(web.get("/readyz").body()).contains("\"fabrikam\":\"failing\"");
         assertThat(web.get("/readyz").statusCode()).isEqualTo(200);
         assertThat(web.get("/").body()).contains("call-state poll: HTTP 503 from getPresencesByUserId");
+    }
+
+    @Test
+    void aTenantWhoseFirstUserLookupFailsIsShownFailingAndDoesNotHoldReadinessBack() throws Exception {
+        SyncStatus.Run contoso = web.status.started("contoso", SyncStep.USER_LOOKUP, "references");
+        web.status.usersFound("contoso", java.util.List.of("id-first"));
+        web.status.finished(contoso, StepOutcome.OK, java.util.Map.of(), java.util.Map.of());
+        web.read("contoso", SyncStep.CALENDAR_POLL, StepOutcome.OK, java.util.List.of());
+        SyncStatus.Run fabrikam = web.status.started("fabrikam", SyncStep.USER_LOOKUP, "references");
+        assertThat(web.get("/readyz").statusCode()).as("fabrikam's lookup is still running").isEqualTo(503);
+
+        web.status.finished(fabrikam, StepOutcome.failed("java.io.IOException: connection reset"),
+                java.util.Map.of("anna@fabrikam.com", "anna@fabrikam.com"), java.util.Map.of());
+
+        HttpResponse<String> ready = web.get("/readyz");
+        assertThat(ready.statusCode()).isEqualTo(200);
+        assertThat(ready.body()).contains("\"contoso\":\"healthy\"", "\"fabrikam\":\"failing\"");
+        assertThat(web.get("/").body()).contains("user lookup: java.io.IOException: connection reset");
     }
 
     @Test
@@ -90,7 +108,7 @@ class ManagementServerTest {
         User user = new User("id-evil", hostile);
         web.store.setManual("contoso", user, new ManualPresence(PresenceState.AWAY,
                 new Profile(null, null, "<img src=x onerror=alert(1)>", "+49 170 1"), Instant.now()));
-        web.status.userProblems("contoso", SyncStep.CALENDAR_POLL, java.util.List.of(
+        web.read("contoso", SyncStep.CALENDAR_POLL, StepOutcome.OK, java.util.List.of(
                 new io.presencesync.application.status.UserProblem("\"><b>bad</b>", SyncStep.CALENDAR_POLL, "<5009>", "<i>unknown</i>")));
 
         String html = web.get("/?q=" + java.net.URLEncoder.encode("\"><script>", java.nio.charset.StandardCharsets.UTF_8)).body()

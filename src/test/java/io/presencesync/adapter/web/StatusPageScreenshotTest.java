@@ -1,5 +1,6 @@
 package io.presencesync.adapter.web;
 
+import io.presencesync.application.status.StepOutcome;
 import io.presencesync.application.status.SyncStep;
 import io.presencesync.application.status.UserProblem;
 import io.presencesync.domain.EventPresence;
@@ -47,7 +48,7 @@ class StatusPageScreenshotTest {
         web.publish("contoso", user("jonas.richter"), new EventPresence(Reason.CALENDAR_BUSY, now.minusSeconds(300), now.plusSeconds(1500)));
         web.publish("contoso", user("lena.klein"), new EventPresence(Reason.CALENDAR_OOF, now.minusSeconds(3600), now.plus(Duration.ofDays(2))));
         web.publish("contoso", user("max.braun"), EventPresence.none(now.minusSeconds(60), null));
-        web.status.userProblems("contoso", SyncStep.CALENDAR_POLL, List.of(
+        web.read("contoso", SyncStep.CALENDAR_POLL, StepOutcome.OK, List.of(
                 new UserProblem("left.company@contoso.com", SyncStep.CALENDAR_POLL, "5009", "The user was not found"),
                 new UserProblem("board@contoso.com", SyncStep.CALENDAR_POLL, "ErrorAccessDenied", "Access is denied by an application access policy")));
     }

@@ -8,11 +8,14 @@ import io.presencesync.adapter.metrics.ServiceMetrics;
 import io.presencesync.adapter.publisher.EmbeddedPresenceStore;
 import io.presencesync.application.port.PresenceUpdate;
 import io.presencesync.adapter.publisher.DeliveryListener;
+import io.presencesync.application.SyncTiming;
+import io.presencesync.application.port.SourceResult;
 import io.presencesync.application.status.PublisherState;
 import io.presencesync.application.status.StepOutcome;
 import io.presencesync.application.status.SyncServiceHealth;
 import io.presencesync.application.status.SyncStatus;
 import io.presencesync.application.status.SyncStep;
+import io.presencesync.application.status.UserProblem;
 import io.presencesync.domain.EventPresence;
 import io.presencesync.domain.User;
 
@@ -23,8 +26,9 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -40,11 +44,12 @@ final class WebFixture implements AutoCloseable {
     final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     final PresenceDirectory directory = new PresenceDirectory(store);
     final PublishLatency latency = new PublishLatency(registry, clock);
-    final SyncStatus status = new SyncStatus(clock, TENANTS);
+    final SyncStatus status = new SyncStatus(clock, TENANTS,
+            new SyncTiming(Duration.ofMinutes(1), Duration.ofHours(24), Duration.ofMinutes(15), Duration.ofSeconds(15)));
     final List<PublisherState> publishers = new java.util.concurrent.CopyOnWriteArrayList<>(
             List.of(new PublisherState("embedded", true, null, null, null, 0, 0)));
     volatile boolean schedulerRunning = true;
-    final SyncServiceHealth health = new SyncServiceHealth(status, () -> publishers, () -> schedulerRunning, clock, Duration.ofMinutes(1), false);
+    final SyncServiceHealth health = new SyncServiceHealth(status, () -> publishers, () -> schedulerRunning, false);
     final ServiceMetrics metrics = new ServiceMetrics(registry, status, health, directory);
     final ManagementServer server;
     final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -69,13 +74,26 @@ final class WebFixture implements AutoCloseable {
         latency.delivered(new DeliveryListener.Delivery("embedded", update, clock.instant(), false));
     }
 
-    /** Every tenant's first calendar poll ends, as the sync's sources would record it. */
+    /** Every tenant's user lookup finds one user, and that user's unit ends its first calendar poll, as the sync's sources would record it. */
     void firstSyncDone() {
         for (String tenant : TENANTS) {
-            Instant started = status.started(tenant, SyncStep.CALENDAR_POLL);
-            status.record(tenant, SyncStep.CALENDAR_POLL,
-                    StepOutcome.OK, started);
+            SyncStatus.Run lookup = status.started(tenant, SyncStep.USER_LOOKUP, "references");
+            status.usersFound(tenant, List.of("id-first"));
+            status.finished(lookup, StepOutcome.OK, Map.of("first@" + tenant + ".com", "first@" + tenant + ".com"),
+                    Map.of("first@" + tenant + ".com", new SourceResult.Ok<>(new User("id-first", "first@" + tenant + ".com"))));
+            read(tenant, SyncStep.CALENDAR_POLL, StepOutcome.OK, List.of());
         }
+    }
+
+    /** One unit's read of a step ends with {@code outcome}, the source refusing the users of {@code refused}. */
+    void read(String tenant, SyncStep step, StepOutcome outcome, List<UserProblem> refused) {
+        Map<String, String> asked = new LinkedHashMap<>(Map.of("id-first", "first@" + tenant + ".com"));
+        Map<String, SourceResult<Object>> results = new LinkedHashMap<>(Map.of("id-first", new SourceResult.Ok<>(List.of())));
+        for (UserProblem p : refused) {
+            asked.put("id-" + p.user(), p.user());
+            results.put("id-" + p.user(), new SourceResult.UserError<>(p.code(), p.message()));
+        }
+        status.finished(status.started(tenant, step, "id-first"), outcome, asked, results);
     }
 
     HttpResponse<String> get(String path) throws IOException, InterruptedException {
