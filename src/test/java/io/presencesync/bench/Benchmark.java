@@ -2,6 +2,7 @@ package io.presencesync.bench;
 
 import com.sun.management.OperatingSystemMXBean;
 import io.presencesync.adapter.cli.BenchService;
+import io.presencesync.adapter.config.SyncConfig;
 import io.presencesync.adapter.demo.DemoCalendars;
 import io.presencesync.adapter.demo.DemoCertificate;
 import io.presencesync.adapter.demo.DemoGraphSimulator;
@@ -40,9 +41,9 @@ public final class Benchmark {
 
     private Benchmark() {}
 
-    record Options(int users, int minutes, int warmupSeconds, String serviceHeap, boolean jfr, Path outDir) {
+    record Options(int users, int minutes, int warmupSeconds, String serviceHeap, boolean jfr, Path outDir, int unitSize) {
         static Options parse(String[] args) {
-            int users = 100_000, minutes = 3, warmup = 90;
+            int users = 100_000, minutes = 3, warmup = 90, unitSize = SyncConfig.DEFAULT_UNIT_SIZE;
             String heap = "512m";
             boolean jfr = false;
             Path out = Path.of("target");
@@ -54,12 +55,13 @@ public final class Benchmark {
                     case "--service-heap" -> heap = args[++i];
                     case "--jfr" -> jfr = true;
                     case "--out" -> out = Path.of(args[++i]);
+                    case "--unit-size" -> unitSize = Integer.parseInt(args[++i]);
                     default -> throw new IllegalArgumentException("unknown option " + args[i]
-                            + " (known: --users N, --minutes M, --warmup SECONDS, --service-heap SIZE, --jfr, --out DIR)");
+                            + " (known: --users N, --minutes M, --warmup SECONDS, --unit-size N, --service-heap SIZE, --jfr, --out DIR)");
                 }
             }
             if (users < 1 || minutes < 1 || warmup < 0) throw new IllegalArgumentException("--users and --minutes must be positive");
-            return new Options(users, minutes, warmup, heap, jfr, out);
+            return new Options(users, minutes, warmup, heap, jfr, out, unitSize);
         }
     }
 
@@ -121,7 +123,8 @@ public final class Benchmark {
         if (o.jfr()) command.add("-XX:StartFlightRecording=filename=" + work.resolve("service.jfr") + ",settings=profile");
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), BenchService.class.getName(),
                 sim.tenantId(), sim.clientId(), sim.authorityHost(), sim.graphBaseUrl(), secret.toString(),
-                DemoCalendars.ALL_USERS_GROUP_ID, String.valueOf(from.toEpochMilli()), String.valueOf(until.toEpochMilli()), work.toString()));
+                DemoCalendars.ALL_USERS_GROUP_ID, String.valueOf(from.toEpochMilli()), String.valueOf(until.toEpochMilli()), work.toString(),
+                String.valueOf(o.unitSize())));
         Files.deleteIfExists(work.resolve("service.properties"));
         Files.deleteIfExists(work.resolve("published.tsv"));
         return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(work.resolve("service.log").toFile()).start();

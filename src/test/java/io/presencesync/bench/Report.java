@@ -61,8 +61,8 @@ final class Report {
                 service.getProperty("gcName"));
         line("");
         line("**%,d users** of one tenant (members of one group); calendar poll every 60 s, call-state poll every 15 s "
-                + "(production defaults, units of 650). Warm-up %d s, then a measured window of %.0f s = %.1f calendar cycles, "
-                + "%.1f call-state cycles.", n, o.warmupSeconds(), window, calendarCycles, callCycles);
+                + "(the production defaults), sync units of %d users (default 650). Warm-up %d s, then a measured window of %.0f s = %.1f calendar cycles, "
+                + "%.1f call-state cycles.", n, o.unitSize(), o.warmupSeconds(), window, calendarCycles, callCycles);
         line("");
         line("## Graph requests per cycle (counted at the simulator)");
         line("");
@@ -122,6 +122,11 @@ final class Report {
                 cpu / wall, 100 * cpu / wall / cpus, cpus, simCpu / window, machineCores, machineCores - cpu / wall - simCpu / window,
                 service.getProperty("gcs"), Long.parseLong(service.getProperty("startupMillis")) / 1000.0);
         line("");
+        if (machineCores - cpu / wall - simCpu / window > 0.25) {
+            line("**Warning:** other processes used %.2f cores of %d during the window; the service competed for CPU, "
+                    + "so latency and cycle counts are worse than on a machine of its own.", machineCores - cpu / wall - simCpu / window, cpus);
+            line("");
+        }
         line("Not measured: real Graph latency and throttling, the network, TLS to remote hosts, a real presence store "
                 + "(the embedded store accepts in memory).");
         return md.toString();

@@ -42,22 +42,25 @@ import java.util.stream.Collectors;
  * and at the end of the measured window writes what it saw to {@code --out} and stops.
  *
  * <p>Arguments: {@code tenantId clientId authorityHost graphBaseUrl secretFile groupId measureFromMillis
- * measureUntilMillis outDir}; the trust store comes from {@code -Djavax.net.ssl.trustStore*}.
+ * measureUntilMillis outDir unitSize}; the trust store comes from {@code -Djavax.net.ssl.trustStore*}.
  */
 public final class BenchService {
 
     private BenchService() {}
 
     public static void main(String[] args) throws Exception {
-        if (args.length != 9) throw new IllegalArgumentException("usage: tenantId clientId authorityHost graphBaseUrl secretFile groupId "
-                + "measureFromMillis measureUntilMillis outDir");
+        if (args.length != 10) throw new IllegalArgumentException("usage: tenantId clientId authorityHost graphBaseUrl secretFile groupId "
+                + "measureFromMillis measureUntilMillis outDir unitSize");
         long measureFrom = Long.parseLong(args[6]);
         long measureUntil = Long.parseLong(args[7]);
         Path out = Path.of(args[8]);
         HeapWatch heap = new HeapWatch();
         TenantConfig tenant = new TenantConfig("bench", args[0], args[1], GraphCloud.GLOBAL, args[3], args[2],
                 new CredentialConfig.ClientSecret(Path.of(args[4]), null), List.of(), List.of(args[5]), RuleSettings.DEFAULTS);
-        AppConfig config = new AppConfig(List.of(tenant), SyncConfig.DEFAULTS, List.of(new PublisherConfig.Embedded(false)),
+        SyncConfig d = SyncConfig.DEFAULTS;
+        SyncConfig sync = new SyncConfig(d.calendarPollInterval(), d.callStatePollInterval(), d.horizon(), d.userRefreshInterval(),
+                Integer.parseInt(args[9]), d.threads());
+        AppConfig config = new AppConfig(List.of(tenant), sync, List.of(new PublisherConfig.Embedded(false)),
                 new ManagementConfig("127.0.0.1", 0), Optional.empty());
         // Only presences that began shortly before the window are of interest: the first poll publishes every user.
         long recordFrom = measureFrom - 120_000;
