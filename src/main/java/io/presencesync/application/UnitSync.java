@@ -99,7 +99,7 @@ public final class UnitSync {
         Set<UserSlot> settled = Collections.newSetFromMap(new IdentityHashMap<>());
         for (UserSlot slot : state.slots.values()) {
             // Fresh before and after, the same call state, no automatic replies: the timeline is the one
-            // evaluated last time. Most users at most polls; not rebuilding theirs keeps a 100,000-user node's CPU and heap low.
+            // evaluated last time. That is most users at most polls; not rebuilding theirs saves CPU and garbage.
             boolean wasFresh = callStateFresh(slot, now);
             CallState call = slot.call;
             boolean hadReplies = slot.autoReplies != null;

@@ -43,7 +43,7 @@ public final class Benchmark {
 
     record Options(int users, int minutes, int warmupSeconds, String serviceHeap, boolean jfr, Path outDir, int unitSize) {
         static Options parse(String[] args) {
-            int users = 100_000, minutes = 3, warmup = 90, unitSize = SyncConfig.DEFAULT_UNIT_SIZE;
+            int users = 100_000, minutes = 3, warmup = 120, unitSize = SyncConfig.DEFAULT_UNIT_SIZE;
             String heap = "512m";
             boolean jfr = false;
             Path out = Path.of("target");
