@@ -28,11 +28,6 @@ final class GraphTime {
     }
 
     /** An all-day appointment's midnight in a Berlin mailbox is 23:00 UTC the day before: the zone decides. */
-    static Instant instant(DateTimeTimeZone d) {
-        if (d == null) throw new DateTimeException("missing dateTime");
-        return instant(d.getDateTime(), d.getTimeZone());
-    }
-
     static Instant instant(String dateTime, String timeZone) {
         if (dateTime == null) throw new DateTimeException("missing dateTime");
         return LocalDateTime.parse(dateTime).atZone(zone(timeZone)).toInstant();
