@@ -18,11 +18,15 @@ import org.slf4j.LoggerFactory;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.function.Predicate;
 
 /**
  * One run of a sync unit: a few hundred users of one tenant, polled and evaluated together. Polls
@@ -86,22 +90,31 @@ public final class UnitSync {
                 calendarFailed(slot, from, e.code() + ": " + e.message());
             } // Unavailable: keep the last known calendar, its transitions still fire on time
         }
-        evaluate(clock.instant(), true);
+        evaluate(clock.instant(), slot -> true);
     }
 
     /** Reads every user's Teams activity and automatic replies, and publishes what changed. */
     public void pollCallState() {
         Map<String, SourceResult<TeamsPresence>> results = ports.calls().presences(users());
         Instant now = clock.instant();
+        Set<UserSlot> settled = Collections.newSetFromMap(new IdentityHashMap<>());
         for (UserSlot slot : state.slots.values()) {
-            if (result(results, slot) instanceof SourceResult.Ok<TeamsPresence> ok) presenceSeen(slot, ok.value(), now);
+            // Fresh before and after, the same call state, no automatic replies: the timeline is the one
+            // evaluated last time. That is most users at most polls; not rebuilding theirs saves CPU and garbage.
+            boolean wasFresh = callStateFresh(slot, now);
+            CallState call = slot.call;
+            boolean hadReplies = slot.autoReplies != null;
+            if (result(results, slot) instanceof SourceResult.Ok<TeamsPresence> ok) {
+                presenceSeen(slot, ok.value(), now);
+                if (wasFresh && slot.call == call && !hadReplies && slot.autoReplies == null) settled.add(slot);
+            }
         }
-        evaluate(now, true);
+        evaluate(now, slot -> !settled.contains(slot));
     }
 
     /** Publishes the transitions that are due now (an appointment started or ended), and retries failed publishes. */
     public void publishDueTransitions() {
-        evaluate(clock.instant(), false);
+        evaluate(clock.instant(), slot -> false);
     }
 
     /** The earliest instant at which a user's event presence changes (or a failed publish is retried). */
@@ -113,12 +126,14 @@ public final class UnitSync {
         return Optional.ofNullable(next);
     }
 
-    private void evaluate(Instant now, boolean all) {
+    /** Evaluates the users whose transition is due and those {@code inputsChanged} names. */
+    private void evaluate(Instant now, Predicate<UserSlot> inputsChanged) {
         for (UserSlot slot : state.slots.values()) {
             // Nothing before the user's first calendar answer: a user on leave must not flash NONE.
             if (!slot.calendarKnown) continue;
-            if (!all && (slot.nextChange == null || slot.nextChange.isAfter(now))) continue;
-            boolean callStateFresh = slot.presenceSeenAt != null && !now.isAfter(slot.presenceSeenAt.plus(callStateMaxAge()));
+            boolean due = slot.nextChange != null && !slot.nextChange.isAfter(now);
+            if (!due && !inputsChanged.test(slot)) continue;
+            boolean callStateFresh = callStateFresh(slot, now);
             Timeline timeline = rules.timeline(slot.windowStart, slot.items,
                     callStateFresh ? slot.call : null, callStateFresh ? slot.autoReplies : null);
             EventPresence current = timeline.at(now);
@@ -162,6 +177,10 @@ public final class UnitSync {
         state.slots.clear();
     }
 
+    private boolean callStateFresh(UserSlot slot, Instant now) {
+        return slot.presenceSeenAt != null && !now.isAfter(slot.presenceSeenAt.plus(callStateMaxAge()));
+    }
+
     private Duration callStateMaxAge() {
         return timing.callStatePollInterval().multipliedBy(CALL_STATE_MISSED_POLLS);
     }
@@ -191,7 +210,8 @@ public final class UnitSync {
     private void calendarLoaded(UserSlot slot, Instant from, List<FreeBusyItem> loaded) {
         if (slot.calendarError != null) log.info("tenant {}: calendar of {} readable again", tenant, slot.user.address());
         slot.windowStart = from;
-        slot.items = List.copyOf(loaded);
+        // An unchanged calendar keeps its list: replacing every user's items at every poll only fills the old generation.
+        if (!loaded.equals(slot.items)) slot.items = List.copyOf(loaded);
         slot.calendarError = null;
         slot.calendarKnown = true;
     }
@@ -208,7 +228,8 @@ public final class UnitSync {
     private void presenceSeen(UserSlot slot, TeamsPresence p, Instant now) {
         CallState call = slot.call;
         boolean continues = call != null && (call.activity().equals(p.activity()) || (rules.isCall(call.activity()) && rules.isCall(p.activity())));
-        slot.call = new CallState(p.activity(), continues ? call.since() : now);
+        CallState seen = new CallState(p.activity(), continues ? call.since() : now);
+        slot.call = seen.equals(call) ? call : seen;
         slot.autoReplies = p.outOfOffice() ? new AutoReplies(slot.autoReplies == null ? now : slot.autoReplies.since(), now) : null;
         slot.presenceSeenAt = now;
     }

@@ -14,7 +14,8 @@ import java.time.Duration;
  */
 public record SyncConfig(Duration calendarPollInterval, Duration callStatePollInterval, Duration horizon,
                          Duration userRefreshInterval, int unitSize, int threads) {
-    public static final int DEFAULT_UNIT_SIZE = 650;
+    /** 640 users: 32 full getSchedule requests of 20 (two $batch requests) and one presence request. */
+    public static final int DEFAULT_UNIT_SIZE = 640;
     public static final int DEFAULT_THREADS = 8;
     public static final SyncConfig DEFAULTS = new SyncConfig(Duration.ofSeconds(60), Duration.ofSeconds(15),
             Duration.ofHours(24), Duration.ofMinutes(15), DEFAULT_UNIT_SIZE, DEFAULT_THREADS);

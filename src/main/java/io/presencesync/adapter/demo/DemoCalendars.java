@@ -42,6 +42,9 @@ public final class DemoCalendars {
     public static final String IN_A_CALL = "InACall";
     public static final String IN_A_CONFERENCE_CALL = "InAConferenceCall";
 
+    /** The group whose transitive members are every user of the tenant (for {@code groups:} instead of a user list). */
+    public static final String ALL_USERS_GROUP_ID = "5e7a1c24-9b3d-4f60-8a2e-3c1d7b9f0a42";
+
     static final ZoneId BERLIN = ZoneId.of("Europe/Berlin");
     private static final long SEED = 20_250_310L;
 
@@ -90,8 +93,8 @@ public final class DemoCalendars {
     private final Map<String, List<Call>> calls;
     private final Map<String, DemoUser> byKey;
 
-    private DemoCalendars(Instant start, List<DemoUser> users, Map<String, List<Appointment>> appointments,
-                          Map<String, List<Call>> calls) {
+    DemoCalendars(Instant start, List<DemoUser> users, Map<String, List<Appointment>> appointments,
+                  Map<String, List<Call>> calls) {
         this.start = start;
         this.users = List.copyOf(users);
         this.appointments = Map.copyOf(appointments);

@@ -7,25 +7,32 @@ import io.presencesync.adapter.demo.DemoCalendars.Appointment;
 import io.presencesync.adapter.demo.DemoCalendars.DemoUser;
 import io.presencesync.adapter.demo.DemoCalendars.TeamsPresence;
 
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneId;
+import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** The three Graph endpoints the service uses, answered from {@link DemoCalendars}. */
+/** The Graph endpoints the service uses (and calendarView, for comparison), answered from {@link DemoCalendars}. */
 final class DemoGraphApi {
 
     static final int MAX_SCHEDULES = 100;
     static final int MAX_PRESENCE_IDS = 650;
     static final Duration MAX_WINDOW = Duration.ofDays(62);
+    static final int DEFAULT_PAGE = 100;
+    static final int MAX_PAGE = 999;
 
     private static final DateTimeFormatter GRAPH_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSSS");
     private static final Pattern PREFER_TIME_ZONE = Pattern.compile("outlook\\.timezone\\s*=\\s*\"([^\"]+)\"");
@@ -42,20 +49,7 @@ final class DemoGraphApi {
     DemoReply user(String idOrUpn, DemoRequest request) {
         DemoUser user = calendars.find(idOrUpn).orElseThrow(() -> DemoReply.graphError(404, "Request_ResourceNotFound",
                 "Resource '" + idOrUpn + "' does not exist or one of its queried reference-property objects are not present.").fault());
-        String select = request.query().get("$select");
-        List<String> properties = select == null || select.isBlank()
-                ? List.of("id", "displayName", "mail", "userPrincipalName") : List.of(select.split(","));
-        ObjectNode body = DemoReply.JSON.createObjectNode();
-        for (String property : properties) {
-            String p = property.trim();
-            switch (p) {
-                case "id" -> body.put("id", user.id());
-                case "displayName" -> body.put("displayName", user.displayName());
-                case "mail", "userPrincipalName" -> body.put(p, user.userPrincipalName());
-                case "" -> { }
-                default -> body.putNull(p); // a property the demo directory does not fill
-            }
-        }
+        ObjectNode body = userJson(user, request.query().get("$select"));
         return DemoReply.ok(body);
     }
 
@@ -97,6 +91,69 @@ final class DemoGraphApi {
                 item.set("end", dateTime(a.end(), zone, zoneName));
             }
             info.set("workingHours", workingHours(user.get()));
+        }
+        ObjectNode reply = DemoReply.JSON.createObjectNode();
+        reply.set("value", value);
+        return DemoReply.ok(reply);
+    }
+
+    /**
+     * {@code GET /groups/{id}/transitiveMembers/graph.user}: the all-users group in pages of {@code $top}
+     * (default 100, at most 999), each but the last with an absolute {@code @odata.nextLink}.
+     */
+    DemoReply groupMembers(String groupId, DemoRequest request, String baseUrl) {
+        if (!DemoCalendars.ALL_USERS_GROUP_ID.equalsIgnoreCase(groupId)) {
+            throw DemoReply.graphError(404, "Request_ResourceNotFound", "Resource '" + groupId
+                    + "' does not exist or one of its queried reference-property objects are not present.").fault();
+        }
+        Map<String, String> query = request.query();
+        int top = integer(query.get("$top"), DEFAULT_PAGE, "$top");
+        if (top < 1 || top > MAX_PAGE) throw invalid("Invalid page size specified: '" + top + "'. Must be between 1 and " + MAX_PAGE + ".");
+        int skip = integer(query.get("$skiptoken"), 0, "$skiptoken");
+        List<DemoUser> users = calendars.users();
+        if (skip < 0 || skip > users.size()) throw invalid("The $skiptoken is not valid.");
+        String select = query.get("$select");
+        ArrayNode value = DemoReply.JSON.createArrayNode();
+        int to = Math.min(users.size(), skip + top);
+        for (DemoUser u : users.subList(skip, to)) value.add(userJson(u, select));
+        ObjectNode reply = DemoReply.JSON.createObjectNode();
+        reply.set("value", value);
+        if (to < users.size()) {
+            StringBuilder next = new StringBuilder(baseUrl).append("/groups/").append(groupId)
+                    .append("/transitiveMembers/graph.user?%24top=").append(top).append("&%24skiptoken=").append(to);
+            if (select != null) next.append("&%24select=").append(URLEncoder.encode(select, StandardCharsets.UTF_8));
+            reply.put("@odata.nextLink", next.toString());
+        }
+        return DemoReply.ok(reply);
+    }
+
+    /**
+     * {@code GET /users/{id}/calendarView?startDateTime=…&endDateTime=…}: the user's events in the window,
+     * all in one page (Graph would page at 10 by default: this only ever under-counts the requests).
+     */
+    DemoReply calendarView(String idOrUpn, DemoRequest request) {
+        DemoUser user = calendars.find(idOrUpn).orElseThrow(() ->
+                DemoReply.graphError(404, "ErrorInvalidUser", "The requested user '" + idOrUpn + "' is invalid.").fault());
+        Map<String, String> query = request.query();
+        String start = query.get("startDateTime");
+        String end = query.get("endDateTime");
+        if (start == null || end == null) {
+            throw invalid("This request requires a time window specified by the query string parameters StartDateTime and EndDateTime.");
+        }
+        Instant from = queryInstant(start, "StartDateTime");
+        Instant to = queryInstant(end, "EndDateTime");
+        if (!to.isAfter(from)) throw invalid("EndDateTime must be after StartDateTime.");
+        String zoneName = preferredTimeZone(request.header("Prefer"));
+        ZoneId zone = zone(zoneName);
+        ArrayNode value = DemoReply.JSON.createArrayNode();
+        for (Appointment a : calendars.appointments(user.id(), from, to)) {
+            ObjectNode event = value.addObject()
+                    .put("id", UUID.nameUUIDFromBytes((user.id() + "/" + a.start()).getBytes(StandardCharsets.UTF_8)).toString())
+                    .put("subject", a.subject()).put("showAs", a.status()).put("isAllDay", false)
+                    .put("sensitivity", a.isPrivate() ? "private" : "normal");
+            event.set("start", dateTime(a.start(), zone, zoneName));
+            event.set("end", dateTime(a.end(), zone, zoneName));
+            event.putObject("location").put("displayName", a.location());
         }
         ObjectNode reply = DemoReply.JSON.createObjectNode();
         reply.set("value", value);
@@ -165,6 +222,45 @@ final class DemoGraphApi {
         String windows = com.ibm.icu.util.TimeZone.getWindowsID(user.mailboxTimeZone().getId());
         hours.putObject("timeZone").put("name", windows != null ? windows : user.mailboxTimeZone().getId());
         return hours;
+    }
+
+    private static ObjectNode userJson(DemoUser user, String select) {
+        List<String> properties = select == null || select.isBlank()
+                ? List.of("id", "displayName", "mail", "userPrincipalName") : List.of(select.split(","));
+        ObjectNode body = DemoReply.JSON.createObjectNode();
+        for (String property : properties) {
+            String p = property.trim();
+            switch (p) {
+                case "id" -> body.put("id", user.id());
+                case "displayName" -> body.put("displayName", user.displayName());
+                case "mail", "userPrincipalName" -> body.put(p, user.userPrincipalName());
+                case "" -> { }
+                default -> body.putNull(p); // a property the demo directory does not fill
+            }
+        }
+        return body;
+    }
+
+    private static int integer(String value, int absent, String name) {
+        if (value == null) return absent;
+        try {
+            return Integer.parseInt(value);
+        } catch (NumberFormatException e) {
+            throw invalid("Invalid value '" + value + "' for " + name + ".");
+        }
+    }
+
+    /** An ISO date-time with an offset, or a local one read as UTC (as Graph reads it without a zone). */
+    private static Instant queryInstant(String value, String name) {
+        try {
+            return OffsetDateTime.parse(value).toInstant();
+        } catch (DateTimeException withoutOffset) {
+            try {
+                return LocalDateTime.parse(value).toInstant(ZoneOffset.UTC);
+            } catch (DateTimeException e) {
+                throw invalid(name + " '" + value + "' is not a valid date-time.");
+            }
+        }
     }
 
     private static ObjectNode dateTime(Instant instant, ZoneId zone, String zoneName) {

@@ -30,8 +30,9 @@ import java.util.regex.Pattern;
 
 /**
  * An embedded Microsoft Graph and Entra ID for the {@code demo} command: one HTTPS port on 127.0.0.1
- * serving the client-credentials token endpoint, user lookup, getSchedule and getPresencesByUserId
- * (alone or inside {@code $batch}) for the {@link DemoCalendars} tenant.
+ * serving the client-credentials token endpoint, user lookup, the members of the all-users group,
+ * getSchedule, calendarView and getPresencesByUserId (alone or inside {@code $batch}) for the
+ * {@link DemoCalendars} tenant.
  */
 public final class DemoGraphSimulator implements AutoCloseable {
 
@@ -43,6 +44,10 @@ public final class DemoGraphSimulator implements AutoCloseable {
         USER("GET", "/v1\\.0/users/([^/]+)"),
         GET_SCHEDULE("POST", "/v1\\.0/users/([^/]+)/calendar/getSchedule"),
         PRESENCES("POST", "/v1\\.0/communications/getPresencesByUserId"),
+        /** A group's transitive user members, in pages ({@code $top} up to 999, {@code @odata.nextLink}). */
+        GROUP_MEMBERS("GET", "/v1\\.0/groups/([^/]+)/transitiveMembers/graph\\.user"),
+        /** A user's events in a window; not used by the service (the benchmark's per-user comparison). */
+        CALENDAR_VIEW("GET", "/v1\\.0/users/([^/]+)/calendarView"),
         /** Several of the others in one request; each of its items is counted under its own endpoint too. */
         BATCH("POST", "/v1\\.0/\\$batch"),
         /** Anything else, answered 404 (or 405 for a known path with the wrong method). */
@@ -57,7 +62,10 @@ public final class DemoGraphSimulator implements AutoCloseable {
         }
 
         /** Graph endpoints want a bearer token issued by the simulator; the authority's do not. */
-        boolean isGraph() { return this == USER || this == GET_SCHEDULE || this == PRESENCES || this == BATCH; }
+        boolean isGraph() {
+            return this == USER || this == GET_SCHEDULE || this == PRESENCES || this == GROUP_MEMBERS || this == CALENDAR_VIEW
+                    || this == BATCH;
+        }
     }
 
     /** The demo tenant's fixed directory id, the same on every start. */
@@ -246,6 +254,8 @@ public final class DemoGraphSimulator implements AutoCloseable {
             case USER -> graph.user(segment, request);
             case GET_SCHEDULE -> graph.schedule(segment, request);
             case PRESENCES -> graph.presences(request);
+            case GROUP_MEMBERS -> graph.groupMembers(segment, request, graphBaseUrl());
+            case CALENDAR_VIEW -> graph.calendarView(segment, request);
             case BATCH -> DemoBatch.answer(request, "/v1.0", this::batchItem);
             case UNKNOWN -> throw new IllegalStateException("unreachable");
         };

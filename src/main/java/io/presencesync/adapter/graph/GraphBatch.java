@@ -25,6 +25,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * One {@code POST /$batch} of up to {@link #MAX_ITEMS} requests under ids of our own, each answer
@@ -54,9 +55,10 @@ final class GraphBatch {
     /**
      * Sends {@code requests} (id → request) as one batch. The SDK's own batch post would hand back a
      * refused batch (429, 503) as an empty answer instead of an error, so the request is sent here.
+     * Each successful item's body is read by {@code reader}; a reader that throws makes that item unreadable.
      */
-    static <R extends Parsable> Map<String, Answer<R>> send(GraphServiceClient graph, Map<String, RequestInformation> requests,
-                                                            ParsableFactory<R> factory) {
+    static <R> Map<String, Answer<R>> send(GraphServiceClient graph, Map<String, RequestInformation> requests,
+                                           Function<JsonObject, R> reader) {
         if (requests.size() > MAX_ITEMS) throw new IllegalArgumentException(requests.size() + " requests in one $batch; at most " + MAX_ITEMS);
         RequestAdapter adapter = graph.getRequestAdapter();
         BatchRequestContent content = new BatchRequestContent(adapter, List.of());
@@ -68,14 +70,14 @@ final class GraphBatch {
         try {
             RequestInformation post = graph.getBatchRequestBuilder().toPostRequestInformation(content);
             try (InputStream body = adapter.sendPrimitive(post, ERRORS, InputStream.class)) {
-                return answers(body, requests.keySet(), factory);
+                return answers(body, requests.keySet(), reader);
             }
         } catch (IOException e) {
             throw new UncheckedIOException("$batch request failed", e);
         }
     }
 
-    private static <R extends Parsable> Map<String, Answer<R>> answers(InputStream body, Iterable<String> ids, ParsableFactory<R> factory) {
+    private static <R> Map<String, Answer<R>> answers(InputStream body, Iterable<String> ids, Function<JsonObject, R> reader) {
         Map<String, Answer<R>> answers = new LinkedHashMap<>();
         for (String id : ids) answers.put(id, null);
         JsonElement root = body == null ? null : JsonParser.parseReader(new InputStreamReader(body, StandardCharsets.UTF_8));
@@ -84,7 +86,7 @@ final class GraphBatch {
         for (JsonElement element : responses.getAsJsonArray()) {
             String id = id(element);
             if (id == null || !answers.containsKey(id)) continue; // nothing of ours: no item to blame
-            answers.put(id, answer(id, element.getAsJsonObject(), factory));
+            answers.put(id, answer(id, element.getAsJsonObject(), reader));
         }
         answers.replaceAll((id, a) -> a != null ? a
                 : Answer.failed(new IllegalStateException("the $batch answer holds no response for item " + id)));
@@ -98,13 +100,13 @@ final class GraphBatch {
     }
 
     /** Never quotes the item's content: a garbled calendar answer may hold subjects. */
-    private static <R extends Parsable> Answer<R> answer(String id, JsonObject item, ParsableFactory<R> factory) {
+    private static <R> Answer<R> answer(String id, JsonObject item, Function<JsonObject, R> reader) {
         try {
             int status = item.get("status").getAsInt();
             JsonElement body = item.get("body");
             if (status / 100 != 2) return Answer.failed(error(status, headers(item.get("headers")), body));
             if (body == null || !body.isJsonObject()) throw new IllegalStateException("no JSON object");
-            R value = new JsonParseNode(body).getObjectValue(factory);
+            R value = reader.apply(body.getAsJsonObject());
             if (value == null) throw new IllegalStateException("empty");
             return Answer.ok(value);
         } catch (RuntimeException e) {

@@ -28,9 +28,9 @@ final class GraphTime {
     }
 
     /** An all-day appointment's midnight in a Berlin mailbox is 23:00 UTC the day before: the zone decides. */
-    static Instant instant(DateTimeTimeZone d) {
-        if (d == null || d.getDateTime() == null) throw new DateTimeException("missing dateTime");
-        return LocalDateTime.parse(d.getDateTime()).atZone(zone(d.getTimeZone())).toInstant();
+    static Instant instant(String dateTime, String timeZone) {
+        if (dateTime == null) throw new DateTimeException("missing dateTime");
+        return LocalDateTime.parse(dateTime).atZone(zone(timeZone)).toInstant();
     }
 
     /** "UTC", an IANA id ("Europe/Berlin") or a Windows name ("W. Europe Standard Time"). */

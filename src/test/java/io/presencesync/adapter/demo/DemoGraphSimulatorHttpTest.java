@@ -219,6 +219,54 @@ class DemoGraphSimulatorHttpTest {
     }
 
     @Test
+    void theAllUsersGroupListsEveryUserOnceInPagesLinkedByNextLink() throws Exception {
+        List<String> ids = new ArrayList<>();
+        String next = sim.graphBaseUrl() + "/groups/" + DemoCalendars.ALL_USERS_GROUP_ID
+                + "/transitiveMembers/graph.user?%24select=id,mail&%24top=10";
+        int pages = 0;
+        while (next != null) {
+            JsonNode page = JSON.readTree(send(authorized(URI.create(next)).GET().build()).body());
+            page.get("value").forEach(u -> {
+                ids.add(u.get("id").asText());
+                assertThat(u.get("mail").asText()).endsWith("@" + DemoCalendars.DOMAIN);
+                assertThat(u.has("displayName")).isFalse();
+            });
+            next = page.has("@odata.nextLink") ? page.get("@odata.nextLink").asText() : null;
+            pages++;
+        }
+
+        assertThat(pages).isEqualTo(3);
+        assertThat(ids).containsExactlyElementsOf(sim.calendars().users().stream().map(DemoCalendars.DemoUser::id).toList());
+    }
+
+    @Test
+    void anotherGroupIsNotFoundAndAPageLargerThanGraphAllowsIsRefused() throws Exception {
+        HttpResponse<String> unknown = get("/groups/" + UUID.randomUUID() + "/transitiveMembers/graph.user");
+        HttpResponse<String> tooLarge = get("/groups/" + DemoCalendars.ALL_USERS_GROUP_ID + "/transitiveMembers/graph.user?%24top=1000");
+
+        assertThat(unknown.statusCode()).isEqualTo(404);
+        assertThat(JSON.readTree(unknown.body()).at("/error/code").asText()).isEqualTo("Request_ResourceNotFound");
+        assertThat(tooLarge.statusCode()).isEqualTo(400);
+    }
+
+    @Test
+    void calendarViewReturnsTheUsersEventsInTheWindowAndWantsAWindow() throws Exception {
+        DemoCalendars.DemoUser ben = user("ben.mueller");
+        Instant from = sim.calendars().start();
+        Instant to = from.plus(Duration.ofMinutes(30));
+
+        JsonNode events = JSON.readTree(get("/users/" + ben.id() + "/calendarView?startDateTime=" + enc(from.toString())
+                + "&endDateTime=" + enc(to.toString())).body()).get("value");
+        HttpResponse<String> noWindow = get("/users/" + ben.id() + "/calendarView");
+
+        assertThat(events).hasSize(sim.calendars().appointments(ben.id(), from, to).size()).isNotEmpty();
+        assertThat(events.get(0).get("showAs").asText()).isEqualTo("busy");
+        assertThat(events.get(0).at("/start/timeZone").asText()).isEqualTo("UTC");
+        assertThat(noWindow.statusCode()).isEqualTo(400);
+        assertThat(JSON.readTree(noWindow.body()).at("/error/code").asText()).isEqualTo("ErrorInvalidParameter");
+    }
+
+    @Test
     void anythingElseIsAGraphStyleNotFound() throws Exception {
         HttpResponse<String> events = get("/me/events");
         HttpResponse<String> root = send(HttpRequest.newBuilder(URI.create(sim.authorityHost() + "/")).GET().build());

@@ -124,6 +124,15 @@ class DemoGraphSimulatorTest {
     }
 
     @Test
+    void theDirectoryReadsTheAllUsersGroupThroughTheSdk() {
+        Map<String, SourceResult<List<User>>> members = new GraphUserDirectory(graph).groupMembers(List.of(DemoCalendars.ALL_USERS_GROUP_ID));
+
+        assertThat(members.get(DemoCalendars.ALL_USERS_GROUP_ID)).isInstanceOfSatisfying(SourceResult.Ok.class,
+                ok -> assertThat(((SourceResult.Ok<List<User>>) ok).value()).extracting(User::id)
+                        .containsExactlyElementsOf(sim.calendars().users().stream().map(DemoUser::id).toList()));
+    }
+
+    @Test
     void theCallStateSourceSeesTheCallThatIsGoingOnAtTheClock() {
         DemoUser ida = user("ida.wolf");
         DemoUser clara = user("clara.fischer");

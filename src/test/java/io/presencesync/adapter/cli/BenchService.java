@@ -1,0 +1,183 @@
+package io.presencesync.adapter.cli;
+
+import com.sun.management.GarbageCollectionNotificationInfo;
+import com.sun.management.OperatingSystemMXBean;
+import io.presencesync.adapter.config.AppConfig;
+import io.presencesync.adapter.config.CredentialConfig;
+import io.presencesync.adapter.config.ManagementConfig;
+import io.presencesync.adapter.config.PublisherConfig;
+import io.presencesync.adapter.config.SyncConfig;
+import io.presencesync.adapter.config.TenantConfig;
+import io.presencesync.adapter.graph.GraphCloud;
+import io.presencesync.application.port.PresenceUpdate;
+import io.presencesync.domain.EventPresence;
+import io.presencesync.rules.RuleSettings;
+
+import javax.management.NotificationEmitter;
+import javax.management.openmbean.CompositeData;
+import java.io.PrintStream;
+import java.lang.management.GarbageCollectorMXBean;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.lang.management.MemoryUsage;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
+
+/**
+ * The service side of the benchmark (not shipped): the production {@link ServiceRunner} with the
+ * default sync settings, one tenant whose users are a group's members, the embedded store as its
+ * only publisher. It records when the store accepted each event presence, samples heap and CPU,
+ * and at the end of the measured window writes what it saw to {@code --out} and stops.
+ *
+ * <p>Arguments: {@code tenantId clientId authorityHost graphBaseUrl secretFile groupId measureFromMillis
+ * measureUntilMillis outDir unitSize}; the trust store comes from {@code -Djavax.net.ssl.trustStore*}.
+ */
+public final class BenchService {
+
+    private BenchService() {}
+
+    public static void main(String[] args) throws Exception {
+        if (args.length != 10) throw new IllegalArgumentException("usage: tenantId clientId authorityHost graphBaseUrl secretFile groupId "
+                + "measureFromMillis measureUntilMillis outDir unitSize");
+        long measureFrom = Long.parseLong(args[6]);
+        long measureUntil = Long.parseLong(args[7]);
+        Path out = Path.of(args[8]);
+        HeapWatch heap = new HeapWatch();
+        TenantConfig tenant = new TenantConfig("bench", args[0], args[1], GraphCloud.GLOBAL, args[3], args[2],
+                new CredentialConfig.ClientSecret(Path.of(args[4]), null), List.of(), List.of(args[5]), RuleSettings.DEFAULTS);
+        SyncConfig d = SyncConfig.DEFAULTS;
+        SyncConfig sync = new SyncConfig(d.calendarPollInterval(), d.callStatePollInterval(), d.horizon(), d.userRefreshInterval(),
+                Integer.parseInt(args[9]), d.threads());
+        AppConfig config = new AppConfig(List.of(tenant), sync, List.of(new PublisherConfig.Embedded(false)),
+                new ManagementConfig("127.0.0.1", 0), Optional.empty());
+        // Only presences that began shortly before the window are of interest: the first poll publishes every user.
+        long recordFrom = measureFrom - 120_000;
+        ConcurrentLinkedQueue<String> published = new ConcurrentLinkedQueue<>();
+        OperatingSystemMXBean os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+        long startedAt = System.currentTimeMillis();
+        try (ServiceRunner runner = new ServiceRunner(config, System.getenv(), Clock.systemUTC(), new PrintStream(PrintStream.nullOutputStream()))) {
+            runner.store().addListener((t, user, before, after) -> {
+                PresenceUpdate update = after.event();
+                if (update == null || (before != null && before.event() == update)) return;
+                long now = System.currentTimeMillis();
+                EventPresence p = update.presence();
+                if (p.since().toEpochMilli() < recordFrom) return;
+                published.add(user.id() + '\t' + p.state() + '\t' + p.reason() + '\t' + p.since().toEpochMilli() + '\t'
+                        + (p.until() == null ? "" : p.until().toEpochMilli()) + '\t' + now);
+            });
+            runner.start();
+            System.err.println("bench service: started; measuring from " + measureFrom + " until " + measureUntil);
+            sleepUntil(measureFrom);
+            long cpu0 = os.getProcessCpuTime();
+            long wall0 = System.nanoTime();
+            Map<String, long[]> gc0 = gcTotals();
+            heap.reset();
+            sleepUntil(measureUntil);
+            long cpu1 = os.getProcessCpuTime();
+            long wall1 = System.nanoTime();
+            Map<String, long[]> gc1 = gcTotals();
+            HeapWatch.Figures during = heap.figures();
+            System.gc();
+            long liveAfterFullGc = heapUsed();
+            Properties p = new Properties();
+            p.setProperty("startupMillis", String.valueOf(measureFrom - startedAt));
+            p.setProperty("cpuSeconds", String.valueOf((cpu1 - cpu0) / 1e9));
+            p.setProperty("wallSeconds", String.valueOf((wall1 - wall0) / 1e9));
+            p.setProperty("processors", String.valueOf(Runtime.getRuntime().availableProcessors()));
+            p.setProperty("heapMax", String.valueOf(Runtime.getRuntime().maxMemory()));
+            p.setProperty("heapUsedMax", String.valueOf(during.maxUsed()));
+            p.setProperty("heapCommittedMax", String.valueOf(during.maxCommitted()));
+            p.setProperty("heapAfterGcMax", String.valueOf(during.maxAfterGc()));
+            p.setProperty("heapAfterGcLast", String.valueOf(during.lastAfterGc()));
+            p.setProperty("heapAfterFullGc", String.valueOf(liveAfterFullGc));
+            p.setProperty("gcs", gc1.keySet().stream().map(name -> name + ": " + (gc1.get(name)[0] - gc0.getOrDefault(name, new long[2])[0])
+                    + " collections, " + (gc1.get(name)[1] - gc0.getOrDefault(name, new long[2])[1]) + " ms").collect(Collectors.joining("; ")));
+            p.setProperty("gcName", String.join(", ", gc1.keySet()));
+            try (var w = Files.newBufferedWriter(out.resolve("service.properties"))) {
+                p.store(w, "bench service");
+            }
+            Files.write(out.resolve("published.tsv"), new ArrayList<>(published));
+            System.err.println("bench service: window done; stopping");
+        }
+        System.exit(0);
+    }
+
+    private static void sleepUntil(long epochMillis) throws InterruptedException {
+        long wait;
+        while ((wait = epochMillis - System.currentTimeMillis()) > 0) Thread.sleep(Math.min(wait, 1000));
+    }
+
+    private static long heapUsed() {
+        return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+    }
+
+    private static Map<String, long[]> gcTotals() {
+        Map<String, long[]> totals = new HashMap<>();
+        for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+            totals.put(gc.getName(), new long[] {gc.getCollectionCount(), gc.getCollectionTime()});
+        }
+        return totals;
+    }
+
+    /** Heap used as sampled every 100 ms, and heap used right after each collection (from the GC's own figures). */
+    static final class HeapWatch {
+        record Figures(long maxUsed, long maxCommitted, long maxAfterGc, long lastAfterGc) {}
+
+        private final AtomicLong maxUsed = new AtomicLong();
+        private final AtomicLong maxCommitted = new AtomicLong();
+        private final AtomicLong maxAfterGc = new AtomicLong();
+        private final AtomicLong lastAfterGc = new AtomicLong();
+        private final Set<String> heapPools;
+
+        HeapWatch() {
+            heapPools = ManagementFactory.getMemoryPoolMXBeans().stream().filter(m -> m.getType() == MemoryType.HEAP)
+                    .map(MemoryPoolMXBean::getName).collect(Collectors.toSet());
+            for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+                ((NotificationEmitter) gc).addNotificationListener((n, handback) -> {
+                    if (!GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION.equals(n.getType())) return;
+                    var info = GarbageCollectionNotificationInfo.from((CompositeData) n.getUserData());
+                    long after = 0;
+                    for (Map.Entry<String, MemoryUsage> e : info.getGcInfo().getMemoryUsageAfterGc().entrySet()) {
+                        if (heapPools.contains(e.getKey())) after += e.getValue().getUsed();
+                    }
+                    lastAfterGc.set(after);
+                    maxAfterGc.accumulateAndGet(after, Math::max);
+                }, null, null);
+            }
+            Thread sampler = new Thread(() -> {
+                while (true) {
+                    MemoryUsage u = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
+                    maxUsed.accumulateAndGet(u.getUsed(), Math::max);
+                    maxCommitted.accumulateAndGet(u.getCommitted(), Math::max);
+                    try {
+                        Thread.sleep(100);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+            }, "bench-heap-sampler");
+            sampler.setDaemon(true);
+            sampler.start();
+        }
+
+        void reset() {
+            maxUsed.set(0);
+            maxCommitted.set(0);
+            maxAfterGc.set(0);
+        }
+
+        Figures figures() { return new Figures(maxUsed.get(), maxCommitted.get(), maxAfterGc.get(), lastAfterGc.get()); }
+    }
+}
