@@ -206,7 +206,7 @@ public final class GraphFixture implements AutoCloseable, BeforeEachCallback, Af
                 "Authorization_RequestDenied", "Insufficient privileges to complete the operation.")));
     }
 
-    /** getSchedule through any mailbox is refused (no Calendars.ReadBasic). */
+    /** getSchedule through any mailbox is refused (no Calendars.ReadBasic.All). */
     public void denySchedules() {
         answers.everyAnchor = reply(403, odataError("ErrorAccessDenied", "Access is denied. Check credentials and try again."));
     }

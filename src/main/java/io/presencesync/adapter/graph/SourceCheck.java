@@ -48,7 +48,7 @@ final class SourceCheck {
             findings.accept(Finding.failed(TenantCheck.SCHEDULE, message, "mailbox " + user.address()
                     + " has no Exchange Online mailbox (not licensed, on-premises or shared): license it or remove it from tenants[].users"));
         } else {
-            findings.accept(Finding.failed(TenantCheck.SCHEDULE, message, advice.graphAction(message, "Calendars.ReadBasic")));
+            findings.accept(Finding.failed(TenantCheck.SCHEDULE, message, advice.graphAction(message, "Calendars.ReadBasic.All")));
         }
     }
 
@@ -70,7 +70,7 @@ final class SourceCheck {
             findings.accept(Finding.failed(TenantCheck.SCHEDULE, message, advice.policyAction(tried)));
         } else {
             findings.accept(Finding.failed(TenantCheck.SCHEDULE, message + (tried.size() > 1 ? " (also for " + String.join(", ", refusedToo) + ")" : ""),
-                    advice.permissionAction("Calendars.ReadBasic") + " (if it is granted: an application access policy / RBAC for "
+                    advice.permissionAction("Calendars.ReadBasic.All") + " (if it is granted: an application access policy / RBAC for "
                             + "Applications scope excludes " + String.join(", ", tried) + ")"));
         }
     }

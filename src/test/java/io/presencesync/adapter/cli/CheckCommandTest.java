@@ -94,7 +94,7 @@ class CheckCommandTest {
         assertThat(check(contosoYaml())).isEqualTo(1);
 
         assertThat(out.toString()).contains("FAILED", "ErrorAccessDenied",
-                "- grant the application permission Calendars.ReadBasic (Microsoft Graph, Application) and admin consent");
+                "- grant the application permission Calendars.ReadBasic.All (Microsoft Graph, Application) and admin consent");
     }
 
     @Test

@@ -183,7 +183,7 @@ class TenantCheckTest {
 
         assertThat(step(v, TenantCheck.SCHEDULE).status()).isEqualTo(TenantCheck.Status.FAILED);
         assertThat(step(v, TenantCheck.SCHEDULE).detail()).contains("HTTP 403 ErrorAccessDenied");
-        assertThat(v.actions()).singleElement().asString().startsWith("grant the application permission Calendars.ReadBasic")
+        assertThat(v.actions()).singleElement().asString().startsWith("grant the application permission Calendars.ReadBasic.All")
                 .contains("admin consent");
         assertThat(step(v, TenantCheck.PRESENCE).status()).isEqualTo(TenantCheck.Status.OK);
     }
