@@ -129,7 +129,7 @@ public final class GraphCalendarSource implements CalendarSource {
                         continue;
                     }
                 }
-                unavailable(results, r, "getSchedule via " + r.anchor + " failed: " + GraphErrors.describe(failure));
+                unavailable(results, r, "getSchedule via " + address(r, r.anchor) + " failed: " + GraphErrors.describe(failure));
             }
         }
         for (User u : users) {

@@ -9,6 +9,7 @@ import io.github.resilience4j.retry.Retry;
 import io.github.resilience4j.retry.RetryConfig;
 
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.time.Clock;
 import java.time.DateTimeException;
 import java.time.Duration;
@@ -67,6 +68,7 @@ final class GraphCalls {
                 .permittedNumberOfCallsInHalfOpenState(2)
                 // Only failures of Graph itself count: a refused mailbox or unknown user is an answer.
                 .recordException(this::serviceFailure)
+                .ignoreExceptions(ThrottledException.class)
                 .build());
         this.retry = Retry.of("graph", RetryConfig.custom()
                 .maxAttempts(MAX_ATTEMPTS)
@@ -92,8 +94,7 @@ final class GraphCalls {
 
     /** Sends {@code request} for {@code scope}, honouring and remembering Retry-After. */
     <T> T call(String scope, Supplier<T> request) {
-        Instant gate = gate(scope);
-        if (gate != null) throw new ThrottledException(scope, gate);
+        awaitGate(scope);
         if (!breaker.tryAcquirePermission()) {
             throw new IllegalStateException("Graph requests paused for up to " + OPEN_FOR.toSeconds()
                     + " s: most recent requests failed (circuit breaker open)");
@@ -171,6 +172,24 @@ final class GraphCalls {
         return new ItemsToRetry(status == 0 ? 503 : status, wait, failures.size());
     }
 
+    /**
+     * Returns once {@code scope} may be sent to: at once, or after waiting out a Retry-After at most
+     * {@link #MAX_WAIT} away; throws {@link ThrottledException} for a longer one. Called right before
+     * every send, so a Retry-After another thread was given meanwhile holds back retries too.
+     */
+    void awaitGate(String scope) {
+        Instant gate = gate(scope);
+        if (gate == null) return;
+        Duration left = Duration.between(clock.instant(), gate);
+        if (left.compareTo(MAX_WAIT) > 0) throw new ThrottledException(scope, gate);
+        try {
+            Thread.sleep(Math.max(1, left.toMillis() + (left.toNanosPart() % 1_000_000 > 0 ? 1 : 0)));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ThrottledException(scope, gate);
+        }
+    }
+
     /** When {@code scope} may be sent to again, or null when it may now. */
     private Instant gate(String scope) {
         Instant gate = notBefore.get(scope);
@@ -183,6 +202,7 @@ final class GraphCalls {
 
     private <T> T retried(String scope, Supplier<T> request) {
         return Retry.decorateSupplier(retry, () -> {
+            awaitGate(scope);
             try {
                 return request.get();
             } catch (RuntimeException e) {
@@ -195,15 +215,24 @@ final class GraphCalls {
 
     private boolean serviceFailure(Throwable e) {
         if (e instanceof ApiException a) return a.getResponseStatusCode() >= 500 || a.getResponseStatusCode() == 0;
-        return worthRetrying(e);
+        return cause(e, IOException.class);
     }
 
+    /**
+     * 429, 503 and 504 (unless the Retry-After is longer than {@link #MAX_WAIT}) and network errors;
+     * not a timeout: a request that got no answer in {@link GraphClients#CALL_TIMEOUT} is not sent
+     * again at once, so a hanging Graph holds a sync thread for one timeout, not three.
+     */
     private boolean worthRetrying(Throwable e) {
         if (e instanceof ApiException a && RETRYABLE.contains(a.getResponseStatusCode())) {
             return retryAfter(e).map(wait -> wait.compareTo(MAX_WAIT) <= 0).orElse(true);
         }
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof IOException) return true;
+        return cause(e, IOException.class) && !cause(e, InterruptedIOException.class);
+    }
+
+    private static boolean cause(Throwable e, Class<? extends Throwable> type) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (type.isInstance(t)) return true;
         }
         return false;
     }

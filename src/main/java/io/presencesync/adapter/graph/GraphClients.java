@@ -30,7 +30,7 @@ import java.util.Map;
 public final class GraphClients {
 
     static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
-    static final Duration CALL_TIMEOUT = Duration.ofSeconds(60);
+    static final Duration CALL_TIMEOUT = Duration.ofSeconds(30);
 
     private GraphClients() {}
 

@@ -1,6 +1,5 @@
 package io.presencesync.adapter.graph;
 
-import com.microsoft.graph.core.tasks.PageIterator;
 import com.microsoft.graph.models.UserCollectionResponse;
 import com.microsoft.graph.serviceclient.GraphServiceClient;
 import com.microsoft.kiota.ApiException;
@@ -71,34 +70,33 @@ public final class GraphUserDirectory implements UserDirectory {
         return results;
     }
 
-    /** All pages or nothing: a membership read only in part must not make the rest look like leavers. */
+    /**
+     * All pages or nothing: a membership read only in part must not make the rest look like leavers.
+     * Every page is a request of its own through {@link GraphCalls}, so a throttled later page is
+     * retried and its Retry-After held like any other.
+     */
     private SourceResult<List<User>> members(String group) {
         try {
-            UserCollectionResponse first = calls.call("directory", () -> graph.groups().byGroupId(group).transitiveMembers().graphUser().get(rc -> {
+            var members = graph.groups().byGroupId(group).transitiveMembers().graphUser();
+            UserCollectionResponse page = calls.call("directory", () -> members.get(rc -> {
                 rc.queryParameters.select = SELECT;
                 rc.queryParameters.top = 999;
             }));
             List<User> users = new ArrayList<>();
-            if (first == null) return new SourceResult.Ok<>(users);
-            PageIterator<com.microsoft.graph.models.User, UserCollectionResponse> pages =
-                    new PageIterator.Builder<com.microsoft.graph.models.User, UserCollectionResponse>()
-                            .client(graph)
-                            .collectionPage(first)
-                            .collectionPageFactory(UserCollectionResponse::createFromDiscriminatorValue)
-                            .processPageItemCallback(u -> {
-                                String address = u.getMail() != null ? u.getMail() : u.getUserPrincipalName();
-                                if (u.getId() == null || address == null) {
-                                    log.warn("group {}: member {} has neither mail nor userPrincipalName; skipped", group, u.getId());
-                                } else {
-                                    users.add(new User(u.getId(), address));
-                                }
-                                return true;
-                            })
-                            .build();
-            pages.iterate();
-            return new SourceResult.Ok<>(users);
-        } catch (ReflectiveOperationException e) {
-            return new SourceResult.Unavailable<>("reading the members failed: " + GraphErrors.describe(e));
+            for (int n = 1; ; n++) {
+                if (page == null) return new SourceResult.Unavailable<>("reading the members failed: page " + n + " had no body");
+                for (var u : page.getValue() == null ? List.<com.microsoft.graph.models.User>of() : page.getValue()) {
+                    String address = u.getMail() != null ? u.getMail() : u.getUserPrincipalName();
+                    if (u.getId() == null || address == null) {
+                        log.warn("group {}: member {} has neither mail nor userPrincipalName; skipped", group, u.getId());
+                    } else {
+                        users.add(new User(u.getId(), address));
+                    }
+                }
+                String next = page.getOdataNextLink();
+                if (next == null) return new SourceResult.Ok<>(users);
+                page = calls.call("directory", () -> members.withUrl(next).get());
+            }
         } catch (RuntimeException e) {
             int status = e instanceof ApiException a ? a.getResponseStatusCode() : 0;
             if (status == 403) {

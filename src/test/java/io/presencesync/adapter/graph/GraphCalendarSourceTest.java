@@ -240,7 +240,7 @@ class GraphCalendarSourceTest {
         for (int i = 0; i < 45; i++) {
             if (i >= 20 && i < 40) {
                 assertThat(results.get(id(i))).isInstanceOfSatisfying(SourceResult.Unavailable.class,
-                        u -> assertThat(u.message()).contains("getSchedule via " + id(20), "503"));
+                        u -> assertThat(u.message()).contains("getSchedule via " + address(20), "503"));
             } else {
                 assertThat(results.get(id(i))).as("user %d", i).isInstanceOf(SourceResult.Ok.class);
             }
@@ -312,7 +312,7 @@ class GraphCalendarSourceTest {
                     .isInstanceOf(i < 40 ? SourceResult.Unavailable.class : SourceResult.Ok.class);
         }
         assertThat(results.get(id(0))).isInstanceOfSatisfying(SourceResult.Unavailable.class,
-                u -> assertThat(u.message()).contains("getSchedule via " + id(0), "unreadable"));
+                u -> assertThat(u.message()).contains("getSchedule via " + address(0), "unreadable"));
         assertThat(results.toString()).doesNotContain(SUBJECT).doesNotContain(LOCATION).doesNotContain("Bluebird");
     }
 
