@@ -39,6 +39,8 @@ public final class UnitState implements Serializable {
         AutoReplies autoReplies;
         Instant presenceSeenAt;
         EventPresence published;
+        /** A NONE published since the last calendar poll: renewed once, in case its write was lost with a node. */
+        boolean renewNone;
         boolean publishFailing;
         Instant nextChange;
         long version;

@@ -77,10 +77,15 @@ public final class UnitSync {
         for (User user : members) state.slots.computeIfAbsent(user.id(), id -> new UserSlot(user, now)).user = user;
     }
 
-    /** Reads every user's free/busy over [now - look-back, now + horizon) and publishes what changed. */
+    /**
+     * Reads every user's free/busy over [now - look-back, now + horizon), publishes what changed, and
+     * first names every user's state published before to the publisher again ({@link PresencePublisher#renew}):
+     * an event presence at each calendar poll, a NONE once, at the first calendar poll after it was published.
+     */
     public void pollCalendars() {
         Instant now = clock.instant();
         Instant from = now.minus(LOOK_BACK);
+        renew(); // what earlier runs published; a change this poll finds is then sent as a change
         Map<String, SourceResult<List<FreeBusyItem>>> results = ports.calendars().freeBusy(users(), from, now.plus(timing.horizon()));
         for (UserSlot slot : state.slots.values()) {
             SourceResult<List<FreeBusyItem>> r = result(results, slot);
@@ -91,6 +96,19 @@ public final class UnitSync {
             } // Unavailable: keep the last known calendar, its transitions still fire on time
         }
         evaluate(clock.instant(), slot -> true);
+    }
+
+    /** Whatever node runs the unit now renews its users: a store re-sent to only by the node that wrote it would lose users after a move. */
+    private void renew() {
+        for (UserSlot slot : state.slots.values()) {
+            if (slot.published == null || slot.publishFailing || (slot.published.isNone() && !slot.renewNone)) continue;
+            try {
+                ports.publisher().renew(new PresenceUpdate(tenant, slot.user, slot.published, slot.version));
+                slot.renewNone = false;
+            } catch (RuntimeException e) {
+                log.warn("tenant {}: renewing the presence of {} failed: {}", tenant, slot.user.address(), e.toString());
+            }
+        }
     }
 
     /** Reads every user's Teams activity and automatic replies, and publishes what changed. */
@@ -155,6 +173,7 @@ public final class UnitSync {
             publisher.publish(new PresenceUpdate(tenant, slot.user, presence, version));
             slot.published = presence;
             slot.version = version;
+            slot.renewNone = presence.isNone();
             if (slot.publishFailing) log.info("tenant {}: publishing for {} works again", tenant, slot.user.address());
             slot.publishFailing = false;
             return true;

@@ -88,6 +88,37 @@ class UnitSyncTest {
     }
 
     @Test
+    void eachCalendarPollNamesTheEventPresencesPublishedBeforeAgainAndANoneOnce() {
+        List<PresenceUpdate> renewed = new ArrayList<>();
+        Tenant t = sync(new PresencePublisher() {
+            @Override
+            public void publish(PresenceUpdate update) { published.add(update); }
+
+            @Override
+            public void renew(PresenceUpdate current) { renewed.add(current); }
+        });
+        calendars.put(ANNA.id(), meeting("2026-11-30T08:30:00Z", "2026-11-30T09:30:00Z"));
+        calendars.put(BEN.id(), new SourceResult.Ok<>(List.of()));
+        t.pollCalendars();
+        assertThat(renewed).as("nothing published before this poll").isEmpty();
+        PresenceUpdate annaBusy = published.stream().filter(u -> u.user().equals(ANNA)).findFirst().orElseThrow();
+        PresenceUpdate benNone = published.stream().filter(u -> u.user().equals(BEN)).findFirst().orElseThrow();
+
+        t.pollCallState();
+        t.publishDueTransitions();
+        assertThat(renewed).as("only calendar polls renew").isEmpty();
+        clock.set(Instant.parse("2026-11-30T09:00:00Z"));
+        t.pollCalendars();
+        assertThat(renewed).as("the same update, version included").containsExactlyInAnyOrder(annaBusy, benNone);
+
+        renewed.clear();
+        clock.set(Instant.parse("2026-11-30T09:01:00Z"));
+        t.pollCalendars();
+        assertThat(renewed).as("a NONE is named once").containsExactly(annaBusy);
+        assertThat(published).hasSize(2);
+    }
+
+    @Test
     void aMeetingIsPublishedAtTheInstantItStartsAndEndsNotAtTheNextPoll() {
         calendars.put(ANNA.id(), meeting("2026-11-30T09:00:00Z", "2026-11-30T09:30:00Z"));
         calendars.put(BEN.id(), new SourceResult.Ok<>(List.of()));

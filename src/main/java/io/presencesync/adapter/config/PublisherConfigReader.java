@@ -92,9 +92,9 @@ final class PublisherConfigReader {
         long maxLen = streamMaxLen(p);
         PublisherConfig.Delivery delivery = delivery(p);
         Duration ttl = atLeast(p, "ttl", DEFAULT_REDIS_TTL, Duration.ofSeconds(1));
-        if (ttl.compareTo(delivery.republishInterval()) <= 0) {
-            throw p.child(p.has("ttl") ? "ttl" : "republishInterval").error("ttl " + ttl + " must be longer than republishInterval "
-                    + delivery.republishInterval() + " (the re-publish renews each key before it expires)");
+        if (ttl.compareTo(delivery.republishInterval().multipliedBy(2)) < 0) {
+            throw p.child(p.has("ttl") ? "ttl" : "republishInterval").error("ttl " + ttl + " must be at least twice republishInterval "
+                    + delivery.republishInterval() + " (a key is renewed once republishInterval has passed, at the next calendar poll)");
         }
         Duration connectTimeout = atLeast(p, "connectTimeout", DEFAULT_CONNECT_TIMEOUT, Duration.ofMillis(100));
         Duration timeout = atLeast(p, "timeout", DEFAULT_TIMEOUT, Duration.ofMillis(100));

@@ -2,6 +2,8 @@ package io.presencesync.adapter.publisher;
 
 import io.presencesync.application.port.PresenceUpdate;
 
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -11,13 +13,13 @@ import java.util.Map;
 /**
  * What one outbox knows per user, and who waits for a write. Changes go before re-sends: a re-send
  * is taken only while no change waits, and a user's new change replaces their queued re-send, so a
- * re-publish of every user never delays a transition. A user is remembered only while they have
- * something to renew (an event presence) or a write pending. Not thread-safe: its outbox's lock
- * guards it.
+ * re-publish of every user never delays a transition. A user whose write failed waits out a backoff
+ * of their own behind the others, so one user the store keeps refusing never holds up the rest.
+ * Not thread-safe: its outbox's lock guards it.
  */
 final class DeliveryQueue {
 
-    /** One write to make: the user's latest update, as a change or as a re-send of the acknowledged state. */
+    /** One write to make: the user's latest update, as a change or as a re-send of a state already published. */
     record Send(Entry entry, PresenceUpdate update, boolean resend) {}
 
     private enum State { IDLE, CHANGE, RESEND, SENDING }
@@ -29,6 +31,12 @@ final class DeliveryQueue {
         /** Written, stale or rejected: never sent again as a change. Below {@code latest} exactly when a change is due. */
         private long acknowledged = Long.MIN_VALUE;
         private State state = State.IDLE;
+        /** When the store last answered for this user, and when the sync last named them. */
+        private Instant answeredAt;
+        private Instant touchedAt;
+        /** Failed writes in a row, and when this user may be tried again. */
+        private int failures;
+        private Instant notBefore;
 
         private Entry(String key) { this.key = key; }
     }
@@ -39,8 +47,8 @@ final class DeliveryQueue {
     private Send inFlight;
 
     /** Records a user's update unless it is not newer than their latest; false when nothing new is due. */
-    boolean offer(PresenceUpdate update) {
-        Entry e = users.computeIfAbsent(update.tenant() + '/' + update.user().id(), Entry::new);
+    boolean offer(PresenceUpdate update, Instant now) {
+        Entry e = entry(update, now);
         if (e.latest != null && update.version() <= e.latest.version()) return false;
         e.latest = update;
         if (e.state == State.RESEND) resends.remove(e);
@@ -48,17 +56,49 @@ final class DeliveryQueue {
         return true;
     }
 
-    /** The next write: the oldest change, else (when {@code resendsToo}) a re-send; null when none waits. */
-    Send next(boolean resendsToo) {
-        Entry e = changes.pollFirst();
+    /**
+     * The sync names a user's current, already published state: it is queued for a re-send unless this
+     * store answered for that version less than {@code interval} ago or a write of the user is due anyway.
+     * So each node re-sends what its units hold, and a store that lost a write (a node died before it
+     * went out) or its data gets it again. False when nothing is queued.
+     */
+    boolean renew(PresenceUpdate update, Instant now, Duration interval) {
+        Entry e = entry(update, now);
+        if (e.latest != null && update.version() < e.latest.version()) return false; // a newer one goes out as a change
+        if (e.state != State.IDLE) {
+            if (e.latest == null || update.version() > e.latest.version()) e.latest = update;
+            return false;
+        }
+        if (e.latest != null && update.version() == e.acknowledged && e.answeredAt != null
+                && now.isBefore(e.answeredAt.plus(interval))) {
+            return false;
+        }
+        e.latest = update;
+        e.state = State.RESEND;
+        resends.add(e);
+        return true;
+    }
+
+    /**
+     * The next write: the oldest change whose user is not backing off, else (when {@code resendsToo})
+     * a re-send; null when none is due now.
+     */
+    Send next(boolean resendsToo, Instant now) {
+        Entry e = null;
+        for (Iterator<Entry> it = changes.iterator(); it.hasNext(); ) {
+            Entry c = it.next();
+            if (c.notBefore == null || !now.isBefore(c.notBefore)) {
+                it.remove();
+                e = c;
+                break;
+            }
+        }
         boolean resend = false;
         if (e == null && resendsToo && !resends.isEmpty()) {
             Iterator<Entry> first = resends.iterator();
             e = first.next();
             first.remove();
             resend = true;
-            // A re-send repeats what the store acknowledged, never anything else: a newer state left the re-sends as a change.
-            assert e.latest.version() == e.acknowledged : "a re-send of an unacknowledged version";
         }
         if (e == null) return null;
         e.state = State.SENDING;
@@ -66,47 +106,56 @@ final class DeliveryQueue {
         return inFlight;
     }
 
-    /** The store could not take the write: a change is tried again first; a re-send goes back among the re-sends. */
-    void retry(Send sent) {
+    /**
+     * The store could not take the write: the user goes behind the others and waits {@code backoff}
+     * (grown by its failures in a row) before it is tried again; a re-send goes back among the re-sends.
+     */
+    void retry(Send sent, Instant now, Duration backoff) {
         Entry e = sent.entry();
         inFlight = null;
+        e.failures++;
         if (e.latest.version() > e.acknowledged) {
-            e.state = State.CHANGE;
-            changes.addFirst(e);
+            e.notBefore = now.plus(backoff);
+            queueChange(e);
         } else {
             e.state = State.RESEND;
             resends.add(e);
         }
     }
 
+    /** Failed writes in a row of the user of {@code sent}. */
+    int failures(Send sent) { return sent.entry().failures; }
+
     /**
-     * The store answered the write for good. A newer update that came meanwhile is queued; otherwise
-     * the user is forgotten when there is nothing to renew: their state is NONE, or the store holds a
-     * newer version ({@code superseded}: another node runs them now). A later change is sent as new.
+     * The store answered the write for good. A newer update that came meanwhile is queued; a user
+     * the store holds a newer version of ({@code superseded}: another node wrote it) is forgotten.
      */
-    void answered(Send sent, boolean superseded) {
+    void answered(Send sent, boolean superseded, Instant now) {
         Entry e = sent.entry();
         inFlight = null;
         e.acknowledged = Math.max(e.acknowledged, sent.update().version());
+        e.answeredAt = now;
+        e.failures = 0;
+        e.notBefore = null;
         if (e.latest.version() > e.acknowledged) {
             queueChange(e);
-        } else if (superseded || e.latest.presence().isNone()) {
+        } else if (superseded) {
             users.remove(e.key);
         } else {
             e.state = State.IDLE;
         }
     }
 
-    /** Queues a re-send of every remembered user who waits for nothing; returns how many. */
-    int queueResends() {
-        int count = 0;
-        for (Entry e : users.values()) {
-            if (e.state != State.IDLE) continue;
-            e.state = State.RESEND;
-            resends.add(e);
-            count++;
-        }
-        return count;
+    /**
+     * Forgets idle users the sync has not named for {@code unnamedFor} (their unit runs on another
+     * node, or they left), and idle users cleared (NONE) longer than {@code clearedFor} ago: memory
+     * stays bounded by the users this node serves. Returns how many were forgotten.
+     */
+    int forget(Instant now, Duration unnamedFor, Duration clearedFor) {
+        int before = users.size();
+        users.values().removeIf(e -> e.state == State.IDLE && (e.touchedAt.isBefore(now.minus(unnamedFor))
+                || e.latest.presence().isNone() && e.answeredAt != null && e.answeredAt.isBefore(now.minus(clearedFor))));
+        return before - users.size();
     }
 
     boolean hasChanges() { return !changes.isEmpty(); }
@@ -117,8 +166,14 @@ final class DeliveryQueue {
     /** Users waiting for any write: changes, re-sends and the one being written. */
     int pending() { return changes.size() + resends.size() + (inFlight != null ? 1 : 0); }
 
-    /** Users remembered: those with an event presence to renew or a write pending. */
+    /** Users remembered: those written recently, or with a write pending. */
     int remembered() { return users.size(); }
+
+    private Entry entry(PresenceUpdate update, Instant now) {
+        Entry e = users.computeIfAbsent(update.tenant() + '/' + update.user().id(), Entry::new);
+        e.touchedAt = now;
+        return e;
+    }
 
     private void queueChange(Entry e) {
         e.state = State.CHANGE;

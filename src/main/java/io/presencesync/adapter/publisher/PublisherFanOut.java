@@ -58,6 +58,11 @@ public final class PublisherFanOut implements PresencePublisher, AutoCloseable {
         for (PublisherOutbox o : outboxes) o.publish(update);
     }
 
+    @Override
+    public void renew(PresenceUpdate current) {
+        for (PublisherOutbox o : outboxes) o.renew(current);
+    }
+
     public List<PublisherHealth> health() {
         return outboxes.stream().map(PublisherOutbox::health).toList();
     }

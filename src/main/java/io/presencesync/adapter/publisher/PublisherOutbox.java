@@ -21,9 +21,16 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>Per user it keeps the latest update ({@link DeliveryQueue}: a newer version replaces a pending
  * one), sends users in the order they changed, and never sends a version at or below one the store
  * already acknowledged. While the store fails, the oldest pending change is retried with exponential
- * backoff and jitter (or after the store's Retry-After); when the store is back, every pending
- * user's latest state follows. Every {@code republishInterval} each user with an event presence is
- * sent again, behind any change, so a store that lost its data heals and TTLs are renewed.
+ * backoff and jitter (or after the store's Retry-After, never sooner than the backoff's start); a
+ * user whose write failed goes behind the others with a backoff of their own, so a user the store
+ * keeps refusing never holds up the rest. When the store is back, every pending user's latest state
+ * follows.
+ *
+ * <p>Re-sends come from the sync, not from this outbox's memory ({@link #renew}): the node that runs
+ * a unit names its users' current states at each calendar poll, and a state this store did not
+ * answer for within {@code republishInterval} is sent again behind any change. So a store that lost
+ * its data heals, TTLs are renewed, and a write lost with a node that died is made good by the node
+ * that runs the unit next; a node never re-sends a user another node now serves.
  */
 public final class PublisherOutbox implements PresencePublisher, AutoCloseable {
 
@@ -47,7 +54,7 @@ public final class PublisherOutbox implements PresencePublisher, AutoCloseable {
     private final DeliveryQueue queue = new DeliveryQueue();
     private final Thread worker;
 
-    private Instant nextRepublish;
+    private Instant nextSweep;
     private Instant retryAt;
     private int failures;
     private String lastError;
@@ -74,7 +81,7 @@ public final class PublisherOutbox implements PresencePublisher, AutoCloseable {
         this.republish = republish;
         this.clock = clock;
         this.listener = listener;
-        this.nextRepublish = clock.instant().plus(delivery.republishInterval());
+        this.nextSweep = clock.instant().plus(delivery.republishInterval());
         this.worker = new Thread(this::run, "publisher-" + name);
         worker.setDaemon(true);
         worker.start();
@@ -91,7 +98,18 @@ public final class PublisherOutbox implements PresencePublisher, AutoCloseable {
                 warnedClosed = true;
                 return;
             }
-            if (queue.offer(update)) changed.signalAll();
+            if (queue.offer(update, clock.instant())) changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public void renew(PresenceUpdate current) {
+        if (!republish) return;
+        lock.lock();
+        try {
+            if (!closing && queue.renew(current, clock.instant(), delivery.republishInterval())) changed.signalAll();
         } finally {
             lock.unlock();
         }
@@ -174,13 +192,13 @@ public final class PublisherOutbox implements PresencePublisher, AutoCloseable {
                     sleepUntil(closing ? earliest(retryAt, flushDeadline) : retryAt, now);
                     continue;
                 }
-                if (republish && !closing && !now.isBefore(nextRepublish)) {
-                    queueRepublish();
-                    nextRepublish = now.plus(delivery.republishInterval());
+                if (!now.isBefore(nextSweep)) {
+                    forgetIdleUsers(now);
+                    nextSweep = now.plus(delivery.republishInterval());
                 }
-                DeliveryQueue.Send send = queue.next(!closing);
+                DeliveryQueue.Send send = queue.next(!closing, now);
                 if (send == null) {
-                    sleepUntil(closing ? flushDeadline : republish ? nextRepublish : null, now);
+                    sleepUntil(closing ? flushDeadline : nextSweep, now);
                     continue;
                 }
                 WriteResult result;
@@ -224,9 +242,10 @@ public final class PublisherOutbox implements PresencePublisher, AutoCloseable {
             failures++;
             lastError = retry.error();
             lastErrorAt = now;
-            Duration wait = retry.retryAfter() != null ? min(retry.retryAfter(), MAX_RETRY_AFTER) : backoff(failures);
+            // Retry-After 0 or a date gone by must not turn into a loop without pause.
+            Duration wait = retry.retryAfter() != null ? min(max(retry.retryAfter(), delivery.retryBackoff()), MAX_RETRY_AFTER) : backoff(failures);
             retryAt = now.plus(wait);
-            queue.retry(send);
+            queue.retry(send, now, max(wait, backoff(queue.failures(send) + 1)));
             if (failures == 1) {
                 log.warn("publisher {}: store not taking updates (at tenant {} user {}: {}); retrying with backoff, {} user(s) pending",
                         name, update.tenant(), update.user().address(), retry.error(), queue.pending());
@@ -251,7 +270,7 @@ public final class PublisherOutbox implements PresencePublisher, AutoCloseable {
             rejected++;
             logRejection(update, r, now);
         }
-        queue.answered(send, result instanceof WriteResult.Stale);
+        queue.answered(send, result instanceof WriteResult.Stale, now);
         return delivered;
     }
 
@@ -270,9 +289,14 @@ public final class PublisherOutbox implements PresencePublisher, AutoCloseable {
         }
     }
 
-    private void queueRepublish() {
-        int count = queue.queueResends();
-        if (count > 0) log.debug("publisher {}: re-publishing the state of {} user(s)", name, count);
+    /**
+     * Users the sync has not named for three re-publish intervals are served by another node (or
+     * gone); a cleared user is kept one interval, so the sync's one renewal of a NONE finds it answered.
+     */
+    private void forgetIdleUsers(Instant now) {
+        Duration interval = delivery.republishInterval();
+        int count = queue.forget(now, interval.multipliedBy(3), interval);
+        if (count > 0) log.debug("publisher {}: forgot {} idle user(s)", name, count);
     }
 
     /** Exponential backoff from retryBackoff, capped at maxRetryBackoff, with jitter in [½, 1] of it. */
@@ -293,6 +317,8 @@ public final class PublisherOutbox implements PresencePublisher, AutoCloseable {
     }
 
     private static Duration min(Duration a, Duration b) { return a.compareTo(b) <= 0 ? a : b; }
+
+    private static Duration max(Duration a, Duration b) { return a.compareTo(b) >= 0 ? a : b; }
 
     private static Instant earliest(Instant a, Instant b) { return a.isBefore(b) ? a : b; }
 }

@@ -65,10 +65,11 @@ class PublisherConfigReaderTest {
 
     @Test
     void aTtlThatTheRepublishCannotRenewInTimeIsRejected() {
-        assertThatThrownBy(() -> read("  - {type: embedded}\n  - {type: redis, uri: 'redis://r', ttl: 10m}\n"))
-                .hasMessageStartingWith("publishers[1].ttl: ttl PT10M must be longer than republishInterval PT10M");
-        assertThatThrownBy(() -> read("  - {type: redis, uri: 'redis://r', republishInterval: 1h}\n"))
-                .hasMessageStartingWith("publishers[0].republishInterval: ttl PT30M must be longer than republishInterval PT1H");
+        assertThatThrownBy(() -> read("  - {type: embedded}\n  - {type: redis, uri: 'redis://r', ttl: 19m}\n"))
+                .hasMessageStartingWith("publishers[1].ttl: ttl PT19M must be at least twice republishInterval PT10M");
+        assertThatThrownBy(() -> read("  - {type: redis, uri: 'redis://r', republishInterval: 16m}\n"))
+                .hasMessageStartingWith("publishers[0].republishInterval: ttl PT30M must be at least twice republishInterval PT16M");
+        assertThat(read("  - {type: redis, uri: 'redis://r', ttl: 20m}\n")).hasSize(1);
     }
 
     @Test
