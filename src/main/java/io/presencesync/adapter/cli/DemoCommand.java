@@ -1,6 +1,7 @@
 package io.presencesync.adapter.cli;
 
 import io.presencesync.adapter.config.AppConfig;
+import io.presencesync.adapter.config.ConfigException;
 import io.presencesync.adapter.config.CredentialConfig;
 import io.presencesync.adapter.config.ManagementConfig;
 import io.presencesync.adapter.config.PublisherConfig;
@@ -39,7 +40,8 @@ import java.util.concurrent.Callable;
                 + "the presences go to the embedded presence store. Needs no configuration file and no network "
                 + "(the simulator listens on 127.0.0.1). Runs until Ctrl-C."},
         exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:stopped by Ctrl-C or SIGTERM", "1:runtime failure (e.g. the simulator could not start)",
+        exitCodeList = {"130:stopped by Ctrl-C (143: by SIGTERM), the JVM's codes for a stop by signal",
+                "1:runtime failure (e.g. the simulator could not start)",
                 "2:the management port is taken (choose another with --management-port), or a wrong command line"})
 final class DemoCommand implements Callable<Integer> {
 
@@ -68,7 +70,11 @@ final class DemoCommand implements Callable<Integer> {
         ServiceRunner runner;
         try {
             runner = new ServiceRunner(config, System.getenv(), clock, System.out);
-        } catch (Exception e) { // the simulator must not outlive a failed start
+        } catch (ConfigException e) { // the simulator must not outlive a failed start
+            simulator.close();
+            // The demo has no configuration file: its one setting is an option.
+            throw new ConfigException(e.getMessage().replace("choose another management.port", "choose another with --management-port"), e);
+        } catch (Exception e) {
             simulator.close();
             throw e;
         }

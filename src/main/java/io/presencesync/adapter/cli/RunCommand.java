@@ -18,7 +18,8 @@ import java.util.concurrent.CountDownLatch;
                 + "and validated completely first; an error there stops it before anything starts. On stop, "
                 + "running polls finish before it exits."},
         exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:stopped by SIGTERM or Ctrl-C", "1:runtime failure (e.g. the scheduler could not start)",
+        exitCodeList = {"143:stopped by SIGTERM (130: by Ctrl-C), the JVM's codes for a stop by signal; running polls finished first",
+                "1:runtime failure (e.g. the scheduler could not start)",
                 "2:configuration error, named with its field (nothing was started)"})
 final class RunCommand implements Callable<Integer> {
 

@@ -22,7 +22,7 @@ class DemoCommandTest {
         CommandLine cli = Main.commandLine();
         cli.setOut(new PrintWriter(help, true));
         assertThat(cli.execute("demo", "--help")).isZero();
-        assertThat(help.toString()).contains("  2   the management port is taken");
+        assertThat(help.toString()).containsPattern("\\s2\\s+the management port is taken").containsPattern("\\s130\\s+stopped by Ctrl-C");
 
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
@@ -32,7 +32,7 @@ class DemoCommandTest {
                 assertThat(demo.waitFor(60, TimeUnit.SECONDS)).as("exited").isTrue();
                 String output = new String(demo.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
                 assertThat(demo.exitValue()).as(output).isEqualTo(Main.CONFIG_ERROR);
-                assertThat(output).contains("management.port", "127.0.0.1:" + taken.getLocalPort());
+                assertThat(output).contains("management.port", "127.0.0.1:" + taken.getLocalPort(), "choose another with --management-port");
             } finally {
                 demo.destroyForcibly();
             }

@@ -64,7 +64,7 @@ class PublisherConfigReaderTest {
     }
 
     @Test
-    void aTtlThatTheRepublishCannotRenewInTimeIsRejected() {
+    void aTtlThatTheRepublishCannotRenewInTimeIsRejected() throws IOException {
         assertThatThrownBy(() -> read("  - {type: embedded}\n  - {type: redis, uri: 'redis://r', ttl: 19m}\n"))
                 .hasMessageStartingWith("publishers[1].ttl: ttl PT19M must be at least twice republishInterval PT10M");
         assertThatThrownBy(() -> read("  - {type: redis, uri: 'redis://r', republishInterval: 16m}\n"))
