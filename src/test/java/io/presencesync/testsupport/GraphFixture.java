@@ -200,6 +200,16 @@ public final class GraphFixture implements AutoCloseable, BeforeEachCallback, Af
                         "correlation_id":"00000000-0000-0000-0000-000000000002"}""")));
     }
 
+    /** Entra ID refuses the client secret as expired (AADSTS7000222). */
+    public void expiredSecret() {
+        server.stubFor(post(urlPathEqualTo(tokenPath())).atPriority(1).willReturn(aResponse().withStatus(401)
+                .withHeader("Content-Type", "application/json").withBody("""
+                        {"error":"invalid_client","error_description":"AADSTS7000222: The provided client secret keys for app \
+                        'aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee' are expired. Visit the Azure portal to create new keys for your app.",\
+                        "error_codes":[7000222],"timestamp":"2025-03-10 08:00:00Z","trace_id":"00000000-0000-0000-0000-000000000001",\
+                        "correlation_id":"00000000-0000-0000-0000-000000000002"}""")));
+    }
+
     /** User lookups are refused: the app lacks User.Read.All. */
     public void denyUserLookup() {
         server.stubFor(get(urlPathMatching("/v1\\.0/users/.*")).atPriority(1).willReturn(error(403,

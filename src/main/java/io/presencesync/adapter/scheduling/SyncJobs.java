@@ -106,7 +106,10 @@ final class SyncJobs {
             int unit = data.getInt(UNIT);
             MDC.put("tenant", tenant.name());
             MDC.put("unit", String.valueOf(unit));
-            Step step = Step.valueOf(ctx.getTrigger().getJobDataMap().getString(STEP));
+            // A recovery run (its node died mid-run, and its one-shot trigger is gone) carries no step:
+            // publishing what is due then is what the lost run would have done, or less.
+            String named = ctx.getTrigger().getJobDataMap().getString(STEP);
+            Step step = named == null ? Step.TRANSITION : Step.valueOf(named);
             MDC.put("step", step.name());
             UnitState state = data.get(STATE) instanceof UnitState s ? s : new UnitState();
             UnitSync sync = new UnitSync(tenant.name(), state, tenant.ports(), tenant.rules(), context.clock(), context.timing());

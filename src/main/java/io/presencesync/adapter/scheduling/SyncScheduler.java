@@ -34,7 +34,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class SyncScheduler implements AutoCloseable {
 
     /** How long a stop waits for running units to finish before leaving them to the next start (or another node). */
-    static final Duration STOP_GRACE = Duration.ofSeconds(20);
+    static final Duration STOP_GRACE = Duration.ofSeconds(15);
     private static final String INSTANCE_NAME = "presence-sync";
     private static final AtomicInteger DATA_SOURCES = new AtomicInteger();
     private static final Logger log = LoggerFactory.getLogger(SyncScheduler.class);

@@ -88,7 +88,9 @@ final class UnitPlan {
             Trigger calendar = poll(tenant, unit, SyncJobs.Step.CALENDAR_POLL, timing.calendarPollInterval(), now);
             Trigger calls = poll(tenant, unit, SyncJobs.Step.CALL_STATE_POLL, timing.callStatePollInterval(), now);
             if (!scheduler.checkExists(key)) {
-                JobDetail job = JobBuilder.newJob(SyncJobs.UnitJob.class).withIdentity(key).usingJobData(SyncJobs.UNIT, unit).build();
+                // A run cut short by a node's death is run again by the node that notices (clustered mode).
+                JobDetail job = JobBuilder.newJob(SyncJobs.UnitJob.class).withIdentity(key).usingJobData(SyncJobs.UNIT, unit)
+                        .requestRecovery(true).build();
                 Trigger first = TriggerBuilder.newTrigger().withIdentity("unit-" + unit + "-first", tenant).forJob(key)
                         .usingJobData(SyncJobs.STEP, SyncJobs.Step.CALENDAR_POLL.name()).startAt(Date.from(now)).build();
                 try {

@@ -130,4 +130,75 @@ class GraphCallsTest {
         assertThat(answers.get("a").failure()).isInstanceOfSatisfying(ApiException.class,
                 e -> assertThat(e.getResponseStatusCode()).isEqualTo(503));
     }
+
+    @Test
+    void aRetryWaitsForARetryAfterAnotherThreadOfTheSameScopeWasGivenMeanwhile() throws Exception {
+        java.util.concurrent.CountDownLatch aSent = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch bThrottled = new java.util.concurrent.CountDownLatch(1);
+        AtomicInteger aAttempts = new AtomicInteger();
+        long[] throttledAt = new long[1];
+        long[] aRetriedAt = new long[1];
+        Thread a = new Thread(() -> assertThatThrownBy(() -> calls.call("presence", () -> {
+            if (aAttempts.incrementAndGet() == 1) {
+                aSent.countDown();
+                await(bThrottled);
+                throw answer(503, "0"); // due again at once (Retry-After 0) ...
+            }
+            aRetriedAt[0] = System.nanoTime();
+            return "ok";
+        })).isInstanceOf(GraphCalls.ThrottledException.class));
+        a.start();
+        await(aSent);
+        // ... while another unit's request of the same scope is told to wait 7 s.
+        assertThatThrownBy(() -> calls.call("presence", () -> {
+            throttledAt[0] = System.nanoTime();
+            bThrottled.countDown();
+            throw answer(429, "7");
+        })).isInstanceOf(ApiException.class);
+        a.join(10_000);
+
+        assertThat(aAttempts).hasValue(1);
+        assertThat(aRetriedAt[0]).as("a's retry was not sent at all: the wait is over MAX_WAIT").isZero();
+    }
+
+    @Test
+    void aRetryWaitsOutAShortRetryAfterAnotherThreadOfTheSameScopeWasGivenMeanwhile() throws Exception {
+        java.util.concurrent.CountDownLatch aSent = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch bThrottled = new java.util.concurrent.CountDownLatch(1);
+        AtomicInteger aAttempts = new AtomicInteger();
+        long[] throttledAt = new long[1];
+        long[] aRetriedAt = new long[1];
+        Thread a = new Thread(() -> calls.call("presence", () -> {
+            if (aAttempts.incrementAndGet() == 1) {
+                aSent.countDown();
+                await(bThrottled);
+                throw answer(503, "0");
+            }
+            aRetriedAt[0] = System.nanoTime();
+            return "ok";
+        }));
+        a.start();
+        await(aSent);
+        calls.call("presence", () -> {
+            if (throttledAt[0] == 0) {
+                throttledAt[0] = System.nanoTime();
+                bThrottled.countDown();
+                throw answer(429, "2");
+            }
+            return "ok";
+        });
+        a.join(10_000);
+
+        assertThat(aAttempts).hasValue(2);
+        assertThat(java.time.Duration.ofNanos(aRetriedAt[0] - throttledAt[0])).as("a's retry (due at once) waited for b's Retry-After")
+                .isGreaterThanOrEqualTo(java.time.Duration.ofMillis(1990));
+    }
+
+    static void await(java.util.concurrent.CountDownLatch latch) {
+        try {
+            assertThat(latch.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        } catch (InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
+    }
 }

@@ -171,15 +171,44 @@ class GraphUserDirectoryTest {
     }
 
     @Test
-    void aSecondPageThatFailsMakesTheWholeGroupUnavailableNotPartlyRead() {
+    void aSecondPageThatIsThrottledMakesTheWholeGroupUnavailableAndHoldsBackTheDirectory() {
         String nextLink = "http://127.0.0.1:" + stub.server.port() + GROUP_PATH + "?$skiptoken=X2";
         stub.server.stubFor(get(urlPathEqualTo(GROUP_PATH)).atPriority(5).willReturn(okJson("""
                 {"@odata.nextLink":"%s","value":[{"id":"%s","mail":"Anna.Berg@contoso.com"}]}""".formatted(nextLink, ANNA_ID))));
         stub.server.stubFor(get(urlPathEqualTo(GROUP_PATH)).atPriority(1).withQueryParam("$skiptoken", equalTo("X2"))
-                .willReturn(aResponse().withStatus(429).withHeader("Retry-After", "5").withHeader("Content-Type", "application/json")
+                .willReturn(aResponse().withStatus(429).withHeader("Retry-After", "60").withHeader("Content-Type", "application/json")
                         .withBody(odataError("TooManyRequests", "Too many requests."))));
 
-        assertThat(directory.groupMembers(List.of(GROUP_ID)).get(GROUP_ID)).isInstanceOf(SourceResult.Unavailable.class);
+        assertThat(directory.groupMembers(List.of(GROUP_ID)).get(GROUP_ID)).isInstanceOfSatisfying(SourceResult.Unavailable.class,
+                u -> assertThat(u.message()).contains("429", "TooManyRequests"));
+        assertThat(directory.resolve(List.of("anna@contoso.com")).get("anna@contoso.com")).as("Retry-After 60 s holds for the directory")
+                .isInstanceOfSatisfying(SourceResult.Unavailable.class, u -> assertThat(u.message()).contains("Retry-After"));
+        stub.server.verify(1, getRequestedFor(urlPathEqualTo(GROUP_PATH)).withQueryParam("$skiptoken", equalTo("X2")));
+        stub.server.verify(0, getRequestedFor(urlPathEqualTo(userPath("anna@contoso.com"))));
+    }
+
+    @Test
+    void aSecondPageThrottledBrieflyIsSentAgainAfterItsRetryAfterAndTheGroupIsReadWhole() {
+        String nextLink = "http://127.0.0.1:" + stub.server.port() + GROUP_PATH + "?$skiptoken=X2";
+        stub.server.stubFor(get(urlPathEqualTo(GROUP_PATH)).atPriority(5).willReturn(okJson("""
+                {"@odata.nextLink":"%s","value":[{"id":"%s","mail":"Anna.Berg@contoso.com"}]}""".formatted(nextLink, ANNA_ID))));
+        stub.server.stubFor(get(urlPathEqualTo(GROUP_PATH)).atPriority(1).withQueryParam("$skiptoken", equalTo("X2"))
+                .inScenario("page 2").whenScenarioStateIs(com.github.tomakehurst.wiremock.stubbing.Scenario.STARTED)
+                .willReturn(aResponse().withStatus(429).withHeader("Retry-After", "1").withHeader("Content-Type", "application/json")
+                        .withBody(odataError("TooManyRequests", "Too many requests.")))
+                .willSetStateTo("served"));
+        stub.server.stubFor(get(urlPathEqualTo(GROUP_PATH)).atPriority(1).withQueryParam("$skiptoken", equalTo("X2"))
+                .inScenario("page 2").whenScenarioStateIs("served")
+                .willReturn(okJson("""
+                        {"value":[{"id":"%s","mail":null,"userPrincipalName":"ben@contoso.com"}]}""".formatted(BEN_ID))));
+
+        assertThat(directory.groupMembers(List.of(GROUP_ID)).get(GROUP_ID)).isEqualTo(new SourceResult.Ok<>(List.of(
+                new User(ANNA_ID, "Anna.Berg@contoso.com"), new User(BEN_ID, "ben@contoso.com"))));
+        List<java.time.Instant> page2 = stub.server.findAll(getRequestedFor(urlPathEqualTo(GROUP_PATH))
+                .withQueryParam("$skiptoken", equalTo("X2"))).stream().map(r -> r.getLoggedDate().toInstant()).sorted().toList();
+        assertThat(page2).hasSize(2);
+        assertThat(java.time.Duration.between(page2.get(0), page2.get(1))).as("not before its Retry-After")
+                .isGreaterThanOrEqualTo(java.time.Duration.ofMillis(990));
     }
 
     void groupAnswers(int status, String code, String message) {

@@ -116,6 +116,30 @@ class TenantCheckTest {
     }
 
     @Test
+    void anExpiredSecretAsksForANewOne() {
+        graph.expiredSecret();
+
+        TenantCheck.Verdict v = check("anna@contoso.com");
+
+        assertThat(step(v, TenantCheck.TOKEN).detail()).contains("AADSTS7000222");
+        assertThat(v.actions()).singleElement().asString().startsWith("the client secret expired: create a new one")
+                .contains("secretFile " + graph.secretFile);
+    }
+
+    @Test
+    void aMailboxExchangeDoesNotKnowIsNamedWithWhatToDo() {
+        graph.answerSchedule("anna@contoso.com", GraphFixture.scheduleError("anna@contoso.com", "5009",
+                "The requested user 'anna@contoso.com' is invalid."));
+
+        TenantCheck.Verdict v = check("anna@contoso.com");
+
+        assertThat(step(v, TenantCheck.SCHEDULE).status()).isEqualTo(TenantCheck.Status.FAILED);
+        assertThat(step(v, TenantCheck.SCHEDULE).detail()).contains("5009");
+        assertThat(v.actions()).singleElement().asString()
+                .startsWith("Exchange knows no mailbox anna@contoso.com: use the primary SMTP address");
+    }
+
+    @Test
     void unresolvedUsersAreListedWithTheReason() {
         graph.unknownUser("gone@contoso.com");
 
