@@ -33,6 +33,7 @@ final class QuartzTables {
                     for (String statement : quartzStatements()) s.execute(statement);
                 }
                 s.execute(JdbcUnitMembers.DDL);
+                s.execute(JdbcUnitStates.DDL);
                 c.commit();
             } catch (SQLException | RuntimeException e) {
                 c.rollback();

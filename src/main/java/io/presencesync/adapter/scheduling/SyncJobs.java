@@ -3,7 +3,6 @@ package io.presencesync.adapter.scheduling;
 import io.presencesync.application.SyncTiming;
 import io.presencesync.application.TenantRoster;
 import io.presencesync.application.TenantSetup;
-import io.presencesync.application.UnitState;
 import io.presencesync.application.UnitSync;
 import io.presencesync.domain.User;
 import org.quartz.DisallowConcurrentExecution;
@@ -22,13 +21,13 @@ import java.util.List;
 
 /**
  * The two Quartz jobs: thin shells around the application's {@link TenantRoster} and
- * {@link UnitSync}. Each keeps what it must remember in its own job data, which Quartz keeps in
- * memory on a single node and in PostgreSQL in a cluster, so it follows the job to any node.
+ * {@link UnitSync}. The directory job keeps its roster in its Quartz job data; a unit keeps its state
+ * in {@link UnitStates}. Both live in memory on a single node and in PostgreSQL in a cluster, so they
+ * follow the job to any node.
  */
 final class SyncJobs {
 
     static final String ROSTER = "roster";
-    static final String STATE = "state";
     static final String UNIT = "unit";
     static final String STEP = "step";
     private static final Logger log = LoggerFactory.getLogger(SyncJobs.class);
@@ -39,7 +38,7 @@ final class SyncJobs {
     private SyncJobs() {}
 
     /** What every job of this node works with, whatever its tenant. */
-    record Context(UnitPlan plan, UnitMembers members, SyncTiming timing, Clock clock) {}
+    record Context(UnitPlan plan, UnitMembers members, UnitStates states, SyncTiming timing, Clock clock) {}
 
     /** Looks the tenant's users up and hands each unit its members; creates the units' jobs. */
     @DisallowConcurrentExecution
@@ -88,9 +87,11 @@ final class SyncJobs {
         }
     }
 
-    /** One sync unit's poll or transition; never runs concurrently with itself. */
+    /**
+     * One sync unit's poll or transition; never runs concurrently with itself. Its state is not Quartz
+     * job data but {@link UnitStates}: held for the run, so no other node works on it meanwhile.
+     */
     @DisallowConcurrentExecution
-    @PersistJobDataAfterExecution
     static final class UnitJob implements Job {
         private final TenantSetup tenant;
         private final Context context;
@@ -102,8 +103,7 @@ final class SyncJobs {
 
         @Override
         public void execute(JobExecutionContext ctx) {
-            JobDataMap data = ctx.getJobDetail().getJobDataMap();
-            int unit = data.getInt(UNIT);
+            int unit = ctx.getJobDetail().getJobDataMap().getInt(UNIT);
             MDC.put("tenant", tenant.name());
             MDC.put("unit", String.valueOf(unit));
             // A recovery run (its node died mid-run, and its one-shot trigger is gone) carries no step:
@@ -111,24 +111,33 @@ final class SyncJobs {
             String named = ctx.getTrigger().getJobDataMap().getString(STEP);
             Step step = named == null ? Step.TRANSITION : Step.valueOf(named);
             MDC.put("step", step.name());
-            UnitState state = data.get(STATE) instanceof UnitState s ? s : new UnitState();
-            UnitSync sync = new UnitSync(tenant.name(), state, tenant.ports(), tenant.rules(), context.clock(), context.timing());
             try {
-                sync.members(context.members().load(tenant.name(), unit));
-                switch (step) {
-                    case CALENDAR_POLL -> sync.pollCalendars();
-                    case CALL_STATE_POLL -> sync.pollCallState();
-                    case TRANSITION -> sync.publishDueTransitions();
+                List<User> members = context.members().load(tenant.name(), unit);
+                Instant[] next = new Instant[1];
+                boolean ran = context.states().run(tenant.name(), unit, state -> {
+                    UnitSync sync = new UnitSync(tenant.name(), state, tenant.ports(), tenant.rules(), context.clock(), context.timing());
+                    try {
+                        sync.members(members);
+                        switch (step) {
+                            case CALENDAR_POLL -> sync.pollCalendars();
+                            case CALL_STATE_POLL -> sync.pollCallState();
+                            case TRANSITION -> sync.publishDueTransitions();
+                        }
+                    } catch (RuntimeException e) {
+                        log.error("tenant {}: unit {}: {} failed; the next run continues", tenant.name(), unit, step, e);
+                    }
+                    next[0] = sync.nextTransition().orElse(null);
+                });
+                if (!ran) {
+                    log.info("tenant {}: unit {} is running elsewhere (another node, or one taken for dead that is still at it); "
+                            + "this {} is left to that run", tenant.name(), unit, step);
+                    return;
                 }
-            } catch (RuntimeException e) {
-                log.error("tenant {}: unit {}: {} failed; the next run continues", tenant.name(), unit, step, e);
-            } finally {
-                data.put(STATE, state);
-            }
-            try {
-                context.plan().nextTransition(ctx.getScheduler(), ctx.getJobDetail().getKey(), sync.nextTransition().orElse(null), Instant.now(context.clock()));
+                context.plan().nextTransition(ctx.getScheduler(), ctx.getJobDetail().getKey(), next[0], Instant.now(context.clock()));
             } catch (SchedulerException e) {
                 log.error("tenant {}: unit {}: cannot schedule its next transition; it follows at the next poll", tenant.name(), unit, e);
+            } catch (RuntimeException e) {
+                log.error("tenant {}: unit {}: {} failed; the next run continues", tenant.name(), unit, step, e);
             } finally {
                 MDC.remove("tenant");
                 MDC.remove("unit");

@@ -7,7 +7,6 @@ import io.presencesync.application.TenantSetup;
 import io.presencesync.application.UnitState;
 import io.presencesync.application.UnitSync;
 import io.presencesync.application.port.PresencePublisher;
-import org.quartz.JobDetail;
 import org.quartz.JobKey;
 import org.quartz.Scheduler;
 import org.quartz.SchedulerException;
@@ -61,6 +60,7 @@ public final class SyncScheduler implements AutoCloseable {
         p.setProperty("org.quartz.scheduler.batchTriggerAcquisitionMaxCount", String.valueOf(threads));
         p.setProperty("org.quartz.jobStore.misfireThreshold", "5000");
         UnitMembers members;
+        UnitStates states;
         if (database.isPresent()) {
             ClusterDatabase db = database.get();
             dataSource = dataSource(db);
@@ -83,15 +83,17 @@ public final class SyncScheduler implements AutoCloseable {
             // a node that died, is then fired on time rather than after Quartz's default 30 s idle wait.
             p.setProperty("org.quartz.scheduler.idleWaitTime", "1000");
             members = new JdbcUnitMembers(dataSource);
+            states = new JdbcUnitStates(dataSource);
         } else {
             dataSource = null;
             p.setProperty("org.quartz.jobStore.class", "org.quartz.simpl.RAMJobStore");
             members = UnitMembers.inMemory();
+            states = UnitStates.inMemory();
         }
         try {
             scheduler = new StdSchedulerFactory(p).getScheduler();
-            scheduler.setJobFactory(jobFactory(members, timing, clock));
-            forgetUnconfiguredTenants(members, publisher, clock);
+            scheduler.setJobFactory(jobFactory(members, states, timing, clock));
+            forgetUnconfiguredTenants(members, states, publisher, clock);
             for (TenantSetup t : tenants) plan.ensureDirectory(scheduler, t.name(), clock.instant());
         } catch (SchedulerException | RuntimeException e) {
             stopQuietly();
@@ -138,8 +140,8 @@ public final class SyncScheduler implements AutoCloseable {
         if (dataSource != null) dataSource.close();
     }
 
-    private JobFactory jobFactory(UnitMembers members, SyncTiming timing, Clock clock) {
-        SyncJobs.Context context = new SyncJobs.Context(plan, members, timing, clock);
+    private JobFactory jobFactory(UnitMembers members, UnitStates states, SyncTiming timing, Clock clock) {
+        SyncJobs.Context context = new SyncJobs.Context(plan, members, states, timing, clock);
         return (bundle, s) -> {
             String group = bundle.getJobDetail().getKey().getGroup();
             TenantSetup tenant = tenants.get(group);
@@ -155,16 +157,12 @@ public final class SyncScheduler implements AutoCloseable {
      * A tenant removed from the configuration leaves nothing behind in the shared database, and
      * none of its users keeps an event presence in the stores: each gets a final NONE.
      */
-    private void forgetUnconfiguredTenants(UnitMembers members, PresencePublisher publisher, Clock clock) throws SchedulerException {
+    private void forgetUnconfiguredTenants(UnitMembers members, UnitStates states, PresencePublisher publisher, Clock clock)
+            throws SchedulerException {
         for (String group : scheduler.getJobGroupNames()) {
             if (tenants.containsKey(group)) continue;
             List<JobKey> jobs = List.copyOf(scheduler.getJobKeys(GroupMatcher.jobGroupEquals(group)));
-            for (JobKey job : jobs) {
-                JobDetail detail = scheduler.getJobDetail(job);
-                if (detail != null && detail.getJobDataMap().get(SyncJobs.STATE) instanceof UnitState state) {
-                    UnitSync.clearAll(group, state, publisher, clock);
-                }
-            }
+            for (UnitState state : states.forget(group)) UnitSync.clearAll(group, state, publisher, clock);
             scheduler.deleteJobs(jobs);
             members.forget(group);
             log.info("tenant {} is no longer configured: its users' event presences were cleared and its {} job(s) removed", group, jobs.size());

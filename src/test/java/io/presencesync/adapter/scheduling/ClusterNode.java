@@ -15,8 +15,9 @@ import java.util.Optional;
 /**
  * One cluster node in its own process, for {@link ClusterTest}: a real SyncScheduler on the
  * shared PostgreSQL, with the scripted tenant. It reports on standard output, one line each:
- * {@code PUBLISH node user state sinceMillis version atMillis} and
- * {@code POLL node firstUser startMillis endMillis}.
+ * {@code PUBLISH node user state sinceMillis version atMillis}, {@code POLLSTART node firstUser} and
+ * {@code POLL node firstUser startMillis endMillis}. An optional seventh argument sets how long a
+ * calendar poll takes (milliseconds, default 50).
  */
 public final class ClusterNode {
 
@@ -29,6 +30,7 @@ public final class ClusterNode {
         Instant t0 = Instant.ofEpochMilli(Long.parseLong(args[2]));
         ScriptedTenant script = new ScriptedTenant("contoso", Integer.parseInt(args[3]), t0, Integer.parseInt(args[4]), Integer.parseInt(args[5]));
         PrintStream out = System.out;
+        long pollMillis = args.length > 6 ? Long.parseLong(args[6]) : 50;
         PresencePublisher publisher = u -> report(out, "PUBLISH " + node + " " + u.user().id() + " " + u.presence().state() + " "
                 + u.presence().since().toEpochMilli() + " " + u.version() + " " + System.currentTimeMillis()
                 + " unit=" + MDC.get("unit") + " step=" + MDC.get("step") + " thread=" + Thread.currentThread().getName());
@@ -37,8 +39,9 @@ public final class ClusterNode {
         var observed = new io.presencesync.application.TenantSetup(setup.name(), setup.users(), setup.groups(),
                 new io.presencesync.application.TenantPorts(setup.ports().directory(), (users, from, to) -> {
                     long start = System.currentTimeMillis();
+                    report(out, "POLLSTART " + node + " " + users.get(0).id());
                     var answer = calendars.freeBusy(users, from, to);
-                    sleep(50); // a poll takes a while: two nodes polling one unit at once would overlap visibly
+                    sleep(pollMillis); // a poll takes a while: two nodes polling one unit at once would overlap visibly
                     report(out, "POLL " + node + " " + users.get(0).id() + " " + start + " " + System.currentTimeMillis());
                     return answer;
                 }, setup.ports().calls(), publisher), setup.rules());

@@ -97,6 +97,58 @@ class ClusterTest {
         }
     }
 
+    /**
+     * Quartz takes a node that stops checking in for longer than its check-in interval plus 7.5 s for
+     * dead and runs its units elsewhere, though the node may only be paused (a long GC pause) and wake
+     * up inside a run. The unit's lock in the database keeps the other node out meanwhile.
+     */
+    @Test
+    void aNodePausedInsideARunPastItsCheckInNeverShareAUnitWithTheNodeThatTookItsTriggersOver() throws Exception {
+        jdbcUrl = TestPostgres.freshSchema("stall");
+        Instant t0 = Instant.ofEpochSecond(Instant.now().getEpochSecond() + 8);
+        Process a = start("a", jdbcUrl, t0, 3000);
+        awaitLine("STARTED a", Duration.ofSeconds(30));
+        start("b", jdbcUrl, t0, 3000);
+        awaitLine("STARTED b", Duration.ofSeconds(30));
+        sleepUntil(t0);
+        int before = lines.size();
+        awaitLineAfter(before, l -> l.startsWith("POLLSTART a "), Duration.ofSeconds(30));
+        signal(a, "STOP"); // a pauses inside a calendar poll ...
+        Thread.sleep(ClusterNode.CHECKIN.toMillis() + 7_500 + 4_000); // ... long enough for b to take it for dead
+        signal(a, "CONT");
+        Thread.sleep(12_000);
+        java.nio.file.Files.write(Path.of("target", "cluster-stall-test.log"), lines);
+
+        List<Poll> polls = lines.stream().filter(l -> l.startsWith("POLL ")).map(l -> l.split(" "))
+                .map(f -> new Poll(f[1], f[2], Long.parseLong(f[3]), Long.parseLong(f[4]))).toList();
+        assertThat(polls).as("b ran units while a was paused").anyMatch(p -> p.node().equals("b"));
+        assertThat(polls).as("a finished the poll it was paused in").anyMatch(p -> p.node().equals("a") && p.end() - p.start() > 10_000);
+        for (Map.Entry<String, List<Poll>> unit : polls.stream().collect(Collectors.groupingBy(Poll::unit)).entrySet()) {
+            List<Poll> runs = unit.getValue().stream().sorted(Comparator.comparingLong(Poll::start)).toList();
+            for (int i = 1; i < runs.size(); i++) {
+                assertThat(runs.get(i).start()).as("unit of %s never polled by two nodes at once: %s", unit.getKey(), runs)
+                        .isGreaterThanOrEqualTo(runs.get(i - 1).end());
+            }
+        }
+        List<Publish> publishes = lines.stream().filter(l -> l.startsWith("PUBLISH ")).map(l -> l.split(" "))
+                .map(f -> new Publish(f[1], f[2], f[3], Long.parseLong(f[4]), Long.parseLong(f[5]), Long.parseLong(f[6]))).toList();
+        Set<String> seen = new HashSet<>();
+        for (Publish p : publishes) assertThat(seen.add(p.user() + " " + p.state() + "@" + p.since())).as("no duplicate %s", p).isTrue();
+    }
+
+    static void signal(Process p, String signal) throws IOException, InterruptedException {
+        assertThat(new ProcessBuilder("kill", "-" + signal, String.valueOf(p.pid())).inheritIO().start().waitFor()).isZero();
+    }
+
+    /** Waits for a line as wanted among those from index {@code from} on. */
+    void awaitLineAfter(int from, java.util.function.Predicate<String> wanted, Duration timeout) throws InterruptedException {
+        Instant deadline = Instant.now().plus(timeout);
+        while (lines.subList(from, lines.size()).stream().noneMatch(wanted)) {
+            if (Instant.now().isAfter(deadline)) throw new AssertionError("no line as wanted within " + timeout + "; output: " + lines);
+            Thread.sleep(20);
+        }
+    }
+
     static List<String> collapsed(List<Publish> publishes) {
         List<String> states = new ArrayList<>();
         for (Publish p : publishes) {
@@ -106,9 +158,14 @@ class ClusterTest {
     }
 
     Process start(String node, String jdbcUrl, Instant t0) throws IOException {
+        return start(node, jdbcUrl, t0, 50);
+    }
+
+    Process start(String node, String jdbcUrl, Instant t0, long pollMillis) throws IOException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         Process p = new ProcessBuilder(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"), ClusterNode.class.getName(),
-                node, jdbcUrl, String.valueOf(t0.toEpochMilli()), String.valueOf(USERS), String.valueOf(MEETING_START), String.valueOf(MEETING_END))
+                node, jdbcUrl, String.valueOf(t0.toEpochMilli()), String.valueOf(USERS), String.valueOf(MEETING_START), String.valueOf(MEETING_END),
+                String.valueOf(pollMillis))
                 .redirectError(Path.of("target", "cluster-node-" + node + ".log").toFile()).start();
         nodes.add(p);
         Thread reader = new Thread(() -> {

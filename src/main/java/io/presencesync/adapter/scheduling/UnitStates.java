@@ -1,0 +1,45 @@
+package io.presencesync.adapter.scheduling;
+
+import io.presencesync.application.UnitState;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+
+/**
+ * What each sync unit remembers between runs ({@link UnitState}), and the guarantee that only one
+ * run works on it at a time. On a single node Quartz's {@code @DisallowConcurrentExecution} is that
+ * guarantee and the states live in memory; in a cluster, Quartz takes a node that stalled past its
+ * check-in for dead and runs its units elsewhere while it may still be inside them, so
+ * {@link JdbcUnitStates} holds a row lock on the unit's state for the whole run.
+ */
+interface UnitStates {
+
+    /**
+     * Runs {@code run} on the unit's state and keeps what it leaves; returns false, without running
+     * it, when another run holds the unit right now (on another node).
+     */
+    boolean run(String tenant, int unit, Consumer<UnitState> run);
+
+    /** Removes and returns the states of a tenant that is no longer configured. */
+    List<UnitState> forget(String tenant);
+
+    static UnitStates inMemory() {
+        Map<String, Map<Integer, UnitState>> byTenant = new ConcurrentHashMap<>();
+        return new UnitStates() {
+            @Override
+            public boolean run(String tenant, int unit, Consumer<UnitState> run) {
+                run.accept(byTenant.computeIfAbsent(tenant, t -> new ConcurrentHashMap<>()).computeIfAbsent(unit, u -> new UnitState()));
+                return true;
+            }
+
+            @Override
+            public List<UnitState> forget(String tenant) {
+                Map<Integer, UnitState> states = byTenant.remove(tenant);
+                return states == null ? List.of() : new ArrayList<>(states.values());
+            }
+        };
+    }
+}

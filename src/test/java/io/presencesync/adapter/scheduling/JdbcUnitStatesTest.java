@@ -1,0 +1,196 @@
+package io.presencesync.adapter.scheduling;
+
+import com.zaxxer.hikari.HikariDataSource;
+import io.presencesync.application.SyncTiming;
+import io.presencesync.application.TenantPorts;
+import io.presencesync.application.UnitState;
+import io.presencesync.application.UnitSync;
+import io.presencesync.application.port.PresenceUpdate;
+import io.presencesync.application.port.SourceResult;
+import io.presencesync.application.port.UserDirectory;
+import io.presencesync.domain.FreeBusyItem;
+import io.presencesync.domain.FreeBusyStatus;
+import io.presencesync.domain.User;
+import io.presencesync.rules.PresenceRules;
+import io.presencesync.rules.RuleSettings;
+import io.presencesync.testsupport.TestPostgres;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * Against a real PostgreSQL: two nodes' stores of unit states (each its own pool, as two
+ * processes have) never let two runs work on one unit, and a run cut off from the database
+ * never saves what it did.
+ */
+class JdbcUnitStatesTest {
+
+    static final User ANNA = new User("id-anna", "anna@contoso.com");
+    final Clock clock = Clock.systemUTC();
+    final List<PresenceUpdate> published = new ArrayList<>();
+    String url;
+    HikariDataSource poolA;
+    HikariDataSource poolB;
+    JdbcUnitStates nodeA;
+    JdbcUnitStates nodeB;
+
+    @BeforeEach
+    void start() {
+        url = TestPostgres.freshSchema("unitstates");
+        poolA = pool();
+        poolB = pool();
+        QuartzTables.createIfAbsent(poolA);
+        nodeA = new JdbcUnitStates(poolA);
+        nodeB = new JdbcUnitStates(poolB);
+    }
+
+    @AfterEach
+    void stop() {
+        poolA.close();
+        poolB.close();
+        TestPostgres.dropSchema(url);
+    }
+
+    HikariDataSource pool() {
+        HikariDataSource ds = new HikariDataSource();
+        ds.setJdbcUrl(url);
+        ds.setUsername(TestPostgres.USER);
+        ds.setMaximumPoolSize(3);
+        return ds;
+    }
+
+    /** A unit run that finds Anna in a meeting and publishes BUSY. */
+    void annaGoesBusy(UnitState state) {
+        Instant now = clock.instant();
+        List<FreeBusyItem> meeting = List.of(new FreeBusyItem(now.minusSeconds(60), now.plusSeconds(3600), FreeBusyStatus.BUSY));
+        UnitSync sync = new UnitSync("contoso", state, new TenantPorts(NO_DIRECTORY,
+                (users, from, to) -> Map.of(ANNA.id(), new SourceResult.Ok<>(meeting)), users -> Map.of(), published::add),
+                new PresenceRules(RuleSettings.DEFAULTS), clock,
+                new SyncTiming(Duration.ofMinutes(1), Duration.ofHours(24), Duration.ofMinutes(15), Duration.ofSeconds(15)));
+        sync.members(List.of(ANNA));
+        sync.pollCalendars();
+    }
+
+    /** Whether the state remembers Anna's BUSY: clearing it then publishes her NONE. */
+    boolean remembersAnnaBusy(UnitState state) {
+        List<PresenceUpdate> cleared = new ArrayList<>();
+        UnitSync.clearAll("contoso", state, cleared::add, clock);
+        return cleared.size() == 1;
+    }
+
+    @Test
+    void aUnitHeldByARunIsSkippedByEveryOtherRunAndTheNextOneSeesItsState() throws Exception {
+        assertThat(nodeA.run("contoso", 0, state -> { })).as("the unit's first run").isTrue();
+        CountDownLatch inside = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        CompletableFuture<Boolean> first = CompletableFuture.supplyAsync(() -> nodeA.run("contoso", 0, state -> {
+            annaGoesBusy(state);
+            inside.countDown();
+            await(release); // node a stalls inside the run (a long GC pause)
+        }));
+        assertThat(inside.await(10, TimeUnit.SECONDS)).isTrue();
+
+        boolean[] ranOnB = new boolean[1];
+        long asked = System.nanoTime();
+        assertThat(nodeB.run("contoso", 0, state -> ranOnB[0] = true)).as("node b skips the unit").isFalse();
+        assertThat(Duration.ofNanos(System.nanoTime() - asked)).as("without waiting for the lock").isLessThan(Duration.ofSeconds(1));
+        assertThat(ranOnB[0]).isFalse();
+        assertThat(nodeB.run("contoso", 1, state -> ranOnB[0] = true)).as("other units are free").isTrue();
+
+        release.countDown();
+        assertThat(first.get(10, TimeUnit.SECONDS)).isTrue();
+        boolean[] saw = new boolean[1];
+        assertThat(nodeB.run("contoso", 0, state -> saw[0] = remembersAnnaBusy(state))).isTrue();
+        assertThat(saw[0]).as("node b continues from node a's state").isTrue();
+    }
+
+    @Test
+    void aRunWhoseConnectionDiedSavesNothingAndFreesTheUnit() throws Exception {
+        assertThat(nodeA.run("contoso", 0, state -> { })).isTrue();
+        CountDownLatch inside = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        CompletableFuture<Boolean> cutOff = CompletableFuture.supplyAsync(() -> nodeA.run("contoso", 0, state -> {
+            annaGoesBusy(state);
+            inside.countDown();
+            await(release);
+        }));
+        assertThat(inside.await(10, TimeUnit.SECONDS)).isTrue();
+        // The database ends node a's session, as it does for a node that died or stayed silent too long.
+        try (Connection c = poolB.getConnection(); Statement s = c.createStatement()) {
+            // The session that locked this schema's unit-state table: node a's run.
+            s.execute("SELECT pg_terminate_backend(l.pid) FROM pg_locks l JOIN pg_class t ON t.oid = l.relation"
+                    + " WHERE t.relname = '" + JdbcUnitStates.TABLE + "' AND t.relnamespace = current_schema()::regnamespace"
+                    + " AND l.pid <> pg_backend_pid()");
+        }
+        boolean[] saw = {true};
+        assertThat(nodeB.run("contoso", 0, state -> saw[0] = remembersAnnaBusy(state))).as("the unit is free again").isTrue();
+        assertThat(saw[0]).as("node a's cut-off run saved nothing").isFalse();
+
+        release.countDown();
+        assertThatThrownBy(() -> cutOff.join()).hasMessageContaining("cannot read or save its state");
+    }
+
+    @Test
+    void aStoredStateThisVersionCannotReadIsStartedAfreshNotLeftStuck() throws Exception {
+        assertThat(nodeA.run("contoso", 0, this::annaGoesBusy)).isTrue();
+        try (Connection c = poolA.getConnection();
+             PreparedStatement garble = c.prepareStatement("UPDATE " + JdbcUnitStates.TABLE + " SET state = ? WHERE unit = 0")) {
+            garble.setBytes(1, new byte[] {1, 2, 3});
+            garble.executeUpdate();
+        }
+        boolean[] saw = {true};
+        assertThat(nodeB.run("contoso", 0, state -> saw[0] = remembersAnnaBusy(state))).isTrue();
+        assertThat(saw[0]).isFalse();
+    }
+
+    @Test
+    void forgettingATenantReturnsItsStatesAndRemovesThem() throws Exception {
+        nodeA.run("contoso", 0, this::annaGoesBusy);
+        nodeA.run("contoso", 1, state -> { });
+        nodeA.run("fabrikam", 0, state -> { });
+
+        List<UnitState> states = nodeB.forget("contoso");
+
+        assertThat(states).hasSize(2);
+        assertThat(states.stream().filter(this::remembersAnnaBusy)).hasSize(1);
+        try (Connection c = poolA.getConnection(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT tenant FROM " + JdbcUnitStates.TABLE)) {
+            assertThat(rs.next()).isTrue();
+            assertThat(rs.getString(1)).isEqualTo("fabrikam");
+            assertThat(rs.next()).isFalse();
+        }
+    }
+
+    static void await(CountDownLatch latch) {
+        try {
+            latch.await(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    static final UserDirectory NO_DIRECTORY = new UserDirectory() {
+        @Override
+        public Map<String, SourceResult<User>> resolve(List<String> references) { return Map.of(); }
+
+        @Override
+        public Map<String, SourceResult<List<User>>> groupMembers(List<String> groupIds) { return Map.of(); }
+    };
+}
