@@ -147,7 +147,6 @@ public final class GraphRequestMetrics implements Interceptor {
         if (p.endsWith("/$batch") || p.endsWith("/%24batch")) return "$batch";
         if (p.endsWith("/getPresencesByUserId")) return "getPresencesByUserId";
         if (p.contains("/transitiveMembers")) return "transitiveMembers";
-        if (p.endsWith("/oauth2/v2.0/token")) return "token";
         if (p.contains("/users")) return "users";
         return "other";
     }

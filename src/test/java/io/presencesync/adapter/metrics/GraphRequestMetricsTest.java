@@ -129,7 +129,6 @@ class GraphRequestMetricsTest {
         assertThat(GraphRequestMetrics.endpoint("/v1.0/groups/g-1/transitiveMembers/graph.user")).isEqualTo("transitiveMembers");
         assertThat(GraphRequestMetrics.endpoint("/v1.0/users/anna@contoso.com")).isEqualTo("users");
         assertThat(GraphRequestMetrics.endpoint("/v1.0/users")).isEqualTo("users");
-        assertThat(GraphRequestMetrics.endpoint("/tenant-id/oauth2/v2.0/token")).isEqualTo("token");
         assertThat(GraphRequestMetrics.endpoint("/v1.0/%24batch")).isEqualTo("$batch");
         assertThat(GraphRequestMetrics.endpoint("/v1.0/me/events")).isEqualTo("other");
         assertThat(GraphRequestMetrics.retryAfter("Mon, 30 Nov 2026 09:00:30 GMT", CLOCK)).isEqualTo(Duration.ofSeconds(30));
