@@ -115,6 +115,17 @@ class MainTest {
     }
 
     @Test
+    void noCommandIsAWrongCommandLineWithTheUsageOnStderr() {
+        assertThat(run()).isEqualTo(Main.CONFIG_ERROR);
+        assertThat(out.toString()).isEmpty();
+        assertThat(err.toString()).startsWith("Missing command: one of run, demo, validate, check, version")
+                .contains("Usage: presence-sync", "validate", "Exit codes:");
+        err.getBuffer().setLength(0);
+        assertThat(run("--log-format", "json")).as("a global option alone").isEqualTo(Main.CONFIG_ERROR);
+        assertThat(err.toString()).startsWith("Missing command");
+    }
+
+    @Test
     void helpListsTheCommands() {
         assertThat(run("--help")).isZero();
         assertThat(out.toString()).contains("run", "demo", "validate", "check", "version", "--log-format=text|json", "Exit codes:");
