@@ -1,6 +1,9 @@
 # presence-sync container image: a Maven build stage and a slim Java 17 runtime.
 #
-#   docker build -t presence-sync:0.1.0 --build-arg VERSION=0.1.0 --build-arg REVISION=$(git rev-parse HEAD) .
+#   docker build -t presence-sync:0.1.0 --build-arg VERSION=0.1.0 --build-arg REVISION=$(git rev-parse --short=12 HEAD) .
+#
+# VERSION and REVISION go into the image's labels and into the jar's manifest, so `version`
+# inside the container names them (the build context holds no .git to read the commit from).
 #
 # Configuration comes from a ConfigMap mounted at /etc/presence-sync, secrets from Secrets mounted
 # at /var/run/secrets/presence-sync (see the Helm chart in helm/presence-sync). The process runs
@@ -18,8 +21,12 @@ ENV MAVEN_OPTS="-Dmaven.repo.local=/build/.m2/repository"
 COPY pom.xml ./
 RUN mvn -B -q dependency:go-offline
 COPY src/main ./src/main
+# Declared only here, after the dependency layer, so a new commit does not download them again.
+# Without VERSION the jar keeps the pom's version; without REVISION it names no commit.
+ARG VERSION
+ARG REVISION=unknown
 # Tests run in CI (mvn verify), not here: the image stage neither compiles nor runs them.
-RUN mvn -B -q -Dmaven.test.skip=true package \
+RUN mvn -B -q -Dmaven.test.skip=true -Dgit.commit="${REVISION}" ${VERSION:+-Dapp.version="${VERSION}"} package \
     && cp target/presence-sync.jar /build/presence-sync.jar
 
 FROM ${RUNTIME_IMAGE}
