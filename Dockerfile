@@ -49,12 +49,12 @@ RUN groupadd --gid 10001 presence-sync \
 
 COPY --from=build --chown=root:root /build/presence-sync.jar /app/presence-sync.jar
 
-# Heap as a share of the container's memory limit (the chart overrides it); die on OutOfMemoryError
-# so Kubernetes restarts the pod instead of leaving it half alive.
-ENV JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError"
-
 USER 10001:10001
 WORKDIR /tmp
 EXPOSE 8080
-ENTRYPOINT ["java", "-jar", "/app/presence-sync.jar"]
+# Heap as a share of the container's memory limit (the chart's command sets its own); die on
+# OutOfMemoryError so Kubernetes restarts the pod instead of leaving it half alive. Flags on the
+# command line, not in JAVA_TOOL_OPTIONS: the JVM would announce that variable on stderr
+# ("Picked up JAVA_TOOL_OPTIONS: ..."), a line that is not JSON, ahead of the JSON logs.
+ENTRYPOINT ["java", "-XX:MaxRAMPercentage=75", "-XX:+ExitOnOutOfMemoryError", "-jar", "/app/presence-sync.jar"]
 CMD ["run", "--config", "/etc/presence-sync/presence-sync.yaml"]

@@ -52,6 +52,19 @@ app.kubernetes.io/part-of: presence-sync
 {{- $management.port | default 8080 | int }}
 {{- end }}
 
+{{/*
+The container's command: java with jvm.maxRAMPercentage, exit on OutOfMemoryError, the options of
+jvm.extraOptions (a list, or a string split at white space; empty parts dropped), then the jar.
+*/}}
+{{- define "presence-sync.javaCommand" -}}
+{{- $extra := .Values.jvm.extraOptions | default list }}
+{{- if kindIs "string" $extra }}
+{{- $extra = regexSplit "\\s+" (trim $extra) -1 | compact }}
+{{- end }}
+{{- $jvm := list "java" (printf "-XX:MaxRAMPercentage=%v" .Values.jvm.maxRAMPercentage) "-XX:+ExitOnOutOfMemoryError" }}
+{{- concat $jvm $extra (list "-jar" "/app/presence-sync.jar") | toYaml }}
+{{- end }}
+
 {{/* Clustered mode: Quartz on PostgreSQL. */}}
 {{- define "presence-sync.clustered" -}}
 {{- $cluster := .Values.config.cluster | default dict }}

@@ -43,6 +43,15 @@ class DockerfileTest {
                 "<exec unless:set=\"git.commit\" executable=\"git\"");
     }
 
+    @Test
+    void theJvmFlagsAreOnTheCommandLineSoNoJavaToolOptionsLinePrecedesTheJsonLogs() throws IOException {
+        List<String> all = instructions();
+
+        assertThat(all).noneMatch(i -> i.contains("JAVA_TOOL_OPTIONS"));
+        assertThat(all).contains("ENTRYPOINT [\"java\", \"-XX:MaxRAMPercentage=75\", \"-XX:+ExitOnOutOfMemoryError\", "
+                + "\"-jar\", \"/app/presence-sync.jar\"]");
+    }
+
     /** The instructions of the stage named {@code name} (continuation lines joined, comments dropped). */
     private static List<String> stage(String name) throws IOException {
         List<String> stage = new ArrayList<>();

@@ -147,7 +147,9 @@ class HelmChartTest {
 
         assertThat(container.getResources().getLimits()).containsKey("memory");
         assertThat(env(container)).containsEntry("PRESENCE_SYNC_LOG_FORMAT", "json")
-                .containsEntry("JAVA_TOOL_OPTIONS", "-XX:MaxRAMPercentage=65 -XX:+ExitOnOutOfMemoryError");
+                .as("the JVM would print 'Picked up JAVA_TOOL_OPTIONS' ahead of the JSON logs").doesNotContainKey("JAVA_TOOL_OPTIONS");
+        assertThat(container.getCommand()).containsExactly("java", "-XX:MaxRAMPercentage=65", "-XX:+ExitOnOutOfMemoryError",
+                "-jar", "/app/presence-sync.jar");
 
         assertThat(mounts(container)).containsOnlyKeys("/etc/presence-sync", "/tmp");
         assertThat(mount(container, "/etc/presence-sync").getReadOnly()).isTrue();
@@ -307,6 +309,40 @@ class HelmChartTest {
         assertThat(egressPorts(policy)).containsExactlyInAnyOrder("53/UDP", "53/TCP", "443/TCP", "6380/TCP", "443/TCP");
         assertThat(policy.getSpec().getIngress()).singleElement()
                 .satisfies(rule -> assertThat(rule.getFrom()).as("any source, management port only").isEmpty());
+    }
+
+    @Test
+    void theCommandIsTheImagesEntrypointWithTheChartsHeapShare() throws IOException {
+        String entrypoint = Files.readAllLines(Path.of("Dockerfile")).stream().filter(l -> l.startsWith("ENTRYPOINT "))
+                .findFirst().orElseThrow().substring("ENTRYPOINT ".length());
+        List<String> image = List.of(new ObjectMapper().readValue(entrypoint, String[].class));
+
+        Container container = container(render(null, "jvm.maxRAMPercentage", "50"));
+
+        assertThat(container.getCommand()).isEqualTo(image.stream()
+                .map(arg -> arg.startsWith("-XX:MaxRAMPercentage=") ? "-XX:MaxRAMPercentage=50" : arg).toList());
+    }
+
+    @Test
+    void extraJvmOptionsBecomeOneArgumentEachBeforeTheJar() {
+        Container fromString = container(render("""
+                jvm:
+                  extraOptions: "  -Djavax.net.ssl.trustStore=/etc/tls/ca.p12   -Dhttps.proxyHost=proxy.example.com\t-Xss512k "
+                """));
+        Container fromList = container(render("""
+                jvm:
+                  extraOptions: ["-Dhttp.nonProxyHosts=localhost|*.svc", "-Dapp.note=with a space"]
+                """));
+
+        assertThat(fromString.getCommand()).containsExactly("java", "-XX:MaxRAMPercentage=65", "-XX:+ExitOnOutOfMemoryError",
+                "-Djavax.net.ssl.trustStore=/etc/tls/ca.p12", "-Dhttps.proxyHost=proxy.example.com", "-Xss512k",
+                "-jar", "/app/presence-sync.jar");
+        assertThat(fromList.getCommand()).containsExactly("java", "-XX:MaxRAMPercentage=65", "-XX:+ExitOnOutOfMemoryError",
+                "-Dhttp.nonProxyHosts=localhost|*.svc", "-Dapp.note=with a space", "-jar", "/app/presence-sync.jar");
+        assertThat(env(fromString)).doesNotContainKey("JAVA_TOOL_OPTIONS");
+        assertThatThrownBy(() -> render("jvm: {extraOptions: '-Xss512k other.jar'}"))
+                .as("a word that is not an option would end the JVM's options").hasMessageContaining("at '/jvm/extraOptions'");
+        assertThatThrownBy(() -> render("jvm: {extraOptions: [Xss512k]}")).hasMessageContaining("at '/jvm/extraOptions'");
     }
 
     @Test
@@ -497,6 +533,10 @@ class HelmChartTest {
         }
         Path file = Files.writeString(temp.resolve("presence-sync.yaml"), yaml, StandardCharsets.UTF_8);
         return new ConfigLoader(env).read(file);
+    }
+
+    private static Container container(Map<String, HasMetadata> objects) {
+        return ((Deployment) objects.get("Deployment/sync-presence-sync")).getSpec().getTemplate().getSpec().getContainers().get(0);
     }
 
     private static Map<String, String> podAnnotations(Map<String, HasMetadata> objects) {
