@@ -1,5 +1,7 @@
 package io.presencesync.packaging;
 
+import com.fasterxml.jackson.annotation.JsonAnyGetter;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
@@ -33,11 +35,13 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 import java.io.IOException;
+import java.lang.reflect.Method;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -448,6 +452,30 @@ class HelmChartTest {
     }
 
     @Test
+    void aMisspeltFieldInARenderedObjectFailsTheParseInsteadOfLandingInAdditionalProperties() {
+        String deployment = """
+                apiVersion: apps/v1
+                kind: Deployment
+                metadata: {name: x, labels: {app: x}}
+                spec:
+                  selector: {matchLabels: {app: x}}
+                  template:
+                    metadata: {labels: {app: x}}
+                    spec:
+                      containers:
+                        - name: x
+                          image: x
+                          securityContext: {readOnlyRootFilesytem: true}
+                          ports: [{containerPort: 8080, protocl: TCP}]
+                """;
+
+        assertThatThrownBy(() -> parse(deployment))
+                .hasMessageContaining("Deployment.spec.template.spec.containers[0].securityContext.readOnlyRootFilesytem")
+                .hasMessageContaining("Deployment.spec.template.spec.containers[0].ports[0].protocl");
+        assertThat(parse(deployment.replace("Filesytem", "Filesystem").replace("protocl", "protocol")).getKind()).isEqualTo("Deployment");
+    }
+
+    @Test
     void theReadmesValuesTableNamesEveryValue() throws IOException {
         JsonNode values = new ObjectMapper(new YAMLFactory()).readTree(CHART.resolve("values.yaml").toFile());
         String readme = Files.readString(Path.of("README.md"));
@@ -491,10 +519,56 @@ class HelmChartTest {
         String manifests = template.call();
         return List.of(manifests.split("(?m)^---\\s*$")).stream()
                 .filter(document -> document.lines().anyMatch(line -> !line.isBlank() && !line.startsWith("#")))
-                .map(document -> (HasMetadata) KUBERNETES.unmarshal(document, HasMetadata.class))
+                .map(HelmChartTest::parse)
                 .collect(Collectors.toMap(o -> o.getKind() + "/" + o.getMetadata().getName(), o -> o,
                         (a, b) -> { throw new IllegalStateException("rendered twice: " + a.getKind() + "/" + a.getMetadata().getName()); },
                         java.util.LinkedHashMap::new));
+    }
+
+    /**
+     * One rendered document as a Kubernetes object, strictly: fabric8's models keep a field they do
+     * not know in their additionalProperties instead of failing, so a misspelt field would pass.
+     * Custom resources (GenericKubernetesResource) have no schema here and are taken as they are.
+     */
+    static HasMetadata parse(String document) {
+        HasMetadata object = KUBERNETES.unmarshal(document, HasMetadata.class);
+        List<String> unknown = new ArrayList<>();
+        if (!(object instanceof GenericKubernetesResource)) collectUnknownFields(object, object.getKind(), unknown);
+        assertThat(unknown).as("fields the Kubernetes API does not know, in%n%s", document).isEmpty();
+        return object;
+    }
+
+    /** Walks the JSON properties of a fabric8 model object; every non-empty additionalProperties is a field nobody knows. */
+    private static void collectUnknownFields(Object value, String path, List<String> unknown) {
+        if (value instanceof Collection<?> items) {
+            int i = 0;
+            for (Object item : items) collectUnknownFields(item, path + "[" + i++ + "]", unknown);
+            return;
+        }
+        if (value instanceof Map<?, ?> map) {
+            map.forEach((key, item) -> collectUnknownFields(item, path + "." + key, unknown));
+            return;
+        }
+        if (value == null || !value.getClass().getPackageName().startsWith("io.fabric8.kubernetes.api.model")) return;
+        for (Method getter : value.getClass().getMethods()) {
+            if (getter.getParameterCount() != 0) continue;
+            boolean extra = getter.isAnnotationPresent(JsonAnyGetter.class);
+            JsonProperty property = getter.getAnnotation(JsonProperty.class);
+            if (!extra && property == null) continue;
+            Object child;
+            try {
+                child = getter.invoke(value);
+            } catch (ReflectiveOperationException e) {
+                throw new IllegalStateException(path + ": " + getter, e);
+            }
+            if (extra) {
+                if (child instanceof Map<?, ?> fields && !fields.isEmpty()) {
+                    fields.keySet().forEach(key -> unknown.add(path + "." + key));
+                }
+            } else {
+                collectUnknownFields(child, path + "." + property.value(), unknown);
+            }
+        }
     }
 
     /** The NOTES.txt an install prints (helm install --dry-run=client, no cluster needed). */
