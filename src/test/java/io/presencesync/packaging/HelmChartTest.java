@@ -350,6 +350,37 @@ class HelmChartTest {
     }
 
     @Test
+    void networkPolicyLetsAManagedIdentityReachTheInstanceMetadataService() {
+        Map<String, HasMetadata> objects = render("""
+                config:
+                  tenants:
+                    - name: contoso
+                      tenantId: 11111111-2222-3333-4444-555555555555
+                      clientId: aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee
+                      credential: {type: clientSecret, secretEnv: CONTOSO_CLIENT_SECRET}
+                      users: [anna.schmidt@contoso.com]
+                    - name: fabrikam
+                      tenantId: 0b1c2d3e-4f50-4617-8293-a4b5c6d7e8f9
+                      clientId: 12345678-90ab-cdef-1234-567890abcdef
+                      credential: {type: managedIdentity}
+                      users: [dora@fabrikam.com]
+                networkPolicy: {enabled: true}
+                """);
+
+        NetworkPolicy policy = (NetworkPolicy) objects.get("NetworkPolicy/sync-presence-sync");
+        assertThat(egressPorts(policy)).containsExactlyInAnyOrder("53/UDP", "53/TCP", "443/TCP", "80/TCP");
+        assertThat(policy.getSpec().getEgress()).anySatisfy(rule -> {
+            assertThat(rule.getPorts()).extracting(HelmChartTest::portAndProtocol).containsExactly("80/TCP");
+            assertThat(rule.getTo()).singleElement().satisfies(peer -> {
+                assertThat(peer.getIpBlock().getCidr()).isEqualTo("169.254.169.254/32");
+                assertThat(peer.getIpBlock().getExcept()).isNullOrEmpty();
+            });
+        });
+        assertThat(egressPorts((NetworkPolicy) render(null, "networkPolicy.enabled", "true").get("NetworkPolicy/sync-presence-sync")))
+                .as("no managed identity, no metadata service").doesNotContain("80/TCP");
+    }
+
+    @Test
     void theTestHookAsksTheServiceForReadinessWithoutJoiningTheDeployment() throws IOException {
         Path hookTemplate = CHART.resolve("templates/tests/test-readyz.yaml");
         assertThat(Files.readString(hookTemplate)).contains("    helm.sh/hook: test\n");
