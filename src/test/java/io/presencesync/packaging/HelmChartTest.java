@@ -477,6 +477,106 @@ class HelmChartTest {
                 .hasMessageContaining("at '/config/tenants/0/credential/type': value must be one of 'clientSecret'");
     }
 
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            tenant   | tenants: [{name: contoso, tenantID: contoso.onmicrosoft.com, tenantId: contoso.onmicrosoft.com, clientId: aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee, credential: {type: workloadIdentity}, users: [a@contoso.com]}] | at '/config/tenants/0': additional properties 'tenantID' not allowed
+            rules    | tenants: [{name: contoso, tenantId: contoso.onmicrosoft.com, clientId: aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee, credential: {type: workloadIdentity}, users: [a@contoso.com], rules: {tentatve: busy}}] | at '/config/tenants/0/rules': additional properties 'tentatve' not allowed
+            graph    | tenants: [{name: contoso, tenantId: contoso.onmicrosoft.com, clientId: aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee, credential: {type: workloadIdentity}, users: [a@contoso.com], graph: {schedulePerRequest: 20}}] | at '/config/tenants/0/graph': additional properties 'schedulePerRequest' not allowed
+            sync     | sync: {calendarPollIntervall: 2m}                                                     | at '/config/sync': additional properties 'calendarPollIntervall' not allowed
+            cluster  | cluster: {jdbcUrl: 'jdbc:postgresql://db/x', username: u, passwordfile: /x}          | at '/config/cluster': additional properties 'passwordfile' not allowed
+            publisher | publishers: [{type: redis, url: 'redis://redis:6379'}, {type: redis, uri: 'redis://redis:6379', keyprefix: x}] | at '/config/publishers/1': additional properties 'keyprefix' not allowed
+            http auth | publishers: [{type: http, url: 'https://uc.example.com/p', auth: {type: bearer, tokenfile: /x}}] | at '/config/publishers/0/auth': additional properties 'tokenfile' not allowed
+            """)
+    void theSchemaRefusesAMisspeltKeyOfTheApplicationsConfiguration(String where, String config, String message) {
+        assertThatThrownBy(() -> render("config:\n  " + config + "\n"))
+                .as(where)
+                .hasMessageContaining("values don't meet the specifications of the schema")
+                .hasMessageContaining(message);
+    }
+
+    @Test
+    void environmentReferencesTheApplicationReplacesPassTheSchemaAndTheApplication() throws IOException {
+        Map<String, HasMetadata> objects = render("""
+                config:
+                  tenants:
+                    - name: contoso
+                      tenantId: ${CONTOSO_TENANT_ID}
+                      clientId: ${CONTOSO_CLIENT_ID}
+                      credential:
+                        type: clientSecret
+                        secretFile: ${SECRETS_DIR:-/var/run/secrets/presence-sync}/contoso-client-secret
+                      users: [anna.schmidt@contoso.com]
+                      groups: ["${CONTOSO_GROUP}"]
+                  publishers:
+                    - {type: redis, uri: "redis://${REDIS_HOST}:6379", passwordFile: "${SECRETS_DIR}/redis-password"}
+                  cluster:
+                    jdbcUrl: jdbc:postgresql://${DATABASE_HOST}:5432/presence_sync
+                    username: presence_sync
+                    passwordFile: ${SECRETS_DIR}/postgres-password
+                credentials: {existingSecret: presence-sync-credentials}
+                networkPolicy: {enabled: true}
+                """);
+
+        NetworkPolicy policy = (NetworkPolicy) objects.get("NetworkPolicy/sync-presence-sync");
+        assertThat(egressPorts(policy)).as("ports written next to an ${ENV} host")
+                .containsExactlyInAnyOrder("53/UDP", "53/TCP", "443/TCP", "5432/TCP", "6379/TCP");
+
+        Path secrets = Files.createDirectories(temp.resolve("mounted"));
+        for (String file : List.of("contoso-client-secret", "redis-password", "postgres-password")) {
+            Files.writeString(secrets.resolve(file), "value of " + file);
+        }
+        AppConfig config = validate(objects, Map.of("CONTOSO_TENANT_ID", "contoso.onmicrosoft.com",
+                "CONTOSO_CLIENT_ID", "aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee", "CONTOSO_GROUP", "3c9d8e7f-1a2b-4c3d-8e9f-0a1b2c3d4e5f",
+                "SECRETS_DIR", secrets.toString(), "REDIS_HOST", "redis.presence.svc", "DATABASE_HOST", "postgres.db.svc"));
+        assertThat(config.tenants().get(0).tenantId()).isEqualTo("contoso.onmicrosoft.com");
+        assertThat(config.tenants().get(0).credential()).isEqualTo(new CredentialConfig.ClientSecret(secrets.resolve("contoso-client-secret"), null));
+        assertThat(config.cluster().orElseThrow().jdbcUrl()).isEqualTo("jdbc:postgresql://postgres.db.svc:5432/presence_sync");
+    }
+
+    @Test
+    void aPortOnlyTheEnvironmentKnowsIsNamedWithTheValueToSetInstead() {
+        String values = """
+                config:
+                  tenants:
+                    - name: contoso
+                      tenantId: contoso.onmicrosoft.com
+                      clientId: aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee
+                      credential: {type: workloadIdentity}
+                      users: [anna.schmidt@contoso.com]
+                  publishers:
+                    - {type: redis, uri: "${REDIS_URL}"}
+                    - {type: http, url: "http://uc.example.com:${UC_PORT}/presence"}
+                networkPolicy:
+                  enabled: true
+                  %s
+                """;
+        assertThatThrownBy(() -> render(values.formatted("")))
+                .hasMessageContaining("networkPolicy: the port of config.publishers[0].uri (${REDIS_URL}), "
+                        + "config.publishers[1].url (http://uc.example.com:${UC_PORT}/presence) comes from the environment")
+                .hasMessageContaining("add an egress rule for it to networkPolicy.extraEgress");
+
+        NetworkPolicy policy = (NetworkPolicy) render(values.formatted("extraEgress: [{ports: [{port: 6380, protocol: TCP}, {port: 8081, protocol: TCP}]}]"))
+                .get("NetworkPolicy/sync-presence-sync");
+        assertThat(egressPorts(policy)).as("left to extraEgress").containsExactlyInAnyOrder("53/UDP", "53/TCP", "443/TCP", "6380/TCP", "8081/TCP");
+
+        assertThatThrownBy(() -> render(null, "config.management.port", "${MANAGEMENT_PORT}"))
+                .as("the container port, the probes and the Service need it")
+                .hasMessageContaining("config.management.port: ${MANAGEMENT_PORT} comes from the environment")
+                .hasMessageContaining("write the port itself");
+    }
+
+    @Test
+    void workloadIdentityNeedsItsClientIdWrittenWhenTheTenantsComesFromTheEnvironment() {
+        String values = WORKLOAD_IDENTITY.replace("clientId: 0b1c2d3e-4f50-4617-8293-a4b5c6d7e8f9", "clientId: ${CONTOSO_CLIENT_ID}");
+
+        assertThatThrownBy(() -> render(values)).hasMessageContaining("workloadIdentity.clientId: set it; "
+                + "the first tenant's clientId ${CONTOSO_CLIENT_ID} comes from the environment");
+        ServiceAccount account = (ServiceAccount) render(values, "workloadIdentity.clientId", "0b1c2d3e-4f50-4617-8293-a4b5c6d7e8f9")
+                .get("ServiceAccount/sync-presence-sync");
+        assertThat(account.getMetadata().getAnnotations())
+                .containsEntry("azure.workload.identity/client-id", "0b1c2d3e-4f50-4617-8293-a4b5c6d7e8f9");
+    }
+
     @Test
     void severalReplicasAreAcceptedInClusteredMode() {
         assertThat(render(CLUSTERED)).containsKey("Deployment/sync-presence-sync");
