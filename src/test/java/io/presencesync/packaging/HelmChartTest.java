@@ -477,6 +477,37 @@ class HelmChartTest {
                 .hasMessageContaining("at '/config/tenants/0/credential/type': value must be one of 'clientSecret'");
     }
 
+    @Test
+    void theSchemaRefusesClusteredModeWithOnlyTheEmbeddedStoreAsTheApplicationDoes() throws IOException {
+        String embeddedOnly = CLUSTERED.replace("- {type: redis, uri: \"redis://redis.presence.svc:6379/0\"}", "- {type: embedded}");
+        String noPublishers = CLUSTERED.replace("""
+                  publishers:
+                    - {type: redis, uri: "redis://redis.presence.svc:6379/0"}
+                """, "");
+        assertThat(embeddedOnly).isNotEqualTo(CLUSTERED);
+        assertThat(noPublishers).isNotEqualTo(CLUSTERED);
+
+        assertThatThrownBy(() -> render(embeddedOnly)).hasMessageContaining("values don't meet the specifications of the schema")
+                .hasMessageContaining("at '/config/publishers': no items match contains schema");
+        assertThatThrownBy(() -> render(noPublishers)).as("the chart's default publishers: the embedded store")
+                .hasMessageContaining("at '/config/publishers': no items match contains schema");
+        assertThatThrownBy(() -> render(embeddedOnly.replace("replicaCount: 3", "replicaCount: 1")))
+                .as("one replica too: the application refuses cluster without a shared store whatever the count")
+                .hasMessageContaining("at '/config/publishers'");
+        assertThat(render(CLUSTERED.replace("{type: redis, uri: \"redis://redis.presence.svc:6379/0\"}",
+                "{type: http, url: \"https://uc.example.com/presence\"}"))).containsKey("NetworkPolicy/sync-presence-sync");
+
+        // What the schema stands in for: the application's own refusal of the same configuration.
+        Path file = Files.writeString(temp.resolve("embedded-only.yaml"), """
+                tenants:
+                  - {name: contoso, tenantId: 11111111-2222-3333-4444-555555555555,
+                     clientId: aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee, credential: {type: managedIdentity}, users: [anna@contoso.com]}
+                publishers: [{type: embedded}]
+                cluster: {jdbcUrl: "jdbc:postgresql://db/x", username: u}
+                """);
+        assertThatThrownBy(() -> new ConfigLoader(Map.of()).read(file)).hasMessageStartingWith("publishers: with cluster, configure a redis or http publisher");
+    }
+
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', textBlock = """
             tenant   | tenants: [{name: contoso, tenantID: contoso.onmicrosoft.com, tenantId: contoso.onmicrosoft.com, clientId: aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee, credential: {type: workloadIdentity}, users: [a@contoso.com]}] | at '/config/tenants/0': additional properties 'tenantID' not allowed
