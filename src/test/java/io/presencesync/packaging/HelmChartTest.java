@@ -93,6 +93,15 @@ class HelmChartTest {
                 - podSelector: {matchLabels: {app: postgres}}
             """;
 
+    /** A config.tenants entry with its secret in an environment variable (no Secret needed to render). */
+    private static final String CONTOSO_WITH_SECRET_ENV = """
+                - name: contoso
+                  tenantId: 11111111-2222-3333-4444-555555555555
+                  clientId: aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee
+                  credential: {type: clientSecret, secretEnv: CONTOSO_CLIENT_SECRET}
+                  users: [anna.schmidt@contoso.com]\
+            """;
+
     private static final String WORKLOAD_IDENTITY = """
             config:
               tenants:
@@ -297,17 +306,13 @@ class HelmChartTest {
         Map<String, HasMetadata> objects = render("""
                 config:
                   tenants:
-                    - name: contoso
-                      tenantId: 11111111-2222-3333-4444-555555555555
-                      clientId: aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee
-                      credential: {type: clientSecret, secretEnv: CONTOSO_CLIENT_SECRET}
-                      users: [anna.schmidt@contoso.com]
+                %s
                   publishers:
                     - {type: redis, uri: "redis://redis.uc.svc:6380"}
                     - {type: http, url: "https://ucserver.example.com/presence"}
                     - {type: embedded}
                 networkPolicy: {enabled: true}
-                """);
+                """.formatted(CONTOSO_WITH_SECRET_ENV));
 
         NetworkPolicy policy = (NetworkPolicy) objects.get("NetworkPolicy/sync-presence-sync");
         assertThat(egressPorts(policy)).containsExactlyInAnyOrder("53/UDP", "53/TCP", "443/TCP", "6380/TCP", "443/TCP");
@@ -354,18 +359,14 @@ class HelmChartTest {
         Map<String, HasMetadata> objects = render("""
                 config:
                   tenants:
-                    - name: contoso
-                      tenantId: 11111111-2222-3333-4444-555555555555
-                      clientId: aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee
-                      credential: {type: clientSecret, secretEnv: CONTOSO_CLIENT_SECRET}
-                      users: [anna.schmidt@contoso.com]
+                %s
                     - name: fabrikam
                       tenantId: 0b1c2d3e-4f50-4617-8293-a4b5c6d7e8f9
                       clientId: 12345678-90ab-cdef-1234-567890abcdef
                       credential: {type: managedIdentity}
                       users: [dora@fabrikam.com]
                 networkPolicy: {enabled: true}
-                """);
+                """.formatted(CONTOSO_WITH_SECRET_ENV));
 
         NetworkPolicy policy = (NetworkPolicy) objects.get("NetworkPolicy/sync-presence-sync");
         assertThat(egressPorts(policy)).containsExactlyInAnyOrder("53/UDP", "53/TCP", "443/TCP", "80/TCP");
