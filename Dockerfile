@@ -1,6 +1,9 @@
 # presence-sync container image: a Maven build stage and a slim Java 17 runtime.
 #
-#   docker build -t presence-sync:0.1.0 --build-arg VERSION=0.1.0 --build-arg REVISION=$(git rev-parse HEAD) .
+#   docker build -t presence-sync:0.1.0 --build-arg VERSION=0.1.0 --build-arg REVISION=$(git rev-parse --short=12 HEAD) .
+#
+# VERSION and REVISION go into the image's labels and into the jar's manifest, so `version`
+# inside the container names them (the build context holds no .git to read the commit from).
 #
 # Configuration comes from a ConfigMap mounted at /etc/presence-sync, secrets from Secrets mounted
 # at /var/run/secrets/presence-sync (see the Helm chart in helm/presence-sync). The process runs
@@ -18,8 +21,12 @@ ENV MAVEN_OPTS="-Dmaven.repo.local=/build/.m2/repository"
 COPY pom.xml ./
 RUN mvn -B -q dependency:go-offline
 COPY src/main ./src/main
+# Declared only here, after the dependency layer, so a new commit does not download them again.
+# Without VERSION the jar keeps the pom's version; without REVISION it names no commit.
+ARG VERSION
+ARG REVISION=unknown
 # Tests run in CI (mvn verify), not here: the image stage neither compiles nor runs them.
-RUN mvn -B -q -Dmaven.test.skip=true package \
+RUN mvn -B -q -Dmaven.test.skip=true -Dgit.commit="${REVISION}" ${VERSION:+-Dapp.version="${VERSION}"} package \
     && cp target/presence-sync.jar /build/presence-sync.jar
 
 FROM ${RUNTIME_IMAGE}
@@ -42,12 +49,12 @@ RUN groupadd --gid 10001 presence-sync \
 
 COPY --from=build --chown=root:root /build/presence-sync.jar /app/presence-sync.jar
 
-# Heap as a share of the container's memory limit (the chart overrides it); die on OutOfMemoryError
-# so Kubernetes restarts the pod instead of leaving it half alive.
-ENV JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError"
-
 USER 10001:10001
 WORKDIR /tmp
 EXPOSE 8080
-ENTRYPOINT ["java", "-jar", "/app/presence-sync.jar"]
+# Heap as a share of the container's memory limit (the chart's command sets its own); die on
+# OutOfMemoryError so Kubernetes restarts the pod instead of leaving it half alive. Flags on the
+# command line, not in JAVA_TOOL_OPTIONS: the JVM would announce that variable on stderr
+# ("Picked up JAVA_TOOL_OPTIONS: ..."), a line that is not JSON, ahead of the JSON logs.
+ENTRYPOINT ["java", "-XX:MaxRAMPercentage=75", "-XX:+ExitOnOutOfMemoryError", "-jar", "/app/presence-sync.jar"]
 CMD ["run", "--config", "/etc/presence-sync/presence-sync.yaml"]

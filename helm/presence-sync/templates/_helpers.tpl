@@ -46,10 +46,30 @@ app.kubernetes.io/part-of: presence-sync
 {{- end }}
 {{- end }}
 
-{{/* The management port: the application's own setting (config.management.port), 8080 by default. */}}
+{{/*
+The management port: the application's own setting (config.management.port), 8080 by default.
+An ${ENV} reference there is the application's to replace, out of the chart's sight: refused.
+*/}}
 {{- define "presence-sync.managementPort" -}}
 {{- $management := .Values.config.management | default dict }}
-{{- $management.port | default 8080 | int }}
+{{- $port := $management.port | default 8080 }}
+{{- if contains "${" (toString $port) }}
+{{- fail (printf "config.management.port: %s comes from the environment, which the chart cannot see when it renders, but the container port, the probes and the Service need the number: write the port itself" $port) }}
+{{- end }}
+{{- $port | int }}
+{{- end }}
+
+{{/*
+The container's command: java with jvm.maxRAMPercentage, exit on OutOfMemoryError, the options of
+jvm.extraOptions (a list, or a string split at white space; empty parts dropped), then the jar.
+*/}}
+{{- define "presence-sync.javaCommand" -}}
+{{- $extra := .Values.jvm.extraOptions | default list }}
+{{- if kindIs "string" $extra }}
+{{- $extra = regexSplit "\\s+" (trim $extra) -1 | compact }}
+{{- end }}
+{{- $jvm := list "java" (printf "-XX:MaxRAMPercentage=%v" .Values.jvm.maxRAMPercentage) "-XX:+ExitOnOutOfMemoryError" }}
+{{- concat $jvm $extra (list "-jar" "/app/presence-sync.jar") | toYaml }}
 {{- end }}
 
 {{/* Clustered mode: Quartz on PostgreSQL. */}}
@@ -92,16 +112,22 @@ tenant's credential, of cluster or of a publisher), one base name a line.
 
 {{/*
 The TCP port of a URL such as redis://host:6379, https://host or jdbc:postgresql://host:5432/db;
-the scheme's usual port when the URL names none.
+the scheme's usual port when the URL names none. Empty when an ${ENV} reference may hold the
+scheme or the port (the whole URL is one, or the host-and-port part ends with one): the
+application replaces it when it starts, out of the chart's sight. An ${ENV} host with a written
+port (redis://${REDIS_HOST}:6379) is fine.
 */}}
 {{- define "presence-sync.urlPort" -}}
 {{- $url := trimPrefix "jdbc:" . }}
-{{- $parsed := urlParse $url }}
-{{- $port := regexFind "[0-9]+$" (regexFind ":[0-9]+$" $parsed.host) }}
-{{- if $port }}{{ $port }}
-{{- else if eq $parsed.scheme "postgresql" }}5432
-{{- else if hasPrefix "redis" $parsed.scheme }}6379
-{{- else if eq $parsed.scheme "http" }}80
+{{- $scheme := regexFind "^[A-Za-z][A-Za-z0-9+.-]*://" $url | trimSuffix "://" }}
+{{- $authority := regexFind "^[^/?#]*" (trimPrefix (printf "%s://" $scheme) $url) }}
+{{- $port := regexFind ":[0-9]+$" $authority | trimPrefix ":" }}
+{{- if not $scheme }}
+{{- else if $port }}{{ $port }}
+{{- else if hasSuffix "}" $authority }}
+{{- else if eq $scheme "postgresql" }}5432
+{{- else if hasPrefix "redis" $scheme }}6379
+{{- else if eq $scheme "http" }}80
 {{- else }}443
 {{- end }}
 {{- end }}

@@ -1,5 +1,7 @@
 package io.presencesync.packaging;
 
+import com.fasterxml.jackson.annotation.JsonAnyGetter;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
@@ -33,11 +35,13 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 import java.io.IOException;
+import java.lang.reflect.Method;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -87,6 +91,15 @@ class HelmChartTest {
                 - namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: monitoring}}
               databaseTo:
                 - podSelector: {matchLabels: {app: postgres}}
+            """;
+
+    /** A config.tenants entry with its secret in an environment variable (no Secret needed to render). */
+    private static final String CONTOSO_WITH_SECRET_ENV = """
+                - name: contoso
+                  tenantId: 11111111-2222-3333-4444-555555555555
+                  clientId: aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee
+                  credential: {type: clientSecret, secretEnv: CONTOSO_CLIENT_SECRET}
+                  users: [anna.schmidt@contoso.com]\
             """;
 
     private static final String WORKLOAD_IDENTITY = """
@@ -147,7 +160,9 @@ class HelmChartTest {
 
         assertThat(container.getResources().getLimits()).containsKey("memory");
         assertThat(env(container)).containsEntry("PRESENCE_SYNC_LOG_FORMAT", "json")
-                .containsEntry("JAVA_TOOL_OPTIONS", "-XX:MaxRAMPercentage=65 -XX:+ExitOnOutOfMemoryError");
+                .as("the JVM would print 'Picked up JAVA_TOOL_OPTIONS' ahead of the JSON logs").doesNotContainKey("JAVA_TOOL_OPTIONS");
+        assertThat(container.getCommand()).containsExactly("java", "-XX:MaxRAMPercentage=65", "-XX:+ExitOnOutOfMemoryError",
+                "-jar", "/app/presence-sync.jar");
 
         assertThat(mounts(container)).containsOnlyKeys("/etc/presence-sync", "/tmp");
         assertThat(mount(container, "/etc/presence-sync").getReadOnly()).isTrue();
@@ -291,22 +306,79 @@ class HelmChartTest {
         Map<String, HasMetadata> objects = render("""
                 config:
                   tenants:
-                    - name: contoso
-                      tenantId: 11111111-2222-3333-4444-555555555555
-                      clientId: aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee
-                      credential: {type: clientSecret, secretEnv: CONTOSO_CLIENT_SECRET}
-                      users: [anna.schmidt@contoso.com]
+                %s
                   publishers:
                     - {type: redis, uri: "redis://redis.uc.svc:6380"}
                     - {type: http, url: "https://ucserver.example.com/presence"}
                     - {type: embedded}
                 networkPolicy: {enabled: true}
-                """);
+                """.formatted(CONTOSO_WITH_SECRET_ENV));
 
         NetworkPolicy policy = (NetworkPolicy) objects.get("NetworkPolicy/sync-presence-sync");
         assertThat(egressPorts(policy)).containsExactlyInAnyOrder("53/UDP", "53/TCP", "443/TCP", "6380/TCP", "443/TCP");
         assertThat(policy.getSpec().getIngress()).singleElement()
                 .satisfies(rule -> assertThat(rule.getFrom()).as("any source, management port only").isEmpty());
+    }
+
+    @Test
+    void theCommandIsTheImagesEntrypointWithTheChartsHeapShare() throws IOException {
+        String entrypoint = Files.readAllLines(Path.of("Dockerfile")).stream().filter(l -> l.startsWith("ENTRYPOINT "))
+                .findFirst().orElseThrow().substring("ENTRYPOINT ".length());
+        List<String> image = List.of(new ObjectMapper().readValue(entrypoint, String[].class));
+
+        Container container = container(render(null, "jvm.maxRAMPercentage", "50"));
+
+        assertThat(container.getCommand()).isEqualTo(image.stream()
+                .map(arg -> arg.startsWith("-XX:MaxRAMPercentage=") ? "-XX:MaxRAMPercentage=50" : arg).toList());
+    }
+
+    @Test
+    void extraJvmOptionsBecomeOneArgumentEachBeforeTheJar() {
+        Container fromString = container(render("""
+                jvm:
+                  extraOptions: "  -Djavax.net.ssl.trustStore=/etc/tls/ca.p12   -Dhttps.proxyHost=proxy.example.com\t-Xss512k "
+                """));
+        Container fromList = container(render("""
+                jvm:
+                  extraOptions: ["-Dhttp.nonProxyHosts=localhost|*.svc", "-Dapp.note=with a space"]
+                """));
+
+        assertThat(fromString.getCommand()).containsExactly("java", "-XX:MaxRAMPercentage=65", "-XX:+ExitOnOutOfMemoryError",
+                "-Djavax.net.ssl.trustStore=/etc/tls/ca.p12", "-Dhttps.proxyHost=proxy.example.com", "-Xss512k",
+                "-jar", "/app/presence-sync.jar");
+        assertThat(fromList.getCommand()).containsExactly("java", "-XX:MaxRAMPercentage=65", "-XX:+ExitOnOutOfMemoryError",
+                "-Dhttp.nonProxyHosts=localhost|*.svc", "-Dapp.note=with a space", "-jar", "/app/presence-sync.jar");
+        assertThat(env(fromString)).doesNotContainKey("JAVA_TOOL_OPTIONS");
+        assertThatThrownBy(() -> render("jvm: {extraOptions: '-Xss512k other.jar'}"))
+                .as("a word that is not an option would end the JVM's options").hasMessageContaining("at '/jvm/extraOptions'");
+        assertThatThrownBy(() -> render("jvm: {extraOptions: [Xss512k]}")).hasMessageContaining("at '/jvm/extraOptions'");
+    }
+
+    @Test
+    void networkPolicyLetsAManagedIdentityReachTheInstanceMetadataService() {
+        Map<String, HasMetadata> objects = render("""
+                config:
+                  tenants:
+                %s
+                    - name: fabrikam
+                      tenantId: 0b1c2d3e-4f50-4617-8293-a4b5c6d7e8f9
+                      clientId: 12345678-90ab-cdef-1234-567890abcdef
+                      credential: {type: managedIdentity}
+                      users: [dora@fabrikam.com]
+                networkPolicy: {enabled: true}
+                """.formatted(CONTOSO_WITH_SECRET_ENV));
+
+        NetworkPolicy policy = (NetworkPolicy) objects.get("NetworkPolicy/sync-presence-sync");
+        assertThat(egressPorts(policy)).containsExactlyInAnyOrder("53/UDP", "53/TCP", "443/TCP", "80/TCP");
+        assertThat(policy.getSpec().getEgress()).anySatisfy(rule -> {
+            assertThat(rule.getPorts()).extracting(HelmChartTest::portAndProtocol).containsExactly("80/TCP");
+            assertThat(rule.getTo()).singleElement().satisfies(peer -> {
+                assertThat(peer.getIpBlock().getCidr()).isEqualTo("169.254.169.254/32");
+                assertThat(peer.getIpBlock().getExcept()).isNullOrEmpty();
+            });
+        });
+        assertThat(egressPorts((NetworkPolicy) render(null, "networkPolicy.enabled", "true").get("NetworkPolicy/sync-presence-sync")))
+                .as("no managed identity, no metadata service").doesNotContain("80/TCP");
     }
 
     @Test
@@ -407,8 +479,163 @@ class HelmChartTest {
     }
 
     @Test
+    void theSchemaRefusesClusteredModeWithOnlyTheEmbeddedStoreAsTheApplicationDoes() throws IOException {
+        String embeddedOnly = CLUSTERED.replace("- {type: redis, uri: \"redis://redis.presence.svc:6379/0\"}", "- {type: embedded}");
+        String noPublishers = CLUSTERED.replace("""
+                  publishers:
+                    - {type: redis, uri: "redis://redis.presence.svc:6379/0"}
+                """, "");
+        assertThat(embeddedOnly).isNotEqualTo(CLUSTERED);
+        assertThat(noPublishers).isNotEqualTo(CLUSTERED);
+
+        assertThatThrownBy(() -> render(embeddedOnly)).hasMessageContaining("values don't meet the specifications of the schema")
+                .hasMessageContaining("at '/config/publishers': no items match contains schema");
+        assertThatThrownBy(() -> render(noPublishers)).as("the chart's default publishers: the embedded store")
+                .hasMessageContaining("at '/config/publishers': no items match contains schema");
+        assertThatThrownBy(() -> render(embeddedOnly.replace("replicaCount: 3", "replicaCount: 1")))
+                .as("one replica too: the application refuses cluster without a shared store whatever the count")
+                .hasMessageContaining("at '/config/publishers'");
+        assertThat(render(CLUSTERED.replace("{type: redis, uri: \"redis://redis.presence.svc:6379/0\"}",
+                "{type: http, url: \"https://uc.example.com/presence\"}"))).containsKey("NetworkPolicy/sync-presence-sync");
+
+        // What the schema stands in for: the application's own refusal of the same configuration.
+        Path file = Files.writeString(temp.resolve("embedded-only.yaml"), """
+                tenants:
+                  - {name: contoso, tenantId: 11111111-2222-3333-4444-555555555555,
+                     clientId: aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee, credential: {type: managedIdentity}, users: [anna@contoso.com]}
+                publishers: [{type: embedded}]
+                cluster: {jdbcUrl: "jdbc:postgresql://db/x", username: u}
+                """);
+        assertThatThrownBy(() -> new ConfigLoader(Map.of()).read(file)).hasMessageStartingWith("publishers: with cluster, configure a redis or http publisher");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            tenant   | tenants: [{name: contoso, tenantID: contoso.onmicrosoft.com, tenantId: contoso.onmicrosoft.com, clientId: aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee, credential: {type: workloadIdentity}, users: [a@contoso.com]}] | at '/config/tenants/0': additional properties 'tenantID' not allowed
+            rules    | tenants: [{name: contoso, tenantId: contoso.onmicrosoft.com, clientId: aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee, credential: {type: workloadIdentity}, users: [a@contoso.com], rules: {tentatve: busy}}] | at '/config/tenants/0/rules': additional properties 'tentatve' not allowed
+            graph    | tenants: [{name: contoso, tenantId: contoso.onmicrosoft.com, clientId: aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee, credential: {type: workloadIdentity}, users: [a@contoso.com], graph: {schedulePerRequest: 20}}] | at '/config/tenants/0/graph': additional properties 'schedulePerRequest' not allowed
+            sync     | sync: {calendarPollIntervall: 2m}                                                     | at '/config/sync': additional properties 'calendarPollIntervall' not allowed
+            cluster  | cluster: {jdbcUrl: 'jdbc:postgresql://db/x', username: u, passwordfile: /x}          | at '/config/cluster': additional properties 'passwordfile' not allowed
+            publisher | publishers: [{type: redis, url: 'redis://redis:6379'}, {type: redis, uri: 'redis://redis:6379', keyprefix: x}] | at '/config/publishers/1': additional properties 'keyprefix' not allowed
+            http auth | publishers: [{type: http, url: 'https://uc.example.com/p', auth: {type: bearer, tokenfile: /x}}] | at '/config/publishers/0/auth': additional properties 'tokenfile' not allowed
+            """)
+    void theSchemaRefusesAMisspeltKeyOfTheApplicationsConfiguration(String where, String config, String message) {
+        assertThatThrownBy(() -> render("config:\n  " + config + "\n"))
+                .as(where)
+                .hasMessageContaining("values don't meet the specifications of the schema")
+                .hasMessageContaining(message);
+    }
+
+    @Test
+    void environmentReferencesTheApplicationReplacesPassTheSchemaAndTheApplication() throws IOException {
+        Map<String, HasMetadata> objects = render("""
+                config:
+                  tenants:
+                    - name: contoso
+                      tenantId: ${CONTOSO_TENANT_ID}
+                      clientId: ${CONTOSO_CLIENT_ID}
+                      credential:
+                        type: clientSecret
+                        secretFile: ${SECRETS_DIR:-/var/run/secrets/presence-sync}/contoso-client-secret
+                      users: [anna.schmidt@contoso.com]
+                      groups: ["${CONTOSO_GROUP}"]
+                  publishers:
+                    - {type: redis, uri: "redis://${REDIS_HOST}:6379", passwordFile: "${SECRETS_DIR}/redis-password"}
+                  cluster:
+                    jdbcUrl: jdbc:postgresql://${DATABASE_HOST}:5432/presence_sync
+                    username: presence_sync
+                    passwordFile: ${SECRETS_DIR}/postgres-password
+                credentials: {existingSecret: presence-sync-credentials}
+                networkPolicy: {enabled: true}
+                """);
+
+        NetworkPolicy policy = (NetworkPolicy) objects.get("NetworkPolicy/sync-presence-sync");
+        assertThat(egressPorts(policy)).as("ports written next to an ${ENV} host")
+                .containsExactlyInAnyOrder("53/UDP", "53/TCP", "443/TCP", "5432/TCP", "6379/TCP");
+
+        Path secrets = Files.createDirectories(temp.resolve("mounted"));
+        for (String file : List.of("contoso-client-secret", "redis-password", "postgres-password")) {
+            Files.writeString(secrets.resolve(file), "value of " + file);
+        }
+        AppConfig config = validate(objects, Map.of("CONTOSO_TENANT_ID", "contoso.onmicrosoft.com",
+                "CONTOSO_CLIENT_ID", "aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee", "CONTOSO_GROUP", "3c9d8e7f-1a2b-4c3d-8e9f-0a1b2c3d4e5f",
+                "SECRETS_DIR", secrets.toString(), "REDIS_HOST", "redis.presence.svc", "DATABASE_HOST", "postgres.db.svc"));
+        assertThat(config.tenants().get(0).tenantId()).isEqualTo("contoso.onmicrosoft.com");
+        assertThat(config.tenants().get(0).credential()).isEqualTo(new CredentialConfig.ClientSecret(secrets.resolve("contoso-client-secret"), null));
+        assertThat(config.cluster().orElseThrow().jdbcUrl()).isEqualTo("jdbc:postgresql://postgres.db.svc:5432/presence_sync");
+    }
+
+    @Test
+    void aPortOnlyTheEnvironmentKnowsIsNamedWithTheValueToSetInstead() {
+        String values = """
+                config:
+                  tenants:
+                    - name: contoso
+                      tenantId: contoso.onmicrosoft.com
+                      clientId: aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee
+                      credential: {type: workloadIdentity}
+                      users: [anna.schmidt@contoso.com]
+                  publishers:
+                    - {type: redis, uri: "${REDIS_URL}"}
+                    - {type: http, url: "http://uc.example.com:${UC_PORT}/presence"}
+                networkPolicy:
+                  enabled: true
+                  %s
+                """;
+        assertThatThrownBy(() -> render(values.formatted("")))
+                .hasMessageContaining("networkPolicy: the port of config.publishers[0].uri (${REDIS_URL}), "
+                        + "config.publishers[1].url (http://uc.example.com:${UC_PORT}/presence) comes from the environment")
+                .hasMessageContaining("add an egress rule for it to networkPolicy.extraEgress");
+
+        NetworkPolicy policy = (NetworkPolicy) render(values.formatted("extraEgress: [{ports: [{port: 6380, protocol: TCP}, {port: 8081, protocol: TCP}]}]"))
+                .get("NetworkPolicy/sync-presence-sync");
+        assertThat(egressPorts(policy)).as("left to extraEgress").containsExactlyInAnyOrder("53/UDP", "53/TCP", "443/TCP", "6380/TCP", "8081/TCP");
+
+        assertThatThrownBy(() -> render(null, "config.management.port", "${MANAGEMENT_PORT}"))
+                .as("the container port, the probes and the Service need it")
+                .hasMessageContaining("config.management.port: ${MANAGEMENT_PORT} comes from the environment")
+                .hasMessageContaining("write the port itself");
+    }
+
+    @Test
+    void workloadIdentityNeedsItsClientIdWrittenWhenTheTenantsComesFromTheEnvironment() {
+        String values = WORKLOAD_IDENTITY.replace("clientId: 0b1c2d3e-4f50-4617-8293-a4b5c6d7e8f9", "clientId: ${CONTOSO_CLIENT_ID}");
+
+        assertThatThrownBy(() -> render(values)).hasMessageContaining("workloadIdentity.clientId: set it; "
+                + "the first tenant's clientId ${CONTOSO_CLIENT_ID} comes from the environment");
+        ServiceAccount account = (ServiceAccount) render(values, "workloadIdentity.clientId", "0b1c2d3e-4f50-4617-8293-a4b5c6d7e8f9")
+                .get("ServiceAccount/sync-presence-sync");
+        assertThat(account.getMetadata().getAnnotations())
+                .containsEntry("azure.workload.identity/client-id", "0b1c2d3e-4f50-4617-8293-a4b5c6d7e8f9");
+    }
+
+    @Test
     void severalReplicasAreAcceptedInClusteredMode() {
         assertThat(render(CLUSTERED)).containsKey("Deployment/sync-presence-sync");
+    }
+
+    @Test
+    void aMisspeltFieldInARenderedObjectFailsTheParseInsteadOfLandingInAdditionalProperties() {
+        String deployment = """
+                apiVersion: apps/v1
+                kind: Deployment
+                metadata: {name: x, labels: {app: x}}
+                spec:
+                  selector: {matchLabels: {app: x}}
+                  template:
+                    metadata: {labels: {app: x}}
+                    spec:
+                      containers:
+                        - name: x
+                          image: x
+                          securityContext: {readOnlyRootFilesytem: true}
+                          ports: [{containerPort: 8080, protocl: TCP}]
+                """;
+
+        assertThatThrownBy(() -> parse(deployment))
+                .hasMessageContaining("Deployment.spec.template.spec.containers[0].securityContext.readOnlyRootFilesytem")
+                .hasMessageContaining("Deployment.spec.template.spec.containers[0].ports[0].protocl");
+        assertThat(parse(deployment.replace("Filesytem", "Filesystem").replace("protocl", "protocol")).getKind()).isEqualTo("Deployment");
     }
 
     @Test
@@ -455,10 +682,56 @@ class HelmChartTest {
         String manifests = template.call();
         return List.of(manifests.split("(?m)^---\\s*$")).stream()
                 .filter(document -> document.lines().anyMatch(line -> !line.isBlank() && !line.startsWith("#")))
-                .map(document -> (HasMetadata) KUBERNETES.unmarshal(document, HasMetadata.class))
+                .map(HelmChartTest::parse)
                 .collect(Collectors.toMap(o -> o.getKind() + "/" + o.getMetadata().getName(), o -> o,
                         (a, b) -> { throw new IllegalStateException("rendered twice: " + a.getKind() + "/" + a.getMetadata().getName()); },
                         java.util.LinkedHashMap::new));
+    }
+
+    /**
+     * One rendered document as a Kubernetes object, strictly: fabric8's models keep a field they do
+     * not know in their additionalProperties instead of failing, so a misspelt field would pass.
+     * Custom resources (GenericKubernetesResource) have no schema here and are taken as they are.
+     */
+    static HasMetadata parse(String document) {
+        HasMetadata object = KUBERNETES.unmarshal(document, HasMetadata.class);
+        List<String> unknown = new ArrayList<>();
+        if (!(object instanceof GenericKubernetesResource)) collectUnknownFields(object, object.getKind(), unknown);
+        assertThat(unknown).as("fields the Kubernetes API does not know, in%n%s", document).isEmpty();
+        return object;
+    }
+
+    /** Walks the JSON properties of a fabric8 model object; every non-empty additionalProperties is a field nobody knows. */
+    private static void collectUnknownFields(Object value, String path, List<String> unknown) {
+        if (value instanceof Collection<?> items) {
+            int i = 0;
+            for (Object item : items) collectUnknownFields(item, path + "[" + i++ + "]", unknown);
+            return;
+        }
+        if (value instanceof Map<?, ?> map) {
+            map.forEach((key, item) -> collectUnknownFields(item, path + "." + key, unknown));
+            return;
+        }
+        if (value == null || !value.getClass().getPackageName().startsWith("io.fabric8.kubernetes.api.model")) return;
+        for (Method getter : value.getClass().getMethods()) {
+            if (getter.getParameterCount() != 0) continue;
+            boolean extra = getter.isAnnotationPresent(JsonAnyGetter.class);
+            JsonProperty property = getter.getAnnotation(JsonProperty.class);
+            if (!extra && property == null) continue;
+            Object child;
+            try {
+                child = getter.invoke(value);
+            } catch (ReflectiveOperationException e) {
+                throw new IllegalStateException(path + ": " + getter, e);
+            }
+            if (extra) {
+                if (child instanceof Map<?, ?> fields && !fields.isEmpty()) {
+                    fields.keySet().forEach(key -> unknown.add(path + "." + key));
+                }
+            } else {
+                collectUnknownFields(child, path + "." + property.value(), unknown);
+            }
+        }
     }
 
     /** The NOTES.txt an install prints (helm install --dry-run=client, no cluster needed). */
@@ -497,6 +770,10 @@ class HelmChartTest {
         }
         Path file = Files.writeString(temp.resolve("presence-sync.yaml"), yaml, StandardCharsets.UTF_8);
         return new ConfigLoader(env).read(file);
+    }
+
+    private static Container container(Map<String, HasMetadata> objects) {
+        return ((Deployment) objects.get("Deployment/sync-presence-sync")).getSpec().getTemplate().getSpec().getContainers().get(0);
     }
 
     private static Map<String, String> podAnnotations(Map<String, HasMetadata> objects) {

@@ -64,10 +64,10 @@ public final class Main implements Callable<Integer> {
         });
     }
 
+    /** No command is a wrong command line: picocli prints the message and the usage on stderr and exits with 2. */
     @Override
     public Integer call() {
-        spec.commandLine().usage(spec.commandLine().getOut());
-        return 0;
+        throw new CommandLine.ParameterException(spec.commandLine(), "Missing command: one of run, demo, validate, check, version");
     }
 
     static final class Version implements CommandLine.IVersionProvider {

@@ -1,14 +1,10 @@
 package io.presencesync.adapter.config;
 
-import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.presencesync.adapter.graph.GraphCloud;
 import io.presencesync.domain.EventState;
 import io.presencesync.rules.RuleSettings;
 
-import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -44,15 +40,7 @@ public final class ConfigLoader {
     }
 
     public AppConfig read(Path file) {
-        JsonNode root;
-        try {
-            root = new ObjectMapper(new YAMLFactory()).readTree(file.toFile());
-        } catch (JacksonException e) {
-            throw new ConfigException(file + ": not valid YAML: " + e.getOriginalMessage()
-                    + (e.getLocation() != null ? " (line " + e.getLocation().getLineNr() + ")" : ""), e);
-        } catch (IOException e) {
-            throw new ConfigException(file + ": cannot read: " + e.getMessage(), e);
-        }
+        JsonNode root = ConfigYaml.read(file);
         if (root == null || root.isMissingNode()) throw new ConfigException(file + ": the file is empty");
         return parse(new ConfigNode(EnvInterpolation.apply(root, env), ""));
     }

@@ -2,6 +2,7 @@ package io.presencesync.adapter.metrics;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -15,6 +16,7 @@ import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -22,6 +24,8 @@ import java.util.Objects;
  * throttled answers (429) with the Retry-After wait they asked for. Graph throttles each item of a
  * {@code $batch} on its own, inside a 200, so the items of a batch answer are counted too, by
  * status, and a throttled item counts as throttled. Added to the tenant's OkHttp client.
+ * The throttling series of every endpoint exist at zero from the start, so that alerts on
+ * {@code rate()} or {@code increase()} see the first 429 as an increase rather than a new series.
  */
 public final class GraphRequestMetrics implements Interceptor {
 
@@ -32,6 +36,8 @@ public final class GraphRequestMetrics implements Interceptor {
     /** The largest batch answer read for item counts: 20 getSchedule items of 100 users with busy calendars stay well below. */
     private static final long MAX_BATCH_ANSWER = 16L * 1024 * 1024;
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** The endpoints the service calls, each of which Graph may throttle (a getSchedule request inside a $batch on its own). */
+    static final List<String> ENDPOINTS = List.of("getSchedule", "$batch", "getPresencesByUserId", "users", "transitiveMembers");
 
     private final String tenant;
     private final MeterRegistry registry;
@@ -41,6 +47,10 @@ public final class GraphRequestMetrics implements Interceptor {
         this.tenant = Objects.requireNonNull(tenant, "tenant");
         this.registry = Objects.requireNonNull(registry, "registry");
         this.clock = Objects.requireNonNull(clock, "clock");
+        for (String endpoint : ENDPOINTS) {
+            throttledCounter(endpoint);
+            retryAfterSummary(endpoint);
+        }
     }
 
     @Override
@@ -100,12 +110,19 @@ public final class GraphRequestMetrics implements Interceptor {
     }
 
     private void throttled(String endpoint, String retryAfter) {
-        registry.counter(THROTTLED, "tenant", tenant, "endpoint", endpoint).increment();
+        throttledCounter(endpoint).increment();
         Duration wait = retryAfter(retryAfter, clock);
-        if (wait != null) {
-            DistributionSummary.builder(RETRY_AFTER).baseUnit("seconds").description("Retry-After waits Graph asked for")
-                    .tags("tenant", tenant, "endpoint", endpoint).register(registry).record(wait.toMillis() / 1000.0);
-        }
+        if (wait != null) retryAfterSummary(endpoint).record(wait.toMillis() / 1000.0);
+    }
+
+    private Counter throttledCounter(String endpoint) {
+        return Counter.builder(THROTTLED).description("Graph requests and $batch items answered with 429")
+                .tags("tenant", tenant, "endpoint", endpoint).register(registry);
+    }
+
+    private DistributionSummary retryAfterSummary(String endpoint) {
+        return DistributionSummary.builder(RETRY_AFTER).baseUnit("seconds").description("Retry-After waits Graph asked for")
+                .tags("tenant", tenant, "endpoint", endpoint).register(registry);
     }
 
     /** The Retry-After header as a wait: delta-seconds or an HTTP date; null when absent or unreadable. */
@@ -130,7 +147,6 @@ public final class GraphRequestMetrics implements Interceptor {
         if (p.endsWith("/$batch") || p.endsWith("/%24batch")) return "$batch";
         if (p.endsWith("/getPresencesByUserId")) return "getPresencesByUserId";
         if (p.contains("/transitiveMembers")) return "transitiveMembers";
-        if (p.endsWith("/oauth2/v2.0/token")) return "token";
         if (p.contains("/users")) return "users";
         return "other";
     }

@@ -108,10 +108,34 @@ class MainTest {
     }
 
     @Test
+    void aKeyGivenTwiceAndBrokenYamlAreOneLineConfigurationErrorsWithExitCodeTwo() throws IOException {
+        Path twice = Files.writeString(dir.resolve("twice.yaml"), "management:\n  port: 9090\n  port: 9091\n");
+        assertThat(run("validate", "--config", twice.toString())).isEqualTo(Main.CONFIG_ERROR);
+        assertThat(err.toString()).isEqualTo("configuration error: management.port: key given twice" + System.lineSeparator());
+
+        err.getBuffer().setLength(0);
+        Path broken = Files.writeString(dir.resolve("broken.yaml"), "tenants:\n  - name: [unclosed\n");
+        assertThat(run("validate", "--config", broken.toString())).isEqualTo(Main.CONFIG_ERROR);
+        assertThat(err.toString()).startsWith("configuration error: " + broken + ": not valid YAML at line 3, column 1: ")
+                .hasLineCount(1);
+    }
+
+    @Test
     void runRefusesABadConfigurationBeforeStartingAnything() throws IOException {
         Path config = Files.writeString(dir.resolve("config.yaml"), "tenant: []\n");
         assertThat(run("run", "--config", config.toString())).isEqualTo(Main.CONFIG_ERROR);
         assertThat(err.toString()).contains("tenant: unknown key");
+    }
+
+    @Test
+    void noCommandIsAWrongCommandLineWithTheUsageOnStderr() {
+        assertThat(run()).isEqualTo(Main.CONFIG_ERROR);
+        assertThat(out.toString()).isEmpty();
+        assertThat(err.toString()).startsWith("Missing command: one of run, demo, validate, check, version")
+                .contains("Usage: presence-sync", "validate", "Exit codes:");
+        err.getBuffer().setLength(0);
+        assertThat(run("--log-format", "json")).as("a global option alone").isEqualTo(Main.CONFIG_ERROR);
+        assertThat(err.toString()).startsWith("Missing command");
     }
 
     @Test

@@ -176,9 +176,30 @@ class ConfigLoaderTest {
     }
 
     @Test
-    void brokenYamlNamesTheFileAndLine() throws IOException {
-        Path file = Files.writeString(dir.resolve("broken.yaml"), "tenants:\n  - name: [unclosed\n");
-        assertThatThrownBy(() -> ConfigLoader.load(file)).hasMessageContaining("broken.yaml: not valid YAML").hasMessageContaining("line");
+    void brokenYamlIsOneLineNamingTheFileAndWhereTheParserStopped() throws IOException {
+        Path unclosed = Files.writeString(dir.resolve("broken.yaml"), "tenants:\n  - name: [unclosed\n");
+        assertThatThrownBy(() -> ConfigLoader.load(unclosed)).hasMessage(unclosed + ": not valid YAML at line 3, column 1: "
+                + "expected ',' or ']', but got <stream end> (while parsing a flow sequence at line 2, column 11)");
+
+        Path quote = Files.writeString(dir.resolve("quote.yaml"), tenant("sync:\n  horizon: '24h\n"));
+        assertThatThrownBy(() -> ConfigLoader.load(quote)).hasMessage(quote + ": not valid YAML at line 9, column 1: "
+                + "found unexpected end of stream (while scanning a quoted scalar at line 8, column 12)");
+
+        Path indented = Files.writeString(dir.resolve("indented.yaml"), tenant("sync:\n  horizon: 24h\n   threads: 4\n"));
+        assertThatThrownBy(() -> ConfigLoader.load(indented))
+                .hasMessage(indented + ": not valid YAML at line 9, column 11: mapping values are not allowed here");
+    }
+
+    @Test
+    void aKeyGivenTwiceIsAnErrorNamingItsPathNotASilentOverride() {
+        assertThatThrownBy(() -> read(tenant("management:\n  port: 9090\n  port: 9091\n")))
+                .isInstanceOf(ConfigException.class).hasMessage("management.port: key given twice");
+        assertThatThrownBy(() -> read(tenant("").replace("    users:", "    name: fabrikam\n    users:")))
+                .hasMessage("tenants[0].name: key given twice");
+        assertThatThrownBy(() -> read(tenant("").replace("secretEnv: CONTOSO_SECRET}", "secretEnv: CONTOSO_SECRET, type: certificate}")))
+                .hasMessage("tenants[0].credential.type: key given twice");
+        assertThatThrownBy(() -> read(tenant("sync: {threads: 4}\nsync: {threads: 8}\n")))
+                .hasMessage("sync: key given twice");
     }
 
     @Test

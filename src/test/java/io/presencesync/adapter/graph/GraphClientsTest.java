@@ -4,7 +4,9 @@ import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.stubbing.StubMapping;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import com.microsoft.graph.serviceclient.GraphServiceClient;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.presencesync.adapter.config.TenantConfig;
+import io.presencesync.adapter.metrics.GraphRequestMetrics;
 import io.presencesync.application.port.SourceResult;
 import io.presencesync.application.port.TeamsPresence;
 import io.presencesync.domain.FreeBusyItem;
@@ -58,6 +60,20 @@ class GraphClientsTest {
             assertThat(call.getScheme()).isEqualTo("http");
             assertThat(call.getHeader("Authorization")).isEqualTo("Bearer " + GraphFixture.ACCESS_TOKEN);
         });
+    }
+
+    @Test
+    void theRequestMetricsSeeGraphCallsButNeverTheTokenRequest() {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        GraphServiceClient graph = GraphClients.create(stub.tenant(), Map.of(),
+                new GraphRequestMetrics("contoso", registry, java.time.Clock.systemUTC()));
+
+        new GraphCalendarSource("contoso", graph).freeBusy(GraphFixture.users(3), FROM, TO);
+
+        assertThat(stub.tokenRequests()).hasSize(1);
+        assertThat(registry.find("presencesync.graph.requests").timers())
+                .as("Azure Identity fetches the token through its own HTTP client")
+                .singleElement().satisfies(t -> assertThat(t.getId().getTag("endpoint")).isEqualTo("$batch"));
     }
 
     @Test

@@ -2,6 +2,8 @@ package io.presencesync.adapter.metrics;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.presencesync.testsupport.TestTls;
 import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
@@ -17,6 +19,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.List;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.any;
@@ -91,7 +94,25 @@ class GraphRequestMetricsTest {
         assertThat(registry.get(GraphRequestMetrics.REQUESTS).tags("endpoint", "getPresencesByUserId", "status", "429").timer().count())
                 .isEqualTo(2);
         assertThat(registry.get(GraphRequestMetrics.THROTTLED).tags("endpoint", "getPresencesByUserId").counter().count()).isEqualTo(2);
-        assertThat(registry.get(GraphRequestMetrics.RETRY_AFTER).summary().totalAmount()).isEqualTo(14);
+        assertThat(registry.get(GraphRequestMetrics.RETRY_AFTER).tags("endpoint", "getPresencesByUserId").summary().totalAmount()).isEqualTo(14);
+    }
+
+    @Test
+    void throttlingSeriesOfEveryEndpointAreScrapedAtZeroBeforeTheFirst429() {
+        PrometheusMeterRegistry prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        new GraphRequestMetrics("contoso", prometheus, CLOCK);
+        new GraphRequestMetrics("fabrikam", prometheus, CLOCK);
+
+        String scrape = prometheus.scrape();
+
+        for (String tenant : List.of("contoso", "fabrikam")) {
+            for (String endpoint : List.of("getSchedule", "$batch", "getPresencesByUserId", "users", "transitiveMembers")) {
+                String labels = "{endpoint=\"" + endpoint + "\",tenant=\"" + tenant + "\"}";
+                assertThat(scrape).contains("presencesync_graph_throttled_total" + labels + " 0.0")
+                        .contains("presencesync_graph_retry_after_seconds_count" + labels + " 0")
+                        .contains("presencesync_graph_retry_after_seconds_sum" + labels + " 0.0");
+            }
+        }
     }
 
     @Test
@@ -108,7 +129,6 @@ class GraphRequestMetricsTest {
         assertThat(GraphRequestMetrics.endpoint("/v1.0/groups/g-1/transitiveMembers/graph.user")).isEqualTo("transitiveMembers");
         assertThat(GraphRequestMetrics.endpoint("/v1.0/users/anna@contoso.com")).isEqualTo("users");
         assertThat(GraphRequestMetrics.endpoint("/v1.0/users")).isEqualTo("users");
-        assertThat(GraphRequestMetrics.endpoint("/tenant-id/oauth2/v2.0/token")).isEqualTo("token");
         assertThat(GraphRequestMetrics.endpoint("/v1.0/%24batch")).isEqualTo("$batch");
         assertThat(GraphRequestMetrics.endpoint("/v1.0/me/events")).isEqualTo("other");
         assertThat(GraphRequestMetrics.retryAfter("Mon, 30 Nov 2026 09:00:30 GMT", CLOCK)).isEqualTo(Duration.ofSeconds(30));
