@@ -90,13 +90,17 @@ class ConfigLoaderTest {
     }
 
     @Test
-    void badValuesAreNamedWithTheirPathAndValue() {
+    void badValuesAreNamedWithTheirPathAndValue() throws IOException {
         assertThatThrownBy(() -> read(tenant("").replace("aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee", "my-app")))
                 .hasMessage("tenants[0].clientId: 'my-app' is not an application (client) id (GUID)");
         assertThatThrownBy(() -> read(tenant("    cloud: mars\n")))
                 .hasMessage("tenants[0].cloud: 'mars' is not one of global, usgov, usgov-dod, china");
         assertThatThrownBy(() -> read(tenant("sync: {horizon: 90d}\n")))
                 .hasMessage("sync.horizon: PT2160H is longer than Graph allows (at most 61d)");
+        assertThatThrownBy(() -> read(tenant("sync: {horizon: PT1464H1S}\n")))
+                .hasMessage("sync.horizon: PT1464H1S is longer than Graph allows (at most 61d)");
+        // 61 days plus the 5 minutes read before now stay under getSchedule's 62 days.
+        assertThat(read(tenant("sync: {horizon: 61d}\n")).sync().horizon()).isEqualTo(Duration.ofDays(61));
         assertThatThrownBy(() -> read(tenant("sync: {callStatePollInterval: soon}\n")))
                 .hasMessage("sync.callStatePollInterval: 'soon' is not a duration (use e.g. 15s, 5m, 24h)");
         assertThatThrownBy(() -> read(tenant("    authorityHost: http://login.example.com\n")))

@@ -145,6 +145,31 @@ class GraphUserDirectoryTest {
     }
 
     @Test
+    void aGroupsJoinersAndLeaversAreFoundAtTheNextRefreshAndNobodyElseMoves() {
+        String carl = "0c0a0b0c-0000-4000-8000-00000000c4a1";
+        groupHas(ANNA_ID, "anna@contoso.com", BEN_ID, "ben@contoso.com");
+        io.presencesync.application.TenantRoster roster = new io.presencesync.application.TenantRoster("contoso");
+        java.time.Instant t0 = java.time.Instant.parse("2026-11-30T08:00:00Z");
+        java.time.Duration interval = java.time.Duration.ofMinutes(15);
+        roster.refresh(List.of(), List.of(GROUP_ID), directory, t0, interval, 1);
+        assertThat(roster.units()).containsExactly(List.of(new User(ANNA_ID, "anna@contoso.com")), List.of(new User(BEN_ID, "ben@contoso.com")));
+
+        groupHas(BEN_ID, "ben@contoso.com", carl, "carl@contoso.com"); // Anna left, Carl joined
+        roster.refresh(List.of(), List.of(GROUP_ID), directory, t0.plus(interval.minusSeconds(1)), interval, 1);
+        assertThat(roster.users()).as("not before the refresh is due").extracting(User::id).containsExactlyInAnyOrder(ANNA_ID, BEN_ID);
+        roster.refresh(List.of(), List.of(GROUP_ID), directory, t0.plus(interval), interval, 1);
+
+        assertThat(roster.units()).as("Carl takes Anna's place; Ben stays in his unit")
+                .containsExactly(List.of(new User(carl, "carl@contoso.com")), List.of(new User(BEN_ID, "ben@contoso.com")));
+        stub.server.verify(2, getRequestedFor(urlPathEqualTo(GROUP_PATH)));
+    }
+
+    void groupHas(String id1, String mail1, String id2, String mail2) {
+        stub.server.stubFor(get(urlPathEqualTo(GROUP_PATH)).willReturn(okJson("""
+                {"value":[{"id":"%s","mail":"%s"},{"id":"%s","mail":"%s"}]}""".formatted(id1, mail1, id2, mail2))));
+    }
+
+    @Test
     void aGroupTheAppMayNotReadIsADefinitiveErrorNamingThePermission() {
         groupAnswers(403, "Authorization_RequestDenied", "Insufficient privileges to complete the operation.");
 
