@@ -1,5 +1,6 @@
 package io.presencesync.adapter.web;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpServer;
 import io.presencesync.adapter.publisher.EmbeddedPresenceStore;
 import io.presencesync.domain.EventPresence;
@@ -26,13 +27,19 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 class PresenceEventsTest {
 
     static final User ANNA = new User("id-anna", "anna.schmidt@contoso.com");
+    static final List<User> USERS = IntStream.range(0, 2_000).mapToObj(i -> new User("id-" + i, "user" + i + "@contoso.com")).toList();
+    static final User LAST = new User("id-last", "last@contoso.com");
 
     final WebFixture web = new WebFixture(Duration.ofMillis(300));
 
@@ -47,19 +54,48 @@ class PresenceEventsTest {
         assertThat(stream.headers().firstValue("Content-Type").orElseThrow()).startsWith("text/event-stream");
         try (BufferedReader lines = new BufferedReader(new InputStreamReader(stream.body(), StandardCharsets.UTF_8))) {
             web.store.setManual("contoso", ANNA, new ManualPresence(PresenceState.AVAILABLE, null, Instant.now().minusSeconds(60)));
+            List<String> first = linesThroughData(lines);
             web.publish("contoso", ANNA, new EventPresence(Reason.CALL, Instant.now(), null));
-
-            List<String> received = new ArrayList<>();
-            while (received.stream().filter(l -> l.startsWith("data: ")).count() < 2) received.add(lines.readLine());
+            List<String> second = linesThroughData(lines);
             String afterTheEvents = lines.readLine();
             while (afterTheEvents.isEmpty()) afterTheEvents = lines.readLine();
 
             assertThat(afterTheEvents).as("an idle stream keeps the connection alive").isEqualTo(": keep-alive");
-            List<String> data = received.stream().filter(l -> l.startsWith("data: ")).toList();
-            assertThat(received).contains("event: presence");
-            assertThat(data).hasSize(2);
-            assertThat(data.get(0)).contains("\"upn\":\"anna.schmidt@contoso.com\"", "\"state\":\"AVAILABLE\"");
-            assertThat(data.get(1)).contains("\"state\":\"BUSY\"", "\"reason\":\"CALL\"");
+            assertThat(first).as("the reconnection delay, then ids counting from 1 on each connection")
+                    .contains("retry: 5000", "id: 1", "event: presence");
+            assertThat(second).contains("id: 2", "event: presence");
+            assertThat(first.get(first.size() - 1)).contains("\"upn\":\"anna.schmidt@contoso.com\"", "\"state\":\"AVAILABLE\"");
+            assertThat(second.get(second.size() - 1)).contains("\"state\":\"BUSY\"", "\"reason\":\"CALL\"");
+        }
+    }
+
+    @Test
+    @Timeout(60)
+    void aClientThatKeepsReadingThroughABurstStaysConnectedAndEndsWithEveryUsersLatestState() throws Exception {
+        try (BufferedReader lines = openStream(web.url("/api/events"))) {
+            CompletableFuture<String> burst = CompletableFuture.supplyAsync(() -> burst(web.store, 10));
+
+            Received received = readThrough(lines, LAST.address());
+            String latest = burst.join();
+
+            assertThat(web.server.events().clientCount()).isEqualTo(1);
+            assertThat(received.stateByUpn()).hasSize(USERS.size()).allSatisfy((upn, state) -> assertThat(state).isEqualTo(latest));
+            assertThat(received.ids()).startsWith(1L).isSorted().doesNotHaveDuplicates();
+        }
+    }
+
+    @Test
+    @Timeout(60)
+    void aClientThatFallsBehindSkipsIntermediateStatesButNeverAUsersLatest() throws Exception {
+        try (StreamAlone alone = new StreamAlone(Duration.ofSeconds(30)); BufferedReader lines = openStream(alone.url())) {
+            String latest = burst(alone.store, 20);
+
+            Received received = readThrough(lines, LAST.address());
+
+            assertThat(alone.events.clientCount()).isEqualTo(1);
+            assertThat(received.stateByUpn()).hasSize(USERS.size()).allSatisfy((upn, state) -> assertThat(state).isEqualTo(latest));
+            assertThat(received.ids()).as("intermediate states skipped").hasSizeLessThan(20 * USERS.size())
+                    .startsWith(1L).isSorted().doesNotHaveDuplicates();
         }
     }
 
@@ -86,6 +122,49 @@ class PresenceEventsTest {
             assertThat(alone.events.clientCount()).isZero();
             assertThat(readsToTheEnd(slow)).as("the server closed the connection").isTrue();
             assertThat(publishing).isLessThan(Duration.ofSeconds(5));
+        }
+    }
+
+    /**
+     * Sets every one of {@link #USERS} to a new state {@code rounds} times, then {@link #LAST} once: every user's latest
+     * change was pending before that last one, so it arrives after them. Answers the users' latest state.
+     */
+    private static String burst(EmbeddedPresenceStore store, int rounds) {
+        PresenceState[] states = {PresenceState.AVAILABLE, PresenceState.BUSY, PresenceState.AWAY, PresenceState.DO_NOT_DISTURB};
+        for (int round = 0; round < rounds; round++) {
+            for (User user : USERS) store.setManual("contoso", user, new ManualPresence(states[round % 4], null, Instant.now()));
+        }
+        store.setManual("contoso", LAST, new ManualPresence(PresenceState.AVAILABLE, null, Instant.now()));
+        return states[(rounds - 1) % 4].name();
+    }
+
+    private BufferedReader openStream(String url) throws IOException, InterruptedException {
+        HttpResponse<InputStream> stream = web.http.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofInputStream());
+        return new BufferedReader(new InputStreamReader(stream.body(), StandardCharsets.UTF_8));
+    }
+
+    /** The lines up to the next event's data line, that one included. */
+    private static List<String> linesThroughData(BufferedReader lines) throws IOException {
+        List<String> read = new ArrayList<>();
+        do read.add(lines.readLine()); while (!read.get(read.size() - 1).startsWith("data: "));
+        return read;
+    }
+
+    /** What a client read: the event ids and each user's last effective state. */
+    private record Received(List<Long> ids, Map<String, String> stateByUpn) {}
+
+    /** Reads events until the presence of {@code lastUpn} arrives (left out of what is answered). */
+    private static Received readThrough(BufferedReader lines, String lastUpn) throws IOException {
+        Received received = new Received(new ArrayList<>(), new HashMap<>());
+        while (true) {
+            String line = lines.readLine();
+            assertThat(line).as("the stream stays open").isNotNull();
+            if (line.startsWith("id: ")) received.ids().add(Long.parseLong(line.substring(4)));
+            if (line.startsWith("data: ")) {
+                JsonNode presence = HttpResponses.JSON.readTree(line.substring(6));
+                if (presence.get("upn").asText().equals(lastUpn)) return received;
+                received.stateByUpn().put(presence.get("upn").asText(), presence.get("effective").get("state").asText());
+            }
         }
     }
 
@@ -133,6 +212,8 @@ class PresenceEventsTest {
         }
 
         int port() { return server.getAddress().getPort(); }
+
+        String url() { return "http://127.0.0.1:" + port() + "/api/events"; }
 
         @Override
         public void close() {
