@@ -10,99 +10,149 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.Set;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * {@code GET /api/events}: a server-sent-events stream of effective presence changes. Publishing
- * never waits for a client: each client has a bounded queue drained by its own thread, and a
- * client whose queue is full (too slow) is dropped; it reconnects and re-reads the list.
+ * never waits for a client: each client has its own writer thread and a queue that keeps only each
+ * user's latest change, so a client that reads never misses a user's latest presence; a client
+ * that takes nothing for {@link #WRITE_TIMEOUT} (one write blocked that long) is disconnected.
  */
 final class PresenceEvents implements EmbeddedPresenceStore.Listener, AutoCloseable {
 
-    static final int QUEUE_PER_CLIENT = 1024;
     static final int MAX_CLIENTS = 32;
-    private static final String CLOSE = "";
+    static final Duration WRITE_TIMEOUT = Duration.ofSeconds(10);
+    static final Duration RETRY = Duration.ofSeconds(5);
 
     private final Duration keepAlive;
+    private final Duration writeTimeout;
     private final Set<Client> clients = ConcurrentHashMap.newKeySet();
-    private final AtomicLong ids = new AtomicLong();
+    /**
+     * Interrupts a writer stuck in one write: the JDK server writes through a blocking SocketChannel,
+     * which an interrupt closes, so the write fails, the socket is closed and the thread ends.
+     */
+    private final ScheduledThreadPoolExecutor watchdog = new ScheduledThreadPoolExecutor(1, r -> {
+        Thread t = new Thread(r, "sse-write-watchdog");
+        t.setDaemon(true);
+        return t;
+    });
 
-    PresenceEvents(Duration keepAlive) { this.keepAlive = keepAlive; }
+    PresenceEvents(Duration keepAlive) { this(keepAlive, WRITE_TIMEOUT); }
+
+    /** @param writeTimeout how long one write to a client may take before the client is disconnected */
+    PresenceEvents(Duration keepAlive, Duration writeTimeout) {
+        this.keepAlive = keepAlive;
+        this.writeTimeout = writeTimeout;
+        watchdog.setRemoveOnCancelPolicy(true);
+        watchdog.setKeepAliveTime(30, TimeUnit.SECONDS);
+        watchdog.allowCoreThreadTimeOut(true);
+    }
 
     @Override
     public void changed(String tenant, User user, EmbeddedPresenceStore.Entry before, EmbeddedPresenceStore.Entry after) {
         if (clients.isEmpty()) return;
         if (before != null && before.effective().equals(after.effective())) return;
-        String event;
+        String data;
         try {
-            event = "id: " + ids.incrementAndGet() + "\nevent: presence\ndata: " + HttpResponses.JSON.writeValueAsString(PresenceJson.of(tenant, after)) + "\n\n";
+            data = HttpResponses.JSON.writeValueAsString(PresenceJson.of(tenant, after));
         } catch (JsonProcessingException e) {
             throw new UncheckedIOException(e);
         }
-        for (Client c : clients) {
-            if (!c.queue.offer(event)) c.drop();
-        }
+        String key = tenant + '/' + user.id();
+        for (Client c : clients) c.offer(key, data);
     }
 
     /** Starts streaming to this exchange; the handler thread returns at once. */
     void subscribe(HttpExchange exchange) throws IOException {
-        if (clients.size() >= MAX_CLIENTS) {
+        Client client = new Client(exchange);
+        // Registered before the headers go out: a client that saw them has missed no change since.
+        boolean admitted;
+        synchronized (clients) {
+            admitted = clients.size() < MAX_CLIENTS && clients.add(client);
+        }
+        if (!admitted) {
             HttpResponses.error(exchange, 503, null, "too many event-stream clients (at most " + MAX_CLIENTS + ")");
             return;
         }
-        exchange.getResponseHeaders().set("Content-Type", "text/event-stream; charset=utf-8");
-        exchange.getResponseHeaders().set("Cache-Control", "no-store");
-        Client client = new Client(exchange);
-        client.queue.offer(": connected; events follow as presences change\n\n");
-        // Registered before the headers go out: a client that saw them has missed no change since.
-        clients.add(client);
-        exchange.sendResponseHeaders(200, 0);
-        Thread writer = new Thread(client::stream, "sse-" + exchange.getRemoteAddress());
-        writer.setDaemon(true);
-        writer.start();
+        client.writer.start();
     }
 
+    /** Clients connected; each has a writer thread until its connection is closed. */
     int clientCount() { return clients.size(); }
 
     @Override
     public void close() {
-        for (Client c : clients) c.drop();
+        for (Client c : clients) c.writer.interrupt();
+        watchdog.shutdownNow();
     }
 
     private final class Client {
         final HttpExchange exchange;
-        final BlockingQueue<String> queue = new ArrayBlockingQueue<>(QUEUE_PER_CLIENT);
-        volatile boolean dropped;
+        final Thread writer;
+        /** Per user (tenant/id) the JSON of their latest change not yet written, in the order they first became pending. */
+        private final LinkedHashMap<String, String> pending = new LinkedHashMap<>();
+        private long lastId;
 
-        Client(HttpExchange exchange) { this.exchange = exchange; }
-
-        /** Ends the stream: the writer sees CLOSE (or the queue is full and it checks the flag). */
-        void drop() {
-            dropped = true;
-            clients.remove(this);
-            queue.clear();
-            queue.offer(CLOSE);
+        Client(HttpExchange exchange) {
+            this.exchange = exchange;
+            this.writer = new Thread(this::stream, "sse-" + exchange.getRemoteAddress());
+            writer.setDaemon(true);
         }
 
+        synchronized void offer(String user, String data) {
+            if (pending.put(user, data) == null && pending.size() == 1) notifyAll();
+        }
+
+        /** The next user's latest change, or null when none came within the keep-alive interval. */
+        private synchronized String next() throws InterruptedException {
+            if (pending.isEmpty()) wait(keepAlive.toMillis());
+            Iterator<String> first = pending.values().iterator();
+            if (!first.hasNext()) return null;
+            String data = first.next();
+            first.remove();
+            return data;
+        }
+
+        private synchronized boolean nothingPending() { return pending.isEmpty(); }
+
         void stream() {
-            try (OutputStream out = exchange.getResponseBody()) {
-                while (!dropped) {
-                    String next = queue.poll(keepAlive.toMillis(), TimeUnit.MILLISECONDS);
-                    if (next == null) next = ": keep-alive\n\n";
-                    if (dropped) break;
-                    out.write(next.getBytes(StandardCharsets.UTF_8));
-                    out.flush();
+            try {
+                exchange.getResponseHeaders().set("Content-Type", "text/event-stream; charset=utf-8");
+                exchange.getResponseHeaders().set("Cache-Control", "no-store");
+                exchange.sendResponseHeaders(200, 0);
+                OutputStream out = exchange.getResponseBody();
+                write(out, "retry: " + RETRY.toMillis() + "\n: connected; events follow as presences change, ids count from 1\n\n", true);
+                while (true) {
+                    String data = next();
+                    if (data == null) write(out, ": keep-alive\n\n", true);
+                    else write(out, "id: " + ++lastId + "\nevent: presence\ndata: " + data + "\n\n", nothingPending());
                 }
-            } catch (IOException | InterruptedException gone) {
-                // The client went away (or the server stops): nothing to tell it.
+            } catch (IOException gone) {
+                // The client went away, or stopped reading and the watchdog closed its socket: nothing to tell it.
+            } catch (InterruptedException | RejectedExecutionException stopping) {
+                // The server stops: closing the exchange while interrupted closes the socket at once,
+                // instead of waiting to write the stream's end to a client that may not read.
+                Thread.currentThread().interrupt();
             } finally {
                 clients.remove(this);
                 exchange.close();
+            }
+        }
+
+        private void write(OutputStream out, String text, boolean flush) throws IOException {
+            ScheduledFuture<?> timeout = watchdog.schedule(writer::interrupt, writeTimeout.toMillis(), TimeUnit.MILLISECONDS);
+            try {
+                out.write(text.getBytes(StandardCharsets.UTF_8));
+                if (flush) out.flush();
+            } finally {
+                timeout.cancel(false);
             }
         }
     }
