@@ -21,6 +21,8 @@ import java.util.function.UnaryOperator;
  */
 public final class EmbeddedPresenceStore implements PresencePublisher {
 
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(EmbeddedPresenceStore.class);
+
     /** Told of every accepted change. {@code before} is null the first time a user is seen. */
     public interface Listener {
         void changed(String tenant, User user, Entry before, Entry after);
@@ -55,15 +57,25 @@ public final class EmbeddedPresenceStore implements PresencePublisher {
         return Optional.ofNullable(byUser.get(key(tenant, userId)));
     }
 
+    /**
+     * Listeners are told inside the user's atomic update, so two changes of one user (a manual choice
+     * and an event, on two threads) reach every listener in the order they were made; a listener's
+     * failure never undoes the change. Listeners must be quick and must not call back into the store.
+     */
     private void change(String tenant, User user, UnaryOperator<Entry> how) {
-        Entry[] before = new Entry[1];
-        Entry after = byUser.compute(key(tenant, user.id()), (k, old) -> {
-            before[0] = old;
-            return how.apply(old);
+        byUser.compute(key(tenant, user.id()), (k, old) -> {
+            Entry after = how.apply(old);
+            if (after != old) {
+                for (Listener l : listeners) {
+                    try {
+                        l.changed(tenant, user, old, after);
+                    } catch (RuntimeException e) {
+                        log.warn("embedded store: a change listener failed for tenant {} user {}: {}", tenant, user.address(), e.toString());
+                    }
+                }
+            }
+            return after;
         });
-        if (after != before[0]) {
-            for (Listener l : listeners) l.changed(tenant, user, before[0], after);
-        }
     }
 
     private static String key(String tenant, String userId) { return tenant + '/' + userId; }

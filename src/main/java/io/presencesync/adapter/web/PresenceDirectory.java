@@ -43,7 +43,8 @@ public final class PresenceDirectory implements EmbeddedPresenceStore.Listener, 
     @Override
     public void changed(String tenant, User user, EmbeddedPresenceStore.Entry before, EmbeddedPresenceStore.Entry after) {
         synchronized (this) {
-            EmbeddedPresenceStore.Entry latest = store.get(tenant, user.id()).orElse(after);
+            // The store tells its listeners in each user's order, inside the update: after is the latest.
+            EmbeddedPresenceStore.Entry latest = after;
             String idKey = tenant + SEPARATOR + user.id();
             String nameKey = tenant + SEPARATOR + latest.user().address().toLowerCase(Locale.ROOT) + SEPARATOR + user.id();
             String previous = nameKeyById.put(idKey, nameKey);

@@ -23,13 +23,19 @@ import java.util.concurrent.TimeUnit;
  * {@code GET /api/events}: a server-sent-events stream of effective presence changes. Publishing
  * never waits for a client: each client has its own writer thread and a queue that keeps only each
  * user's latest change, so a client that reads never misses a user's latest presence; a client
- * that takes nothing for {@link #WRITE_TIMEOUT} (one write blocked that long) is disconnected.
+ * that takes nothing for {@link #WRITE_TIMEOUT} (one write blocked that long), or falls behind by
+ * {@link #MAX_PENDING_USERS} users, is disconnected.
  */
 final class PresenceEvents implements EmbeddedPresenceStore.Listener, AutoCloseable {
 
     static final int MAX_CLIENTS = 32;
     static final Duration WRITE_TIMEOUT = Duration.ofSeconds(10);
     static final Duration RETRY = Duration.ofSeconds(5);
+    /**
+     * Users one client may have waiting: a client this far behind is disconnected (reconnect and
+     * re-read the list), so 32 stalled clients hold a few tens of MB, not a copy of every user each.
+     */
+    static final int MAX_PENDING_USERS = 20_000;
 
     private final Duration keepAlive;
     private final Duration writeTimeout;
@@ -107,6 +113,10 @@ final class PresenceEvents implements EmbeddedPresenceStore.Listener, AutoClosea
         }
 
         synchronized void offer(String user, String data) {
+            if (pending.size() >= MAX_PENDING_USERS && !pending.containsKey(user)) {
+                writer.interrupt();
+                return;
+            }
             if (pending.put(user, data) == null && pending.size() == 1) notifyAll();
         }
 

@@ -77,4 +77,22 @@ class EmbeddedPresenceStoreTest {
         assertThat(printed().lines()).containsExactly(
                 "09:00:00  anna.schmidt@contoso.demo          -             → AWAY  out of office (CALENDAR_OOF), since Sun 29 Nov 23:00, until Tue 1 Dec 23:00");
     }
+
+    @Test
+    void listenersSeeEachUsersChangesInTheOrderTheyWereMadeEvenFromTwoThreads() throws InterruptedException {
+        java.util.Map<String, EmbeddedPresenceStore.Entry> lastSeen = new java.util.concurrent.ConcurrentHashMap<>();
+        store.addListener((tenant, user, before, after) -> lastSeen.put(user.id(), after));
+        for (int round = 0; round < 200; round++) {
+            int r = round;
+            Thread events = new Thread(() -> publish(new EventPresence(Reason.CALENDAR_BUSY, NINE, HALF_PAST), r + 1));
+            Thread manual = new Thread(() -> store.setManual("contoso", ANNA, new ManualPresence(
+                    r % 2 == 0 ? PresenceState.AWAY : PresenceState.AVAILABLE, null, EIGHT.plusSeconds(r))));
+            events.start();
+            manual.start();
+            events.join();
+            manual.join();
+            assertThat(lastSeen.get(ANNA.id())).as("round %d: the last change a listener saw is the store's", r)
+                    .isEqualTo(store.get("contoso", ANNA.id()).orElseThrow());
+        }
+    }
 }
