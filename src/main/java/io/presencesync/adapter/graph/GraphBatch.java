@@ -37,7 +37,10 @@ final class GraphBatch {
     /** Graph's limit of requests in one {@code $batch}. */
     static final int MAX_ITEMS = 20;
 
-    /** Non-2xx answers to the batch request itself become ODataError with status and headers. */
+    /**
+     * Non-2xx answers to the batch request itself become ODataError with status and headers (Kiota's
+     * error mapping names "every status" with the key X-X-X written together).
+     */
     private static final HashMap<String, ParsableFactory<? extends Parsable>> ERRORS =
             new HashMap<>(Map.of("XXX", ODataError::createFromDiscriminatorValue));
 
