@@ -23,9 +23,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -37,8 +34,6 @@ public final class SyncScheduler implements AutoCloseable {
 
     /** How long a stop waits for running units to finish before leaving them to the next start (or another node). */
     static final Duration STOP_GRACE = Duration.ofSeconds(15);
-    /** How often a clustered node makes sure each tenant it knows still has its directory job. */
-    static final Duration DIRECTORY_WATCH = Duration.ofMinutes(1);
     private static final String INSTANCE_NAME = "presence-sync";
     private static final AtomicInteger DATA_SOURCES = new AtomicInteger();
     private static final Logger log = LoggerFactory.getLogger(SyncScheduler.class);
@@ -47,9 +42,6 @@ public final class SyncScheduler implements AutoCloseable {
     private final Map<String, TenantSetup> tenants = new LinkedHashMap<>();
     private final UnitPlan plan;
     private HikariDataSource dataSource;
-    private final Clock clock;
-    private Duration directoryWatch = DIRECTORY_WATCH;
-    private ScheduledExecutorService watch;
 
     /**
      * @param database  empty for a single node (in-memory job store); present for clustered mode
@@ -59,7 +51,6 @@ public final class SyncScheduler implements AutoCloseable {
     public SyncScheduler(List<TenantSetup> tenants, SyncTiming timing, int unitSize, int threads, Clock clock,
                          Optional<ClusterDatabase> database, PresencePublisher publisher) throws SchedulerException {
         for (TenantSetup t : tenants) this.tenants.put(t.name(), t);
-        this.clock = clock;
         this.plan = new UnitPlan(unitSize, timing, clock);
         Properties p = new Properties();
         p.setProperty("org.quartz.scheduler.instanceName", INSTANCE_NAME);
@@ -112,37 +103,7 @@ public final class SyncScheduler implements AutoCloseable {
 
     public void start() throws SchedulerException {
         scheduler.start();
-        if (dataSource != null) {
-            watch = Executors.newSingleThreadScheduledExecutor(r -> {
-                Thread t = new Thread(r, "directory-watch");
-                t.setDaemon(true);
-                return t;
-            });
-            watch.scheduleWithFixedDelay(this::restoreDirectories, directoryWatch.toMillis(), directoryWatch.toMillis(), TimeUnit.MILLISECONDS);
-        }
         log.info("scheduler started ({}; {} tenant(s))", dataSource == null ? "single node" : "clustered on PostgreSQL", tenants.size());
-    }
-
-    /** For tests: how often the directory jobs are looked after. */
-    void watchDirectoriesEvery(Duration interval) { this.directoryWatch = interval; }
-
-    /**
-     * During a rolling update a node with the older configuration that (re)starts removes the jobs of
-     * a tenant it does not know yet; the nodes that know it put its directory job back, which creates
-     * its units again (their users' presences are published anew).
-     */
-    private void restoreDirectories() {
-        for (String tenant : tenants.keySet()) {
-            try {
-                if (!scheduler.checkExists(UnitPlan.directoryKey(tenant))) {
-                    log.warn("tenant {}: its jobs were removed, by a node with an older configuration (a rolling update?); recreating them",
-                            tenant);
-                    plan.ensureDirectory(scheduler, tenant, clock.instant());
-                }
-            } catch (SchedulerException | RuntimeException e) {
-                log.warn("tenant {}: cannot check its directory job: {}", tenant, e.toString());
-            }
-        }
     }
 
     /**
@@ -151,7 +112,6 @@ public final class SyncScheduler implements AutoCloseable {
      */
     @Override
     public void close() throws SchedulerException {
-        if (watch != null) watch.shutdownNow();
         scheduler.standby();
         Thread stopping = new Thread(() -> {
             try {

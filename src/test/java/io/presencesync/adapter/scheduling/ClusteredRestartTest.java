@@ -49,33 +49,6 @@ class ClusteredRestartTest {
         }
     }
 
-    @Test
-    void aTenantANodeWithAnOlderConfigurationRemovedIsRestoredByTheNodesThatKnowIt() throws Exception {
-        String url = TestPostgres.freshSchema("rollout");
-        ClusterDatabase db = new ClusterDatabase(url, TestPostgres.USER, null, Duration.ofSeconds(1), 4);
-        ScriptedTenant contoso = new ScriptedTenant("contoso", 3, CLOCK.instant().minusSeconds(60), 0, 3600);
-        List<PresenceUpdate> published = new CopyOnWriteArrayList<>();
-        PresencePublisher publisher = published::add;
-        try (SyncScheduler current = new SyncScheduler(List.of(contoso.setup(publisher)), ClusterNode.TIMING, 2, 2, CLOCK, Optional.of(db), publisher)) {
-            current.watchDirectoriesEvery(Duration.ofSeconds(1));
-            current.start();
-            awaitBusy(published, 3);
-            // A node still on the old configuration, without contoso, restarts during the rollout and removes
-            // contoso's jobs (as SyncScheduler does for a tenant it does not know; one JVM holds one scheduler).
-            try (java.sql.Connection c = java.sql.DriverManager.getConnection(url, TestPostgres.USER, null);
-                 java.sql.Statement s = c.createStatement()) {
-                s.execute("DELETE FROM qrtz_simple_triggers WHERE trigger_group = 'contoso'");
-                s.execute("DELETE FROM qrtz_triggers WHERE trigger_group = 'contoso'");
-                s.execute("DELETE FROM qrtz_job_details WHERE job_group = 'contoso'");
-                s.execute("DELETE FROM " + JdbcUnitStates.TABLE + " WHERE tenant = 'contoso'");
-            }
-            published.clear();
-            awaitBusy(published, 3);
-        } finally {
-            TestPostgres.dropSchema(url);
-        }
-    }
-
     static void awaitBusy(List<PresenceUpdate> published, int users) throws InterruptedException {
         Instant deadline = Instant.now().plusSeconds(30);
         while (published.stream().filter(u -> u.presence().state() == EventState.BUSY).count() < users) {
