@@ -37,6 +37,8 @@ final class DeliveryQueue {
         /** Failed writes in a row, and when this user may be tried again. */
         private int failures;
         private Instant notBefore;
+        /** The version the store refused for good: not offered again by a renewal. */
+        private long rejected = Long.MIN_VALUE;
 
         private Entry(String key) { this.key = key; }
     }
@@ -65,6 +67,7 @@ final class DeliveryQueue {
     boolean renew(PresenceUpdate update, Instant now, Duration interval) {
         Entry e = entry(update, now);
         if (e.latest != null && update.version() < e.latest.version()) return false; // a newer one goes out as a change
+        if (update.version() == e.rejected) return false;
         if (e.state != State.IDLE) {
             if (e.latest == null || update.version() > e.latest.version()) e.latest = update;
             return false;
@@ -74,6 +77,8 @@ final class DeliveryQueue {
             return false;
         }
         e.latest = update;
+        // Published already (by the sync's word): a failed re-send goes back among the re-sends, never among the changes.
+        e.acknowledged = Math.max(e.acknowledged, update.version());
         e.state = State.RESEND;
         resends.add(e);
         return true;
@@ -127,12 +132,15 @@ final class DeliveryQueue {
     int failures(Send sent) { return sent.entry().failures; }
 
     /**
-     * The store answered the write for good. A newer update that came meanwhile is queued; a user
-     * the store holds a newer version of ({@code superseded}: another node wrote it) is forgotten.
+     * The store answered the write for good (written, stale or rejected). A newer update that came
+     * meanwhile is queued; a user the store holds a newer version of (stale: another node wrote it)
+     * is forgotten; a rejected version is not renewed.
      */
-    void answered(Send sent, boolean superseded, Instant now) {
+    void answered(Send sent, WriteResult result, Instant now) {
+        boolean superseded = result instanceof WriteResult.Stale;
         Entry e = sent.entry();
         inFlight = null;
+        if (result instanceof WriteResult.Rejected) e.rejected = sent.update().version();
         e.acknowledged = Math.max(e.acknowledged, sent.update().version());
         e.answeredAt = now;
         e.failures = 0;

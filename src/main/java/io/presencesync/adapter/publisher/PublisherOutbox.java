@@ -57,6 +57,7 @@ public final class PublisherOutbox implements PresencePublisher, AutoCloseable {
     private Instant nextSweep;
     private Instant retryAt;
     private int failures;
+    private DeliveryQueue.Entry lastFailed;
     private String lastError;
     private Instant lastErrorAt;
     private Instant lastSuccess;
@@ -239,14 +240,18 @@ public final class PublisherOutbox implements PresencePublisher, AutoCloseable {
         PresenceUpdate update = send.update();
         Instant now = clock.instant();
         if (result instanceof WriteResult.Retry retry) {
-            failures++;
+            boolean first = failures == 0;
+            // The shared pause grows only while different users fail in turn (the store is down); one user
+            // failing again and again backs off alone (queue.retry), and the others go on after a short pause.
+            if (first || send.entry() != lastFailed) failures++;
+            lastFailed = send.entry();
             lastError = retry.error();
             lastErrorAt = now;
             // Retry-After 0 or a date gone by must not turn into a loop without pause.
             Duration wait = retry.retryAfter() != null ? min(max(retry.retryAfter(), delivery.retryBackoff()), MAX_RETRY_AFTER) : backoff(failures);
             retryAt = now.plus(wait);
             queue.retry(send, now, max(wait, backoff(queue.failures(send) + 1)));
-            if (failures == 1) {
+            if (first) {
                 log.warn("publisher {}: store not taking updates (at tenant {} user {}: {}); retrying with backoff, {} user(s) pending",
                         name, update.tenant(), update.user().address(), retry.error(), queue.pending());
             }
@@ -256,6 +261,7 @@ public final class PublisherOutbox implements PresencePublisher, AutoCloseable {
             log.info("publisher {}: store takes updates again after {} failed attempt(s); {} user(s) pending", name, failures, queue.pending());
         }
         failures = 0;
+        lastFailed = null;
         retryAt = null;
         lastSuccess = now;
         DeliveryListener.Delivery delivered = null;
@@ -270,7 +276,7 @@ public final class PublisherOutbox implements PresencePublisher, AutoCloseable {
             rejected++;
             logRejection(update, r, now);
         }
-        queue.answered(send, result instanceof WriteResult.Stale, now);
+        queue.answered(send, result, now);
         return delivered;
     }
 

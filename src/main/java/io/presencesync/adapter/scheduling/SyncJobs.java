@@ -129,8 +129,12 @@ final class SyncJobs {
                     next[0] = sync.nextTransition().orElse(null);
                 });
                 if (!ran) {
-                    log.info("tenant {}: unit {} is running elsewhere (another node, or one taken for dead that is still at it); "
-                            + "this {} is left to that run", tenant.name(), unit, step);
+                    // Logged once a calendar-poll interval, not at every retry of a second.
+                    if (step == Step.CALENDAR_POLL) {
+                        log.info("tenant {}: unit {} is running elsewhere (another node, or one taken for dead that is still at it); "
+                                + "its runs are left to that one until it ends", tenant.name(), unit);
+                    }
+                    context.plan().retrySkipped(ctx.getScheduler(), ctx.getJobDetail().getKey(), Instant.now(context.clock()));
                     return;
                 }
                 context.plan().nextTransition(ctx.getScheduler(), ctx.getJobDetail().getKey(), next[0], Instant.now(context.clock()));

@@ -125,6 +125,21 @@ final class UnitPlan {
     }
 
     /**
+     * A run skipped because another run holds the unit (a node taken for dead that still works on it)
+     * comes back a second later as a transition run, under a trigger of its own, so it never moves the
+     * holder's next transition and no due transition waits for the next poll.
+     */
+    void retrySkipped(Scheduler scheduler, JobKey unit, Instant now) throws SchedulerException {
+        TriggerKey key = TriggerKey.triggerKey(unit.getName() + "-skipped", unit.getGroup());
+        Trigger trigger = TriggerBuilder.newTrigger().withIdentity(key).forJob(unit)
+                .usingJobData(SyncJobs.STEP, SyncJobs.Step.TRANSITION.name()).startAt(Date.from(now.plusSeconds(1)))
+                .withSchedule(SimpleScheduleBuilder.simpleSchedule().withMisfireHandlingInstructionFireNow())
+                .build();
+        if (scheduler.checkExists(key)) scheduler.rescheduleJob(key, trigger);
+        else scheduler.scheduleJob(trigger);
+    }
+
+    /**
      * A poll trigger whose phase is the unit's own, so units do not all call Graph in the same
      * second. A missed poll is not made up: the next one reads the then-current state anyway.
      */

@@ -423,4 +423,46 @@ class PublisherOutboxTest {
         TimeUnit.MILLISECONDS.sleep(1000);
         assertThat(store.attempts.size()).as("one attempt per 200 ms at most, not a loop").isBetween(1, 6);
     }
+
+    @Test
+    void aUserRefusedAgainAndAgainAloneDoesNotStretchThePauseForTheNextUser() throws InterruptedException {
+        ScriptedStore store = new ScriptedStore();
+        store.answer = u -> u.user().equals(Updates.user(0)) ? new WriteResult.Retry("HTTP 500", null) : WriteResult.WRITTEN;
+        PublisherOutbox outbox = outbox(store, new PublisherConfig.Delivery(Duration.ofMinutes(10), Duration.ofMillis(100),
+                Duration.ofSeconds(4)), DeliveryListener.NONE, Clock.systemUTC());
+        outbox.publish(update(0, 1));
+        await("user 0 refused five times: its own backoff is seconds by now", () -> store.attempts.size() >= 5);
+        int tried = store.attempts.size();
+        await("user 0 just refused again", () -> store.attempts.size() > tried);
+        long asked = System.nanoTime();
+        outbox.publish(update(1, 1));
+        await("user 1 delivered", () -> store.acceptedVersions(1).equals(List.of(update(1, 1).version())));
+        assertThat(Duration.ofNanos(System.nanoTime() - asked)).as("after a short pause, not user 0's backoff")
+                .isLessThan(Duration.ofMillis(900));
+    }
+
+    @Test
+    void aFailedReSendIsRetriedAsAReSendNotCountedAsATransition() {
+        ScriptedStore store = new ScriptedStore();
+        store.answer = u -> store.attempts.size() == 1 ? new WriteResult.Retry("timeout", null) : WriteResult.WRITTEN;
+        List<DeliveryListener.Delivery> deliveries = new CopyOnWriteArrayList<>();
+        PublisherOutbox outbox = outbox(store, FAST, deliveries::add, Clock.systemUTC());
+        outbox.renew(update(1, 1)); // a state another node published
+        await("written on the second attempt", () -> deliveries.size() == 1);
+        assertThat(store.attempts).hasSize(2);
+        assertThat(deliveries.get(0).republish()).as("no latency sample for a re-send").isTrue();
+    }
+
+    @Test
+    void aStateTheStoreRejectedForGoodIsNotRenewed() throws InterruptedException {
+        ScriptedStore store = new ScriptedStore();
+        store.answer = u -> new WriteResult.Rejected("HTTP 400: unknown user");
+        PublisherOutbox outbox = outbox(store, FAST, DeliveryListener.NONE);
+        outbox.publish(update(1, 1));
+        await("rejected", () -> outbox.health().rejected() == 1);
+        clock.advance(FAST.republishInterval().plusSeconds(1));
+        outbox.renew(update(1, 1));
+        TimeUnit.MILLISECONDS.sleep(200);
+        assertThat(store.attempts).hasSize(1);
+    }
 }
