@@ -42,6 +42,8 @@ public final class UnitState implements Serializable {
         /** A NONE published since the last calendar poll: renewed once, in case its write was lost with a node. */
         boolean renewNone;
         boolean publishFailing;
+        /** No longer a member: kept, not polled, until the final NONE has been delivered and named once more. */
+        boolean left;
         Instant nextChange;
         long version;
 

@@ -62,19 +62,27 @@ public final class UnitSync {
 
     /**
      * Takes the unit's members as the tenant's roster has them now: joiners get a slot, a renamed
-     * user keeps theirs, and a user no longer a member has left — their last word is NONE.
+     * user keeps theirs, and a user no longer a member has left — their last word is NONE. A leaver's
+     * slot stays (not polled) until that NONE has been delivered and named once more at a calendar
+     * poll, so a NONE lost with a node that died is sent again by the next one.
      */
     public void members(List<User> members) {
         Instant now = clock.instant();
         Map<String, User> byId = new HashMap<>();
         for (User user : members) byId.put(user.id(), user);
         for (UserSlot slot : List.copyOf(state.slots.values())) {
-            if (!byId.containsKey(slot.user.id())) {
-                state.slots.remove(slot.user.id());
+            if (!byId.containsKey(slot.user.id()) && !slot.left) {
+                slot.left = true;
+                slot.nextChange = null;
                 clear(slot, now);
+                if (!slot.renewNone && !slot.publishFailing) state.slots.remove(slot.user.id());
             }
         }
-        for (User user : members) state.slots.computeIfAbsent(user.id(), id -> new UserSlot(user, now)).user = user;
+        for (User user : members) {
+            UserSlot slot = state.slots.computeIfAbsent(user.id(), id -> new UserSlot(user, now));
+            slot.user = user;
+            slot.left = false;
+        }
     }
 
     /**
@@ -85,7 +93,7 @@ public final class UnitSync {
     public void pollCalendars() {
         Instant now = clock.instant();
         Instant from = now.minus(LOOK_BACK);
-        renew(); // what earlier runs published; a change this poll finds is then sent as a change
+        renew(now); // what earlier runs published; a change this poll finds is then sent as a change
         Map<String, SourceResult<List<FreeBusyItem>>> results = ports.calendars().freeBusy(users(), from, now.plus(timing.horizon()));
         for (UserSlot slot : state.slots.values()) {
             SourceResult<List<FreeBusyItem>> r = result(results, slot);
@@ -99,12 +107,17 @@ public final class UnitSync {
     }
 
     /** Whatever node runs the unit now renews its users: a store re-sent to only by the node that wrote it would lose users after a move. */
-    private void renew() {
-        for (UserSlot slot : state.slots.values()) {
-            if (slot.published == null || slot.publishFailing || (slot.published.isNone() && !slot.renewNone)) continue;
+    private void renew(Instant now) {
+        // A NONE is named once, at a poll well after it was published: not in the very run that published it
+        // (a leaver's NONE goes out in this run's members()), where the outbox still has it to send anyway.
+        Instant noneBefore = now.minus(timing.calendarPollInterval().dividedBy(2));
+        for (UserSlot slot : List.copyOf(state.slots.values())) {
+            if (slot.published == null || slot.publishFailing) continue;
+            if (slot.published.isNone() && (!slot.renewNone || slot.published.since().isAfter(noneBefore))) continue;
             try {
                 ports.publisher().renew(new PresenceUpdate(tenant, slot.user, slot.published, slot.version));
                 slot.renewNone = false;
+                if (slot.left) state.slots.remove(slot.user.id()); // the leaver's NONE is delivered and named again
             } catch (RuntimeException e) {
                 log.warn("tenant {}: renewing the presence of {} failed: {}", tenant, slot.user.address(), e.toString());
             }
@@ -147,6 +160,13 @@ public final class UnitSync {
     /** Evaluates the users whose transition is due and those {@code inputsChanged} names. */
     private void evaluate(Instant now, Predicate<UserSlot> inputsChanged) {
         for (UserSlot slot : state.slots.values()) {
+            if (slot.left) {
+                // A leaver's NONE that the publisher did not take is tried again; nothing else happens to them.
+                if (slot.publishFailing && slot.nextChange != null && !slot.nextChange.isAfter(now)) {
+                    publish(slot, EventPresence.none(now, null), now);
+                }
+                continue;
+            }
             // Nothing before the user's first calendar answer: a user on leave must not flash NONE.
             if (!slot.calendarKnown) continue;
             boolean due = slot.nextChange != null && !slot.nextChange.isAfter(now);
@@ -218,7 +238,7 @@ public final class UnitSync {
     }
 
     private List<User> users() {
-        return state.slots.values().stream().map(s -> s.user).toList();
+        return state.slots.values().stream().filter(s -> !s.left).map(s -> s.user).toList();
     }
 
     private static <T> SourceResult<T> result(Map<String, SourceResult<T>> results, UserSlot slot) {

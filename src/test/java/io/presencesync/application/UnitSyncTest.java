@@ -222,6 +222,44 @@ class UnitSyncTest {
     }
 
     @Test
+    void aLeaversNoneIsNamedOnceMoreAtTheNextCalendarPollThenTheLeaverIsForgottenAndNotPolled() {
+        List<PresenceUpdate> renewed = new ArrayList<>();
+        List<List<User>> polled = new ArrayList<>();
+        Tenant t = new Tenant("contoso", List.of("anna@contoso.com", "ben@contoso.com"), List.of(),
+                new TenantPorts(directorySource, (users, from, to) -> {
+                    polled.add(List.copyOf(users));
+                    return Map.copyOf(calendars);
+                }, callSource, new PresencePublisher() {
+                    @Override
+                    public void publish(PresenceUpdate update) { published.add(update); }
+
+                    @Override
+                    public void renew(PresenceUpdate current) { renewed.add(current); }
+                }), new PresenceRules(RuleSettings.DEFAULTS), clock,
+                new SyncTiming(Duration.ofSeconds(60), Duration.ofHours(24), Duration.ofMinutes(15), Duration.ofSeconds(15)));
+        calendars.put(ANNA.id(), meeting("2026-11-30T08:00:00Z", "2026-11-30T10:00:00Z"));
+        calendars.put(BEN.id(), new SourceResult.Ok<>(List.of()));
+        t.pollCalendars();
+        directory.put("anna@contoso.com", new SourceResult.UserError<>("NotFound", "no such user"));
+        clock.set(Instant.parse("2026-11-30T09:15:00Z"));
+        renewed.clear();
+        t.pollCalendars(); // the lookup finds Anna gone: her NONE is published
+        PresenceUpdate annaNone = published.get(published.size() - 1);
+        assertThat(annaNone.user()).isEqualTo(ANNA);
+        assertThat(annaNone.presence().isNone()).isTrue();
+        assertThat(polled.get(polled.size() - 1)).as("a leaver is not polled").containsExactly(BEN);
+
+        renewed.clear();
+        clock.set(Instant.parse("2026-11-30T09:16:00Z"));
+        t.pollCalendars();
+        assertThat(renewed).as("her NONE named once more, for a node that lost its write").contains(annaNone);
+        renewed.clear();
+        clock.set(Instant.parse("2026-11-30T09:17:00Z"));
+        t.pollCalendars();
+        assertThat(renewed).as("then she is forgotten").noneMatch(u -> u.user().equals(ANNA));
+    }
+
+    @Test
     void aFailedLookupKeepsKnownUsersAndLooksUpAgainAtTheNextPoll() {
         directory.put("anna@contoso.com", new SourceResult.Unavailable<>("HTTP 503"));
         calendars.put(ANNA.id(), meeting("2026-11-30T08:00:00Z", "2026-11-30T10:00:00Z"));
