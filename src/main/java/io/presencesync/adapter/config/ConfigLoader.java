@@ -56,17 +56,7 @@ public final class ConfigLoader {
             }
         }
         SyncConfig sync = root.has("sync") ? sync(root.child("sync")) : SyncConfig.DEFAULTS;
-        List<PublisherConfig> publishers = new PublisherConfigReader(env).read(root);
-        for (int i = 0; i < publishers.size(); i++) {
-            // A key is renewed at the first calendar poll after republishInterval: it must outlive that wait, with a poll to spare.
-            if (publishers.get(i) instanceof PublisherConfig.Redis r) {
-                Duration needed = r.delivery().republishInterval().plus(sync.calendarPollInterval().multipliedBy(2));
-                if (r.ttl().compareTo(needed) < 0) {
-                    throw new ConfigException("publishers[" + i + "].ttl: ttl " + r.ttl() + " must be at least republishInterval + 2 x "
-                            + "sync.calendarPollInterval = " + needed + " (keys are renewed at calendar polls)");
-                }
-            }
-        }
+        List<PublisherConfig> publishers = new PublisherConfigReader(env, sync.calendarPollInterval()).read(root);
         ManagementConfig management = root.has("management") ? management(root.child("management")) : ManagementConfig.DEFAULTS;
         Optional<ClusterConfig> cluster = root.has("cluster") ? Optional.of(cluster(root.child("cluster"), sync.threads())) : Optional.empty();
         if (cluster.isPresent() && publishers.stream().allMatch(p -> p instanceof PublisherConfig.Embedded)) {

@@ -29,9 +29,12 @@ final class PublisherConfigReader {
     private static final Set<String> RESERVED_HEADERS = Set.of("authorization", "content-type", "content-length", "host");
 
     private final Map<String, String> env;
+    private final Duration calendarPollInterval;
 
-    PublisherConfigReader(Map<String, String> env) {
+    /** @param calendarPollInterval how often the sync renews the stores' keys (a Redis ttl must outlive that) */
+    PublisherConfigReader(Map<String, String> env, Duration calendarPollInterval) {
         this.env = env;
+        this.calendarPollInterval = calendarPollInterval;
     }
 
     /** The configured publishers; without the key, one embedded store that logs each change. */
@@ -95,6 +98,12 @@ final class PublisherConfigReader {
         if (ttl.compareTo(delivery.republishInterval().multipliedBy(2)) < 0) {
             throw p.child(p.has("ttl") ? "ttl" : "republishInterval").error("ttl " + ttl + " must be at least twice republishInterval "
                     + delivery.republishInterval() + " (a key is renewed once republishInterval has passed, at the next calendar poll)");
+        }
+        // A key is renewed at the first calendar poll after republishInterval: it must outlive that wait, with a poll to spare.
+        Duration needed = delivery.republishInterval().plus(calendarPollInterval.multipliedBy(2));
+        if (ttl.compareTo(needed) < 0) {
+            throw p.child("ttl").error("ttl " + ttl + " must be at least republishInterval + 2 x sync.calendarPollInterval = "
+                    + needed + " (keys are renewed at calendar polls)");
         }
         Duration connectTimeout = atLeast(p, "connectTimeout", DEFAULT_CONNECT_TIMEOUT, Duration.ofMillis(100));
         Duration timeout = atLeast(p, "timeout", DEFAULT_TIMEOUT, Duration.ofMillis(100));

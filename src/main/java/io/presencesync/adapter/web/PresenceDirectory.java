@@ -44,12 +44,11 @@ public final class PresenceDirectory implements EmbeddedPresenceStore.Listener, 
     public void changed(String tenant, User user, EmbeddedPresenceStore.Entry before, EmbeddedPresenceStore.Entry after) {
         synchronized (this) {
             // The store tells its listeners in each user's order, inside the update: after is the latest.
-            EmbeddedPresenceStore.Entry latest = after;
             String idKey = tenant + SEPARATOR + user.id();
-            String nameKey = tenant + SEPARATOR + latest.user().address().toLowerCase(Locale.ROOT) + SEPARATOR + user.id();
+            String nameKey = tenant + SEPARATOR + after.user().address().toLowerCase(Locale.ROOT) + SEPARATOR + user.id();
             String previous = nameKeyById.put(idKey, nameKey);
             if (previous != null && !previous.equals(nameKey)) byName.remove(previous);
-            byName.put(nameKey, new Row(tenant, latest));
+            byName.put(nameKey, new Row(tenant, after));
         }
     }
 
