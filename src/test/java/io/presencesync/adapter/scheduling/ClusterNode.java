@@ -13,7 +13,7 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * One cluster node in its own process, for {@link ClusterTest}: a real SyncScheduler on the
+ * One cluster node in its own process, for {@link ClusterIT}: a real SyncScheduler on the
  * shared PostgreSQL, with the scripted tenant. It reports on standard output, one line each:
  * {@code PUBLISH node user state sinceMillis version atMillis}, {@code POLLSTART node firstUser} and
  * {@code POLL node firstUser startMillis endMillis}. An optional seventh argument sets how long a

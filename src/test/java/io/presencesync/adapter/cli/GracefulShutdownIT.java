@@ -23,7 +23,7 @@ import static org.assertj.core.api.Assertions.fail;
  * SIGTERM (what Kubernetes sends) stops the running service cleanly and well within 30 s. The demo
  * listens on a free port: a demo (or anything else) on 8080 must not make this test fail.
  */
-class GracefulShutdownTest {
+class GracefulShutdownIT {
 
     @Test
     void sigtermStopsTheServiceCleanlyWithinThirtySeconds() throws Exception {

@@ -26,7 +26,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Two scheduler processes on the real PostgreSQL share the sync units; one is killed with
  * SIGKILL and the other takes its units over without losing a transition.
  */
-class ClusterTest {
+class ClusterIT {
 
     static final int USERS = 8;
     static final int MEETING_START = 4;

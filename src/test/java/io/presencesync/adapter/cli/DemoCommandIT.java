@@ -14,7 +14,7 @@ import java.util.concurrent.TimeUnit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The demo's exit codes are what its help (and the README) says. */
-class DemoCommandTest {
+class DemoCommandIT {
 
     @Test
     void aTakenManagementPortExitsWithTwoAsItsHelpSays() throws Exception {

@@ -23,7 +23,7 @@ import static org.assertj.core.api.Assertions.fail;
  * The log format as an admin gets it: {@code presence-sync} started in its own JVM, its stderr read
  * line by line. The format must hold from the very first line.
  */
-class LogOutputTest {
+class LogOutputIT {
 
     @TempDir
     Path dir;

@@ -35,7 +35,7 @@ import static org.assertj.core.api.Assertions.fail;
  * real Graph SDK and Azure Identity, the rules, Quartz, and the embedded store printing changes.
  * The demo calendars start 50 s in the past, so their first meetings begin ~10 s into the test.
  */
-class DemoEndToEndTest {
+class DemoEndToEndIT {
 
     static final Duration HEAD_START = Duration.ofSeconds(50);
 

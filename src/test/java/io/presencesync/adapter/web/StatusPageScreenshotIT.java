@@ -24,7 +24,7 @@ import java.util.List;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The status page as an admin sees it: rendered by a real headless Chromium. The PNG stays in target/ for people to look at. */
-class StatusPageScreenshotTest {
+class StatusPageScreenshotIT {
 
     static final Path SCREENSHOT = Path.of("target", "status-page.png");
 

@@ -55,7 +55,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * render, parse as Kubernetes objects, and feed the rendered configuration to the application's own
  * validation.
  */
-class HelmChartTest {
+class HelmChartIT {
 
     private static final Path CHART = Path.of("helm/presence-sync");
     private static final KubernetesSerialization KUBERNETES = new KubernetesSerialization();
@@ -371,7 +371,7 @@ class HelmChartTest {
         NetworkPolicy policy = (NetworkPolicy) objects.get("NetworkPolicy/sync-presence-sync");
         assertThat(egressPorts(policy)).containsExactlyInAnyOrder("53/UDP", "53/TCP", "443/TCP", "80/TCP");
         assertThat(policy.getSpec().getEgress()).anySatisfy(rule -> {
-            assertThat(rule.getPorts()).extracting(HelmChartTest::portAndProtocol).containsExactly("80/TCP");
+            assertThat(rule.getPorts()).extracting(HelmChartIT::portAndProtocol).containsExactly("80/TCP");
             assertThat(rule.getTo()).singleElement().satisfies(peer -> {
                 assertThat(peer.getIpBlock().getCidr()).isEqualTo("169.254.169.254/32");
                 assertThat(peer.getIpBlock().getExcept()).isNullOrEmpty();
@@ -682,7 +682,7 @@ class HelmChartTest {
         String manifests = template.call();
         return List.of(manifests.split("(?m)^---\\s*$")).stream()
                 .filter(document -> document.lines().anyMatch(line -> !line.isBlank() && !line.startsWith("#")))
-                .map(HelmChartTest::parse)
+                .map(HelmChartIT::parse)
                 .collect(Collectors.toMap(o -> o.getKind() + "/" + o.getMetadata().getName(), o -> o,
                         (a, b) -> { throw new IllegalStateException("rendered twice: " + a.getKind() + "/" + a.getMetadata().getName()); },
                         java.util.LinkedHashMap::new));
@@ -796,7 +796,7 @@ class HelmChartTest {
 
     private static List<String> egressPorts(NetworkPolicy policy) {
         return policy.getSpec().getEgress().stream().flatMap(rule -> rule.getPorts().stream())
-                .map(HelmChartTest::portAndProtocol).toList();
+                .map(HelmChartIT::portAndProtocol).toList();
     }
 
     private static String portAndProtocol(NetworkPolicyPort port) {

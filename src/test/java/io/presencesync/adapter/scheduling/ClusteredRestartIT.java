@@ -16,7 +16,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** What the shared database keeps across restarts of a cluster (one node at a time here). */
-class ClusteredRestartTest {
+class ClusteredRestartIT {
 
     static final Clock CLOCK = Clock.systemUTC();
 
