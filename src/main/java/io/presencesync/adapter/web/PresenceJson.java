@@ -9,7 +9,7 @@ import io.presencesync.domain.Profile;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** The JSON shape of a user's presence in the store API and the event stream (documented in the README). */
+/** The JSON shape of a user's presence in the store API and the event stream (documented in docs/store-api.md). */
 final class PresenceJson {
 
     private PresenceJson() {}

@@ -13,7 +13,7 @@ import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The demo's exit codes are what its help (and the README) says. */
+/** The demo's exit codes are what its help (and docs/operations.md) says. */
 class DemoCommandIT {
 
     @Test

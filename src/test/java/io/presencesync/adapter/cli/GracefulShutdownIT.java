@@ -58,7 +58,7 @@ class GracefulShutdownIT {
             assertThat(log).contains("stopping: letting running sync units finish").containsPattern("stopped in \\d+ ms");
             assertThat(log).doesNotContain("stopped with an error").doesNotContain("units still running");
             assertThat(took).isLessThan(Duration.ofSeconds(30));
-            assertThat(demo.exitValue()).as("the exit code --help and the README give for SIGTERM").isEqualTo(143);
+            assertThat(demo.exitValue()).as("the exit code --help and docs/operations.md give for SIGTERM").isEqualTo(143);
         } finally {
             demo.destroyForcibly();
             Files.deleteIfExists(stderr);
