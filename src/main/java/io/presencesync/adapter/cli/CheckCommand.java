@@ -1,26 +1,23 @@
 package io.presencesync.adapter.cli;
 
 import io.presencesync.adapter.config.AppConfig;
-import io.presencesync.adapter.config.ConfigLoader;
 import io.presencesync.adapter.graph.TenantCheck;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 
-@Command(name = "check", mixinStandardHelpOptions = true, versionProvider = Main.Version.class, description = {
+@Command(name = "check", description = {
         "Try each tenant against Entra ID and Microsoft Graph, the way 'run' will use it.",
         "Gets a token, looks up the users and groups, reads one user's free/busy (getSchedule) and presence "
                 + "(getPresencesByUserId). Prints OK or FAILED per tenant, the step at fault and what to fix. "
                 + "Tenants are checked at the same time. Changes nothing; the secret and the token are never printed."},
-        exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:every tenant is OK", "1:a tenant is not OK (see its block)",
                 "2:configuration error, named with its field (nothing was tried)"})
 final class CheckCommand implements Callable<Integer> {
@@ -28,8 +25,8 @@ final class CheckCommand implements Callable<Integer> {
     /** Exit code when a tenant failed its check. */
     static final int TENANT_FAILED = 1;
 
-    @Option(names = "--config", required = true, paramLabel = "FILE", description = "The YAML configuration file (example with every key: config/presence-sync.yaml).")
-    Path config;
+    @Mixin
+    ConfigOptions config;
 
     @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "60",
             description = "Time limit for each tenant's check, in seconds (default: ${DEFAULT-VALUE}).")
@@ -38,13 +35,10 @@ final class CheckCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    /** The environment the credentials read secrets from; replaceable in tests. */
-    Map<String, String> env = System.getenv();
-
     @Override
     public Integer call() {
-        AppConfig c = new ConfigLoader(env).read(config);
-        List<TenantCheck.Verdict> verdicts = TenantCheck.checkAll(c.tenants(), env, Duration.ofSeconds(Math.max(1, timeoutSeconds)));
+        AppConfig c = config.load();
+        List<TenantCheck.Verdict> verdicts = TenantCheck.checkAll(c.tenants(), config.env, Duration.ofSeconds(Math.max(1, timeoutSeconds)));
         PrintWriter out = spec.commandLine().getOut();
         for (TenantCheck.Verdict v : verdicts) print(out, v);
         long failed = verdicts.stream().filter(v -> !v.ok()).count();

@@ -34,12 +34,11 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 
-@Command(name = "demo", mixinStandardHelpOptions = true, versionProvider = Main.Version.class, description = {
+@Command(name = "demo", description = {
         "Run the real pipeline against an embedded Graph simulator and print each presence change.",
         "The simulator plays a demo tenant of 25 users whose calendars and calls are generated around now; "
                 + "the presences go to the embedded presence store. Needs no configuration file and no network "
                 + "(the simulator listens on 127.0.0.1). Runs until Ctrl-C."},
-        exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"130:stopped by Ctrl-C (143: by SIGTERM), the JVM's codes for a stop by signal",
                 "1:runtime failure (e.g. the simulator could not start)",
                 "2:the management port is taken (choose another with --management-port), or a wrong command line"})

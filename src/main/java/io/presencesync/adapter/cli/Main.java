@@ -12,8 +12,12 @@ import picocli.CommandLine.Spec;
 
 import java.util.concurrent.Callable;
 
-/** The {@code presence-sync} command line. */
-@Command(name = "presence-sync", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+/**
+ * The {@code presence-sync} command line. Its commands inherit ({@code scope = INHERIT}) the standard
+ * help and version options, the version provider and the exit-code heading; the ones that read a
+ * configuration file share {@link ConfigOptions}.
+ */
+@Command(name = "presence-sync", scope = ScopeType.INHERIT, mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = {
                 "Keeps unified-communications presence in step with Microsoft 365 calendars and Teams calls.",
                 "First try 'demo'; then, with your configuration file: 'validate', 'check', 'run'.",

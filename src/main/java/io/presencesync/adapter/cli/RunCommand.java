@@ -1,23 +1,20 @@
 package io.presencesync.adapter.cli;
 
 import io.presencesync.adapter.config.AppConfig;
-import io.presencesync.adapter.config.ConfigLoader;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 
-import java.nio.file.Path;
 import java.time.Clock;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
-@Command(name = "run", mixinStandardHelpOptions = true, versionProvider = Main.Version.class, description = {
+@Command(name = "run", description = {
         "Synchronise the configured tenants until stopped (SIGTERM or Ctrl-C).",
         "Polls Microsoft Graph and publishes each presence change at its instant. The configuration is read "
                 + "and validated completely first; an error there stops it before anything starts. On stop, "
                 + "running polls finish before it exits."},
-        exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"143:stopped by SIGTERM (130: by Ctrl-C), the JVM's codes for a stop by signal; running polls finished first",
                 "1:runtime failure (e.g. the scheduler could not start)",
                 "2:configuration error, named with its field (nothing was started)"})
@@ -25,13 +22,13 @@ final class RunCommand implements Callable<Integer> {
 
     private static final Logger log = LoggerFactory.getLogger(RunCommand.class);
 
-    @Option(names = "--config", required = true, paramLabel = "FILE", description = "The YAML configuration file (example with every key: config/presence-sync.yaml).")
-    Path config;
+    @Mixin
+    ConfigOptions config;
 
     @Override
     public Integer call() throws Exception {
-        AppConfig c = ConfigLoader.load(config);
-        runUntilStopped(new ServiceRunner(c, System.getenv(), Clock.systemUTC(), System.out));
+        AppConfig c = config.load();
+        runUntilStopped(new ServiceRunner(c, config.env, Clock.systemUTC(), System.out));
         return 0;
     }
 

@@ -1,49 +1,41 @@
 package io.presencesync.adapter.cli;
 
 import io.presencesync.adapter.config.AppConfig;
-import io.presencesync.adapter.config.ConfigLoader;
 import io.presencesync.adapter.config.TenantConfig;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 
-@Command(name = "validate", mixinStandardHelpOptions = true, versionProvider = Main.Version.class, description = {
+@Command(name = "validate", description = {
         "Read and validate a configuration file, then exit; nothing is started and no network is used.",
         "Replaces $${NAME} references from the environment and checks every key, every value, and that each "
                 + "referenced secret file or variable exists (without printing it). On success prints a short "
                 + "summary: tenants with their users and groups, publishers, single node or clustered."},
-        exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:the configuration is valid", "2:configuration error, named with its field and the bad value"})
 final class ValidateCommand implements Callable<Integer> {
 
-    @Option(names = "--config", required = true, paramLabel = "FILE",
-            description = "The YAML configuration file (example with every key: config/presence-sync.yaml).")
-    Path config;
+    @Mixin
+    ConfigOptions config;
 
     @Spec
     CommandSpec spec;
 
-    /** The environment ${NAME} references and secret variables are read from; replaceable in tests. */
-    Map<String, String> env = System.getenv();
-
     @Override
     public Integer call() {
-        AppConfig c = new ConfigLoader(env).read(config);
+        AppConfig c = config.load();
         int users = c.tenants().stream().mapToInt(t -> t.users().size()).sum();
         int groups = c.tenants().stream().mapToInt(t -> t.groups().size()).sum();
         String publishers = c.publishers().stream().map(p -> kind(p.getClass())).collect(Collectors.joining(", "));
         String mode = c.cluster().map(k -> "clustered on PostgreSQL " + k.jdbcUrl().replaceFirst("[?;].*", "")).orElse("single node");
         PrintWriter out = spec.commandLine().getOut();
         out.printf("%s is valid: %d tenant(s), %d listed user(s), %d group(s), %d publisher(s) (%s), %s%n",
-                config, c.tenants().size(), users, groups, c.publishers().size(), publishers, mode);
+                config.file, c.tenants().size(), users, groups, c.publishers().size(), publishers, mode);
         for (TenantConfig t : c.tenants()) {
             out.printf("  tenant %s: %d user(s), %d group(s), credential %s, cloud %s%n", t.name(), t.users().size(),
                     t.groups().size(), kind(t.credential().getClass()), t.cloud().name().toLowerCase(Locale.ROOT).replace('_', '-'));

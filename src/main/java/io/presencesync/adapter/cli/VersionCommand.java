@@ -15,11 +15,10 @@ import java.util.jar.Attributes;
 import java.util.jar.JarFile;
 import java.util.jar.Manifest;
 
-@Command(name = "version", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
-        description = {"Print the version of presence-sync, the git commit it was built from and the Java runtime.",
+@Command(name = "version", description = {"Print the version of presence-sync, the git commit it was built from and the Java runtime.",
                 "The version and commit come from the jar's manifest; run from compiled classes (an IDE, the tests) "
                         + "it says so instead."},
-        exitCodeListHeading = "%nExit codes:%n", exitCodeList = {"0:always"})
+        exitCodeList = {"0:always"})
 final class VersionCommand implements Callable<Integer> {
 
     /** The manifest entry the build fills with the git commit (pom.xml, maven-shade-plugin). */

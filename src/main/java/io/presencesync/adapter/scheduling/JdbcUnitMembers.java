@@ -3,6 +3,7 @@ package io.presencesync.adapter.scheduling;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.presencesync.application.UnitMembers;
 import io.presencesync.domain.User;
 
 import javax.sql.DataSource;

@@ -1,6 +1,7 @@
 package io.presencesync.adapter.scheduling;
 
 import io.presencesync.application.UnitState;
+import io.presencesync.application.UnitStates;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

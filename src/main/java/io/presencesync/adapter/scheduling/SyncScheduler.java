@@ -2,33 +2,32 @@ package io.presencesync.adapter.scheduling;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import io.presencesync.application.ConfiguredTenants;
 import io.presencesync.application.SyncTiming;
 import io.presencesync.application.TenantSetup;
-import io.presencesync.application.UnitState;
-import io.presencesync.application.UnitSync;
+import io.presencesync.application.TenantSync;
+import io.presencesync.application.UnitMembers;
+import io.presencesync.application.UnitStates;
 import io.presencesync.application.port.PresencePublisher;
-import org.quartz.JobKey;
 import org.quartz.Scheduler;
 import org.quartz.SchedulerException;
 import org.quartz.impl.StdSchedulerFactory;
-import org.quartz.impl.matchers.GroupMatcher;
 import org.quartz.spi.JobFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Runs every tenant's directory job and sync units with Quartz: in memory on a single node, or
- * through Quartz's JDBC job store on PostgreSQL when several replicas share the work. Each job is
- * a thin shell around the application ({@link SyncJobs}).
+ * through Quartz's JDBC job store on PostgreSQL when several replicas share the work. What runs
+ * when is the application's ({@link ConfiguredTenants}); this carries it out ({@link QuartzSchedule})
+ * and each job is a thin shell around it ({@link SyncJobs}).
  */
 public final class SyncScheduler implements AutoCloseable {
 
@@ -39,8 +38,7 @@ public final class SyncScheduler implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(SyncScheduler.class);
 
     private Scheduler scheduler;
-    private final Map<String, TenantSetup> tenants = new LinkedHashMap<>();
-    private final UnitPlan plan;
+    private ConfiguredTenants tenants;
     private HikariDataSource dataSource;
 
     /**
@@ -50,8 +48,6 @@ public final class SyncScheduler implements AutoCloseable {
      */
     public SyncScheduler(List<TenantSetup> tenants, SyncTiming timing, int unitSize, int threads, Clock clock,
                          Optional<ClusterDatabase> database, PresencePublisher publisher) throws SchedulerException {
-        for (TenantSetup t : tenants) this.tenants.put(t.name(), t);
-        this.plan = new UnitPlan(unitSize, timing, clock);
         Properties p = new Properties();
         p.setProperty("org.quartz.scheduler.instanceName", INSTANCE_NAME);
         p.setProperty("org.quartz.scheduler.skipUpdateCheck", "true");
@@ -92,9 +88,12 @@ public final class SyncScheduler implements AutoCloseable {
         }
         try {
             scheduler = new StdSchedulerFactory(p).getScheduler();
-            scheduler.setJobFactory(jobFactory(members, states, timing, clock));
-            forgetUnconfiguredTenants(members, states, publisher, clock);
-            for (TenantSetup t : tenants) plan.ensureDirectory(scheduler, t.name(), clock.instant());
+            this.tenants = new ConfiguredTenants(tenants, timing, unitSize, clock, new QuartzSchedule(scheduler), members, states);
+            scheduler.setJobFactory(jobFactory());
+            this.tenants.reconcile(publisher);
+        } catch (QuartzSchedule.Failure e) {
+            stopQuietly();
+            throw e.getCause();
         } catch (SchedulerException | RuntimeException e) {
             stopQuietly();
             throw e;
@@ -140,33 +139,15 @@ public final class SyncScheduler implements AutoCloseable {
         if (dataSource != null) dataSource.close();
     }
 
-    private JobFactory jobFactory(UnitMembers members, UnitStates states, SyncTiming timing, Clock clock) {
-        SyncJobs.Context context = new SyncJobs.Context(plan, members, states, timing, clock);
+    private JobFactory jobFactory() {
         return (bundle, s) -> {
-            String group = bundle.getJobDetail().getKey().getGroup();
-            TenantSetup tenant = tenants.get(group);
-            if (tenant == null) return new SyncJobs.UnconfiguredTenantJob();
+            Optional<TenantSync> tenant = tenants.find(bundle.getJobDetail().getKey().getGroup());
+            if (tenant.isEmpty()) return new SyncJobs.UnconfiguredTenantJob();
             Class<?> type = bundle.getJobDetail().getJobClass();
-            if (type == SyncJobs.DirectoryJob.class) return new SyncJobs.DirectoryJob(tenant, context);
-            if (type == SyncJobs.UnitJob.class) return new SyncJobs.UnitJob(tenant, context);
+            if (type == SyncJobs.DirectoryJob.class) return new SyncJobs.DirectoryJob(tenant.get());
+            if (type == SyncJobs.UnitJob.class) return new SyncJobs.UnitJob(tenant.get());
             throw new SchedulerException("unknown job type " + type.getName());
         };
-    }
-
-    /**
-     * A tenant removed from the configuration leaves nothing behind in the shared database, and
-     * none of its users keeps an event presence in the stores: each gets a final NONE.
-     */
-    private void forgetUnconfiguredTenants(UnitMembers members, UnitStates states, PresencePublisher publisher, Clock clock)
-            throws SchedulerException {
-        for (String group : scheduler.getJobGroupNames()) {
-            if (tenants.containsKey(group)) continue;
-            List<JobKey> jobs = List.copyOf(scheduler.getJobKeys(GroupMatcher.jobGroupEquals(group)));
-            for (UnitState state : states.forget(group)) UnitSync.clearAll(group, state, publisher, clock);
-            scheduler.deleteJobs(jobs);
-            members.forget(group);
-            log.info("tenant {} is no longer configured: its users' event presences were cleared and its {} job(s) removed", group, jobs.size());
-        }
     }
 
     private static HikariDataSource dataSource(ClusterDatabase db) {

@@ -54,7 +54,7 @@ class MainTest {
         Path token = Files.writeString(dir.resolve("token"), "federated");
         CommandLine cli = Main.commandLine();
         cli.setOut(new PrintWriter(out, true));
-        cli.getSubcommands().get("validate").<ValidateCommand>getCommand().env = Map.of("AZURE_FEDERATED_TOKEN_FILE", token.toString());
+        cli.getSubcommands().get("validate").<ValidateCommand>getCommand().config.env = Map.of("AZURE_FEDERATED_TOKEN_FILE", token.toString());
         assertThat(cli.execute("validate", "--config", config.toString())).isZero();
         assertThat(out.toString()).contains("0 listed user(s), 1 group(s), 1 publisher(s) (redis), clustered on PostgreSQL jdbc:postgresql://db:5432/presence"
                         + System.lineSeparator())
@@ -91,6 +91,17 @@ class MainTest {
         out.getBuffer().setLength(0);
         assertThat(run("--version")).isZero();
         assertThat(out.toString()).isEqualTo(String.join(System.lineSeparator(), lines) + System.lineSeparator());
+    }
+
+    @Test
+    void everyCommandTellsTheVersionWithDashDashVersion() {
+        assertThat(run("version")).isZero();
+        String version = out.toString();
+        for (String command : new String[] {"run", "demo", "validate", "check", "version"}) {
+            out.getBuffer().setLength(0);
+            assertThat(run(command, "--version")).as(command).isZero();
+            assertThat(out.toString()).as(command).isEqualTo(version);
+        }
     }
 
     @Test

@@ -133,8 +133,8 @@ class SecretsNeverLoggedTest {
         CommandLine cli = Main.commandLine();
         cli.setOut(new PrintWriter(printed, true));
         cli.setErr(new PrintWriter(printed, true));
-        cli.getSubcommands().get("validate").<ValidateCommand>getCommand().env = env;
-        cli.getSubcommands().get("check").<CheckCommand>getCommand().env = env;
+        cli.getSubcommands().get("validate").<ValidateCommand>getCommand().config.env = env;
+        cli.getSubcommands().get("check").<CheckCommand>getCommand().config.env = env;
         return cli.execute(args);
     }
 

@@ -1,4 +1,4 @@
-package io.presencesync.adapter.scheduling;
+package io.presencesync.application;
 
 import io.presencesync.domain.User;
 
@@ -7,10 +7,10 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Where a tenant's directory job leaves each sync unit's members for the unit's own runs (on any
- * node in clustered mode). The in-memory form serves a single node; {@link JdbcUnitMembers} a cluster.
+ * Where a tenant's directory refresh leaves each sync unit's members for the unit's own runs (on any
+ * node in clustered mode). The in-memory form serves a single node; a table in the database a cluster.
  */
-interface UnitMembers {
+public interface UnitMembers {
 
     /** Replaces the tenant's units: {@code units.get(n)} are the members of unit n. */
     void save(String tenant, List<List<User>> units);

@@ -1,6 +1,4 @@
-package io.presencesync.adapter.scheduling;
-
-import io.presencesync.application.UnitState;
+package io.presencesync.application;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -10,12 +8,12 @@ import java.util.function.Consumer;
 
 /**
  * What each sync unit remembers between runs ({@link UnitState}), and the guarantee that only one
- * run works on it at a time. On a single node Quartz's {@code @DisallowConcurrentExecution} is that
- * guarantee and the states live in memory; in a cluster, Quartz takes a node that stalled past its
- * check-in for dead and runs its units elsewhere while it may still be inside them, so
- * {@link JdbcUnitStates} holds a row lock on the unit's state for the whole run.
+ * run works on it at a time. On a single node the scheduler's own guarantee (Quartz's
+ * {@code @DisallowConcurrentExecution}) is enough and the states live in memory; in a cluster, Quartz
+ * takes a node that stalled past its check-in for dead and runs its units elsewhere while it may
+ * still be inside them, so the database's store holds a row lock on the unit's state for the whole run.
  */
-interface UnitStates {
+public interface UnitStates {
 
     /**
      * Runs {@code run} on the unit's state and keeps what it leaves; returns false, without running

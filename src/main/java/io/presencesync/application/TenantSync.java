@@ -1,0 +1,134 @@
+package io.presencesync.application;
+
+import io.presencesync.domain.User;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * One configured tenant's runs, as the scheduler's jobs call them: the directory refresh decides
+ * the tenant's units and their members, a unit's run decides the unit's next runs. The
+ * {@link SyncSchedule} carries the decisions out. Neither run throws: a failure is logged and the
+ * next run tries again.
+ */
+public final class TenantSync {
+
+    /** A run skipped because another run holds its unit looks again this much later. */
+    static final Duration SKIPPED_RETRY = Duration.ofSeconds(1);
+    /** 1/φ: successive units' poll phases spread evenly over the interval, however many there are. */
+    private static final double GOLDEN = 0.6180339887498949;
+    private static final Logger log = LoggerFactory.getLogger(TenantSync.class);
+
+    private final TenantSetup setup;
+    private final SyncContext context;
+
+    TenantSync(TenantSetup setup, SyncContext context) {
+        this.setup = setup;
+        this.context = context;
+    }
+
+    public String name() { return setup.name(); }
+
+    /**
+     * The directory job refreshes at once and then every user-refresh interval, also when it exists
+     * already: a lookup done while this node was down may be stale by now.
+     */
+    void scheduleDirectory() {
+        context.schedule().directory(name(), context.clock().instant(), context.timing().userRefreshInterval());
+    }
+
+    /**
+     * Looks up who is due (see {@link TenantRoster#refresh}), hands each unit its members and makes
+     * sure every unit the roster fills has its job. A unit the roster no longer fills keeps its job:
+     * its runs still owe the leavers their final NONE ({@link UnitSync#members}). Lookups that failed
+     * are tried again after one calendar-poll interval.
+     */
+    public void refreshDirectory(TenantRoster roster) {
+        try {
+            roster.refresh(setup.users(), setup.groups(), setup.ports().directory(), context.clock().instant(),
+                    context.timing().userRefreshInterval(), context.unitSize());
+            List<List<User>> units = roster.units();
+            context.members().save(name(), units); // before the units' jobs: a new unit runs at once and reads them
+            scheduleUnits(units.size());
+            Optional<Instant> retry = roster.hasPending()
+                    ? Optional.of(context.clock().instant().plus(context.timing().calendarPollInterval())) : Optional.empty();
+            context.schedule().directoryRetry(name(), retry);
+        } catch (RuntimeException e) {
+            log.error("tenant {}: user lookup failed; trying again at the next refresh", name(), e);
+        }
+    }
+
+    /** Units 0..count-1 have their jobs; a new unit polls its calendars at once. */
+    private void scheduleUnits(int count) {
+        Instant now = context.clock().instant();
+        SyncTiming timing = context.timing();
+        for (int unit = 0; unit < count; unit++) {
+            context.schedule().unit(name(), unit, now, List.of(
+                    poll(unit, UnitStep.CALENDAR_POLL, timing.calendarPollInterval(), now),
+                    poll(unit, UnitStep.CALL_STATE_POLL, timing.callStatePollInterval(), now)));
+        }
+    }
+
+    /**
+     * A poll whose phase is the unit's own, so units do not all call Graph in the same second; every
+     * node works out the same phase. A missed poll is not made up: the next one reads the then-current state anyway.
+     */
+    private SyncSchedule.Poll poll(int unit, UnitStep step, Duration every, Instant now) {
+        double spread = ((unit + 1) * GOLDEN + (name().hashCode() & 0xffff) / 65536.0) % 1.0;
+        return new SyncSchedule.Poll(step, now.plusMillis((long) (spread * every.toMillis())), every);
+    }
+
+    /**
+     * Runs one step of the unit on its stored state, then schedules the unit's next transition (at
+     * once when it fell due meanwhile). When another run holds the unit (a node taken for dead that
+     * still works on it) nothing runs here and the unit looks again a second later, under a run of its
+     * own, so the holder's next transition stays and no due transition waits for the next poll.
+     */
+    public void runUnit(int unit, UnitStep step) {
+        List<Instant> next = new ArrayList<>(1);
+        boolean ran;
+        try {
+            List<User> members = context.members().load(name(), unit);
+            ran = context.states().run(name(), unit, state -> next.add(run(state, members, unit, step)));
+        } catch (RuntimeException e) {
+            log.error("tenant {}: unit {}: {} failed; the next run continues", name(), unit, step, e);
+            return;
+        }
+        Instant now = context.clock().instant();
+        try {
+            if (ran) {
+                context.schedule().transition(name(), unit, Optional.ofNullable(next.get(0)).map(at -> at.isBefore(now) ? now : at));
+                return;
+            }
+            // Logged once a calendar-poll interval, not at every retry of a second.
+            if (step == UnitStep.CALENDAR_POLL) {
+                log.info("tenant {}: unit {} is running elsewhere (another node, or one taken for dead that is still at it); "
+                        + "its runs are left to that one until it ends", name(), unit);
+            }
+            context.schedule().retrySkipped(name(), unit, now.plus(SKIPPED_RETRY));
+        } catch (RuntimeException e) {
+            log.error("tenant {}: unit {}: cannot schedule its next transition; it follows at the next poll", name(), unit, e);
+        }
+    }
+
+    /** The step on the unit's state; returns the unit's next transition (null: none). */
+    private Instant run(UnitState state, List<User> members, int unit, UnitStep step) {
+        UnitSync sync = new UnitSync(name(), state, setup.ports(), setup.rules(), context.clock(), context.timing());
+        try {
+            sync.members(members);
+            switch (step) {
+                case CALENDAR_POLL -> sync.pollCalendars();
+                case CALL_STATE_POLL -> sync.pollCallState();
+                case TRANSITION -> sync.publishDueTransitions();
+            }
+        } catch (RuntimeException e) {
+            log.error("tenant {}: unit {}: {} failed; the next run continues", name(), unit, step, e);
+        }
+        return sync.nextTransition().orElse(null);
+    }
+}
