@@ -68,7 +68,7 @@ final class DemoCommand implements Callable<Integer> {
                 DEMO_SYNC.calendarPollInterval().toSeconds(), DEMO_SYNC.callStatePollInterval().toSeconds());
         ServiceRunner runner;
         try {
-            runner = new ServiceRunner(config, System.getenv(), clock, System.out);
+            runner = new ServiceRunner(config, System.getenv(), clock, ServiceRunner.changeLines(System.out, clock));
         } catch (ConfigException e) { // the simulator must not outlive a failed start
             simulator.close();
             // The demo has no configuration file: its one setting is an option.

@@ -28,7 +28,8 @@ final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         AppConfig c = config.load();
-        runUntilStopped(new ServiceRunner(c, config.env, Clock.systemUTC(), System.out));
+        Clock clock = Clock.systemUTC();
+        runUntilStopped(new ServiceRunner(c, config.env, clock, ServiceRunner.changeLines(System.out, clock)));
         return 0;
     }
 

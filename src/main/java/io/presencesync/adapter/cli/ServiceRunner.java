@@ -12,6 +12,7 @@ import io.presencesync.adapter.graph.GraphCalendarSource;
 import io.presencesync.adapter.graph.GraphCallStateSource;
 import io.presencesync.adapter.graph.GraphClients;
 import io.presencesync.adapter.graph.GraphUserDirectory;
+import io.presencesync.adapter.logging.LogFormat;
 import io.presencesync.adapter.metrics.GraphRequestMetrics;
 import io.presencesync.adapter.metrics.PublishLatency;
 import io.presencesync.adapter.metrics.ServiceMetrics;
@@ -55,10 +56,11 @@ final class ServiceRunner implements AutoCloseable {
     private final SyncScheduler scheduler;
     private volatile boolean schedulerRunning;
 
-    ServiceRunner(AppConfig config, Map<String, String> env, Clock clock, PrintStream out) throws SchedulerException {
+    /** @param changes how the embedded store's changes are shown when its publisher says {@code log: true} */
+    ServiceRunner(AppConfig config, Map<String, String> env, Clock clock, ChangeLine changes) throws SchedulerException {
         for (PublisherConfig p : config.publishers()) {
             if (p instanceof PublisherConfig.Embedded embedded && embedded.log()) {
-                store.addListener(new ChangeLine(out, clock, ZoneId.systemDefault()));
+                store.addListener(changes);
             }
         }
         List<String> names = config.tenants().stream().map(TenantConfig::name).toList();
@@ -132,5 +134,14 @@ final class ServiceRunner implements AutoCloseable {
     private static ClusterDatabase database(ClusterConfig c, Map<String, String> env) {
         String password = c.password() == null ? null : c.password().read(env);
         return new ClusterDatabase(c.jdbcUrl(), c.username(), password, c.checkinInterval(), c.maxConnections());
+    }
+
+    /**
+     * Presence changes as readable lines on {@code out} when the logs are text, as log events when
+     * they are JSON: then every line the process writes is JSON, as log collectors expect.
+     */
+    static ChangeLine changeLines(PrintStream out, Clock clock) {
+        return LogFormat.active() == LogFormat.JSON ? ChangeLine.logEvents(clock, ZoneId.systemDefault())
+                : ChangeLine.text(out, clock, ZoneId.systemDefault());
     }
 }

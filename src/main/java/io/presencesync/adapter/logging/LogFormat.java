@@ -22,6 +22,8 @@ public enum LogFormat {
     public static final String ENV = "PRESENCE_SYNC_LOG_FORMAT";
     /** The command-line option, global to every command. */
     public static final String OPTION = "--log-format";
+    /** The format Logback was last configured for: one per process, like Logback's own configuration. */
+    private static volatile LogFormat active = TEXT;
 
     private final String resource;
 
@@ -57,6 +59,7 @@ public enum LogFormat {
      * then nothing is changed.
      */
     public void apply() {
+        active = this;
         if (System.getProperty("logback.configurationFile") != null) return;
         if (!(LoggerFactory.getILoggerFactory() instanceof LoggerContext context)) return;
         URL config = LogFormat.class.getClassLoader().getResource(resource);
@@ -74,6 +77,9 @@ public enum LogFormat {
             if (s.getLevel() >= Status.WARN && s.getTimestamp() >= since) System.err.println("logging: " + s.getMessage());
         }
     }
+
+    /** The format the diagnostics are written in (TEXT until {@link #apply} chose another). */
+    public static LogFormat active() { return active; }
 
     /** The lower-case name used on the command line. */
     @Override

@@ -9,6 +9,7 @@ import io.presencesync.adapter.config.PublisherConfig;
 import io.presencesync.adapter.config.SyncConfig;
 import io.presencesync.adapter.config.TenantConfig;
 import io.presencesync.adapter.graph.GraphCloud;
+import io.presencesync.adapter.publisher.ChangeLine;
 import io.presencesync.application.port.PresenceUpdate;
 import io.presencesync.domain.EventPresence;
 import io.presencesync.rules.RuleSettings;
@@ -24,6 +25,7 @@ import java.lang.management.MemoryUsage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -67,7 +69,8 @@ public final class BenchService {
         ConcurrentLinkedQueue<String> published = new ConcurrentLinkedQueue<>();
         OperatingSystemMXBean os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
         long startedAt = System.currentTimeMillis();
-        try (ServiceRunner runner = new ServiceRunner(config, System.getenv(), Clock.systemUTC(), new PrintStream(PrintStream.nullOutputStream()))) {
+        try (ServiceRunner runner = new ServiceRunner(config, System.getenv(), Clock.systemUTC(),
+                ChangeLine.text(new PrintStream(PrintStream.nullOutputStream()), Clock.systemUTC(), ZoneId.systemDefault()))) {
             runner.store().addListener((t, user, before, after) -> {
                 PresenceUpdate update = after.event();
                 if (update == null || (before != null && before.event() == update)) return;

@@ -5,6 +5,7 @@ import io.presencesync.adapter.config.ManagementConfig;
 import io.presencesync.adapter.demo.DemoCalendars;
 import io.presencesync.adapter.demo.DemoCertificate;
 import io.presencesync.adapter.demo.DemoGraphSimulator;
+import io.presencesync.adapter.publisher.ChangeLine;
 import io.presencesync.application.port.PresenceUpdate;
 import io.presencesync.domain.Reason;
 import io.presencesync.testsupport.TestTls;
@@ -20,6 +21,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.ZoneId;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -53,7 +55,8 @@ class DemoEndToEndIT {
                 DemoCalendars.startingAt(clock.instant().minus(HEAD_START)));
         AppConfig config = DemoCommand.config(simulator, DemoCommand.secretFile(simulator.clientSecret()),
                 new ManagementConfig("127.0.0.1", 0));
-        runner = new ServiceRunner(config, Map.of(), clock, new PrintStream(printed, true, StandardCharsets.UTF_8));
+        runner = new ServiceRunner(config, Map.of(), clock,
+                ChangeLine.text(new PrintStream(printed, true, StandardCharsets.UTF_8), clock, ZoneId.systemDefault()));
         runner.store().addListener((tenant, user, before, after) -> {
             if (after.event() != null && (before == null || before.event() != after.event())) received.add(new Received(Instant.now(), after.event()));
         });

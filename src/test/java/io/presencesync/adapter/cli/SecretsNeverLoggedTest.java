@@ -12,6 +12,7 @@ import io.presencesync.adapter.config.ConfigLoader;
 import io.presencesync.adapter.config.CredentialConfigTest.TestCertificate;
 import io.presencesync.adapter.logging.JsonLogEncoder;
 import io.presencesync.adapter.logging.LogFormat;
+import io.presencesync.adapter.publisher.ChangeLine;
 import io.presencesync.testsupport.GraphFixture;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -28,6 +29,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.ZoneId;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -141,7 +143,8 @@ class SecretsNeverLoggedTest {
     void syncUntilEveryUserIsPublished(AppConfig config, Map<String, String> env) throws Exception {
         ByteArrayOutputStream changes = new ByteArrayOutputStream();
         Set<String> published = ConcurrentHashMap.newKeySet();
-        try (ServiceRunner runner = new ServiceRunner(config, env, Clock.systemUTC(), new PrintStream(changes, true, StandardCharsets.UTF_8))) {
+        try (ServiceRunner runner = new ServiceRunner(config, env, Clock.systemUTC(),
+                ChangeLine.text(new PrintStream(changes, true, StandardCharsets.UTF_8), Clock.systemUTC(), ZoneId.systemDefault()))) {
             runner.store().addListener((tenant, user, before, after) -> published.add(tenant + "/" + user.address()));
             runner.start();
             Instant deadline = Instant.now().plus(Duration.ofSeconds(40));

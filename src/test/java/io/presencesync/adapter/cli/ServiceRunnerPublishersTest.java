@@ -6,6 +6,7 @@ import io.presencesync.adapter.config.PublisherConfig;
 import io.presencesync.adapter.demo.DemoCalendars;
 import io.presencesync.adapter.demo.DemoCertificate;
 import io.presencesync.adapter.demo.DemoGraphSimulator;
+import io.presencesync.adapter.publisher.ChangeLine;
 import io.presencesync.adapter.publisher.PublisherHealth;
 import io.presencesync.testsupport.RedisTestServer;
 import io.presencesync.testsupport.TestTls;
@@ -16,6 +17,7 @@ import redis.clients.jedis.RedisClient;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.time.Clock;
+import java.time.ZoneId;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -39,7 +41,8 @@ class ServiceRunnerPublishersTest {
             AppConfig demo = DemoCommand.config(simulator, DemoCommand.secretFile(simulator.clientSecret()), new ManagementConfig("127.0.0.1", 0));
             AppConfig config = new AppConfig(demo.tenants(), demo.sync(), List.of(new PublisherConfig.Embedded(false), redisConfig),
                     demo.management(), demo.cluster());
-            ServiceRunner runner = new ServiceRunner(config, Map.of(), clock, new PrintStream(new ByteArrayOutputStream()));
+            ServiceRunner runner = new ServiceRunner(config, Map.of(), clock,
+                    ChangeLine.text(new PrintStream(new ByteArrayOutputStream()), clock, ZoneId.systemDefault()));
             try {
                 runner.start();
                 int users = simulator.calendars().users().size();

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
+import org.slf4j.event.KeyValuePair;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -54,5 +55,19 @@ class JsonLogEncoderTest {
         assertThat(json.get("exception").asText()).startsWith("java.lang.IllegalStateException: Graph said no")
                 .contains("at io.presencesync.adapter.logging.JsonLogEncoderTest");
         assertThat(json.get("mdc").get("tenant").asText()).isEqualTo("contoso");
+    }
+
+    @Test
+    void anEventsKeyValuePairsBecomeFieldsButNeverReplaceTheAgreedOnes() throws Exception {
+        LoggingEvent e = event("anna@contoso.com AVAILABLE → BUSY", null);
+        e.addKeyValuePair(new KeyValuePair("user", "anna@contoso.com"));
+        e.addKeyValuePair(new KeyValuePair("to", "BUSY"));
+        e.addKeyValuePair(new KeyValuePair("until", null));
+        e.addKeyValuePair(new KeyValuePair("level", "forged"));
+        JsonNode json = new ObjectMapper().readTree(encode(e));
+        assertThat(json.get("user").asText()).isEqualTo("anna@contoso.com");
+        assertThat(json.get("to").asText()).isEqualTo("BUSY");
+        assertThat(json.has("until")).isFalse();
+        assertThat(json.get("level").asText()).isEqualTo("WARN");
     }
 }

@@ -31,7 +31,7 @@ class EmbeddedPresenceStoreTest {
 
     EmbeddedPresenceStoreTest() {
         Clock clock = Clock.fixed(NINE, ZoneOffset.UTC);
-        store.addListener(new ChangeLine(new PrintStream(out, true, StandardCharsets.UTF_8), clock, ZoneOffset.UTC));
+        store.addListener(ChangeLine.text(new PrintStream(out, true, StandardCharsets.UTF_8), clock, ZoneOffset.UTC));
     }
 
     void publish(EventPresence presence, long version) {
