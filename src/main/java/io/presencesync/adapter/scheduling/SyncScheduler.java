@@ -16,6 +16,10 @@ import org.quartz.spi.JobFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -68,7 +72,7 @@ public final class SyncScheduler implements AutoCloseable {
             }
             String name = "presence-sync-" + DATA_SOURCES.incrementAndGet();
             org.quartz.utils.DBConnectionManager.getInstance().addConnectionProvider(name, new HikariConnectionProvider(dataSource));
-            p.setProperty("org.quartz.scheduler.instanceId", "AUTO");
+            p.setProperty("org.quartz.scheduler.instanceId", instanceId(clock));
             p.setProperty("org.quartz.jobStore.class", "org.quartz.impl.jdbcjobstore.JobStoreTX");
             p.setProperty("org.quartz.jobStore.driverDelegateClass", "org.quartz.impl.jdbcjobstore.PostgreSQLDelegate");
             p.setProperty("org.quartz.jobStore.dataSource", name);
@@ -148,6 +152,28 @@ public final class SyncScheduler implements AutoCloseable {
             if (type == SyncJobs.UnitJob.class) return new SyncJobs.UnitJob(tenant.get());
             throw new SchedulerException("unknown job type " + type.getName());
         };
+    }
+
+    /**
+     * This node's name among the cluster's: its host name, process id and start time. Quartz's
+     * own AUTO id looks the host name up in DNS and fails the start where it does not resolve (a pod
+     * on the host network, some container runtimes); the kernel's host name needs no lookup.
+     */
+    static String instanceId(Clock clock) {
+        String host;
+        try {
+            host = Files.readString(Path.of("/proc/sys/kernel/hostname")).strip();
+        } catch (IOException | RuntimeException notLinux) {
+            host = "";
+        }
+        if (host.isEmpty()) {
+            try {
+                host = InetAddress.getLocalHost().getHostName();
+            } catch (IOException unresolvable) {
+                host = "node";
+            }
+        }
+        return host + "-" + ProcessHandle.current().pid() + "-" + clock.millis();
     }
 
     private static HikariDataSource dataSource(ClusterDatabase db) {

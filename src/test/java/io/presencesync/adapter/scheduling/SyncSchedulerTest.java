@@ -44,4 +44,13 @@ class SyncSchedulerTest {
                     .isBetween(Duration.ZERO, Duration.ofMillis(999));
         }
     }
+
+    @Test
+    void aClusterNodeNamesItselfByHostProcessAndStartWithoutAskingDnsForItsHostName() throws Exception {
+        String host = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/sys/kernel/hostname")).strip();
+        Clock startedAt = Clock.fixed(Instant.parse("2026-12-06T05:00:00Z"), java.time.ZoneOffset.UTC);
+
+        assertThat(SyncScheduler.instanceId(startedAt))
+                .isEqualTo(host + "-" + ProcessHandle.current().pid() + "-" + startedAt.millis());
+    }
 }
