@@ -1,6 +1,7 @@
 package io.presencesync.adapter.publisher;
 
 import io.presencesync.application.port.PresenceUpdate;
+import io.presencesync.application.port.WriteResult;
 
 import java.time.Duration;
 import java.time.Instant;

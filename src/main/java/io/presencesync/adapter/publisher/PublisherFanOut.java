@@ -1,8 +1,11 @@
 package io.presencesync.adapter.publisher;
 
 import io.presencesync.adapter.config.PublisherConfig;
+import io.presencesync.application.port.DeliveryListener;
 import io.presencesync.application.port.PresencePublisher;
 import io.presencesync.application.port.PresenceUpdate;
+import io.presencesync.application.port.StoreWriter;
+import io.presencesync.application.port.WriteResult;
 
 import java.time.Clock;
 import java.time.Duration;

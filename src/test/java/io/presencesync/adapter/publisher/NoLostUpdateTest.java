@@ -1,6 +1,7 @@
 package io.presencesync.adapter.publisher;
 
 import io.presencesync.adapter.config.PublisherConfig;
+import io.presencesync.application.port.DeliveryListener;
 import io.presencesync.application.port.PresenceUpdate;
 import io.presencesync.testsupport.RedisTestServer;
 import io.presencesync.testsupport.TcpGate;
@@ -15,8 +16,8 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 
-import static io.presencesync.adapter.publisher.Updates.update;
-import static io.presencesync.adapter.publisher.Updates.user;
+import static io.presencesync.testsupport.Updates.update;
+import static io.presencesync.testsupport.Updates.user;
 import static io.presencesync.testsupport.Eventually.await;
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,8 +1,12 @@
 package io.presencesync.adapter.publisher;
 
 import io.presencesync.adapter.config.PublisherConfig;
+import io.presencesync.application.port.DeliveryListener;
 import io.presencesync.application.port.PresenceUpdate;
+import io.presencesync.application.port.StoreWriter;
+import io.presencesync.application.port.WriteResult;
 import io.presencesync.testsupport.SettableClock;
+import io.presencesync.testsupport.Updates;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -15,8 +19,8 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
-import static io.presencesync.adapter.publisher.Updates.T0;
-import static io.presencesync.adapter.publisher.Updates.update;
+import static io.presencesync.testsupport.Updates.T0;
+import static io.presencesync.testsupport.Updates.update;
 import static io.presencesync.testsupport.Eventually.await;
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package io.presencesync.adapter.publisher;
+package io.presencesync.application.port;
 
 import java.time.Duration;
 
