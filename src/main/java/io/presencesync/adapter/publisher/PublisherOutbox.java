@@ -6,6 +6,7 @@ import io.presencesync.application.port.PresencePublisher;
 import io.presencesync.application.port.PresenceUpdate;
 import io.presencesync.application.port.StoreWriter;
 import io.presencesync.application.port.WriteResult;
+import io.presencesync.application.status.PublisherState;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -119,11 +120,11 @@ public final class PublisherOutbox implements PresencePublisher, AutoCloseable {
         }
     }
 
-    public PublisherHealth health() {
+    public PublisherState health() {
         lock.lock();
         try {
-            return new PublisherHealth(name, failures > 0 ? PublisherHealth.Status.FAILING : PublisherHealth.Status.HEALTHY,
-                    queue.pending(), lastSuccess, lastError, lastErrorAt, written, stale, rejected);
+            return new PublisherState(name, failures == 0, lastSuccess, lastErrorAt, failures > 0 ? lastError : null, written,
+                    queue.pending(), stale, rejected);
         } finally {
             lock.unlock();
         }

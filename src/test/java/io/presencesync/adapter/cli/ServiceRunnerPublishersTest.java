@@ -6,7 +6,7 @@ import io.presencesync.adapter.config.PublisherConfig;
 import io.presencesync.adapter.demo.DemoCalendars;
 import io.presencesync.adapter.demo.DemoCertificate;
 import io.presencesync.adapter.demo.DemoGraphSimulator;
-import io.presencesync.adapter.publisher.PublisherHealth;
+import io.presencesync.application.status.PublisherState;
 import io.presencesync.testsupport.RedisTestServer;
 import io.presencesync.testsupport.TestTls;
 import org.assertj.core.groups.Tuple;
@@ -49,9 +49,8 @@ class ServiceRunnerPublishersTest {
                     await("embedded store has " + u.userPrincipalName(), () -> runner.store().get("demo", u.id()).isPresent());
                     assertThat(redis.hget(prefix + "demo:presence:" + u.id(), "upn")).isEqualTo(u.userPrincipalName());
                 }
-                assertThat(runner.publishers().health()).extracting(PublisherHealth::publisher, PublisherHealth::status)
-                        .containsExactly(Tuple.tuple("embedded", PublisherHealth.Status.HEALTHY),
-                                Tuple.tuple("redis", PublisherHealth.Status.HEALTHY));
+                assertThat(runner.publishers().health()).extracting(PublisherState::name, PublisherState::healthy)
+                        .containsExactly(Tuple.tuple("embedded", true), Tuple.tuple("redis", true));
             } finally {
                 runner.close();
                 for (String key : redis.keys(prefix + "*")) redis.del(key);

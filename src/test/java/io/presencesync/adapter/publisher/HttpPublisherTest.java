@@ -7,6 +7,7 @@ import io.presencesync.adapter.config.Secret;
 import io.presencesync.application.port.DeliveryListener;
 import io.presencesync.application.port.PresenceUpdate;
 import io.presencesync.application.port.WriteResult;
+import io.presencesync.application.status.PublisherState;
 import io.presencesync.testsupport.SettableClock;
 import io.presencesync.testsupport.TestTls;
 import org.junit.jupiter.api.AfterEach;
@@ -168,7 +169,7 @@ class HttpPublisherTest {
             for (int v = 2; v <= 5; v++) {
                 for (int i = 0; i < users; i++) outbox.publish(update(i, v));
             }
-            await("the outage seen", () -> outbox.health().status() == PublisherHealth.Status.FAILING);
+            await("the outage seen", () -> !outbox.health().healthy());
             for (int i = 0; i < users; i++) outbox.publish(update(i, 6));
             uc.stubFor(any(urlPathMatching("/presence/.*")).willReturn(aResponse().withStatus(204)));
             await("final states delivered", () -> finalDeliveries(users).size() == users);
@@ -181,7 +182,7 @@ class HttpPublisherTest {
                 assertThat(bodies.get(0)).as("the last write of %s is its final state", id)
                         .contains("\"version\":" + update(i, 6).version());
             }
-            assertThat(outbox.health().status()).isEqualTo(PublisherHealth.Status.HEALTHY);
+            assertThat(outbox.health().healthy()).isTrue();
         } finally {
             outbox.close(Duration.ofSeconds(1));
         }

@@ -3,6 +3,7 @@ package io.presencesync.adapter.publisher;
 import io.presencesync.adapter.config.PublisherConfig;
 import io.presencesync.application.port.DeliveryListener;
 import io.presencesync.application.port.PresenceUpdate;
+import io.presencesync.application.status.PublisherState;
 import io.presencesync.testsupport.RedisTestServer;
 import io.presencesync.testsupport.TcpGate;
 import org.junit.jupiter.api.Test;
@@ -51,14 +52,14 @@ class NoLostUpdateTest {
                         version[i] = round;
                         fanOut.publish(update(i, round));
                     }
-                    if (round == 3) await("the outage seen", () -> health(fanOut, "redis").status() == PublisherHealth.Status.FAILING);
+                    if (round == 3) await("the outage seen", () -> !health(fanOut, "redis").healthy());
                 }
                 // The embedded store has every latest state while Redis is still down.
                 await("embedded store current", () -> allLatest(i -> embedded.get("contoso", user(i).id())
                         .map(e -> e.event().version()).orElse(-1L)));
-                assertThat(health(fanOut, "redis").status()).isEqualTo(PublisherHealth.Status.FAILING);
-                assertThat(health(fanOut, "redis").pendingUsers()).isPositive().isLessThanOrEqualTo(USERS);
-                assertThat(health(fanOut, "embedded").status()).isEqualTo(PublisherHealth.Status.HEALTHY);
+                assertThat(health(fanOut, "redis").healthy()).isFalse();
+                assertThat(health(fanOut, "redis").pending()).isPositive().isLessThanOrEqualTo(USERS);
+                assertThat(health(fanOut, "embedded").healthy()).isTrue();
 
                 gate.restore();
                 await("Redis converged", () -> allLatest(i -> {
@@ -69,8 +70,8 @@ class NoLostUpdateTest {
                     PresenceUpdate latest = update(i, VERSIONS);
                     assertThat(redis.hget(prefix + "contoso:presence:" + user(i).id(), "state")).isEqualTo(latest.presence().state().name());
                 }
-                await("nothing pending", () -> health(fanOut, "redis").pendingUsers() == 0);
-                assertThat(health(fanOut, "redis").status()).isEqualTo(PublisherHealth.Status.HEALTHY);
+                await("nothing pending", () -> health(fanOut, "redis").pending() == 0);
+                assertThat(health(fanOut, "redis").healthy()).isTrue();
             } finally {
                 fanOut.close();
                 for (String key : redis.keys(prefix + "*")) redis.del(key);
@@ -83,7 +84,7 @@ class NoLostUpdateTest {
         return true;
     }
 
-    static PublisherHealth health(PublisherFanOut fanOut, String name) {
-        return fanOut.health().stream().filter(h -> h.publisher().equals(name)).findFirst().orElseThrow();
+    static PublisherState health(PublisherFanOut fanOut, String name) {
+        return fanOut.health().stream().filter(h -> h.name().equals(name)).findFirst().orElseThrow();
     }
 }

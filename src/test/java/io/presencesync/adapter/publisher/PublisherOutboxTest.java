@@ -5,6 +5,7 @@ import io.presencesync.application.port.DeliveryListener;
 import io.presencesync.application.port.PresenceUpdate;
 import io.presencesync.application.port.StoreWriter;
 import io.presencesync.application.port.WriteResult;
+import io.presencesync.application.status.PublisherState;
 import io.presencesync.testsupport.SettableClock;
 import io.presencesync.testsupport.Updates;
 import org.junit.jupiter.api.AfterEach;
@@ -79,7 +80,7 @@ class PublisherOutboxTest {
         long start = System.nanoTime();
         for (int i = 0; i < 1000; i++) outbox.publish(update(i, 1));
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(1));
-        assertThat(outbox.health().pendingUsers()).isEqualTo(1000);
+        assertThat(outbox.health().pending()).isEqualTo(1000);
         store.hold.countDown();
         await("all delivered", () -> store.accepted.size() == 1000);
     }
@@ -92,7 +93,7 @@ class PublisherOutboxTest {
         outbox.publish(update(1, 1));
         await("user 1 in flight", () -> store.attempts.size() == 1);
         for (int v = 1; v <= 5; v++) outbox.publish(update(2, v));
-        assertThat(outbox.health().pendingUsers()).isEqualTo(2);
+        assertThat(outbox.health().pending()).isEqualTo(2);
         store.hold.countDown();
         await("user 2 delivered", () -> !store.acceptedVersions(2).isEmpty());
         assertThat(store.acceptedVersions(2)).containsExactly(update(2, 5).version());
@@ -119,10 +120,10 @@ class PublisherOutboxTest {
         PublisherOutbox outbox = outbox(store, FAST, DeliveryListener.NONE, Clock.systemUTC());
         for (int i = 0; i < 10; i++) outbox.publish(update(i, 1));
         await("a few retries", () -> store.attempts.size() >= 3);
-        PublisherHealth failing = outbox.health();
-        assertThat(failing.status()).isEqualTo(PublisherHealth.Status.FAILING);
-        assertThat(failing.lastError()).isEqualTo("connection refused");
-        assertThat(failing.pendingUsers()).isEqualTo(10);
+        PublisherState failing = outbox.health();
+        assertThat(failing.healthy()).isFalse();
+        assertThat(failing.problem()).isEqualTo("connection refused");
+        assertThat(failing.pending()).isEqualTo(10);
         // While it fails, one user is tried per backoff, not all of them at once.
         int tried = store.attempts.size();
         assertThat(tried).isLessThan(10 + 3);
@@ -130,11 +131,11 @@ class PublisherOutboxTest {
         store.answer = u -> WriteResult.WRITTEN;
         await("all users delivered", () -> store.accepted.size() == 10);
         for (int i = 0; i < 10; i++) assertThat(store.acceptedVersions(i)).containsExactly(update(i, 2).version());
-        PublisherHealth healthy = outbox.health();
-        assertThat(healthy.status()).isEqualTo(PublisherHealth.Status.HEALTHY);
-        assertThat(healthy.pendingUsers()).isZero();
+        PublisherState healthy = outbox.health();
+        assertThat(healthy.healthy()).isTrue();
+        assertThat(healthy.pending()).isZero();
         assertThat(healthy.lastSuccess()).isNotNull();
-        assertThat(healthy.written()).isEqualTo(10);
+        assertThat(healthy.delivered()).isEqualTo(10);
     }
 
     @Test
@@ -172,7 +173,7 @@ class PublisherOutboxTest {
         TimeUnit.MILLISECONDS.sleep(100);
         assertThat(store.attempts).hasSize(2);
         assertThat(outbox.health().rejected()).isEqualTo(1);
-        assertThat(outbox.health().status()).isEqualTo(PublisherHealth.Status.HEALTHY);
+        assertThat(outbox.health().healthy()).isTrue();
         outbox.publish(update(1, 2));
         await("the next change", () -> store.acceptedVersions(1).equals(List.of(update(1, 2).version())));
     }
@@ -240,7 +241,7 @@ class PublisherOutboxTest {
         PublisherOutbox outbox = outbox(store, FAST, DeliveryListener.NONE);
         for (int i = 0; i < 10; i++) outbox.publish(update(i, 1));
         for (int i = 0; i < 10; i += 2) outbox.publish(update(i, 2)); // even users: NONE
-        await("first delivery", () -> outbox.health().pendingUsers() == 0 && store.accepted.size() >= 10);
+        await("first delivery", () -> outbox.health().pending() == 0 && store.accepted.size() >= 10);
         int first = store.accepted.size();
         for (int i = 0; i < 10; i++) outbox.renew(update(i, i % 2 == 0 ? 2 : 1));
         TimeUnit.MILLISECONDS.sleep(200);
@@ -268,7 +269,7 @@ class PublisherOutboxTest {
         outbox.publish(update(users, 1)); // a user new to this outbox
         outbox.publish(update(waiting, 2)); // a user whose re-send is in the backlog
         store.hold.countDown();
-        await("everything sent", () -> outbox.health().pendingUsers() == 0 && store.accepted.size() == 2 * users + 1);
+        await("everything sent", () -> outbox.health().pending() == 0 && store.accepted.size() == 2 * users + 1);
         assertThat(store.attempts.subList(users + 1, users + 3)).containsExactly(update(users, 1), update(waiting, 2));
         // The change superseded the user's queued re-send: the older state is not sent after it.
         assertThat(store.acceptedVersions(waiting)).containsExactly(update(waiting, 1).version(), update(waiting, 2).version());
@@ -289,7 +290,7 @@ class PublisherOutboxTest {
         int inFlight = Integer.parseInt(store.attempts.get(3).user().address().replaceAll("\\D", ""));
         for (int i = 0; i < 3; i++) outbox.publish(update(i, 3));
         store.hold.countDown();
-        await("the changes delivered", () -> outbox.health().pendingUsers() == 0 && store.accepted.size() == 7);
+        await("the changes delivered", () -> outbox.health().pending() == 0 && store.accepted.size() == 7);
         for (int i = 0; i < 3; i++) {
             List<Long> expected = i == inFlight
                     ? List.of(update(i, 1).version(), update(i, 1).version(), update(i, 3).version())
@@ -310,7 +311,7 @@ class PublisherOutboxTest {
         PublisherOutbox outbox = outbox(store, FAST, DeliveryListener.NONE);
         outbox.publish(update(1, 1));
         outbox.publish(update(2, 1));
-        await("both answered", () -> outbox.health().pendingUsers() == 0 && store.attempts.size() == 2);
+        await("both answered", () -> outbox.health().pending() == 0 && store.attempts.size() == 2);
         assertThat(outbox.rememberedUsers()).isEqualTo(1);
         assertThat(outbox.health().stale()).isEqualTo(1);
     }
@@ -381,7 +382,7 @@ class PublisherOutboxTest {
         outbox.close(Duration.ofSeconds(5));
         assertThat(store.accepted).hasSize(50);
         outbox.publish(update(99, 1));
-        assertThat(outbox.health().pendingUsers()).isZero();
+        assertThat(outbox.health().pending()).isZero();
     }
 
     @Test
@@ -410,7 +411,7 @@ class PublisherOutboxTest {
         await("the other users delivered", () -> store.accepted.size() == 5);
         for (int i = 6; i < 20; i++) outbox.publish(update(i, 1));
         await("later users delivered too", () -> store.accepted.size() == 19);
-        assertThat(outbox.health().pendingUsers()).isEqualTo(1);
+        assertThat(outbox.health().pending()).isEqualTo(1);
         long refused = store.attempts.stream().filter(u -> u.user().equals(Updates.user(0))).count();
         assertThat(refused).as("user 0 is tried again, behind the others").isGreaterThanOrEqualTo(1);
         store.answer = u -> WriteResult.WRITTEN;
