@@ -19,7 +19,6 @@ import io.presencesync.adapter.metrics.ServiceMetrics;
 import io.presencesync.adapter.publisher.ChangeLine;
 import io.presencesync.adapter.publisher.EmbeddedPresenceStore;
 import io.presencesync.adapter.publisher.PublisherFanOut;
-import io.presencesync.adapter.publisher.PublisherHealth;
 import io.presencesync.adapter.scheduling.ClusterDatabase;
 import io.presencesync.adapter.scheduling.SyncScheduler;
 import io.presencesync.adapter.web.ManagementServer;
@@ -28,7 +27,6 @@ import io.presencesync.application.SyncTiming;
 import io.presencesync.application.TenantPorts;
 import io.presencesync.application.TenantSetup;
 import io.presencesync.application.status.ObservedPorts;
-import io.presencesync.application.status.PublisherState;
 import io.presencesync.application.status.ServiceHealth;
 import io.presencesync.application.status.SyncServiceHealth;
 import io.presencesync.application.status.SyncStatus;
@@ -77,7 +75,7 @@ final class ServiceRunner implements AutoCloseable {
                         new GraphCalendarSource(t.name(), graph, t.graph()), new GraphCallStateSource(t.name(), graph), publishers), status);
                 tenants.add(new TenantSetup(t.name(), t.users(), t.groups(), ports, new PresenceRules(t.rules())));
             }
-            ServiceHealth health = new SyncServiceHealth(status, this::publisherStates, () -> schedulerRunning, config.cluster().isPresent());
+            ServiceHealth health = new SyncServiceHealth(status, publishers::health, () -> schedulerRunning, config.cluster().isPresent());
             metrics = new ServiceMetrics(registry, status, health, directory);
             try {
                 management = ManagementServer.bind(config.management(),
@@ -123,12 +121,6 @@ final class ServiceRunner implements AutoCloseable {
             metrics.close();
             registry.close();
         }
-    }
-
-    private List<PublisherState> publisherStates() {
-        return publishers.health().stream().map(h -> new PublisherState(h.publisher(), h.status() == PublisherHealth.Status.HEALTHY,
-                h.lastSuccess(), h.lastErrorAt(), h.status() == PublisherHealth.Status.FAILING ? h.lastError() : null,
-                h.written(), h.pendingUsers())).toList();
     }
 
     private static ClusterDatabase database(ClusterConfig c, Map<String, String> env) {

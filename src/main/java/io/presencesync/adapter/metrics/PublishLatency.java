@@ -2,7 +2,7 @@ package io.presencesync.adapter.metrics;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import io.presencesync.adapter.publisher.DeliveryListener;
+import io.presencesync.application.port.DeliveryListener;
 import io.presencesync.domain.EventPresence;
 
 import java.time.Clock;

@@ -2,6 +2,8 @@ package io.presencesync.adapter.publisher;
 
 import io.presencesync.adapter.config.PublisherConfig;
 import io.presencesync.application.port.PresenceUpdate;
+import io.presencesync.application.port.StoreWriter;
+import io.presencesync.application.port.WriteResult;
 
 import java.io.IOException;
 import java.net.URI;

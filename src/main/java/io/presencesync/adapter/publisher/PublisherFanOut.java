@@ -1,8 +1,12 @@
 package io.presencesync.adapter.publisher;
 
 import io.presencesync.adapter.config.PublisherConfig;
+import io.presencesync.application.port.DeliveryListener;
 import io.presencesync.application.port.PresencePublisher;
 import io.presencesync.application.port.PresenceUpdate;
+import io.presencesync.application.port.StoreWriter;
+import io.presencesync.application.port.WriteResult;
+import io.presencesync.application.status.PublisherState;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -63,7 +67,7 @@ public final class PublisherFanOut implements PresencePublisher, AutoCloseable {
         for (PublisherOutbox o : outboxes) o.renew(current);
     }
 
-    public List<PublisherHealth> health() {
+    public List<PublisherState> health() {
         return outboxes.stream().map(PublisherOutbox::health).toList();
     }
 

@@ -1,74 +1,54 @@
 package io.presencesync.adapter.publisher;
 
+import io.github.resilience4j.core.IntervalFunction;
 import io.presencesync.adapter.config.PublisherConfig;
+import io.presencesync.application.delivery.Backoff;
+import io.presencesync.application.delivery.DeliveryEvent;
+import io.presencesync.application.delivery.DeliveryPlan;
+import io.presencesync.application.delivery.DeliveryPolicy;
+import io.presencesync.application.port.DeliveryListener;
 import io.presencesync.application.port.PresencePublisher;
 import io.presencesync.application.port.PresenceUpdate;
+import io.presencesync.application.port.StoreWriter;
+import io.presencesync.application.port.WriteResult;
+import io.presencesync.application.status.PublisherState;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.concurrent.ThreadLocalRandom;
+import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 /**
- * One publisher's delivery worker. {@link #publish} only records the update and returns; a thread
- * of its own writes to the store, so a slow or down store never delays the sync or another store.
- *
- * <p>Per user it keeps the latest update ({@link DeliveryQueue}: a newer version replaces a pending
- * one), sends users in the order they changed, and never sends a version at or below one the store
- * already acknowledged. While the store fails, the oldest pending change is retried with exponential
- * backoff and jitter (or after the store's Retry-After, never sooner than the backoff's start); a
- * user whose write failed goes behind the others with a backoff of their own, so a user the store
- * keeps refusing never holds up the rest. When the store is back, every pending user's latest state
- * follows.
- *
- * <p>Re-sends come from the sync, not from this outbox's memory ({@link #renew}): the node that runs
- * a unit names its users' current states at each calendar poll, and a state this store did not
- * answer for within {@code republishInterval} is sent again behind any change. So a store that lost
- * its data heals, TTLs are renewed, and a write lost with a node that died is made good by the node
- * that runs the unit next; a node never re-sends a user another node now serves.
+ * One publisher's delivery worker: a thread that does what its {@link DeliveryPlan} decides. {@link
+ * #publish} only records the update and returns; the thread writes to the store outside the lock,
+ * so a slow or down store never delays the sync or another store, and tells listeners and logs
+ * outside it too, so neither holds up {@link #publish}.
  */
 public final class PublisherOutbox implements PresencePublisher, AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(PublisherOutbox.class);
-    /** The longest Retry-After honoured; a store asking for more is tried again after this. */
-    static final Duration MAX_RETRY_AFTER = Duration.ofMinutes(15);
     /** How long the worker sleeps at most before it looks at the clock again (an injected clock may jump). */
     private static final Duration CLOCK_CHECK = Duration.ofMillis(200);
-    /** Rejections logged per minute; more are counted and summed up. */
-    private static final int REJECTIONS_LOGGED_PER_MINUTE = 10;
 
     private final String name;
     private final StoreWriter writer;
-    private final PublisherConfig.Delivery delivery;
     private final Clock clock;
     private final DeliveryListener listener;
-    private final boolean republish;
 
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
-    private final DeliveryQueue queue = new DeliveryQueue();
+    private final DeliveryPlan plan;
+    /** Something may be due that the worker has not asked the plan about yet (guarded by the lock). */
+    private boolean wake;
     private final Thread worker;
-
-    private Instant nextSweep;
-    private Instant retryAt;
-    private int failures;
-    private DeliveryQueue.Entry lastFailed;
-    private String lastError;
-    private Instant lastErrorAt;
-    private Instant lastSuccess;
-    private long written;
-    private long stale;
-    private long rejected;
-    private Instant rejectionMinute;
-    private int rejectionsThisMinute;
-    private boolean closing;
-    private Instant flushDeadline;
-    private boolean warnedClosed;
 
     /**
      * @param republish false for a store that cannot lose its data while the service runs (the
@@ -78,63 +58,41 @@ public final class PublisherOutbox implements PresencePublisher, AutoCloseable {
                            DeliveryListener listener) {
         this.name = name;
         this.writer = writer;
-        this.delivery = delivery;
-        this.republish = republish;
         this.clock = clock;
         this.listener = listener;
-        this.nextSweep = clock.instant().plus(delivery.republishInterval());
+        this.plan = new DeliveryPlan(name, new DeliveryPolicy(delivery.republishInterval(), delivery.retryBackoff(), backoff(delivery),
+                republish), clock.instant());
         this.worker = new Thread(this::run, "publisher-" + name);
         worker.setDaemon(true);
         worker.start();
+    }
+
+    /**
+     * Exponential from {@code retryBackoff}, doubling, with ±50 % jitter, never above {@code
+     * maxRetryBackoff}: Resilience4j's interval function, the one backoff of the service.
+     */
+    static Backoff backoff(PublisherConfig.Delivery delivery) {
+        IntervalFunction interval = IntervalFunction.ofExponentialRandomBackoff(delivery.retryBackoff(), 2.0, 0.5,
+                delivery.maxRetryBackoff());
+        return failures -> Duration.ofMillis(interval.apply(failures));
     }
 
     public String name() { return name; }
 
     @Override
     public void publish(PresenceUpdate update) {
-        lock.lock();
-        try {
-            if (closing) {
-                if (!warnedClosed) log.warn("publisher {}: closed; update of {} for user {} not sent", name, update.tenant(), update.user().address());
-                warnedClosed = true;
-                return;
-            }
-            if (queue.offer(update, clock.instant())) changed.signalAll();
-        } finally {
-            lock.unlock();
-        }
+        decide(() -> plan.offer(update, clock.instant()));
     }
 
     @Override
     public void renew(PresenceUpdate current) {
-        if (!republish) return;
-        lock.lock();
-        try {
-            if (!closing && queue.renew(current, clock.instant(), delivery.republishInterval())) changed.signalAll();
-        } finally {
-            lock.unlock();
-        }
+        decide(() -> plan.renew(current, clock.instant()));
     }
 
-    public PublisherHealth health() {
-        lock.lock();
-        try {
-            return new PublisherHealth(name, failures > 0 ? PublisherHealth.Status.FAILING : PublisherHealth.Status.HEALTHY,
-                    queue.pending(), lastSuccess, lastError, lastErrorAt, written, stale, rejected);
-        } finally {
-            lock.unlock();
-        }
-    }
+    public PublisherState health() { return locked(plan::state); }
 
     /** How many users the outbox remembers: those with an event presence to renew or a write pending. */
-    int rememberedUsers() {
-        lock.lock();
-        try {
-            return queue.remembered();
-        } finally {
-            lock.unlock();
-        }
-    }
+    int rememberedUsers() { return locked(plan::rememberedUsers); }
 
     /** Stops taking updates and flushes what is pending for at most {@code flush}, then closes the store client. */
     public void close(Duration flush) {
@@ -146,15 +104,10 @@ public final class PublisherOutbox implements PresencePublisher, AutoCloseable {
     public void close() { close(Duration.ofSeconds(5)); }
 
     void beginClose(Duration flush) {
-        lock.lock();
-        try {
-            if (closing) return;
-            closing = true;
-            flushDeadline = clock.instant().plus(flush);
-            changed.signalAll();
-        } finally {
-            lock.unlock();
-        }
+        decide(() -> {
+            plan.close(clock.instant(), flush);
+            return true;
+        });
     }
 
     void awaitClosed(Duration flush) {
@@ -164,7 +117,7 @@ public final class PublisherOutbox implements PresencePublisher, AutoCloseable {
             Thread.currentThread().interrupt();
         }
         worker.interrupt();
-        int left = pendingChanges();
+        int left = locked(plan::undelivered);
         if (left > 0) log.warn("publisher {}: closed with {} user(s) not delivered", name, left);
         try {
             writer.close();
@@ -173,158 +126,92 @@ public final class PublisherOutbox implements PresencePublisher, AutoCloseable {
         }
     }
 
-    /** Re-sends left at closing are no loss: only changes count as not delivered. */
-    private int pendingChanges() {
+    /** Runs {@code due} on the plan under the lock, wakes the worker when it says so, and logs outside the lock. */
+    private void decide(BooleanSupplier due) {
+        List<DeliveryEvent> events;
         lock.lock();
         try {
-            return queue.pendingChanges();
+            if (due.getAsBoolean()) {
+                wake = true;
+                changed.signalAll();
+            }
+            events = plan.takeEvents();
         } finally {
             lock.unlock();
         }
+        DeliveryLog.log(name, events);
     }
 
     private void run() {
-        lock.lock();
+        WriteResult answer = null; // the store's answer to the plan's last Send, to settle
         try {
             while (true) {
-                Instant now = clock.instant();
-                if (closing && (!queue.hasChanges() || !now.isBefore(flushDeadline))) return;
-                if (retryAt != null && now.isBefore(retryAt)) {
-                    sleepUntil(closing ? earliest(retryAt, flushDeadline) : retryAt, now);
-                    continue;
-                }
-                if (!now.isBefore(nextSweep)) {
-                    forgetIdleUsers(now);
-                    nextSweep = now.plus(delivery.republishInterval());
-                }
-                DeliveryQueue.Send send = queue.next(!closing, now);
-                if (send == null) {
-                    sleepUntil(closing ? flushDeadline : nextSweep, now);
-                    continue;
-                }
-                WriteResult result;
-                lock.unlock();
+                Optional<DeliveryListener.Delivery> delivered = Optional.empty();
+                DeliveryPlan.Step step;
+                List<DeliveryEvent> events;
+                lock.lock();
                 try {
-                    result = writer.write(send.update());
-                } catch (RuntimeException e) {
-                    result = new WriteResult.Retry(e.toString(), null);
+                    Instant now = clock.instant();
+                    if (answer != null) delivered = plan.settle(answer, now);
+                    wake = false;
+                    step = plan.next(now);
+                    events = plan.takeEvents();
                 } finally {
-                    lock.lock();
+                    lock.unlock();
                 }
-                DeliveryListener.Delivery delivered = settle(send, result);
-                if (delivered != null) tell(delivered);
+                delivered.ifPresent(this::tell);
+                DeliveryLog.log(name, events);
+                answer = null;
+                if (step instanceof DeliveryPlan.Finished) return;
+                if (step instanceof DeliveryPlan.Send send) {
+                    answer = write(send.update());
+                } else {
+                    sleepUntil(((DeliveryPlan.Wait) step).until());
+                }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
             log.error("publisher {}: delivery worker stopped by a bug", name, e);
+        }
+    }
+
+    /** A store client that throws is taken for an unreachable store. */
+    private WriteResult write(PresenceUpdate update) {
+        try {
+            return writer.write(update);
+        } catch (RuntimeException e) {
+            return new WriteResult.Retry(e.toString(), null);
+        }
+    }
+
+    /** A slow listener delays only this worker; its failure never stops it. */
+    private void tell(DeliveryListener.Delivery delivered) {
+        try {
+            listener.delivered(delivered);
+        } catch (RuntimeException e) {
+            log.warn("publisher {}: delivery listener failed: {}", name, e.toString());
+        }
+    }
+
+    private void sleepUntil(Instant until) throws InterruptedException {
+        lock.lock();
+        try {
+            if (wake) return;
+            Duration wait = Duration.between(clock.instant(), until);
+            if (wait.compareTo(CLOCK_CHECK) > 0) wait = CLOCK_CHECK;
+            if (!wait.isNegative() && !wait.isZero()) changed.await(wait.toNanos(), TimeUnit.NANOSECONDS);
         } finally {
             lock.unlock();
         }
     }
 
-    /** Outside the lock, so a slow listener never holds up {@link #publish}; its failure never stops the worker. */
-    private void tell(DeliveryListener.Delivery delivered) {
-        lock.unlock();
+    private <T> T locked(Supplier<T> read) {
+        lock.lock();
         try {
-            listener.delivered(delivered);
-        } catch (RuntimeException e) {
-            log.warn("publisher {}: delivery listener failed: {}", name, e.toString());
+            return read.get();
         } finally {
-            lock.lock();
+            lock.unlock();
         }
     }
-
-    /** Records the store's answer; returns the delivery to tell the listener of, if any. */
-    private DeliveryListener.Delivery settle(DeliveryQueue.Send send, WriteResult result) {
-        PresenceUpdate update = send.update();
-        Instant now = clock.instant();
-        if (result instanceof WriteResult.Retry retry) {
-            boolean first = failures == 0;
-            // The shared pause grows only while different users fail in turn (the store is down); one user
-            // failing again and again backs off alone (queue.retry), and the others go on after a short pause.
-            if (first || send.entry() != lastFailed) failures++;
-            lastFailed = send.entry();
-            lastError = retry.error();
-            lastErrorAt = now;
-            // Retry-After 0 or a date gone by must not turn into a loop without pause.
-            Duration wait = retry.retryAfter() != null ? min(max(retry.retryAfter(), delivery.retryBackoff()), MAX_RETRY_AFTER) : backoff(failures);
-            retryAt = now.plus(wait);
-            queue.retry(send, now, max(wait, backoff(queue.failures(send) + 1)));
-            if (first) {
-                log.warn("publisher {}: store not taking updates (at tenant {} user {}: {}); retrying with backoff, {} user(s) pending",
-                        name, update.tenant(), update.user().address(), retry.error(), queue.pending());
-            }
-            return null;
-        }
-        if (failures > 0) {
-            log.info("publisher {}: store takes updates again after {} failed attempt(s); {} user(s) pending", name, failures, queue.pending());
-        }
-        failures = 0;
-        lastFailed = null;
-        retryAt = null;
-        lastSuccess = now;
-        DeliveryListener.Delivery delivered = null;
-        if (result instanceof WriteResult.Written) {
-            written++;
-            delivered = new DeliveryListener.Delivery(name, update, now, send.resend());
-        } else if (result instanceof WriteResult.Stale s) {
-            stale++;
-            log.debug("publisher {}: tenant {} user {} version {} is stale in the store: {}", name, update.tenant(),
-                    update.user().address(), update.version(), s.detail());
-        } else if (result instanceof WriteResult.Rejected r) {
-            rejected++;
-            logRejection(update, r, now);
-        }
-        queue.answered(send, result, now);
-        return delivered;
-    }
-
-    private void logRejection(PresenceUpdate update, WriteResult.Rejected r, Instant now) {
-        if (rejectionMinute == null || !now.isBefore(rejectionMinute.plusSeconds(60))) {
-            if (rejectionsThisMinute > REJECTIONS_LOGGED_PER_MINUTE) {
-                log.error("publisher {}: {} more update(s) rejected in the last minute (not logged one by one)", name,
-                        rejectionsThisMinute - REJECTIONS_LOGGED_PER_MINUTE);
-            }
-            rejectionMinute = now;
-            rejectionsThisMinute = 0;
-        }
-        if (++rejectionsThisMinute <= REJECTIONS_LOGGED_PER_MINUTE) {
-            log.error("publisher {}: store rejected tenant {} user {} ({}) version {} for good: {}", name, update.tenant(),
-                    update.user().address(), update.user().id(), update.version(), r.error());
-        }
-    }
-
-    /**
-     * Users the sync has not named for three re-publish intervals are served by another node (or
-     * gone); a cleared user is kept one interval, so the sync's one renewal of a NONE finds it answered.
-     */
-    private void forgetIdleUsers(Instant now) {
-        Duration interval = delivery.republishInterval();
-        int count = queue.forget(now, interval.multipliedBy(3), interval);
-        if (count > 0) log.debug("publisher {}: forgot {} idle user(s)", name, count);
-    }
-
-    /** Exponential backoff from retryBackoff, capped at maxRetryBackoff, with jitter in [½, 1] of it. */
-    Duration backoff(int failures) {
-        Duration base = delivery.retryBackoff();
-        Duration cap = delivery.maxRetryBackoff();
-        Duration d = base;
-        for (int i = 1; i < failures && d.compareTo(cap) < 0; i++) d = d.multipliedBy(2);
-        d = min(d, cap);
-        long half = d.toNanos() / 2;
-        return Duration.ofNanos(half + ThreadLocalRandom.current().nextLong(half + 1));
-    }
-
-    private void sleepUntil(Instant until, Instant now) throws InterruptedException {
-        Duration wait = until == null ? CLOCK_CHECK : min(Duration.between(now, until), CLOCK_CHECK);
-        if (wait.isNegative() || wait.isZero()) return;
-        changed.await(wait.toNanos(), TimeUnit.NANOSECONDS);
-    }
-
-    private static Duration min(Duration a, Duration b) { return a.compareTo(b) <= 0 ? a : b; }
-
-    private static Duration max(Duration a, Duration b) { return a.compareTo(b) >= 0 ? a : b; }
-
-    private static Instant earliest(Instant a, Instant b) { return a.isBefore(b) ? a : b; }
 }

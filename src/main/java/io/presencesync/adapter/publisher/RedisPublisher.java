@@ -2,6 +2,8 @@ package io.presencesync.adapter.publisher;
 
 import io.presencesync.adapter.config.PublisherConfig;
 import io.presencesync.application.port.PresenceUpdate;
+import io.presencesync.application.port.StoreWriter;
+import io.presencesync.application.port.WriteResult;
 import org.apache.commons.pool2.impl.GenericObjectPoolConfig;
 import redis.clients.jedis.Connection;
 import redis.clients.jedis.DefaultJedisClientConfig;

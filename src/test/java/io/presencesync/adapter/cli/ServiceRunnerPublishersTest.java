@@ -7,7 +7,7 @@ import io.presencesync.adapter.demo.DemoCalendars;
 import io.presencesync.adapter.demo.DemoCertificate;
 import io.presencesync.adapter.demo.DemoGraphSimulator;
 import io.presencesync.adapter.publisher.ChangeLine;
-import io.presencesync.adapter.publisher.PublisherHealth;
+import io.presencesync.application.status.PublisherState;
 import io.presencesync.testsupport.RedisTestServer;
 import io.presencesync.testsupport.TestTls;
 import org.assertj.core.groups.Tuple;
@@ -23,8 +23,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
-import static io.presencesync.testsupport.Eventually.await;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /** `run` wiring: the configured publishers all receive the presences, and stop with the service. */
 class ServiceRunnerPublishersTest {
@@ -46,15 +46,14 @@ class ServiceRunnerPublishersTest {
             try {
                 runner.start();
                 int users = simulator.calendars().users().size();
-                await("every user's presence in Redis", () -> redis.keys(prefix + "demo:presence:*").size() == users,
-                        Duration.ofSeconds(60), () -> runner.publishers().health());
+                await("every user's presence in Redis").atMost(Duration.ofSeconds(60))
+                        .untilAsserted(() -> assertThat(redis.keys(prefix + "demo:presence:*")).as("%s", runner.publishers().health()).hasSize(users));
                 for (DemoCalendars.DemoUser u : simulator.calendars().users()) {
-                    await("embedded store has " + u.userPrincipalName(), () -> runner.store().get("demo", u.id()).isPresent());
+                    await("embedded store has " + u.userPrincipalName()).until(() -> runner.store().get("demo", u.id()).isPresent());
                     assertThat(redis.hget(prefix + "demo:presence:" + u.id(), "upn")).isEqualTo(u.userPrincipalName());
                 }
-                assertThat(runner.publishers().health()).extracting(PublisherHealth::publisher, PublisherHealth::status)
-                        .containsExactly(Tuple.tuple("embedded", PublisherHealth.Status.HEALTHY),
-                                Tuple.tuple("redis", PublisherHealth.Status.HEALTHY));
+                assertThat(runner.publishers().health()).extracting(PublisherState::name, PublisherState::healthy)
+                        .containsExactly(Tuple.tuple("embedded", true), Tuple.tuple("redis", true));
             } finally {
                 runner.close();
                 for (String key : redis.keys(prefix + "*")) redis.del(key);

@@ -2,7 +2,7 @@ package io.presencesync.adapter.metrics;
 
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.presencesync.adapter.publisher.DeliveryListener;
+import io.presencesync.application.port.DeliveryListener;
 import io.presencesync.adapter.publisher.EmbeddedPresenceStore;
 import io.presencesync.application.port.PresenceUpdate;
 import io.presencesync.domain.EventPresence;

@@ -4,7 +4,9 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 import io.presencesync.adapter.config.PublisherConfig;
 import io.presencesync.adapter.config.Secret;
+import io.presencesync.application.port.DeliveryListener;
 import io.presencesync.application.port.PresenceUpdate;
+import io.presencesync.application.port.WriteResult;
 import io.presencesync.testsupport.SettableClock;
 import io.presencesync.testsupport.TestTls;
 import org.junit.jupiter.api.AfterEach;
@@ -29,11 +31,11 @@ import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.putRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
-import static io.presencesync.adapter.publisher.Updates.T0;
-import static io.presencesync.adapter.publisher.Updates.update;
-import static io.presencesync.adapter.publisher.Updates.user;
-import static io.presencesync.testsupport.Eventually.await;
+import static io.presencesync.testsupport.Updates.T0;
+import static io.presencesync.testsupport.Updates.update;
+import static io.presencesync.testsupport.Updates.user;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /** Against WireMock over HTTPS, trusted through the JVM's truststore as in production. */
 class HttpPublisherTest {
@@ -156,21 +158,21 @@ class HttpPublisherTest {
      * several times; afterwards each user's final state arrives, exactly once.
      */
     @Test
-    void afterAnOutageEveryUsersFinalStateArrivesExactlyOnce() throws InterruptedException {
+    void afterAnOutageEveryUsersFinalStateArrivesExactlyOnce() {
         PublisherOutbox outbox = new PublisherOutbox("uc", putPerUser(), FAST, true, Clock.systemUTC(), DeliveryListener.NONE);
         try {
             int users = 20;
             for (int i = 0; i < users; i++) outbox.publish(update(i, 1));
-            await("first states delivered", () -> successes().size() == users);
+            await("first states delivered").until(() -> successes().size() == users);
             uc.stubFor(any(urlPathMatching("/presence/.*")).willReturn(aResponse().withStatus(503).withBody("maintenance")));
             for (int v = 2; v <= 5; v++) {
                 for (int i = 0; i < users; i++) outbox.publish(update(i, v));
             }
-            await("the outage seen", () -> outbox.health().status() == PublisherHealth.Status.FAILING);
+            await("the outage seen").until(() -> !outbox.health().healthy());
             for (int i = 0; i < users; i++) outbox.publish(update(i, 6));
             uc.stubFor(any(urlPathMatching("/presence/.*")).willReturn(aResponse().withStatus(204)));
-            await("final states delivered", () -> finalDeliveries(users).size() == users);
-            Thread.sleep(500); // nothing more may follow: no repeat of a final state, nothing older after it
+            // Nothing pending, nothing renewed: the outbox sends nothing more, so no repeat of a final state, nothing older after it.
+            await("final states delivered").until(() -> outbox.health().pending() == 0);
             assertThat(finalDeliveries(users)).hasSize(users).allSatisfy((id, count) -> assertThat(count).as(id).isEqualTo(1));
             for (int i = 0; i < users; i++) {
                 String id = user(i).id();
@@ -179,7 +181,7 @@ class HttpPublisherTest {
                 assertThat(bodies.get(0)).as("the last write of %s is its final state", id)
                         .contains("\"version\":" + update(i, 6).version());
             }
-            assertThat(outbox.health().status()).isEqualTo(PublisherHealth.Status.HEALTHY);
+            assertThat(outbox.health().healthy()).isTrue();
         } finally {
             outbox.close(Duration.ofSeconds(1));
         }

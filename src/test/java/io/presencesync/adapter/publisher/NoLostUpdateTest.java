@@ -1,7 +1,9 @@
 package io.presencesync.adapter.publisher;
 
 import io.presencesync.adapter.config.PublisherConfig;
+import io.presencesync.application.port.DeliveryListener;
 import io.presencesync.application.port.PresenceUpdate;
+import io.presencesync.application.status.PublisherState;
 import io.presencesync.testsupport.RedisTestServer;
 import io.presencesync.testsupport.TcpGate;
 import org.junit.jupiter.api.Test;
@@ -15,10 +17,10 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 
-import static io.presencesync.adapter.publisher.Updates.update;
-import static io.presencesync.adapter.publisher.Updates.user;
-import static io.presencesync.testsupport.Eventually.await;
+import static io.presencesync.testsupport.Updates.update;
+import static io.presencesync.testsupport.Updates.user;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Issue 6's no-lost-update property across publishers: Redis goes away in the middle of a burst
@@ -50,26 +52,26 @@ class NoLostUpdateTest {
                         version[i] = round;
                         fanOut.publish(update(i, round));
                     }
-                    if (round == 3) await("the outage seen", () -> health(fanOut, "redis").status() == PublisherHealth.Status.FAILING);
+                    if (round == 3) await("the outage seen").until(() -> !health(fanOut, "redis").healthy());
                 }
                 // The embedded store has every latest state while Redis is still down.
-                await("embedded store current", () -> allLatest(i -> embedded.get("contoso", user(i).id())
+                await("embedded store current").until(() -> allLatest(i -> embedded.get("contoso", user(i).id())
                         .map(e -> e.event().version()).orElse(-1L)));
-                assertThat(health(fanOut, "redis").status()).isEqualTo(PublisherHealth.Status.FAILING);
-                assertThat(health(fanOut, "redis").pendingUsers()).isPositive().isLessThanOrEqualTo(USERS);
-                assertThat(health(fanOut, "embedded").status()).isEqualTo(PublisherHealth.Status.HEALTHY);
+                assertThat(health(fanOut, "redis").healthy()).isFalse();
+                assertThat(health(fanOut, "redis").pending()).isPositive().isLessThanOrEqualTo(USERS);
+                assertThat(health(fanOut, "embedded").healthy()).isTrue();
 
                 gate.restore();
-                await("Redis converged", () -> allLatest(i -> {
+                await("Redis converged").atMost(Duration.ofSeconds(30)).until(() -> allLatest(i -> {
                     String v = redis.hget(prefix + "contoso:presence:" + user(i).id(), "version");
                     return v == null ? -1L : Long.parseLong(v);
-                }), Duration.ofSeconds(30), () -> health(fanOut, "redis").toString());
+                }));
                 for (int i = 0; i < USERS; i++) {
                     PresenceUpdate latest = update(i, VERSIONS);
                     assertThat(redis.hget(prefix + "contoso:presence:" + user(i).id(), "state")).isEqualTo(latest.presence().state().name());
                 }
-                await("nothing pending", () -> health(fanOut, "redis").pendingUsers() == 0);
-                assertThat(health(fanOut, "redis").status()).isEqualTo(PublisherHealth.Status.HEALTHY);
+                await("nothing pending").until(() -> health(fanOut, "redis").pending() == 0);
+                assertThat(health(fanOut, "redis").healthy()).isTrue();
             } finally {
                 fanOut.close();
                 for (String key : redis.keys(prefix + "*")) redis.del(key);
@@ -82,7 +84,7 @@ class NoLostUpdateTest {
         return true;
     }
 
-    static PublisherHealth health(PublisherFanOut fanOut, String name) {
-        return fanOut.health().stream().filter(h -> h.publisher().equals(name)).findFirst().orElseThrow();
+    static PublisherState health(PublisherFanOut fanOut, String name) {
+        return fanOut.health().stream().filter(h -> h.name().equals(name)).findFirst().orElseThrow();
     }
 }

@@ -2,8 +2,10 @@ package io.presencesync.adapter.publisher;
 
 import io.presencesync.adapter.config.PublisherConfig;
 import io.presencesync.application.port.PresenceUpdate;
+import io.presencesync.application.port.WriteResult;
 import io.presencesync.domain.EventPresence;
 import io.presencesync.testsupport.RedisTestServer;
+import io.presencesync.testsupport.Updates;
 import io.presencesync.testsupport.TcpGate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -17,8 +19,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
-import static io.presencesync.adapter.publisher.Updates.update;
-import static io.presencesync.adapter.publisher.Updates.user;
+import static io.presencesync.testsupport.Updates.update;
+import static io.presencesync.testsupport.Updates.user;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Against a real Redis (the machine's, or an embedded one): each test under its own key prefix. */

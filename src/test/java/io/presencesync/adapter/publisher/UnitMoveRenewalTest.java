@@ -5,6 +5,7 @@ import io.presencesync.application.SyncTiming;
 import io.presencesync.application.TenantPorts;
 import io.presencesync.application.UnitState;
 import io.presencesync.application.UnitSync;
+import io.presencesync.application.port.DeliveryListener;
 import io.presencesync.application.port.PresencePublisher;
 import io.presencesync.application.port.SourceResult;
 import io.presencesync.application.port.UserDirectory;
@@ -25,7 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
-import static io.presencesync.adapter.publisher.Updates.user;
+import static io.presencesync.testsupport.Updates.user;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**

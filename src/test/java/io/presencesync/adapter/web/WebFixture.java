@@ -6,8 +6,8 @@ import io.presencesync.adapter.config.ManagementConfig;
 import io.presencesync.adapter.metrics.PublishLatency;
 import io.presencesync.adapter.metrics.ServiceMetrics;
 import io.presencesync.adapter.publisher.EmbeddedPresenceStore;
+import io.presencesync.application.port.DeliveryListener;
 import io.presencesync.application.port.PresenceUpdate;
-import io.presencesync.adapter.publisher.DeliveryListener;
 import io.presencesync.application.SyncTiming;
 import io.presencesync.application.port.SourceResult;
 import io.presencesync.application.status.PublisherState;
@@ -47,7 +47,7 @@ final class WebFixture implements AutoCloseable {
     final SyncStatus status = new SyncStatus(clock, TENANTS,
             new SyncTiming(Duration.ofMinutes(1), Duration.ofHours(24), Duration.ofMinutes(15), Duration.ofSeconds(15)));
     final List<PublisherState> publishers = new java.util.concurrent.CopyOnWriteArrayList<>(
-            List.of(new PublisherState("embedded", true, null, null, null, 0, 0)));
+            List.of(new PublisherState("embedded", true, null, null, null, 0, 0, 0, 0)));
     volatile boolean schedulerRunning = true;
     final SyncServiceHealth health = new SyncServiceHealth(status, () -> publishers, () -> schedulerRunning, false);
     final ServiceMetrics metrics = new ServiceMetrics(registry, status, health, directory);

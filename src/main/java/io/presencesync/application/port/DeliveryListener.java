@@ -1,6 +1,4 @@
-package io.presencesync.adapter.publisher;
-
-import io.presencesync.application.port.PresenceUpdate;
+package io.presencesync.application.port;
 
 import java.time.Duration;
 import java.time.Instant;

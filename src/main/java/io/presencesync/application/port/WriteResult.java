@@ -1,4 +1,4 @@
-package io.presencesync.adapter.publisher;
+package io.presencesync.application.port;
 
 import java.time.Duration;
 
@@ -15,8 +15,9 @@ public sealed interface WriteResult {
     record Rejected(String error) implements WriteResult {}
 
     /**
-     * The store cannot take updates now (down, timeout, 429, 5xx): the outbox retries after a
-     * backoff, or after {@code retryAfter} when the store named one (else null).
+     * The store cannot take updates now (down, timeout, 429, 5xx): the delivery plan retries after a
+     * backoff, or after {@code retryAfter} when the store named one (else null), never sooner than the
+     * first backoff nor later than fifteen minutes.
      */
     record Retry(String error, Duration retryAfter) implements WriteResult {}
 

@@ -1,26 +1,28 @@
-package io.presencesync.adapter.publisher;
+package io.presencesync.application.delivery;
 
 import io.presencesync.application.port.PresenceUpdate;
+import io.presencesync.application.port.WriteResult;
 
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.Map;
 
 /**
- * What one outbox knows per user, and who waits for a write. Changes go before re-sends: a re-send
- * is taken only while no change waits, and a user's new change replaces their queued re-send, so a
- * re-publish of every user never delays a transition. A user whose write failed waits out a backoff
- * of their own behind the others, so one user the store keeps refusing never holds up the rest.
- * Not thread-safe: its outbox's lock guards it.
+ * What one store's {@link DeliveryPlan} knows per user, and who waits for a write. Changes go before
+ * re-sends: a re-send is taken only while no change is due, and a user's new change replaces their
+ * queued re-send, so a re-publish of every user never delays a transition. A user whose write failed
+ * waits out a backoff of their own behind the others, so one user the store keeps refusing never
+ * holds up the rest.
  */
 final class DeliveryQueue {
 
-    /** One write to make: the user's latest update, as a change or as a re-send of a state already published. */
-    record Send(Entry entry, PresenceUpdate update, boolean resend) {}
+    /** The write being made: the user's latest update, as a change or as a re-send of a state already published. */
+    record InFlight(Entry entry, PresenceUpdate update, boolean resend) {}
 
     private enum State { IDLE, CHANGE, RESEND, SENDING }
 
@@ -41,12 +43,14 @@ final class DeliveryQueue {
         private long rejected = Long.MIN_VALUE;
 
         private Entry(String key) { this.key = key; }
+
+        private boolean due(Instant now) { return notBefore == null || !now.isBefore(notBefore); }
     }
 
     private final Map<String, Entry> users = new HashMap<>();
     private final ArrayDeque<Entry> changes = new ArrayDeque<>();
     private final LinkedHashSet<Entry> resends = new LinkedHashSet<>();
-    private Send inFlight;
+    private InFlight inFlight;
 
     /** Records a user's update unless it is not newer than their latest; false when nothing new is due. */
     boolean offer(PresenceUpdate update, Instant now) {
@@ -60,9 +64,9 @@ final class DeliveryQueue {
 
     /**
      * The sync names a user's current, already published state: it is queued for a re-send unless this
-     * store answered for that version less than {@code interval} ago or a write of the user is due anyway.
-     * So each node re-sends what its units hold, and a store that lost a write (a node died before it
-     * went out) or its data gets it again. False when nothing is queued.
+     * store answered for that version less than {@code interval} ago, it refused that version for good,
+     * or a write of the user is due anyway. So each node re-sends what its units hold, and a store that
+     * lost a write (a node died before it went out) or its data gets it again. False when nothing is queued.
      */
     boolean renew(PresenceUpdate update, Instant now, Duration interval) {
         Entry e = entry(update, now);
@@ -86,41 +90,39 @@ final class DeliveryQueue {
 
     /**
      * The next write: the oldest change whose user is not backing off, else (when {@code resendsToo})
-     * a re-send; null when none is due now.
+     * the oldest such re-send; null when none is due now.
      */
-    Send next(boolean resendsToo, Instant now) {
-        Entry e = null;
-        for (Iterator<Entry> it = changes.iterator(); it.hasNext(); ) {
-            Entry c = it.next();
-            if (c.notBefore == null || !now.isBefore(c.notBefore)) {
-                it.remove();
-                e = c;
-                break;
-            }
-        }
+    InFlight next(boolean resendsToo, Instant now) {
         boolean resend = false;
-        if (e == null && resendsToo && !resends.isEmpty()) {
-            Iterator<Entry> first = resends.iterator();
-            e = first.next();
-            first.remove();
+        Entry e = takeDue(changes, now);
+        if (e == null && resendsToo) {
+            e = takeDue(resends, now);
             resend = true;
         }
         if (e == null) return null;
         e.state = State.SENDING;
-        inFlight = new Send(e, e.latest, resend);
+        inFlight = new InFlight(e, e.latest, resend);
         return inFlight;
     }
 
+    /** When the first user now backing off may be tried again (re-sends only when {@code resendsToo}); null if none waits. */
+    Instant nextDue(boolean resendsToo) {
+        Instant first = earliestNotBefore(changes, null);
+        return resendsToo ? earliestNotBefore(resends, first) : first;
+    }
+
+    /** The write being made, or null. */
+    InFlight inFlight() { return inFlight; }
+
     /**
      * The store could not take the write: the user goes behind the others and waits {@code backoff}
-     * (grown by its failures in a row) before it is tried again; a re-send goes back among the re-sends.
+     * before it is tried again; a re-send goes back among the re-sends, a change among the changes.
      */
-    void retry(Send sent, Instant now, Duration backoff) {
-        Entry e = sent.entry();
-        inFlight = null;
+    void retry(Instant now, Duration backoff) {
+        Entry e = settled().entry();
         e.failures++;
+        e.notBefore = now.plus(backoff);
         if (e.latest.version() > e.acknowledged) {
-            e.notBefore = now.plus(backoff);
             queueChange(e);
         } else {
             e.state = State.RESEND;
@@ -128,18 +130,17 @@ final class DeliveryQueue {
         }
     }
 
-    /** Failed writes in a row of the user of {@code sent}. */
-    int failures(Send sent) { return sent.entry().failures; }
+    /** Failed writes in a row of the user being written. */
+    int failuresOfInFlight() { return inFlight.entry().failures; }
 
     /**
      * The store answered the write for good (written, stale or rejected). A newer update that came
      * meanwhile is queued; a user the store holds a newer version of (stale: another node wrote it)
      * is forgotten; a rejected version is not renewed.
      */
-    void answered(Send sent, WriteResult result, Instant now) {
-        boolean superseded = result instanceof WriteResult.Stale;
+    void answered(WriteResult result, Instant now) {
+        InFlight sent = settled();
         Entry e = sent.entry();
-        inFlight = null;
         if (result instanceof WriteResult.Rejected) e.rejected = sent.update().version();
         e.acknowledged = Math.max(e.acknowledged, sent.update().version());
         e.answeredAt = now;
@@ -147,7 +148,7 @@ final class DeliveryQueue {
         e.notBefore = null;
         if (e.latest.version() > e.acknowledged) {
             queueChange(e);
-        } else if (superseded) {
+        } else if (result instanceof WriteResult.Stale) {
             users.remove(e.key);
         } else {
             e.state = State.IDLE;
@@ -177,6 +178,12 @@ final class DeliveryQueue {
     /** Users remembered: those written recently, or with a write pending. */
     int remembered() { return users.size(); }
 
+    private InFlight settled() {
+        InFlight sent = inFlight;
+        inFlight = null;
+        return sent;
+    }
+
     private Entry entry(PresenceUpdate update, Instant now) {
         Entry e = users.computeIfAbsent(update.tenant() + '/' + update.user().id(), Entry::new);
         e.touchedAt = now;
@@ -186,5 +193,23 @@ final class DeliveryQueue {
     private void queueChange(Entry e) {
         e.state = State.CHANGE;
         changes.addLast(e);
+    }
+
+    private static Entry takeDue(Collection<Entry> waiting, Instant now) {
+        for (Iterator<Entry> it = waiting.iterator(); it.hasNext(); ) {
+            Entry e = it.next();
+            if (e.due(now)) {
+                it.remove();
+                return e;
+            }
+        }
+        return null;
+    }
+
+    private static Instant earliestNotBefore(Collection<Entry> waiting, Instant first) {
+        for (Entry e : waiting) {
+            if (e.notBefore != null && (first == null || e.notBefore.isBefore(first))) first = e.notBefore;
+        }
+        return first;
     }
 }
