@@ -6,6 +6,7 @@ import com.tngtech.archunit.junit.ArchTest;
 import com.tngtech.archunit.lang.ArchRule;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 @AnalyzeClasses(packages = "io.presencesync", importOptions = ImportOption.DoNotIncludeTests.class)
 class ArchitectureTest {
@@ -25,4 +26,10 @@ class ArchitectureTest {
             .should().callMethod(java.time.Instant.class, "now")
             .orShould().callMethod(System.class, "currentTimeMillis")
             .because("every time decision takes an injected Clock or Instant");
+
+    @ArchTest
+    static final ArchRule adapterPackagesDependOnEachOtherWithoutCycles = slices()
+            .matching("io.presencesync.adapter.(*)..")
+            .should().beFreeOfCycles()
+            .because("an adapter package can be read, tested and changed without the ones that depend on it");
 }

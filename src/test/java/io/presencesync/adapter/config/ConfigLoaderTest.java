@@ -1,6 +1,5 @@
 package io.presencesync.adapter.config;
 
-import io.presencesync.adapter.graph.GraphCloud;
 import io.presencesync.domain.EventState;
 import io.presencesync.rules.RuleSettings;
 import org.junit.jupiter.api.Test;

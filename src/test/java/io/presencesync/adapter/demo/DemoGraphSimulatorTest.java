@@ -2,13 +2,13 @@ package io.presencesync.adapter.demo;
 
 import com.microsoft.graph.serviceclient.GraphServiceClient;
 import io.presencesync.adapter.config.CredentialConfig;
+import io.presencesync.adapter.config.GraphCloud;
 import io.presencesync.adapter.config.TenantConfig;
 import io.presencesync.adapter.demo.DemoCalendars.DemoUser;
 import io.presencesync.adapter.demo.DemoGraphSimulator.Endpoint;
 import io.presencesync.adapter.graph.GraphCalendarSource;
 import io.presencesync.adapter.graph.GraphCallStateSource;
 import io.presencesync.adapter.graph.GraphClients;
-import io.presencesync.adapter.graph.GraphCloud;
 import io.presencesync.adapter.graph.GraphUserDirectory;
 import io.presencesync.application.port.SourceResult;
 import io.presencesync.application.port.TeamsPresence;

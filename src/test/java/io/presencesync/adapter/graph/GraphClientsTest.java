@@ -5,6 +5,7 @@ import com.github.tomakehurst.wiremock.stubbing.StubMapping;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import com.microsoft.graph.serviceclient.GraphServiceClient;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.presencesync.adapter.config.GraphCloud;
 import io.presencesync.adapter.config.TenantConfig;
 import io.presencesync.adapter.metrics.GraphRequestMetrics;
 import io.presencesync.application.port.SourceResult;

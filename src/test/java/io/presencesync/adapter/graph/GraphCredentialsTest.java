@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import com.microsoft.graph.serviceclient.GraphServiceClient;
 import io.presencesync.adapter.config.CredentialConfig;
+import io.presencesync.adapter.config.GraphCloud;
 import io.presencesync.adapter.config.CredentialConfigTest.TestCertificate;
 import io.presencesync.adapter.config.TenantConfig;
 import io.presencesync.application.port.SourceResult;

@@ -1,6 +1,7 @@
 package io.presencesync.adapter.graph;
 
 import io.presencesync.adapter.config.CredentialConfig;
+import io.presencesync.adapter.config.GraphCloud;
 import io.presencesync.adapter.config.TenantConfig;
 import io.presencesync.rules.RuleSettings;
 import io.presencesync.testsupport.GraphFixture;
