@@ -9,6 +9,7 @@ import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import com.microsoft.graph.serviceclient.GraphServiceClient;
 import io.presencesync.adapter.config.CredentialConfig;
 import io.presencesync.adapter.config.GraphCloud;
+import io.presencesync.adapter.config.Secret;
 import io.presencesync.adapter.config.TenantConfig;
 import io.presencesync.adapter.graph.GraphClients;
 import io.presencesync.domain.User;
@@ -140,7 +141,7 @@ public final class GraphFixture implements AutoCloseable, BeforeEachCallback, Af
 
     public TenantConfig tenant(GraphCloud cloud, String graphBaseUrl) {
         return new TenantConfig("contoso", tenantId, CLIENT_ID, cloud, graphBaseUrl, authorityHost(),
-                new CredentialConfig.ClientSecret(secretFile, null), List.of("anna@contoso.com"), List.of(), RuleSettings.DEFAULTS);
+                new CredentialConfig.ClientSecret(Secret.file(secretFile)), List.of("anna@contoso.com"), List.of(), RuleSettings.DEFAULTS);
     }
 
     /** A fresh client (fresh credential, empty token cache) for the GLOBAL tenant over plain HTTP. */

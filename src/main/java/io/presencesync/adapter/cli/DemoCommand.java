@@ -6,6 +6,7 @@ import io.presencesync.adapter.config.CredentialConfig;
 import io.presencesync.adapter.config.GraphCloud;
 import io.presencesync.adapter.config.ManagementConfig;
 import io.presencesync.adapter.config.PublisherConfig;
+import io.presencesync.adapter.config.Secret;
 import io.presencesync.adapter.config.SyncConfig;
 import io.presencesync.adapter.config.TenantConfig;
 import io.presencesync.adapter.demo.DemoCalendars;
@@ -98,7 +99,7 @@ final class DemoCommand implements Callable<Integer> {
 
     static AppConfig config(DemoGraphSimulator simulator, Path secretFile, ManagementConfig management) {
         TenantConfig tenant = new TenantConfig("demo", simulator.tenantId(), simulator.clientId(), GraphCloud.GLOBAL,
-                simulator.graphBaseUrl(), simulator.authorityHost(), new CredentialConfig.ClientSecret(secretFile, null),
+                simulator.graphBaseUrl(), simulator.authorityHost(), new CredentialConfig.ClientSecret(Secret.file(secretFile)),
                 simulator.userPrincipalNames(), List.of(), RuleSettings.DEFAULTS);
         return new AppConfig(List.of(tenant), DEMO_SYNC, List.of(new PublisherConfig.Embedded(true)), management, Optional.empty());
     }

@@ -13,13 +13,12 @@ import com.microsoft.kiota.RequestOption;
 import com.microsoft.kiota.http.middleware.RetryHandler;
 import io.presencesync.adapter.config.ConfigException;
 import io.presencesync.adapter.config.CredentialConfig;
+import io.presencesync.adapter.config.Secret;
 import io.presencesync.adapter.config.TenantConfig;
 import okhttp3.Interceptor;
 import okhttp3.OkHttpClient;
 
-import java.io.IOException;
 import java.net.URI;
-import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Arrays;
@@ -67,7 +66,7 @@ public final class GraphClients {
         CredentialConfig config = tenant.credential();
         if (config instanceof CredentialConfig.ClientSecret secret) {
             return entra(tenant, new ClientSecretCredentialBuilder())
-                    .clientSecret(readSecret(tenant, secret, env))
+                    .clientSecret(read(tenant, "client secret", secret.secret(), env))
                     .build();
         }
         if (config instanceof CredentialConfig.Certificate certificate) {
@@ -76,7 +75,7 @@ public final class GraphClients {
             return switch (certificate.format()) {
                 case PEM -> builder.pemCertificate(file).build();
                 case PFX -> builder.pfxCertificate(file)
-                        .clientCertificatePassword(readPassword(tenant, certificate, env))
+                        .clientCertificatePassword(certificate.password() == null ? "" : read(tenant, "PFX password", certificate.password(), env))
                         .build();
             };
         }
@@ -107,39 +106,12 @@ public final class GraphClients {
         return builder;
     }
 
-    /** A PFX file's password: none means the empty password (a PFX exported without one). */
-    private static String readPassword(TenantConfig tenant, CredentialConfig.Certificate certificate, Map<String, String> env) {
-        if (certificate.passwordFile() != null) {
-            try {
-                String text = Files.readString(certificate.passwordFile());
-                int end = text.length();
-                while (end > 0 && (text.charAt(end - 1) == '\n' || text.charAt(end - 1) == '\r')) end--;
-                return text.substring(0, end);
-            } catch (IOException e) {
-                throw new ConfigException("tenant " + tenant.name() + ": cannot read passwordFile " + certificate.passwordFile()
-                        + ": " + e.getMessage(), e);
-            }
+    /** The secret now (a rotated file is read again); a failure names the tenant and the secret's file or variable. */
+    private static String read(TenantConfig tenant, String what, Secret secret, Map<String, String> env) {
+        try {
+            return secret.read(env);
+        } catch (ConfigException e) {
+            throw new ConfigException("tenant " + tenant.name() + ": cannot read the " + what + ": " + e.getMessage(), e);
         }
-        if (certificate.passwordEnv() == null) return "";
-        String value = env.get(certificate.passwordEnv());
-        if (value == null || value.isEmpty()) {
-            throw new ConfigException("tenant " + tenant.name() + ": environment variable " + certificate.passwordEnv() + " is not set");
-        }
-        return value;
-    }
-
-    private static String readSecret(TenantConfig tenant, CredentialConfig.ClientSecret secret, Map<String, String> env) {
-        if (secret.file() != null) {
-            try {
-                return Files.readString(secret.file()).strip();
-            } catch (IOException e) {
-                throw new ConfigException("tenant " + tenant.name() + ": cannot read secretFile " + secret.file() + ": " + e.getMessage(), e);
-            }
-        }
-        String value = env.get(secret.env());
-        if (value == null || value.isBlank()) {
-            throw new ConfigException("tenant " + tenant.name() + ": environment variable " + secret.env() + " is not set");
-        }
-        return value.strip();
     }
 }

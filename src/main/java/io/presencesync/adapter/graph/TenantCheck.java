@@ -4,12 +4,11 @@ import com.azure.core.credential.AccessToken;
 import com.azure.core.credential.TokenCredential;
 import com.azure.core.credential.TokenRequestContext;
 import com.microsoft.graph.serviceclient.GraphServiceClient;
+import io.presencesync.adapter.config.ConfigException;
 import io.presencesync.adapter.config.CredentialConfig;
 import io.presencesync.adapter.config.TenantConfig;
 import io.presencesync.domain.User;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -213,9 +212,8 @@ public final class TenantCheck {
     private void rememberSecret() {
         if (tenant.credential() instanceof CredentialConfig.ClientSecret s) {
             try {
-                String value = s.file() != null ? Files.readString(s.file()).strip() : env.get(s.env());
-                if (value != null && !value.isBlank()) redact.add(value.strip());
-            } catch (IOException | RuntimeException e) {
+                redact.add(s.secret().read(env));
+            } catch (ConfigException e) {
                 // GraphClients reports an unreadable secret itself.
             }
         }

@@ -3,6 +3,7 @@ package io.presencesync.adapter.demo;
 import com.microsoft.graph.serviceclient.GraphServiceClient;
 import io.presencesync.adapter.config.CredentialConfig;
 import io.presencesync.adapter.config.GraphCloud;
+import io.presencesync.adapter.config.Secret;
 import io.presencesync.adapter.config.TenantConfig;
 import io.presencesync.adapter.demo.DemoCalendars.DemoUser;
 import io.presencesync.adapter.demo.DemoGraphSimulator.Endpoint;
@@ -180,7 +181,7 @@ class DemoGraphSimulatorTest {
 
     static TenantConfig tenant(Path secret) {
         return new TenantConfig("demo", sim.tenantId(), sim.clientId(), GraphCloud.GLOBAL, sim.graphBaseUrl(),
-                sim.authorityHost(), new CredentialConfig.ClientSecret(secret, null), sim.userPrincipalNames(),
+                sim.authorityHost(), new CredentialConfig.ClientSecret(Secret.file(secret)), sim.userPrincipalNames(),
                 List.of(), RuleSettings.DEFAULTS);
     }
 

@@ -9,8 +9,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import com.microsoft.graph.serviceclient.GraphServiceClient;
 import io.presencesync.adapter.config.CredentialConfig;
-import io.presencesync.adapter.config.GraphCloud;
 import io.presencesync.adapter.config.CredentialConfigTest.TestCertificate;
+import io.presencesync.adapter.config.GraphCloud;
+import io.presencesync.adapter.config.Secret;
 import io.presencesync.adapter.config.TenantConfig;
 import io.presencesync.application.port.SourceResult;
 import io.presencesync.application.port.TeamsPresence;
@@ -89,7 +90,7 @@ class GraphCredentialsTest {
 
     @Test
     void aPemCertificateSignsAClientAssertionThatEntraCanVerify() throws Exception {
-        TenantConfig tenant = tenant(new CredentialConfig.Certificate(cert.pem(), CredentialConfig.Certificate.Format.PEM, null, null));
+        TenantConfig tenant = tenant(new CredentialConfig.Certificate(cert.pem(), CredentialConfig.Certificate.Format.PEM, null));
         assertThat(GraphClients.credential(tenant, Map.of())).isInstanceOf(ClientCertificateCredential.class);
 
         graphCallCarriesTheToken(tenant, Map.of());
@@ -100,7 +101,7 @@ class GraphCredentialsTest {
     @Test
     void aPfxCertificateWithItsPasswordFromAFileSignsTheClientAssertion() throws Exception {
         Path passwordFile = Files.writeString(dir.resolve("pfx-password"), PFX_PASSWORD + "\n");
-        TenantConfig tenant = tenant(new CredentialConfig.Certificate(cert.pfx(), CredentialConfig.Certificate.Format.PFX, passwordFile, null));
+        TenantConfig tenant = tenant(new CredentialConfig.Certificate(cert.pfx(), CredentialConfig.Certificate.Format.PFX, Secret.file(passwordFile)));
 
         graphCallCarriesTheToken(tenant, Map.of());
 
@@ -109,7 +110,7 @@ class GraphCredentialsTest {
 
     @Test
     void aPfxCertificateWithItsPasswordFromTheEnvironmentSignsTheClientAssertion() throws Exception {
-        TenantConfig tenant = tenant(new CredentialConfig.Certificate(cert.pfx(), CredentialConfig.Certificate.Format.PFX, null, "PFX_PW"));
+        TenantConfig tenant = tenant(new CredentialConfig.Certificate(cert.pfx(), CredentialConfig.Certificate.Format.PFX, Secret.env("PFX_PW")));
 
         graphCallCarriesTheToken(tenant, Map.of("PFX_PW", PFX_PASSWORD));
 

@@ -2,6 +2,7 @@ package io.presencesync.adapter.graph;
 
 import io.presencesync.adapter.config.CredentialConfig;
 import io.presencesync.adapter.config.GraphCloud;
+import io.presencesync.adapter.config.Secret;
 import io.presencesync.adapter.config.TenantConfig;
 import io.presencesync.rules.RuleSettings;
 import io.presencesync.testsupport.GraphFixture;
@@ -43,7 +44,7 @@ class TenantCheckTest {
 
     TenantConfig tenant(String... users) {
         return new TenantConfig("contoso", TENANT_ID, GraphFixture.CLIENT_ID, GraphCloud.GLOBAL, graph.graphBaseUrl(),
-                graph.authorityHost(), new CredentialConfig.ClientSecret(graph.secretFile, null), List.of(users), List.of(), RuleSettings.DEFAULTS);
+                graph.authorityHost(), new CredentialConfig.ClientSecret(Secret.file(graph.secretFile)), List.of(users), List.of(), RuleSettings.DEFAULTS);
     }
 
     TenantCheck.Verdict check(String... users) {
@@ -54,7 +55,7 @@ class TenantCheckTest {
 
     TenantConfig groupsOnly(String... groups) {
         return new TenantConfig("contoso", TENANT_ID, GraphFixture.CLIENT_ID, GraphCloud.GLOBAL, graph.graphBaseUrl(),
-                graph.authorityHost(), new CredentialConfig.ClientSecret(graph.secretFile, null), List.of(), List.of(groups), RuleSettings.DEFAULTS);
+                graph.authorityHost(), new CredentialConfig.ClientSecret(Secret.file(graph.secretFile)), List.of(), List.of(groups), RuleSettings.DEFAULTS);
     }
 
     static String membersPath(String group) { return "/v1.0/groups/" + group + "/transitiveMembers/graph.user"; }
@@ -241,7 +242,7 @@ class TenantCheckTest {
         graph.close();
         TenantConfig t = new TenantConfig("contoso", TENANT_ID, GraphFixture.CLIENT_ID, GraphCloud.GLOBAL,
                 "http://127.0.0.1:" + port + "/v1.0", "https://127.0.0.1:" + port,
-                new CredentialConfig.ClientSecret(graph.secretFile, null), List.of("anna@contoso.com"), List.of(), RuleSettings.DEFAULTS);
+                new CredentialConfig.ClientSecret(Secret.file(graph.secretFile)), List.of("anna@contoso.com"), List.of(), RuleSettings.DEFAULTS);
 
         TenantCheck.Verdict v = TenantCheck.check(t, Map.of(), Duration.ofSeconds(30));
 
