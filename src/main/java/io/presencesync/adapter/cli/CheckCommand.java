@@ -10,6 +10,7 @@ import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -44,7 +45,7 @@ final class CheckCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         AppConfig c = new ConfigLoader(env).read(config);
-        List<TenantCheck.Verdict> verdicts = TenantCheck.checkAll(c.tenants(), env, Duration.ofSeconds(Math.max(1, timeoutSeconds)));
+        List<TenantCheck.Verdict> verdicts = TenantCheck.checkAll(c.tenants(), env, Duration.ofSeconds(Math.max(1, timeoutSeconds)), Clock.systemUTC());
         PrintWriter out = spec.commandLine().getOut();
         for (TenantCheck.Verdict v : verdicts) print(out, v);
         long failed = verdicts.stream().filter(v -> !v.ok()).count();

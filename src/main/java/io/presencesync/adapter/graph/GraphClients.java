@@ -25,22 +25,21 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
-/** Builds a tenant's Graph client: Azure Identity credential, token cache, the cloud's scope. */
-public final class GraphClients {
+/** Builds a tenant's Graph client ({@link TenantGraph#connect}): Azure Identity credential, token cache, the cloud's scope. */
+final class GraphClients {
 
     static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
     static final Duration CALL_TIMEOUT = Duration.ofSeconds(30);
 
     private GraphClients() {}
 
-    /** @param observers interceptors that watch every request (metrics); they must not change it */
-    public static GraphServiceClient create(TenantConfig tenant, Map<String, String> env, Interceptor... observers) {
-        return create(tenant, credential(tenant, env), observers);
-    }
-
-    static GraphServiceClient create(TenantConfig tenant, TokenCredential credential, Interceptor... observers) {
+    /**
+     * @param clock     the time tokens are renewed by
+     * @param observers interceptors that watch every request (metrics); they must not change it
+     */
+    static GraphServiceClient create(TenantConfig tenant, TokenCredential credential, Clock clock, Interceptor... observers) {
         String host = URI.create(tenant.graphBaseUrl()).getHost();
-        var auth = new AzureIdentityAuthenticationProvider(new CachedTokenCredential(credential, Clock.systemUTC()),
+        var auth = new AzureIdentityAuthenticationProvider(new CachedTokenCredential(credential, clock),
                 new String[] {host}, tenant.cloud().scope());
         GraphServiceClient client = new GraphServiceClient(auth, httpClient(observers));
         client.getRequestAdapter().setBaseUrl(tenant.graphBaseUrl());

@@ -1,6 +1,7 @@
 package io.presencesync.adapter.graph;
 
 import io.presencesync.application.port.SourceResult;
+import io.presencesync.application.port.UserDirectory;
 import io.presencesync.domain.User;
 import io.presencesync.testsupport.GraphFixture;
 import org.junit.jupiter.api.BeforeEach;
@@ -33,11 +34,11 @@ class GraphUserDirectoryTest {
 
     @RegisterExtension
     static final GraphFixture stub = GraphFixture.start();
-    GraphUserDirectory directory;
+    UserDirectory directory;
 
     @BeforeEach
     void freshClient() {
-        directory = new GraphUserDirectory(stub.client());
+        directory = stub.connect().directory();
         stub.server.stubFor(get(urlPathEqualTo(userPath("anna@contoso.com"))).willReturn(okJson("""
                 {"@odata.context":"https://graph.microsoft.com/v1.0/$metadata#users(id,mail,userPrincipalName)/$entity",
                  "id":"%s","mail":"Anna.Berg@contoso.com","userPrincipalName":"anna@contoso.com"}""".formatted(ANNA_ID))));
