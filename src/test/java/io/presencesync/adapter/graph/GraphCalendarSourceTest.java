@@ -108,7 +108,7 @@ class GraphCalendarSourceTest {
         assertThat(stub.scheduleItems()).hasSize(3).allSatisfy(item -> {
             assertThat(item.header("Prefer")).isEqualTo("outlook.timezone=\"UTC\"");
             JsonNode body = item.body();
-            // Fresh SDK models for every item: a reused one would go out as "StartTime":{} (see NOTES.md).
+            // Fresh SDK models for every item: a model once serialised sends only changed values, so a reused one goes out as "StartTime":{}.
             assertThat(utc(body.at("/StartTime/dateTime").asText())).isEqualTo(FROM);
             assertThat(utc(body.at("/EndTime/dateTime").asText())).isEqualTo(TO);
             assertThat(body.at("/StartTime/timeZone").asText()).isEqualTo("UTC");
