@@ -35,17 +35,9 @@ public class CredentialConfigTest {
 
     final Map<String, String> env = new HashMap<>(Map.of("CONTOSO_SECRET", "s3cret"));
 
+    /** The credential of a tenant whose {@code credential:} is this flow-style YAML. */
     CredentialConfig credential(String credentialYaml) throws IOException {
-        Path file = dir.resolve("config.yaml");
-        Files.writeString(file, """
-                tenants:
-                  - name: contoso
-                    tenantId: 11111111-2222-3333-4444-555555555555
-                    clientId: aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee
-                    credential: %s
-                    users: [anna@contoso.com]
-                """.formatted(credentialYaml));
-        return new ConfigLoader(env).read(file).tenants().get(0).credential();
+        return credentialBlock("    credential: " + credentialYaml + "\n");
     }
 
     @Nested
@@ -260,6 +252,7 @@ public class CredentialConfigTest {
                 new CredentialConfig.ManagedIdentity("99999999-8888-7777-6666-555555555555"));
     }
 
+    /** The credential of a tenant with this {@code credential:} block (YAML indented as a tenant's key). */
     CredentialConfig credentialBlock(String credentialBlock) throws IOException {
         Path file = dir.resolve("config.yaml");
         Files.writeString(file, """

@@ -156,27 +156,6 @@ class GraphClientsTest {
     }
 
     @Test
-    void nationalCloudsUseTheirDocumentedGraphEndpointsAuthoritiesAndScopes() {
-        assertThat(GraphCloud.GLOBAL.graphBaseUrl()).isEqualTo("https://graph.microsoft.com/v1.0");
-        assertThat(GraphCloud.GLOBAL.authorityHost()).isEqualTo("https://login.microsoftonline.com");
-        assertThat(GraphCloud.GLOBAL.scope()).isEqualTo("https://graph.microsoft.com/.default");
-
-        assertThat(GraphCloud.USGOV.graphBaseUrl()).isEqualTo("https://graph.microsoft.us/v1.0");
-        assertThat(GraphCloud.USGOV.authorityHost()).isEqualTo("https://login.microsoftonline.us");
-        assertThat(GraphCloud.USGOV.scope()).isEqualTo("https://graph.microsoft.us/.default");
-
-        assertThat(GraphCloud.USGOV_DOD.graphBaseUrl()).isEqualTo("https://dod-graph.microsoft.us/v1.0");
-        assertThat(GraphCloud.USGOV_DOD.authorityHost()).isEqualTo("https://login.microsoftonline.us");
-        assertThat(GraphCloud.USGOV_DOD.scope()).isEqualTo("https://dod-graph.microsoft.us/.default");
-
-        assertThat(GraphCloud.CHINA.graphBaseUrl()).isEqualTo("https://microsoftgraph.chinacloudapi.cn/v1.0");
-        assertThat(GraphCloud.CHINA.authorityHost()).isEqualTo("https://login.chinacloudapi.cn");
-        assertThat(GraphCloud.CHINA.scope()).isEqualTo("https://microsoftgraph.chinacloudapi.cn/.default");
-
-        assertThat(GraphCloud.values()).hasSize(4);
-    }
-
-    @Test
     void aUsGovTenantAsksTheAuthorityForTheUsGovGraphScope() {
         TenantConfig usgov = stub.tenant(GraphCloud.USGOV, stub.graphBaseUrl());
 
