@@ -13,6 +13,8 @@ import java.time.OffsetDateTime;
 import java.time.ZoneId;
 import java.time.ZonedDateTime;
 
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideOutsideOfPackage;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
@@ -48,4 +50,10 @@ class ArchitectureTest {
             .matching("io.presencesync.adapter.(*)..")
             .should().beFreeOfCycles()
             .because("an adapter package can be read, tested and changed without the ones that depend on it");
+
+    @ArchTest
+    static final ArchRule theSharedHttpPartsDependOnNothingOfOurs = noClasses()
+            .that().resideInAPackage("io.presencesync.adapter.http..")
+            .should().dependOnClassesThat(resideInAPackage("io.presencesync..").and(resideOutsideOfPackage("io.presencesync.adapter.http..")))
+            .because("graph, metrics, publisher, web and demo all use it, so it can use none of them");
 }
