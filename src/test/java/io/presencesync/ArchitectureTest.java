@@ -5,7 +5,18 @@ import com.tngtech.archunit.junit.AnalyzeClasses;
 import com.tngtech.archunit.junit.ArchTest;
 import com.tngtech.archunit.lang.ArchRule;
 
+import java.time.Clock;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneId;
+import java.time.ZonedDateTime;
+
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideOutsideOfPackage;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 @AnalyzeClasses(packages = "io.presencesync", importOptions = ImportOption.DoNotIncludeTests.class)
 class ArchitectureTest {
@@ -20,9 +31,29 @@ class ArchitectureTest {
             .because("the rules and the domain are pure code; Graph, Quartz, stores, HTTP and metrics are adapters around them");
 
     @ArchTest
-    static final ArchRule domainAndRulesNeverReadTheSystemClock = noClasses()
-            .that().resideInAnyPackage("io.presencesync.domain..", "io.presencesync.rules..")
-            .should().callMethod(java.time.Instant.class, "now")
+    static final ArchRule onlyTheCommandLineReadsTheSystemClock = noClasses()
+            .that().resideOutsideOfPackage("io.presencesync.adapter.cli..")
+            .should().callMethod(Clock.class, "systemUTC")
+            .orShould().callMethod(Clock.class, "systemDefaultZone")
+            .orShould().callMethod(Clock.class, "system", ZoneId.class)
+            .orShould().callMethod(Instant.class, "now")
+            .orShould().callMethod(LocalDate.class, "now")
+            .orShould().callMethod(LocalDateTime.class, "now")
+            .orShould().callMethod(OffsetDateTime.class, "now")
+            .orShould().callMethod(ZonedDateTime.class, "now")
             .orShould().callMethod(System.class, "currentTimeMillis")
-            .because("every time decision takes an injected Clock or Instant");
+            .because("every time decision takes a Clock injected by the composition root (the CLI commands and ServiceRunner), "
+                    + "so tests step a clock instead of waiting");
+
+    @ArchTest
+    static final ArchRule adapterPackagesDependOnEachOtherWithoutCycles = slices()
+            .matching("io.presencesync.adapter.(*)..")
+            .should().beFreeOfCycles()
+            .because("an adapter package can be read, tested and changed without the ones that depend on it");
+
+    @ArchTest
+    static final ArchRule theSharedHttpPartsDependOnNothingOfOurs = noClasses()
+            .that().resideInAPackage("io.presencesync.adapter.http..")
+            .should().dependOnClassesThat(resideInAPackage("io.presencesync..").and(resideOutsideOfPackage("io.presencesync.adapter.http..")))
+            .because("graph, metrics, publisher, web and demo all use it, so it can use none of them");
 }

@@ -570,7 +570,7 @@ class HelmChartIT {
                 "CONTOSO_CLIENT_ID", "aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee", "CONTOSO_GROUP", "3c9d8e7f-1a2b-4c3d-8e9f-0a1b2c3d4e5f",
                 "SECRETS_DIR", secrets.toString(), "REDIS_HOST", "redis.presence.svc", "DATABASE_HOST", "postgres.db.svc"));
         assertThat(config.tenants().get(0).tenantId()).isEqualTo("contoso.onmicrosoft.com");
-        assertThat(config.tenants().get(0).credential()).isEqualTo(new CredentialConfig.ClientSecret(secrets.resolve("contoso-client-secret"), null));
+        assertThat(config.tenants().get(0).credential()).isEqualTo(new CredentialConfig.ClientSecret(io.presencesync.adapter.config.Secret.file(secrets.resolve("contoso-client-secret"))));
         assertThat(config.cluster().orElseThrow().jdbcUrl()).isEqualTo("jdbc:postgresql://postgres.db.svc:5432/presence_sync");
     }
 

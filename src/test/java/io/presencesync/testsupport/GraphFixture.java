@@ -6,11 +6,11 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.matching.RequestPatternBuilder;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
-import com.microsoft.graph.serviceclient.GraphServiceClient;
 import io.presencesync.adapter.config.CredentialConfig;
+import io.presencesync.adapter.config.GraphCloud;
+import io.presencesync.adapter.config.Secret;
 import io.presencesync.adapter.config.TenantConfig;
-import io.presencesync.adapter.graph.GraphClients;
-import io.presencesync.adapter.graph.GraphCloud;
+import io.presencesync.adapter.graph.TenantGraph;
 import io.presencesync.domain.User;
 import io.presencesync.rules.RuleSettings;
 import org.junit.jupiter.api.extension.AfterAllCallback;
@@ -24,6 +24,7 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -45,7 +46,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
 /**
  * The one way tests stub Microsoft Graph: WireMock playing one tenant's Entra ID token endpoint
  * (HTTPS, the shared {@link TestTls} identity) and Graph (plain HTTP and HTTPS), for tenants built
- * exactly like production (a {@link TenantConfig} handed to {@link GraphClients#create}: a real
+ * exactly like production (a {@link TenantConfig} handed to {@link TenantGraph#connect}: a real
  * ClientSecretCredential and the real Graph SDK). {@code $batch} getSchedule items and
  * getPresencesByUserId answer whatever they are asked ({@link #answerSchedule}, {@link #answerPresence},
  * {@link #answerVia} for other answers); user lookups answer for the users added with {@link #user}.
@@ -140,13 +141,13 @@ public final class GraphFixture implements AutoCloseable, BeforeEachCallback, Af
 
     public TenantConfig tenant(GraphCloud cloud, String graphBaseUrl) {
         return new TenantConfig("contoso", tenantId, CLIENT_ID, cloud, graphBaseUrl, authorityHost(),
-                new CredentialConfig.ClientSecret(secretFile, null), List.of("anna@contoso.com"), List.of(), RuleSettings.DEFAULTS);
+                new CredentialConfig.ClientSecret(Secret.file(secretFile)), List.of("anna@contoso.com"), List.of(), RuleSettings.DEFAULTS);
     }
 
     /** A fresh client (fresh credential, empty token cache) for the GLOBAL tenant over plain HTTP. */
-    public GraphServiceClient client() { return client(tenant()); }
+    public TenantGraph connect() { return connect(tenant()); }
 
-    public GraphServiceClient client(TenantConfig tenant) { return GraphClients.create(tenant, Map.of()); }
+    public TenantGraph connect(TenantConfig tenant) { return TenantGraph.connect(tenant, Map.of(), Clock.systemUTC()); }
 
     // ---- answers ----
 

@@ -9,6 +9,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -38,7 +39,8 @@ final class CheckCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         AppConfig c = config.load();
-        List<TenantCheck.Verdict> verdicts = TenantCheck.checkAll(c.tenants(), config.env, Duration.ofSeconds(Math.max(1, timeoutSeconds)));
+        List<TenantCheck.Verdict> verdicts = TenantCheck.checkAll(c.tenants(), config.env, Duration.ofSeconds(Math.max(1, timeoutSeconds)),
+                Clock.systemUTC());
         PrintWriter out = spec.commandLine().getOut();
         for (TenantCheck.Verdict v : verdicts) print(out, v);
         long failed = verdicts.stream().filter(v -> !v.ok()).count();

@@ -3,14 +3,15 @@ package io.presencesync.adapter.cli;
 import io.presencesync.adapter.config.AppConfig;
 import io.presencesync.adapter.config.ConfigException;
 import io.presencesync.adapter.config.CredentialConfig;
+import io.presencesync.adapter.config.GraphCloud;
 import io.presencesync.adapter.config.ManagementConfig;
 import io.presencesync.adapter.config.PublisherConfig;
+import io.presencesync.adapter.config.Secret;
 import io.presencesync.adapter.config.SyncConfig;
 import io.presencesync.adapter.config.TenantConfig;
 import io.presencesync.adapter.demo.DemoCalendars;
 import io.presencesync.adapter.demo.DemoCertificate;
 import io.presencesync.adapter.demo.DemoGraphSimulator;
-import io.presencesync.adapter.graph.GraphCloud;
 import io.presencesync.adapter.publisher.EmbeddedPresenceStore;
 import io.presencesync.domain.ManualPresence;
 import io.presencesync.domain.PresenceState;
@@ -97,7 +98,7 @@ final class DemoCommand implements Callable<Integer> {
 
     static AppConfig config(DemoGraphSimulator simulator, Path secretFile, ManagementConfig management) {
         TenantConfig tenant = new TenantConfig("demo", simulator.tenantId(), simulator.clientId(), GraphCloud.GLOBAL,
-                simulator.graphBaseUrl(), simulator.authorityHost(), new CredentialConfig.ClientSecret(secretFile, null),
+                simulator.graphBaseUrl(), simulator.authorityHost(), new CredentialConfig.ClientSecret(Secret.file(secretFile)),
                 simulator.userPrincipalNames(), List.of(), RuleSettings.DEFAULTS);
         return new AppConfig(List.of(tenant), DEMO_SYNC, List.of(new PublisherConfig.Embedded(true)), management, Optional.empty());
     }

@@ -1,6 +1,5 @@
 package io.presencesync.adapter.cli;
 
-import com.microsoft.graph.serviceclient.GraphServiceClient;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.presencesync.adapter.config.AppConfig;
@@ -8,10 +7,7 @@ import io.presencesync.adapter.config.ClusterConfig;
 import io.presencesync.adapter.config.PublisherConfig;
 import io.presencesync.adapter.config.SyncConfig;
 import io.presencesync.adapter.config.TenantConfig;
-import io.presencesync.adapter.graph.GraphCalendarSource;
-import io.presencesync.adapter.graph.GraphCallStateSource;
-import io.presencesync.adapter.graph.GraphClients;
-import io.presencesync.adapter.graph.GraphUserDirectory;
+import io.presencesync.adapter.graph.TenantGraph;
 import io.presencesync.adapter.logging.LogFormat;
 import io.presencesync.adapter.metrics.GraphRequestMetrics;
 import io.presencesync.adapter.metrics.PublishLatency;
@@ -70,9 +66,9 @@ final class ServiceRunner implements AutoCloseable {
         try {
             List<TenantSetup> tenants = new ArrayList<>();
             for (TenantConfig t : config.tenants()) {
-                GraphServiceClient graph = GraphClients.create(t, env, new GraphRequestMetrics(t.name(), registry, clock));
-                TenantPorts ports = ObservedPorts.observe(t.name(), new TenantPorts(new GraphUserDirectory(graph),
-                        new GraphCalendarSource(t.name(), graph, t.graph()), new GraphCallStateSource(t.name(), graph), publishers), status);
+                TenantGraph graph = TenantGraph.connect(t, env, clock, new GraphRequestMetrics(t.name(), registry, clock));
+                TenantPorts ports = ObservedPorts.observe(t.name(),
+                        new TenantPorts(graph.directory(), graph.calendars(), graph.callStates(), publishers), status);
                 tenants.add(new TenantSetup(t.name(), t.users(), t.groups(), ports, new PresenceRules(t.rules())));
             }
             ServiceHealth health = new SyncServiceHealth(status, publishers::health, () -> schedulerRunning, config.cluster().isPresent());

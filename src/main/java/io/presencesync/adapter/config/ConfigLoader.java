@@ -1,7 +1,6 @@
 package io.presencesync.adapter.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.presencesync.adapter.graph.GraphCloud;
 import io.presencesync.domain.EventState;
 import io.presencesync.rules.RuleSettings;
 

@@ -9,16 +9,15 @@ import java.nio.file.Path;
  */
 public sealed interface CredentialConfig {
 
-    /** A client secret read from {@code file}, or else from the environment variable {@code env}. */
-    record ClientSecret(Path file, String env) implements CredentialConfig {}
+    /** A client secret of the app registration ({@code secretFile} or {@code secretEnv}). */
+    record ClientSecret(Secret secret) implements CredentialConfig {}
 
     /**
      * A certificate of the app registration: {@code file} holds its private key and certificate,
-     * as PEM (an unencrypted PKCS#8 RSA key and the certificate) or as PFX/PKCS#12. A PFX password,
-     * if any, is read from {@code passwordFile} or else from the environment variable
-     * {@code passwordEnv}; both null means an empty password.
+     * as PEM (an unencrypted PKCS#8 RSA key and the certificate) or as PFX/PKCS#12. A PFX's
+     * {@code password} ({@code passwordFile} or {@code passwordEnv}); null means the empty password.
      */
-    record Certificate(Path file, Format format, Path passwordFile, String passwordEnv) implements CredentialConfig {
+    record Certificate(Path file, Format format, Secret password) implements CredentialConfig {
         public enum Format { PEM, PFX }
     }
 

@@ -54,28 +54,7 @@ final class CredentialReader {
     }
 
     private CredentialConfig clientSecret(ConfigNode c) {
-        boolean file = c.has("secretFile");
-        boolean envVar = c.has("secretEnv");
-        if (file == envVar) throw c.error("give exactly one of secretFile or secretEnv (the secret itself never goes in this file)");
-        if (file) {
-            Path path = Path.of(c.child("secretFile").text());
-            if (readFile(c.child("secretFile"), path).isBlank()) throw c.child("secretFile").error("file is empty: " + path);
-            return new CredentialConfig.ClientSecret(path, null);
-        }
-        String name = c.child("secretEnv").text();
-        String value = env.get(name);
-        if (value == null || value.isBlank()) throw c.child("secretEnv").error("environment variable " + name + " is not set");
-        return new CredentialConfig.ClientSecret(null, name);
-    }
-
-    /** An existing, readable file's text (a missing or unreadable file is named with its field). */
-    private static String readFile(ConfigNode field, Path path) {
-        readBytes(field, path);
-        try {
-            return Files.readString(path);
-        } catch (IOException e) {
-            throw field.error("cannot read " + path + ": " + e.getMessage());
-        }
+        return new CredentialConfig.ClientSecret(Secret.from(c, env, "secretFile", "secretEnv", true));
     }
 
     private static byte[] readBytes(ConfigNode field, Path path) {
@@ -99,37 +78,20 @@ final class CredentialReader {
         byte[] content = readBytes(fileNode, path);
         String text = new String(content, StandardCharsets.ISO_8859_1);
         if (text.isBlank()) throw fileNode.error("file is empty: " + path);
-        boolean passwordFile = c.has("passwordFile");
-        boolean passwordEnv = c.has("passwordEnv");
-        if (passwordFile && passwordEnv) throw c.error("give at most one of passwordFile or passwordEnv (the password itself never goes in this file)");
-        ConfigNode passwordNode = passwordFile ? c.child("passwordFile") : passwordEnv ? c.child("passwordEnv") : null;
-        Path passwordPath = passwordFile ? Path.of(passwordNode.text()) : null;
-        String passwordVariable = passwordEnv ? passwordNode.text() : null;
         if (text.contains("-----BEGIN ")) {
-            if (passwordNode != null) {
-                throw passwordNode.error("a PEM certificate file takes no password (Azure Identity reads only an unencrypted "
-                        + "private key from PEM); use a PFX file for a password-protected key");
+            for (String key : new String[] {"passwordFile", "passwordEnv"}) {
+                if (c.has(key)) {
+                    throw c.child(key).error("a PEM certificate file takes no password (Azure Identity reads only an unencrypted "
+                            + "private key from PEM); use a PFX file for a password-protected key");
+                }
             }
             checkPem(fileNode, path, new String(content, StandardCharsets.UTF_8));
-            return new CredentialConfig.Certificate(path, CredentialConfig.Certificate.Format.PEM, null, null);
+            return new CredentialConfig.Certificate(path, CredentialConfig.Certificate.Format.PEM, null);
         }
-        String password = "";
-        if (passwordPath != null) {
-            password = stripLineEnd(readFile(passwordNode, passwordPath));
-            if (password.isEmpty()) throw passwordNode.error("file is empty: " + passwordPath);
-        } else if (passwordVariable != null) {
-            password = env.get(passwordVariable);
-            if (password == null || password.isEmpty()) throw passwordNode.error("environment variable " + passwordVariable + " is not set");
-        }
-        checkPfx(fileNode, path, content, password, passwordNode);
-        return new CredentialConfig.Certificate(path, CredentialConfig.Certificate.Format.PFX, passwordPath, passwordVariable);
-    }
-
-    /** A password file's content without the line break a mounted Secret or an editor may add. */
-    private static String stripLineEnd(String text) {
-        int end = text.length();
-        while (end > 0 && (text.charAt(end - 1) == '\n' || text.charAt(end - 1) == '\r')) end--;
-        return text.substring(0, end);
+        Secret password = Secret.from(c, env, "passwordFile", "passwordEnv", false);
+        ConfigNode passwordNode = password == null ? null : c.child(password.file() != null ? "passwordFile" : "passwordEnv");
+        checkPfx(fileNode, path, content, password == null ? "" : password.read(env), passwordNode);
+        return new CredentialConfig.Certificate(path, CredentialConfig.Certificate.Format.PFX, password);
     }
 
     /** What Azure Identity accepts: an unencrypted PKCS#8 RSA key and the certificate it belongs to. */

@@ -1,31 +1,56 @@
 package io.presencesync.adapter.config;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 
-/** A secret read from {@code file}, or else from the environment variable {@code env}. */
+/**
+ * A secret the configuration names but never holds (a client secret, a password, a token): read
+ * from {@code file}, e.g. a mounted Kubernetes Secret, or else from the environment variable
+ * {@code env}, afresh at every read so that a rotated file counts.
+ * <p>
+ * One rule for every secret: trailing line breaks (CR, LF) are not part of it, since a Kubernetes
+ * Secret file, {@code echo} and most editors end the text with one; every other character is,
+ * spaces at either end included, since a password may begin or end with one. A secret that is
+ * empty or only whitespace is refused.
+ */
 public record Secret(Path file, String env) {
     public Secret {
         if ((file == null) == (env == null)) throw new IllegalArgumentException("exactly one of file or env");
     }
 
-    /** The secret now (a rotated file is read again); a trailing line break is not part of it. */
+    /** The secret in {@code file}. */
+    public static Secret file(Path file) { return new Secret(file, null); }
+
+    /** The secret in the environment variable {@code name}. */
+    public static Secret env(String name) { return new Secret(null, name); }
+
+    /**
+     * The secret now.
+     *
+     * @throws ConfigException when the file cannot be read, the variable is not set, or either is empty;
+     *                         the message names the file or variable, never the value
+     */
     public String read(Map<String, String> environment) {
-        String value;
+        String text;
         if (file != null) {
+            if (!Files.isRegularFile(file)) throw new ConfigException("file not found: " + file);
+            if (!Files.isReadable(file)) throw new ConfigException("file not readable: " + file);
             try {
-                value = Files.readString(file);
+                text = Files.readString(file);
             } catch (IOException e) {
-                throw new UncheckedIOException("cannot read secret file " + file, e);
+                throw new ConfigException("cannot read " + file + ": " + e.getMessage(), e);
             }
         } else {
-            value = environment.get(env);
-            if (value == null) throw new IllegalStateException("environment variable " + env + " is not set");
+            text = environment.get(env);
+            if (text == null) throw new ConfigException("environment variable " + env + " is not set");
         }
-        return value.strip();
+        int end = text.length();
+        while (end > 0 && (text.charAt(end - 1) == '\n' || text.charAt(end - 1) == '\r')) end--;
+        String value = text.substring(0, end);
+        if (value.isBlank()) throw new ConfigException(file != null ? "file is empty: " + file : "environment variable " + env + " is empty");
+        return value;
     }
 
     @Override
@@ -33,7 +58,10 @@ public record Secret(Path file, String env) {
         return file != null ? "file " + file : "environment variable " + env;
     }
 
-    /** A secret by file or environment variable, checked now: it must exist and not be empty. */
+    /**
+     * The secret of {@code fileKey} or {@code envKey} of {@code c}, or null when neither is given and
+     * none is {@code required}; read now, so a missing or empty one fails at load time, named with its field.
+     */
     static Secret from(ConfigNode c, Map<String, String> env, String fileKey, String envKey, boolean required) {
         boolean file = c.has(fileKey);
         boolean envVar = c.has(envKey);
@@ -41,21 +69,14 @@ public record Secret(Path file, String env) {
             throw c.error("give " + (required ? "exactly" : "at most") + " one of " + fileKey + " or " + envKey
                     + " (the secret itself never goes in this file)");
         }
-        if (file) {
-            ConfigNode f = c.child(fileKey);
-            Path path = Path.of(f.text());
-            if (!Files.isRegularFile(path)) throw f.error("file not found: " + path);
-            if (!Files.isReadable(path)) throw f.error("file not readable: " + path);
-            Secret secret = new Secret(path, null);
-            if (secret.read(env).isEmpty()) throw f.error("file is empty: " + path);
-            return secret;
+        if (!file && !envVar) return null;
+        ConfigNode field = c.child(file ? fileKey : envKey);
+        Secret secret = file ? file(Path.of(field.text())) : env(field.text());
+        try {
+            secret.read(env);
+        } catch (ConfigException e) {
+            throw field.error(e.getMessage());
         }
-        if (envVar) {
-            String name = c.child(envKey).text();
-            String value = env.get(name);
-            if (value == null || value.isBlank()) throw c.child(envKey).error("environment variable " + name + " is not set");
-            return new Secret(null, name);
-        }
-        return null;
+        return secret;
     }
 }

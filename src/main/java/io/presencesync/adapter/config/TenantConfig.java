@@ -1,6 +1,5 @@
 package io.presencesync.adapter.config;
 
-import io.presencesync.adapter.graph.GraphCloud;
 import io.presencesync.rules.RuleSettings;
 
 import java.util.List;

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.presencesync.adapter.demo.DemoCalendars.Appointment;
 import io.presencesync.adapter.demo.DemoCalendars.DemoUser;
 import io.presencesync.adapter.demo.DemoCalendars.TeamsPresence;
+import io.presencesync.adapter.graph.GraphTime;
 
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -70,7 +71,7 @@ final class DemoGraphApi {
         if (interval < 5 || interval > 1440) throw invalid("AvailabilityViewInterval must be between 5 and 1440 minutes.");
 
         String zoneName = preferredTimeZone(request.header("Prefer"));
-        ZoneId zone = zone(zoneName);
+        ZoneId zone = GraphTime.zone(zoneName);
         ArrayNode value = DemoReply.JSON.createArrayNode();
         for (String address : schedules) {
             ObjectNode info = value.addObject().put("scheduleId", address);
@@ -144,7 +145,7 @@ final class DemoGraphApi {
         Instant to = queryInstant(end, "EndDateTime");
         if (!to.isAfter(from)) throw invalid("EndDateTime must be after StartDateTime.");
         String zoneName = preferredTimeZone(request.header("Prefer"));
-        ZoneId zone = zone(zoneName);
+        ZoneId zone = GraphTime.zone(zoneName);
         ArrayNode value = DemoReply.JSON.createArrayNode();
         for (Appointment a : calendars.appointments(user.id(), from, to)) {
             ObjectNode event = value.addObject()
@@ -219,8 +220,7 @@ final class DemoGraphApi {
         ArrayNode days = hours.putArray("daysOfWeek");
         for (String d : List.of("monday", "tuesday", "wednesday", "thursday", "friday")) days.add(d);
         hours.put("startTime", "08:00:00.0000000").put("endTime", "17:00:00.0000000");
-        String windows = com.ibm.icu.util.TimeZone.getWindowsID(user.mailboxTimeZone().getId());
-        hours.putObject("timeZone").put("name", windows != null ? windows : user.mailboxTimeZone().getId());
+        hours.putObject("timeZone").put("name", GraphTime.windowsName(user.mailboxTimeZone()));
         return hours;
     }
 
@@ -285,7 +285,7 @@ final class DemoGraphApi {
         JsonNode timeZone = node == null ? null : DemoRequest.property(node, "timeZone");
         if (dateTime == null || !dateTime.isTextual()) throw invalid(name + ".dateTime is required.");
         try {
-            return LocalDateTime.parse(dateTime.asText()).atZone(zone(timeZone == null ? null : timeZone.asText())).toInstant();
+            return GraphTime.instant(dateTime.asText(), timeZone == null ? null : timeZone.asText());
         } catch (DateTimeException e) {
             throw invalid(name + " is not a valid dateTime and timeZone: " + e.getMessage());
         }
@@ -296,22 +296,10 @@ final class DemoGraphApi {
         Matcher m = PREFER_TIME_ZONE.matcher(prefer);
         if (!m.find()) return "UTC";
         try {
-            zone(m.group(1));
+            GraphTime.zone(m.group(1));
             return m.group(1);
         } catch (DateTimeException unknown) {
             return "UTC"; // like Graph: an unusable preference is ignored
-        }
-    }
-
-    /** "UTC", an IANA id or a Windows zone name, as Graph accepts them. */
-    private static ZoneId zone(String name) {
-        if (name == null || name.isBlank() || name.equalsIgnoreCase("UTC")) return ZoneOffset.UTC;
-        try {
-            return ZoneId.of(name);
-        } catch (DateTimeException notIana) {
-            String iana = com.ibm.icu.util.TimeZone.getIDForWindowsID(name, null);
-            if (iana == null) throw new DateTimeException("unknown time zone '" + name + "'");
-            return ZoneId.of(iana);
         }
     }
 

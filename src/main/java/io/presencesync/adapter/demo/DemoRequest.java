@@ -2,11 +2,11 @@ package io.presencesync.adapter.demo;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.Headers;
+import io.presencesync.adapter.http.QueryString;
 
 import java.io.IOException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
-import java.util.HashMap;
 import java.util.Map;
 
 /** One request as the simulator's handlers see it: method, raw path, query, headers and body. */
@@ -19,6 +19,14 @@ record DemoRequest(String method, String rawPath, String rawQuery, Headers heade
 
     /** An application/x-www-form-urlencoded body. */
     Map<String, String> form() { return decodePairs(new String(body, StandardCharsets.UTF_8)); }
+
+    private static Map<String, String> decodePairs(String raw) {
+        try {
+            return QueryString.parse(raw);
+        } catch (IllegalArgumentException e) {
+            throw malformed();
+        }
+    }
 
     /** The body as a JSON object, else a Graph-style 400. */
     JsonNode json() {
@@ -42,27 +50,14 @@ record DemoRequest(String method, String rawPath, String rawQuery, Headers heade
 
     /** Decodes one path segment; '+' stays a plus sign in a path. */
     static String decodeSegment(String raw) {
-        return decode(raw.replace("+", "%2B"));
-    }
-
-    private static Map<String, String> decodePairs(String raw) {
-        Map<String, String> pairs = new HashMap<>();
-        if (raw == null || raw.isEmpty()) return pairs;
-        for (String pair : raw.split("&")) {
-            if (pair.isEmpty()) continue;
-            int eq = pair.indexOf('=');
-            String key = decode(eq < 0 ? pair : pair.substring(0, eq));
-            String value = eq < 0 ? "" : decode(pair.substring(eq + 1));
-            pairs.putIfAbsent(key, value);
-        }
-        return pairs;
-    }
-
-    private static String decode(String raw) {
         try {
-            return URLDecoder.decode(raw, StandardCharsets.UTF_8);
+            return URLDecoder.decode(raw.replace("+", "%2B"), StandardCharsets.UTF_8);
         } catch (IllegalArgumentException e) {
-            throw DemoReply.graphError(400, "BadRequest", "Malformed percent-encoding in the request URL or form.").fault();
+            throw malformed();
         }
+    }
+
+    private static DemoReply.DemoFault malformed() {
+        return DemoReply.graphError(400, "BadRequest", "Malformed percent-encoding in the request URL or form.").fault();
     }
 }

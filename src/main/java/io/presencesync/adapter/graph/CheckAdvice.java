@@ -71,7 +71,7 @@ final class CheckAdvice {
 
     private String secretPlace() {
         if (tenant.credential() instanceof CredentialConfig.ClientSecret s) {
-            return s.file() != null ? "secretFile " + s.file() : "environment variable " + s.env() + " (secretEnv)";
+            return s.secret().file() != null ? "secretFile " + s.secret().file() : "environment variable " + s.secret().env() + " (secretEnv)";
         }
         return "the credential the configuration references";
     }

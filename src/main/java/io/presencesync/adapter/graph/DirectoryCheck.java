@@ -4,6 +4,7 @@ import io.presencesync.adapter.config.TenantConfig;
 import io.presencesync.adapter.graph.TenantCheck.Finding;
 import io.presencesync.adapter.graph.TenantCheck.Status;
 import io.presencesync.application.port.SourceResult;
+import io.presencesync.application.port.UserDirectory;
 import io.presencesync.domain.User;
 
 import java.time.Duration;
@@ -31,11 +32,11 @@ final class DirectoryCheck {
     static final int USERS_PER_ROUND = GraphUserDirectory.PARALLEL_LOOKUPS * GraphUserDirectory.LOOKUPS_PER_TASK;
 
     private final TenantConfig tenant;
-    private final GraphUserDirectory directory;
+    private final UserDirectory directory;
     private final CheckAdvice advice;
     private final Consumer<Finding> findings;
 
-    DirectoryCheck(TenantConfig tenant, GraphUserDirectory directory, CheckAdvice advice, Consumer<Finding> findings) {
+    DirectoryCheck(TenantConfig tenant, UserDirectory directory, CheckAdvice advice, Consumer<Finding> findings) {
         this.tenant = tenant;
         this.directory = directory;
         this.advice = advice;

@@ -15,7 +15,6 @@ import io.presencesync.domain.User;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.time.Clock;
 import java.time.DateTimeException;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -32,7 +31,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * {@code schedulesPerRequest} users a request (20 by default), up to 20 requests in one
  * {@code $batch}, each anchored on a mailbox of its own users.
  */
-public final class GraphCalendarSource implements CalendarSource {
+final class GraphCalendarSource implements CalendarSource {
 
     /** The coarsest availability view keeps the unused part of the answer small. */
     private static final int AVAILABILITY_VIEW_MINUTES = 1440;
@@ -52,20 +51,15 @@ public final class GraphCalendarSource implements CalendarSource {
     private final AnchorMailboxes anchors = new AnchorMailboxes();
     private final AtomicBoolean unknownStatusReported = new AtomicBoolean();
 
-    public GraphCalendarSource(String tenant, GraphServiceClient graph) {
-        this(tenant, graph, GraphSettings.DEFAULTS);
-    }
-
-    /** @param settings the tenant's {@code tenants[].graph} (users per getSchedule request) */
-    public GraphCalendarSource(String tenant, GraphServiceClient graph, GraphSettings settings) {
-        this(tenant, graph, settings, Clock.systemUTC());
-    }
-
-    GraphCalendarSource(String tenant, GraphServiceClient graph, GraphSettings settings, Clock clock) {
+    /**
+     * @param settings the tenant's {@code tenants[].graph} (users per getSchedule request)
+     * @param calls    the tenant's one retry layer and circuit breaker
+     */
+    GraphCalendarSource(String tenant, GraphServiceClient graph, GraphSettings settings, GraphCalls calls) {
         this.tenant = tenant;
         this.graph = graph;
         this.schedulesPerRequest = settings.schedulesPerRequest();
-        this.calls = new GraphCalls(clock);
+        this.calls = calls;
     }
 
     @Override
@@ -138,7 +132,10 @@ public final class GraphCalendarSource implements CalendarSource {
         return results;
     }
 
-    /** The requests as one {@code $batch}, under ids of our own; a fresh body for every request (see NOTES.md). */
+    /**
+     * The requests as one {@code $batch}, under ids of our own. A fresh body for every request: SDK
+     * models keep a backing store that, once serialised, sends only changed values the second time.
+     */
     private Map<ScheduleRequest, GraphBatch.Answer<JsonArray>> send(List<ScheduleRequest> requests, Instant from, Instant to) {
         Map<String, ScheduleRequest> byId = new LinkedHashMap<>();
         Map<String, RequestInformation> items = new LinkedHashMap<>();

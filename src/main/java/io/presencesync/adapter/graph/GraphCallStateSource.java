@@ -14,7 +14,6 @@ import io.presencesync.rules.RuleSettings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -28,7 +27,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * 650 ids a request. Automatic replies come from the presence's outOfOfficeSettings: no extra
  * permission and no request per user (mailboxSettings would need MailboxSettings.Read and one each).
  */
-public final class GraphCallStateSource implements CallStateSource {
+final class GraphCallStateSource implements CallStateSource {
 
     /** Graph's limit of ids per getPresencesByUserId request. */
     static final int IDS_PER_REQUEST = 650;
@@ -43,19 +42,21 @@ public final class GraphCallStateSource implements CallStateSource {
 
     private final String tenant;
     private final GraphServiceClient graph;
-    private final GraphCalls calls = new GraphCalls(Clock.systemUTC());
+    private final GraphCalls calls;
     private final ParallelChunks parallel = new ParallelChunks("getPresences", PARALLEL_REQUESTS);
     private final Set<String> unknownActivities = ConcurrentHashMap.newKeySet();
     private final RateLimiter limit;
 
-    public GraphCallStateSource(String tenant, GraphServiceClient graph) {
-        this(tenant, graph, GRAPH_LIMIT);
+    /** @param calls the tenant's one retry layer and circuit breaker */
+    GraphCallStateSource(String tenant, GraphServiceClient graph, GraphCalls calls) {
+        this(tenant, graph, calls, GRAPH_LIMIT);
     }
 
     /** @param limit requests allowed per period; Graph's is {@link #GRAPH_LIMIT} per app and tenant */
-    GraphCallStateSource(String tenant, GraphServiceClient graph, RateLimiterConfig limit) {
+    GraphCallStateSource(String tenant, GraphServiceClient graph, GraphCalls calls, RateLimiterConfig limit) {
         this.tenant = tenant;
         this.graph = graph;
+        this.calls = calls;
         this.limit = RateLimiter.of("presence-" + tenant, limit);
     }
 
@@ -76,7 +77,7 @@ public final class GraphCallStateSource implements CallStateSource {
         Map<String, SourceResult<TeamsPresence>> results = new HashMap<>();
         try {
             // Throttled per app and tenant (1,500 requests per 30 s): one scope for all presence requests.
-            // A fresh body for every attempt: SDK models must never be sent twice (see NOTES.md).
+            // A fresh body for every attempt: an SDK model once serialised sends only its changed values again.
             GetPresencesByUserIdPostResponse response = calls.call("presence",
                     RateLimiter.decorateSupplier(limit, () -> graph.communications().getPresencesByUserId().post(body(chunk))));
             List<Presence> presences = response == null || response.getValue() == null ? List.of() : response.getValue();

@@ -7,15 +7,13 @@ import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.core.functions.Either;
 import io.github.resilience4j.retry.Retry;
 import io.github.resilience4j.retry.RetryConfig;
+import io.presencesync.adapter.http.RetryAfter;
 
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.time.Clock;
-import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -242,21 +240,11 @@ final class GraphCalls {
         return asked.orElse(BACK_OFF.multipliedBy(1L << Math.max(0, attempt - 1))).toMillis();
     }
 
-    /** The Retry-After of a Graph answer: delay-seconds or an HTTP date. */
-    Optional<Duration> retryAfter(Throwable e) {
+    /** The Retry-After of a Graph answer ({@link RetryAfter}), empty when it gave none. */
+    private Optional<Duration> retryAfter(Throwable e) {
         if (!(e instanceof ApiException a) || a.getResponseHeaders() == null) return Optional.empty();
         Set<String> values = a.getResponseHeaders().get("Retry-After");
         if (values == null || values.isEmpty()) return Optional.empty();
-        String value = values.iterator().next().trim();
-        try {
-            return Optional.of(Duration.ofSeconds(Math.max(0, Long.parseLong(value))));
-        } catch (NumberFormatException notSeconds) {
-            try {
-                Duration wait = Duration.between(clock.instant(), ZonedDateTime.parse(value, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant());
-                return Optional.of(wait.isNegative() ? Duration.ZERO : wait);
-            } catch (DateTimeException unreadable) {
-                return Optional.empty();
-            }
-        }
+        return RetryAfter.parse(values.iterator().next(), clock);
     }
 }

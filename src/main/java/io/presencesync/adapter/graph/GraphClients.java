@@ -13,35 +13,33 @@ import com.microsoft.kiota.RequestOption;
 import com.microsoft.kiota.http.middleware.RetryHandler;
 import io.presencesync.adapter.config.ConfigException;
 import io.presencesync.adapter.config.CredentialConfig;
+import io.presencesync.adapter.config.Secret;
 import io.presencesync.adapter.config.TenantConfig;
 import okhttp3.Interceptor;
 import okhttp3.OkHttpClient;
 
-import java.io.IOException;
 import java.net.URI;
-import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
-/** Builds a tenant's Graph client: Azure Identity credential, token cache, the cloud's scope. */
-public final class GraphClients {
+/** Builds a tenant's Graph client ({@link TenantGraph#connect}): Azure Identity credential, token cache, the cloud's scope. */
+final class GraphClients {
 
     static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
     static final Duration CALL_TIMEOUT = Duration.ofSeconds(30);
 
     private GraphClients() {}
 
-    /** @param observers interceptors that watch every request (metrics); they must not change it */
-    public static GraphServiceClient create(TenantConfig tenant, Map<String, String> env, Interceptor... observers) {
-        return create(tenant, credential(tenant, env), observers);
-    }
-
-    static GraphServiceClient create(TenantConfig tenant, TokenCredential credential, Interceptor... observers) {
+    /**
+     * @param clock     the time tokens are renewed by
+     * @param observers interceptors that watch every request (metrics); they must not change it
+     */
+    static GraphServiceClient create(TenantConfig tenant, TokenCredential credential, Clock clock, Interceptor... observers) {
         String host = URI.create(tenant.graphBaseUrl()).getHost();
-        var auth = new AzureIdentityAuthenticationProvider(new CachedTokenCredential(credential, Clock.systemUTC()),
+        var auth = new AzureIdentityAuthenticationProvider(new CachedTokenCredential(credential, clock),
                 new String[] {host}, tenant.cloud().scope());
         GraphServiceClient client = new GraphServiceClient(auth, httpClient(observers));
         client.getRequestAdapter().setBaseUrl(tenant.graphBaseUrl());
@@ -67,7 +65,7 @@ public final class GraphClients {
         CredentialConfig config = tenant.credential();
         if (config instanceof CredentialConfig.ClientSecret secret) {
             return entra(tenant, new ClientSecretCredentialBuilder())
-                    .clientSecret(readSecret(tenant, secret, env))
+                    .clientSecret(read(tenant, "client secret", secret.secret(), env))
                     .build();
         }
         if (config instanceof CredentialConfig.Certificate certificate) {
@@ -76,7 +74,7 @@ public final class GraphClients {
             return switch (certificate.format()) {
                 case PEM -> builder.pemCertificate(file).build();
                 case PFX -> builder.pfxCertificate(file)
-                        .clientCertificatePassword(readPassword(tenant, certificate, env))
+                        .clientCertificatePassword(certificate.password() == null ? "" : read(tenant, "PFX password", certificate.password(), env))
                         .build();
             };
         }
@@ -107,39 +105,12 @@ public final class GraphClients {
         return builder;
     }
 
-    /** A PFX file's password: none means the empty password (a PFX exported without one). */
-    private static String readPassword(TenantConfig tenant, CredentialConfig.Certificate certificate, Map<String, String> env) {
-        if (certificate.passwordFile() != null) {
-            try {
-                String text = Files.readString(certificate.passwordFile());
-                int end = text.length();
-                while (end > 0 && (text.charAt(end - 1) == '\n' || text.charAt(end - 1) == '\r')) end--;
-                return text.substring(0, end);
-            } catch (IOException e) {
-                throw new ConfigException("tenant " + tenant.name() + ": cannot read passwordFile " + certificate.passwordFile()
-                        + ": " + e.getMessage(), e);
-            }
+    /** The secret now (a rotated file is read again); a failure names the tenant and the secret's file or variable. */
+    private static String read(TenantConfig tenant, String what, Secret secret, Map<String, String> env) {
+        try {
+            return secret.read(env);
+        } catch (ConfigException e) {
+            throw new ConfigException("tenant " + tenant.name() + ": cannot read the " + what + ": " + e.getMessage(), e);
         }
-        if (certificate.passwordEnv() == null) return "";
-        String value = env.get(certificate.passwordEnv());
-        if (value == null || value.isEmpty()) {
-            throw new ConfigException("tenant " + tenant.name() + ": environment variable " + certificate.passwordEnv() + " is not set");
-        }
-        return value;
-    }
-
-    private static String readSecret(TenantConfig tenant, CredentialConfig.ClientSecret secret, Map<String, String> env) {
-        if (secret.file() != null) {
-            try {
-                return Files.readString(secret.file()).strip();
-            } catch (IOException e) {
-                throw new ConfigException("tenant " + tenant.name() + ": cannot read secretFile " + secret.file() + ": " + e.getMessage(), e);
-            }
-        }
-        String value = env.get(secret.env());
-        if (value == null || value.isBlank()) {
-            throw new ConfigException("tenant " + tenant.name() + ": environment variable " + secret.env() + " is not set");
-        }
-        return value.strip();
     }
 }

@@ -9,7 +9,6 @@ import io.presencesync.domain.User;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -20,7 +19,7 @@ import java.util.Map;
  * for free/busy), and reads groups' transitive user members through
  * {@code GET /groups/{id}/transitiveMembers/graph.user}, following every page.
  */
-public final class GraphUserDirectory implements UserDirectory {
+final class GraphUserDirectory implements UserDirectory {
 
     /** The application permission reading group memberships needs. */
     static final String GROUP_PERMISSION = "GroupMember.Read.All";
@@ -31,11 +30,13 @@ public final class GraphUserDirectory implements UserDirectory {
     private static final Logger log = LoggerFactory.getLogger(GraphUserDirectory.class);
 
     private final GraphServiceClient graph;
-    private final GraphCalls calls = new GraphCalls(Clock.systemUTC());
+    private final GraphCalls calls;
     private final ParallelChunks parallel = new ParallelChunks("userLookup", PARALLEL_LOOKUPS);
 
-    public GraphUserDirectory(GraphServiceClient graph) {
+    /** @param calls the tenant's one retry layer and circuit breaker */
+    GraphUserDirectory(GraphServiceClient graph, GraphCalls calls) {
         this.graph = graph;
+        this.calls = calls;
     }
 
     @Override

@@ -1,6 +1,8 @@
 package io.presencesync.adapter.graph;
 
 import io.presencesync.adapter.graph.TenantCheck.Finding;
+import io.presencesync.application.port.CalendarSource;
+import io.presencesync.application.port.CallStateSource;
 import io.presencesync.application.port.SourceResult;
 import io.presencesync.application.port.TeamsPresence;
 import io.presencesync.domain.FreeBusyItem;
@@ -29,7 +31,7 @@ final class SourceCheck {
         this.findings = findings;
     }
 
-    void schedule(GraphCalendarSource calendars, User user, List<User> resolved, Instant now) {
+    void schedule(CalendarSource calendars, User user, List<User> resolved, Instant now) {
         SourceResult<List<FreeBusyItem>> r = freeBusy(calendars, user, now);
         if (r instanceof SourceResult.Ok<List<FreeBusyItem>> ok) {
             findings.accept(Finding.ok(TenantCheck.SCHEDULE, "free/busy of " + user.address() + " read ("
@@ -53,7 +55,7 @@ final class SourceCheck {
     }
 
     /** Tenant-wide (no permission) or only this mailbox (access policy)? Asked through others. */
-    private void refused(GraphCalendarSource calendars, User user, List<User> resolved, Instant now, String message) {
+    private void refused(CalendarSource calendars, User user, List<User> resolved, Instant now, String message) {
         List<String> refusedToo = new ArrayList<>();
         for (User other : resolved.subList(1, Math.min(resolved.size(), 1 + OTHER_MAILBOXES))) {
             if (freeBusy(calendars, other, now) instanceof SourceResult.Ok) {
@@ -75,11 +77,11 @@ final class SourceCheck {
         }
     }
 
-    private static SourceResult<List<FreeBusyItem>> freeBusy(GraphCalendarSource calendars, User user, Instant now) {
+    private static SourceResult<List<FreeBusyItem>> freeBusy(CalendarSource calendars, User user, Instant now) {
         return calendars.freeBusy(List.of(user), now, now.plus(Duration.ofHours(1))).get(user.id());
     }
 
-    void presence(GraphCallStateSource presences, User user) {
+    void presence(CallStateSource presences, User user) {
         SourceResult<TeamsPresence> r = presences.presences(List.of(user)).get(user.id());
         if (r instanceof SourceResult.Ok<TeamsPresence> ok) {
             findings.accept(Finding.ok(TenantCheck.PRESENCE, "presence of " + user.address() + " read (activity " + ok.value().activity() + ")"));

@@ -3,13 +3,11 @@ package io.presencesync.adapter.graph;
 import com.azure.core.credential.AccessToken;
 import com.azure.core.credential.TokenCredential;
 import com.azure.core.credential.TokenRequestContext;
-import com.microsoft.graph.serviceclient.GraphServiceClient;
+import io.presencesync.adapter.config.ConfigException;
 import io.presencesync.adapter.config.CredentialConfig;
 import io.presencesync.adapter.config.TenantConfig;
 import io.presencesync.domain.User;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -86,8 +84,12 @@ public final class TenantCheck {
         this.advice = new CheckAdvice(tenant);
     }
 
-    /** Checks every tenant at the same time, each on its own and within {@code timeout}; verdicts in config order. */
-    public static List<Verdict> checkAll(List<TenantConfig> tenants, Map<String, String> env, Duration timeout) {
+    /**
+     * Checks every tenant at the same time, each on its own and within {@code timeout}; verdicts in config order.
+     *
+     * @param clock the time of the free/busy window asked for and of token and Retry-After decisions
+     */
+    public static List<Verdict> checkAll(List<TenantConfig> tenants, Map<String, String> env, Duration timeout, Clock clock) {
         ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, tenants.size()), r -> {
             Thread t = new Thread(r, "check");
             t.setDaemon(true);
@@ -97,7 +99,7 @@ public final class TenantCheck {
             List<TenantCheck> checks = new ArrayList<>();
             List<Future<Verdict>> futures = new ArrayList<>();
             for (TenantConfig t : tenants) {
-                TenantCheck check = new TenantCheck(t, env, Clock.systemUTC());
+                TenantCheck check = new TenantCheck(t, env, clock);
                 checks.add(check);
                 futures.add(pool.submit(() -> check.run(timeout)));
             }
@@ -113,8 +115,8 @@ public final class TenantCheck {
     }
 
     /** Checks one tenant, within {@code timeout}. */
-    public static Verdict check(TenantConfig tenant, Map<String, String> env, Duration timeout) {
-        return checkAll(List.of(tenant), env, timeout).get(0);
+    public static Verdict check(TenantConfig tenant, Map<String, String> env, Duration timeout, Clock clock) {
+        return checkAll(List.of(tenant), env, timeout, clock).get(0);
     }
 
     private static Verdict await(TenantCheck check, Future<Verdict> future, long deadline, Duration timeout) {
@@ -167,13 +169,13 @@ public final class TenantCheck {
     private Verdict run(Duration timeout) {
         long started = System.nanoTime();
         rememberSecret();
-        GraphServiceClient graph;
+        TenantGraph graph;
         try {
             TokenCredential credential = GraphClients.credential(tenant, env);
             AccessToken token = credential.getTokenSync(new TokenRequestContext().addScopes(tenant.cloud().scope()));
             redact.add(token.getToken());
             add(Finding.ok(TOKEN, "acquired for " + tenant.cloud().scope() + " from " + tenant.authorityHost()));
-            graph = GraphClients.create(tenant, credential);
+            graph = new TenantGraph(tenant, GraphClients.create(tenant, credential, clock), clock);
         } catch (RuntimeException e) {
             add(advice.tokenFailure(e));
             skipAfter(tenant.groups().isEmpty() ? new String[] {USERS, SCHEDULE, PRESENCE} : new String[] {USERS, GROUPS, SCHEDULE, PRESENCE});
@@ -182,7 +184,7 @@ public final class TenantCheck {
 
         currentStep.set(USERS);
         Duration lookupBudget = Duration.ofNanos((long) (timeout.toNanos() * LOOKUP_SHARE) - (System.nanoTime() - started));
-        DirectoryCheck directory = new DirectoryCheck(tenant, new GraphUserDirectory(graph), advice, this::add);
+        DirectoryCheck directory = new DirectoryCheck(tenant, graph.directory(), advice, this::add);
         List<User> resolved = new ArrayList<>();
         if (tenant.users().isEmpty()) add(Finding.ok(USERS, "no users listed (members of groups only)"));
         else resolved.addAll(directory.lookUpUsers(lookupBudget));
@@ -198,9 +200,9 @@ public final class TenantCheck {
         User user = resolved.get(0);
         SourceCheck sources = new SourceCheck(advice, this::add);
         currentStep.set(SCHEDULE);
-        sources.schedule(new GraphCalendarSource(tenant.name(), graph, tenant.graph()), user, resolved, clock.instant());
+        sources.schedule(graph.calendars(), user, resolved, clock.instant());
         currentStep.set(PRESENCE);
-        sources.presence(new GraphCallStateSource(tenant.name(), graph), user);
+        sources.presence(graph.callStates(), user);
         return result();
     }
 
@@ -213,9 +215,8 @@ public final class TenantCheck {
     private void rememberSecret() {
         if (tenant.credential() instanceof CredentialConfig.ClientSecret s) {
             try {
-                String value = s.file() != null ? Files.readString(s.file()).strip() : env.get(s.env());
-                if (value != null && !value.isBlank()) redact.add(value.strip());
-            } catch (IOException | RuntimeException e) {
+                redact.add(s.secret().read(env));
+            } catch (ConfigException e) {
                 // GraphClients reports an unreadable secret itself.
             }
         }

@@ -4,12 +4,15 @@ import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.joran.JoranConfigurator;
 import ch.qos.logback.core.joran.spi.JoranException;
 import ch.qos.logback.core.status.Status;
+import ch.qos.logback.core.status.StatusListener;
 import org.slf4j.LoggerFactory;
 
 import java.net.URL;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * How diagnostics are written: readable lines (logback.xml, the default) or one JSON object per
@@ -64,18 +67,23 @@ public enum LogFormat {
         if (!(LoggerFactory.getILoggerFactory() instanceof LoggerContext context)) return;
         URL config = LogFormat.class.getClassLoader().getResource(resource);
         if (config == null) throw new IllegalStateException(resource + " is missing from the class path");
-        long since = System.currentTimeMillis();
         context.reset();
+        // The problems of this configuration only: a listener, not timestamps compared with the system clock.
+        List<Status> problems = new CopyOnWriteArrayList<>();
+        StatusListener listener = status -> {
+            if (status.getLevel() >= Status.WARN) problems.add(status);
+        };
+        context.getStatusManager().add(listener);
         JoranConfigurator configurator = new JoranConfigurator();
         configurator.setContext(context);
         try {
             configurator.doConfigure(config);
         } catch (JoranException e) {
             throw new IllegalStateException("cannot configure logging from " + config + ": " + e.getMessage(), e);
+        } finally {
+            context.getStatusManager().remove(listener);
         }
-        for (Status s : context.getStatusManager().getCopyOfStatusList()) {
-            if (s.getLevel() >= Status.WARN && s.getTimestamp() >= since) System.err.println("logging: " + s.getMessage());
-        }
+        for (Status s : problems) System.err.println("logging: " + s.getMessage());
     }
 
     /** The format the diagnostics are written in (TEXT until {@link #apply} chose another). */

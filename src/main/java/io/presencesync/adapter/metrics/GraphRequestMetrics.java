@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.presencesync.adapter.http.RetryAfter;
 import okhttp3.Interceptor;
 import okhttp3.Request;
 import okhttp3.Response;
@@ -13,9 +14,6 @@ import okhttp3.Response;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Objects;
 
@@ -111,8 +109,7 @@ public final class GraphRequestMetrics implements Interceptor {
 
     private void throttled(String endpoint, String retryAfter) {
         throttledCounter(endpoint).increment();
-        Duration wait = retryAfter(retryAfter, clock);
-        if (wait != null) retryAfterSummary(endpoint).record(wait.toMillis() / 1000.0);
+        RetryAfter.parse(retryAfter, clock).ifPresent(wait -> retryAfterSummary(endpoint).record(wait.toMillis() / 1000.0));
     }
 
     private Counter throttledCounter(String endpoint) {
@@ -123,21 +120,6 @@ public final class GraphRequestMetrics implements Interceptor {
     private DistributionSummary retryAfterSummary(String endpoint) {
         return DistributionSummary.builder(RETRY_AFTER).baseUnit("seconds").description("Retry-After waits Graph asked for")
                 .tags("tenant", tenant, "endpoint", endpoint).register(registry);
-    }
-
-    /** The Retry-After header as a wait: delta-seconds or an HTTP date; null when absent or unreadable. */
-    static Duration retryAfter(String header, Clock clock) {
-        if (header == null || header.isBlank()) return null;
-        try {
-            return Duration.ofSeconds(Math.max(0, Long.parseLong(header.trim())));
-        } catch (NumberFormatException notSeconds) {
-            try {
-                Duration d = Duration.between(clock.instant(), ZonedDateTime.parse(header.trim(), DateTimeFormatter.RFC_1123_DATE_TIME));
-                return d.isNegative() ? Duration.ZERO : d;
-            } catch (DateTimeParseException unreadable) {
-                return null;
-            }
-        }
     }
 
     /** The endpoint template of a Graph path; ids never become label values. */

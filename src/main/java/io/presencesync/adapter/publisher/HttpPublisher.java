@@ -1,6 +1,7 @@
 package io.presencesync.adapter.publisher;
 
 import io.presencesync.adapter.config.PublisherConfig;
+import io.presencesync.adapter.http.RetryAfter;
 import io.presencesync.application.port.PresenceUpdate;
 import io.presencesync.application.port.StoreWriter;
 import io.presencesync.application.port.WriteResult;
@@ -15,10 +16,6 @@ import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
 import java.util.Base64;
 import java.util.Map;
 import java.util.Optional;
@@ -84,7 +81,7 @@ public final class HttpPublisher implements StoreWriter {
         String what = "HTTP " + status + " from " + config.method() + " " + response.uri() + ": " + excerpt(response.body());
         if (status == 409) return new WriteResult.Stale(what);
         if (status == 408 || status == 429 || status >= 500) {
-            return new WriteResult.Retry(what, response.headers().firstValue("Retry-After").map(this::retryAfter).orElse(null));
+            return new WriteResult.Retry(what, response.headers().firstValue("Retry-After").flatMap(v -> RetryAfter.parse(v, clock)).orElse(null));
         }
         return new WriteResult.Rejected(what);
     }
@@ -97,22 +94,6 @@ public final class HttpPublisher implements StoreWriter {
             return Optional.of("Basic " + Base64.getEncoder().encodeToString(pair.getBytes(StandardCharsets.UTF_8)));
         }
         return Optional.empty();
-    }
-
-    /** Retry-After as seconds or an HTTP date; null when unreadable (the backoff applies then). */
-    Duration retryAfter(String value) {
-        String v = value.trim();
-        try {
-            return Duration.ofSeconds(Math.max(0, Long.parseLong(v)));
-        } catch (NumberFormatException e) {
-            try {
-                Instant at = ZonedDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
-                Duration d = Duration.between(clock.instant(), at);
-                return d.isNegative() ? Duration.ZERO : d;
-            } catch (DateTimeParseException e2) {
-                return null;
-            }
-        }
     }
 
     private String host() {

@@ -16,7 +16,6 @@ import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -95,10 +94,8 @@ public final class ManagementServer implements AutoCloseable {
                 HttpResponses.error(exchange, 404, null, "no such page " + exchange.getRequestURI().getPath());
                 return;
             }
-            Map<String, String> params = QueryString.parse(exchange.getRequestURI().getRawQuery());
-            String tenant = params.get("tenant");
-            var query = new StatusPage.Query(tenant == null || tenant.isEmpty() ? null : tenant, params.get("q"),
-                    QueryString.number(params, "page", 0, 100_000));
+            QueryParameters params = QueryParameters.of(exchange.getRequestURI());
+            var query = new StatusPage.Query(params.text("tenant"), params.text("q"), params.number("page", 0, 100_000));
             HttpResponses.html(exchange, 200, page.render(query));
         });
         return new ManagementServer(server, executor, events);

@@ -55,12 +55,12 @@ final class PresenceApi {
     }
 
     private void list(HttpExchange exchange) throws IOException {
-        Map<String, String> params = QueryString.parse(exchange.getRequestURI().getRawQuery());
-        String tenant = params.get("tenant");
-        if (tenant != null && !tenant.isEmpty()) knownTenant(tenant);
-        int offset = QueryString.number(params, "offset", 0, Integer.MAX_VALUE);
-        int limit = QueryString.number(params, "limit", DEFAULT_LIMIT, MAX_LIMIT);
-        PresenceDirectory.Page page = directory.page(tenant == null || tenant.isEmpty() ? null : tenant, params.get("q"), offset, limit);
+        QueryParameters params = QueryParameters.of(exchange.getRequestURI());
+        String tenant = params.text("tenant");
+        if (tenant != null) knownTenant(tenant);
+        int offset = params.number("offset", 0, Integer.MAX_VALUE);
+        int limit = params.number("limit", DEFAULT_LIMIT, MAX_LIMIT);
+        PresenceDirectory.Page page = directory.page(tenant, params.text("q"), offset, limit);
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("total", page.total());
         body.put("offset", page.offset());

@@ -1,5 +1,6 @@
 package io.presencesync.adapter.web;
 
+import io.presencesync.adapter.http.QueryString;
 import io.presencesync.adapter.publisher.ChangeLine;
 import io.presencesync.adapter.publisher.EmbeddedPresenceStore;
 import io.presencesync.application.status.PublisherState;

@@ -4,11 +4,12 @@ import com.sun.management.GarbageCollectionNotificationInfo;
 import com.sun.management.OperatingSystemMXBean;
 import io.presencesync.adapter.config.AppConfig;
 import io.presencesync.adapter.config.CredentialConfig;
+import io.presencesync.adapter.config.GraphCloud;
 import io.presencesync.adapter.config.ManagementConfig;
 import io.presencesync.adapter.config.PublisherConfig;
+import io.presencesync.adapter.config.Secret;
 import io.presencesync.adapter.config.SyncConfig;
 import io.presencesync.adapter.config.TenantConfig;
-import io.presencesync.adapter.graph.GraphCloud;
 import io.presencesync.adapter.publisher.ChangeLine;
 import io.presencesync.application.port.PresenceUpdate;
 import io.presencesync.domain.EventPresence;
@@ -58,7 +59,7 @@ public final class BenchService {
         Path out = Path.of(args[8]);
         HeapWatch heap = new HeapWatch();
         TenantConfig tenant = new TenantConfig("bench", args[0], args[1], GraphCloud.GLOBAL, args[3], args[2],
-                new CredentialConfig.ClientSecret(Path.of(args[4]), null), List.of(), List.of(args[5]), RuleSettings.DEFAULTS);
+                new CredentialConfig.ClientSecret(Secret.file(Path.of(args[4]))), List.of(), List.of(args[5]), RuleSettings.DEFAULTS);
         SyncConfig d = SyncConfig.DEFAULTS;
         SyncConfig sync = new SyncConfig(d.calendarPollInterval(), d.callStatePollInterval(), d.horizon(), d.userRefreshInterval(),
                 Integer.parseInt(args[9]), d.threads());

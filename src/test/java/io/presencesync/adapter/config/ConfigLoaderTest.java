@@ -1,6 +1,5 @@
 package io.presencesync.adapter.config;
 
-import io.presencesync.adapter.graph.GraphCloud;
 import io.presencesync.domain.EventState;
 import io.presencesync.rules.RuleSettings;
 import org.junit.jupiter.api.Test;
@@ -228,7 +227,7 @@ class ConfigLoaderTest {
                 management: {port: 9090, bindAddress: 127.0.0.1}
                 """));
         assertThat(c.cluster()).hasValue(new ClusterConfig("jdbc:postgresql://db:5432/presence", "presence",
-                new Secret(null, "CONTOSO_SECRET"), Duration.ofSeconds(2), SyncConfig.DEFAULT_THREADS + 3));
+                Secret.env("CONTOSO_SECRET"), Duration.ofSeconds(2), SyncConfig.DEFAULT_THREADS + 3));
         assertThat(c.management()).isEqualTo(new ManagementConfig("127.0.0.1", 9090));
 
         assertThatThrownBy(() -> read(tenant("cluster: {jdbcUrl: 'jdbc:postgresql://db/x', username: u}\n")))

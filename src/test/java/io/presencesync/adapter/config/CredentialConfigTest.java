@@ -35,17 +35,9 @@ public class CredentialConfigTest {
 
     final Map<String, String> env = new HashMap<>(Map.of("CONTOSO_SECRET", "s3cret"));
 
+    /** The credential of a tenant whose {@code credential:} is this flow-style YAML. */
     CredentialConfig credential(String credentialYaml) throws IOException {
-        Path file = dir.resolve("config.yaml");
-        Files.writeString(file, """
-                tenants:
-                  - name: contoso
-                    tenantId: 11111111-2222-3333-4444-555555555555
-                    clientId: aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee
-                    credential: %s
-                    users: [anna@contoso.com]
-                """.formatted(credentialYaml));
-        return new ConfigLoader(env).read(file).tenants().get(0).credential();
+        return credentialBlock("    credential: " + credentialYaml + "\n");
     }
 
     @Nested
@@ -61,17 +53,17 @@ public class CredentialConfigTest {
         @Test
         void aPemFileWithKeyAndCertificateLoads() throws IOException {
             assertThat(credential("{type: certificate, certificateFile: " + cert.pem() + "}"))
-                    .isEqualTo(new CredentialConfig.Certificate(cert.pem(), CredentialConfig.Certificate.Format.PEM, null, null));
+                    .isEqualTo(new CredentialConfig.Certificate(cert.pem(), CredentialConfig.Certificate.Format.PEM, null));
         }
 
         @Test
         void aPfxFileLoadsWithItsPasswordFromAFileOrTheEnvironment() throws IOException {
             Path passwordFile = Files.writeString(dir.resolve("pfx-password"), PFX_PASSWORD + "\n"); // a mounted Secret's newline
             assertThat(credential("{type: certificate, certificateFile: " + cert.pfx() + ", passwordFile: " + passwordFile + "}"))
-                    .isEqualTo(new CredentialConfig.Certificate(cert.pfx(), CredentialConfig.Certificate.Format.PFX, passwordFile, null));
-            env.put("CONTOSO_PFX_PASSWORD", PFX_PASSWORD);
+                    .isEqualTo(new CredentialConfig.Certificate(cert.pfx(), CredentialConfig.Certificate.Format.PFX, Secret.file(passwordFile)));
+            env.put("CONTOSO_PFX_PASSWORD", PFX_PASSWORD + "\r\n"); // a variable set from such a file
             assertThat(credential("{type: certificate, certificateFile: " + cert.pfx() + ", passwordEnv: CONTOSO_PFX_PASSWORD}"))
-                    .isEqualTo(new CredentialConfig.Certificate(cert.pfx(), CredentialConfig.Certificate.Format.PFX, null, "CONTOSO_PFX_PASSWORD"));
+                    .isEqualTo(new CredentialConfig.Certificate(cert.pfx(), CredentialConfig.Certificate.Format.PFX, Secret.env("CONTOSO_PFX_PASSWORD")));
         }
 
         @Test
@@ -80,9 +72,9 @@ public class CredentialConfigTest {
             Path pemNamedPfx = Files.copy(cert.pem(), dir.resolve("really-a-pem.p12"));
             env.put("PW", PFX_PASSWORD);
             assertThat(credential("{type: certificate, certificateFile: " + pfxNamedPem + ", passwordEnv: PW}"))
-                    .isEqualTo(new CredentialConfig.Certificate(pfxNamedPem, CredentialConfig.Certificate.Format.PFX, null, "PW"));
+                    .isEqualTo(new CredentialConfig.Certificate(pfxNamedPem, CredentialConfig.Certificate.Format.PFX, Secret.env("PW")));
             assertThat(credential("{type: certificate, certificateFile: " + pemNamedPfx + "}"))
-                    .isEqualTo(new CredentialConfig.Certificate(pemNamedPfx, CredentialConfig.Certificate.Format.PEM, null, null));
+                    .isEqualTo(new CredentialConfig.Certificate(pemNamedPfx, CredentialConfig.Certificate.Format.PEM, null));
         }
 
         @Test
@@ -254,12 +246,13 @@ public class CredentialConfigTest {
                     .replace("/var/run/secrets/presence-sync/contoso-app-pfx-password", passwordFile.toString())));
         }
         assertThat(loaded).containsExactly(
-                new CredentialConfig.Certificate(cert.pem(), CredentialConfig.Certificate.Format.PEM, null, null),
-                new CredentialConfig.Certificate(cert.pfx(), CredentialConfig.Certificate.Format.PFX, passwordFile, null),
+                new CredentialConfig.Certificate(cert.pem(), CredentialConfig.Certificate.Format.PEM, null),
+                new CredentialConfig.Certificate(cert.pfx(), CredentialConfig.Certificate.Format.PFX, Secret.file(passwordFile)),
                 new CredentialConfig.WorkloadIdentity(token),
                 new CredentialConfig.ManagedIdentity("99999999-8888-7777-6666-555555555555"));
     }
 
+    /** The credential of a tenant with this {@code credential:} block (YAML indented as a tenant's key). */
     CredentialConfig credentialBlock(String credentialBlock) throws IOException {
         Path file = dir.resolve("config.yaml");
         Files.writeString(file, """
@@ -285,7 +278,7 @@ public class CredentialConfigTest {
 
     @Test
     void aClientSecretStillTakesOnlyItsOwnKeys() throws IOException {
-        assertThat(credential("{type: clientSecret, secretEnv: CONTOSO_SECRET}")).isEqualTo(new CredentialConfig.ClientSecret(null, "CONTOSO_SECRET"));
+        assertThat(credential("{type: clientSecret, secretEnv: CONTOSO_SECRET}")).isEqualTo(new CredentialConfig.ClientSecret(Secret.env("CONTOSO_SECRET")));
         assertThatThrownBy(() -> credential("{type: clientSecret, secretEnv: CONTOSO_SECRET, certificateFile: /x}"))
                 .hasMessage("tenants[0].credential.certificateFile: unknown key (known here: type, secretFile, secretEnv)");
     }

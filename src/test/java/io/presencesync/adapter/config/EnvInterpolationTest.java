@@ -87,7 +87,7 @@ class EnvInterpolationTest {
     @Test
     void theNameOfASecretVariableOrFileMayComeFromTheEnvironment() throws IOException {
         AppConfig c = read(tenant("contoso.com").replace("secretEnv: CONTOSO_SECRET", "secretEnv: ${SECRET_VARIABLE_NAME}"));
-        assertThat(c.tenants().get(0).credential()).isEqualTo(new CredentialConfig.ClientSecret(null, "CONTOSO_SECRET"));
+        assertThat(c.tenants().get(0).credential()).isEqualTo(new CredentialConfig.ClientSecret(Secret.env("CONTOSO_SECRET")));
     }
 
     @Test

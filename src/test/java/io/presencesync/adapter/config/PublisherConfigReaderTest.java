@@ -110,13 +110,13 @@ class PublisherConfigReaderTest {
                 """).get(0);
         assertThat(h).isEqualTo(new PublisherConfig.Http("ucserver", "https://uc.example.com/presence/{tenant}/{userId}",
                 PublisherConfig.Http.Method.POST, Map.of("X-Api-Version", "2"),
-                new PublisherConfig.HttpAuth.Bearer(new Secret(null, "UC_TOKEN")), Duration.ofSeconds(3),
+                new PublisherConfig.HttpAuth.Bearer(Secret.env("UC_TOKEN")), Duration.ofSeconds(3),
                 Duration.ofSeconds(10), PublisherConfig.Delivery.DEFAULTS));
         PublisherConfig.Http basic = (PublisherConfig.Http) read("""
                   - {type: http, url: 'http://uc.local/presence', auth: {type: basic, username: sync, passwordEnv: UC_TOKEN}}
                 """).get(0);
         assertThat(basic.method()).isEqualTo(PublisherConfig.Http.Method.PUT);
-        assertThat(basic.auth()).isEqualTo(new PublisherConfig.HttpAuth.Basic("sync", new Secret(null, "UC_TOKEN")));
+        assertThat(basic.auth()).isEqualTo(new PublisherConfig.HttpAuth.Basic("sync", Secret.env("UC_TOKEN")));
     }
 
     @Test

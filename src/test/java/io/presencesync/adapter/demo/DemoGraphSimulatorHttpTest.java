@@ -81,6 +81,16 @@ class DemoGraphSimulatorHttpTest {
     }
 
     @Test
+    void aFormWithMalformedPercentEncodingIsAGraphStyleBadRequest() throws Exception {
+        HttpResponse<String> response = send(HttpRequest.newBuilder(URI.create(sim.authorityHost() + "/" + sim.tenantId() + "/oauth2/v2.0/token"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("grant_type=client_credentials&client_secret=50%")).build());
+
+        assertThat(response.statusCode()).isEqualTo(400);
+        assertThat(JSON.readTree(response.body()).at("/error/code").asText()).isEqualTo("BadRequest");
+    }
+
+    @Test
     void anUnknownClientIdIsRefused() throws Exception {
         HttpResponse<String> response = token(UUID.randomUUID().toString(), sim.clientSecret());
 

@@ -1,15 +1,12 @@
 package io.presencesync.adapter.demo;
 
-import com.microsoft.graph.serviceclient.GraphServiceClient;
 import io.presencesync.adapter.config.CredentialConfig;
+import io.presencesync.adapter.config.GraphCloud;
+import io.presencesync.adapter.config.Secret;
 import io.presencesync.adapter.config.TenantConfig;
 import io.presencesync.adapter.demo.DemoCalendars.DemoUser;
 import io.presencesync.adapter.demo.DemoGraphSimulator.Endpoint;
-import io.presencesync.adapter.graph.GraphCalendarSource;
-import io.presencesync.adapter.graph.GraphCallStateSource;
-import io.presencesync.adapter.graph.GraphClients;
-import io.presencesync.adapter.graph.GraphCloud;
-import io.presencesync.adapter.graph.GraphUserDirectory;
+import io.presencesync.adapter.graph.TenantGraph;
 import io.presencesync.application.port.SourceResult;
 import io.presencesync.application.port.TeamsPresence;
 import io.presencesync.domain.FreeBusyItem;
@@ -53,7 +50,7 @@ class DemoGraphSimulatorTest {
     static int tokenRequestsAtStart;
     static Path secretFile;
     static Path wrongSecretFile;
-    static GraphServiceClient graph;
+    static TenantGraph graph;
     static List<User> users;
 
     @BeforeAll
@@ -62,8 +59,8 @@ class DemoGraphSimulatorTest {
         sim = DemoGraphSimulator.start(Clock.fixed(T0, ZoneOffset.UTC), certificate, DemoCalendars.startingAt(T0));
         secretFile = secretFile(sim.clientSecret() + "\n"); // a mounted Secret often ends with a newline
         wrongSecretFile = secretFile("not-the-demo-secret");
-        graph = GraphClients.create(tenant(secretFile), Map.of());
-        Map<String, SourceResult<User>> resolved = new GraphUserDirectory(graph).resolve(sim.userPrincipalNames());
+        graph = TenantGraph.connect(tenant(secretFile), Map.of(), Clock.systemUTC());
+        Map<String, SourceResult<User>> resolved = graph.directory().resolve(sim.userPrincipalNames());
         users = sim.userPrincipalNames().stream().map(upn -> resolvedUser(upn, resolved.get(upn))).toList();
         tokenRequestsAtStart = sim.requestCount(Endpoint.TOKEN);
     }
@@ -76,7 +73,7 @@ class DemoGraphSimulatorTest {
 
     @Test
     void theDirectoryResolvesEveryDemoUserPrincipalNameToItsObjectId() {
-        Map<String, SourceResult<User>> resolved = new GraphUserDirectory(graph)
+        Map<String, SourceResult<User>> resolved = graph.directory()
                 .resolve(List.of("anna.schmidt@contoso.demo", "BEN.MUELLER@contoso.demo", "nobody@contoso.demo"));
 
         assertThat(resolved.get("anna.schmidt@contoso.demo"))
@@ -96,7 +93,7 @@ class DemoGraphSimulatorTest {
         int before = sim.requestCount(Endpoint.GET_SCHEDULE);
         int batchesBefore = sim.requestCount(Endpoint.BATCH);
 
-        Map<String, SourceResult<List<FreeBusyItem>>> results = new GraphCalendarSource("demo", graph).freeBusy(users, from, to);
+        Map<String, SourceResult<List<FreeBusyItem>>> results = graph.calendars().freeBusy(users, from, to);
 
         assertThat(sim.requestCount(Endpoint.BATCH) - batchesBefore).isEqualTo(1);
         assertThat(sim.requestCount(Endpoint.GET_SCHEDULE) - before).isEqualTo(2);
@@ -115,7 +112,7 @@ class DemoGraphSimulatorTest {
         User anna = users.get(0);
         assertThat(anna.address()).isEqualTo("anna.schmidt@contoso.demo");
 
-        Map<String, SourceResult<List<FreeBusyItem>>> results = new GraphCalendarSource("demo", graph)
+        Map<String, SourceResult<List<FreeBusyItem>>> results = graph.calendars()
                 .freeBusy(List.of(anna, nobody), T0, T0.plus(Duration.ofHours(1)));
 
         assertThat(results.get(nobody.id())).isInstanceOfSatisfying(SourceResult.UserError.class,
@@ -125,7 +122,7 @@ class DemoGraphSimulatorTest {
 
     @Test
     void theDirectoryReadsTheAllUsersGroupThroughTheSdk() {
-        Map<String, SourceResult<List<User>>> members = new GraphUserDirectory(graph).groupMembers(List.of(DemoCalendars.ALL_USERS_GROUP_ID));
+        Map<String, SourceResult<List<User>>> members = graph.directory().groupMembers(List.of(DemoCalendars.ALL_USERS_GROUP_ID));
 
         assertThat(members.get(DemoCalendars.ALL_USERS_GROUP_ID)).isInstanceOfSatisfying(SourceResult.Ok.class,
                 ok -> assertThat(((SourceResult.Ok<List<User>>) ok).value()).extracting(User::id)
@@ -138,7 +135,7 @@ class DemoGraphSimulatorTest {
         DemoUser clara = user("clara.fischer");
         int before = sim.requestCount(Endpoint.PRESENCES);
 
-        Map<String, SourceResult<TeamsPresence>> activities = new GraphCallStateSource("demo", graph).presences(users);
+        Map<String, SourceResult<TeamsPresence>> activities = graph.callStates().presences(users);
 
         assertThat(sim.requestCount(Endpoint.PRESENCES) - before).isEqualTo(1);
         assertThat(activities.get(ida.id())).isEqualTo(new SourceResult.Ok<>(new TeamsPresence("InACall", false)));
@@ -149,12 +146,12 @@ class DemoGraphSimulatorTest {
 
     @Test
     void aWrongClientSecretFailsWithinSecondsAndNoGraphRequestIsMade() {
-        GraphServiceClient wrong = GraphClients.create(tenant(wrongSecretFile), Map.of());
+        TenantGraph wrong = TenantGraph.connect(tenant(wrongSecretFile), Map.of(), Clock.systemUTC());
         int graphRequests = sim.requestCount(Endpoint.GET_SCHEDULE) + sim.requestCount(Endpoint.BATCH);
 
         long started = System.nanoTime();
         Map<String, SourceResult<List<FreeBusyItem>>> results =
-                new GraphCalendarSource("demo", wrong).freeBusy(users.subList(0, 3), T0, T0.plus(Duration.ofHours(1)));
+                wrong.calendars().freeBusy(users.subList(0, 3), T0, T0.plus(Duration.ofHours(1)));
         Duration took = Duration.ofNanos(System.nanoTime() - started);
 
         assertThat(results.values()).hasSize(3).allSatisfy(r -> assertThat(r).isInstanceOfSatisfying(
@@ -167,8 +164,8 @@ class DemoGraphSimulatorTest {
     void oneTokenServesEveryGraphCallAndAzureIdentityNeverAsksForDiscovery() {
         int tokens = sim.requestCount(Endpoint.TOKEN);
 
-        new GraphCallStateSource("demo", graph).presences(users);
-        new GraphCalendarSource("demo", graph).freeBusy(users, T0, T0.plus(Duration.ofHours(1)));
+        graph.callStates().presences(users);
+        graph.calendars().freeBusy(users, T0, T0.plus(Duration.ofHours(1)));
 
         assertThat(tokenRequestsAtStart).isEqualTo(1);
         assertThat(sim.requestCount(Endpoint.TOKEN)).isEqualTo(tokens);
@@ -180,7 +177,7 @@ class DemoGraphSimulatorTest {
 
     static TenantConfig tenant(Path secret) {
         return new TenantConfig("demo", sim.tenantId(), sim.clientId(), GraphCloud.GLOBAL, sim.graphBaseUrl(),
-                sim.authorityHost(), new CredentialConfig.ClientSecret(secret, null), sim.userPrincipalNames(),
+                sim.authorityHost(), new CredentialConfig.ClientSecret(Secret.file(secret)), sim.userPrincipalNames(),
                 List.of(), RuleSettings.DEFAULTS);
     }
 

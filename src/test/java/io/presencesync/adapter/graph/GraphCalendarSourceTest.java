@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import io.presencesync.adapter.config.GraphSettings;
+import io.presencesync.adapter.config.TenantConfig;
+import io.presencesync.application.port.CalendarSource;
 import io.presencesync.application.port.SourceResult;
 import io.presencesync.domain.FreeBusyItem;
 import io.presencesync.domain.FreeBusyStatus;
@@ -44,11 +46,11 @@ class GraphCalendarSourceTest {
 
     @RegisterExtension
     static final GraphFixture stub = GraphFixture.start();
-    GraphCalendarSource calendars;
+    CalendarSource calendars;
 
     @BeforeEach
     void freshClient() {
-        calendars = new GraphCalendarSource("contoso", stub.client());
+        calendars = stub.connect().calendars();
     }
 
     @Test
@@ -86,7 +88,9 @@ class GraphCalendarSourceTest {
 
     @Test
     void theRequestSizeIsConfigurableUpToAHundredSchedules() {
-        GraphCalendarSource hundred = new GraphCalendarSource("contoso", stub.client(), new GraphSettings(100));
+        TenantConfig t = stub.tenant();
+        CalendarSource hundred = stub.connect(new TenantConfig(t.name(), t.tenantId(), t.clientId(), t.cloud(), t.graphBaseUrl(),
+                t.authorityHost(), t.credential(), t.users(), t.groups(), t.rules(), new GraphSettings(100))).calendars();
 
         Map<String, SourceResult<List<FreeBusyItem>>> results = hundred.freeBusy(GraphFixture.users(250), FROM, TO);
 
@@ -104,7 +108,7 @@ class GraphCalendarSourceTest {
         assertThat(stub.scheduleItems()).hasSize(3).allSatisfy(item -> {
             assertThat(item.header("Prefer")).isEqualTo("outlook.timezone=\"UTC\"");
             JsonNode body = item.body();
-            // Fresh SDK models for every item: a reused one would go out as "StartTime":{} (see NOTES.md).
+            // Fresh SDK models for every item: a model once serialised sends only changed values, so a reused one goes out as "StartTime":{}.
             assertThat(utc(body.at("/StartTime/dateTime").asText())).isEqualTo(FROM);
             assertThat(utc(body.at("/EndTime/dateTime").asText())).isEqualTo(TO);
             assertThat(body.at("/StartTime/timeZone").asText()).isEqualTo("UTC");

@@ -2,6 +2,8 @@ package io.presencesync.adapter.graph;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import io.presencesync.adapter.config.TenantConfig;
+import io.presencesync.application.port.CallStateSource;
 import io.presencesync.application.port.SourceResult;
 import io.presencesync.application.port.TeamsPresence;
 import io.presencesync.domain.User;
@@ -10,6 +12,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -30,11 +33,11 @@ class GraphCallStateSourceTest {
 
     @RegisterExtension
     static final GraphFixture stub = GraphFixture.start();
-    GraphCallStateSource calls;
+    CallStateSource calls;
 
     @BeforeEach
     void freshClient() {
-        calls = new GraphCallStateSource("contoso", stub.client());
+        calls = stub.connect().callStates();
     }
 
     @Test
@@ -127,7 +130,9 @@ class GraphCallStateSourceTest {
 
     @Test
     void requestsBeyondTheTenantsPresenceLimitAreNotSent() {
-        GraphCallStateSource limited = new GraphCallStateSource("contoso", stub.client(), io.github.resilience4j.ratelimiter.RateLimiterConfig
+        TenantConfig tenant = stub.tenant();
+        GraphCallStateSource limited = new GraphCallStateSource("contoso", GraphClients.create(tenant, GraphClients.credential(tenant, Map.of()),
+                Clock.systemUTC()), new GraphCalls(Clock.systemUTC()), io.github.resilience4j.ratelimiter.RateLimiterConfig
                 .custom().limitForPeriod(2).limitRefreshPeriod(java.time.Duration.ofMinutes(1)).timeoutDuration(java.time.Duration.ZERO).build());
         List<User> users = GraphFixture.users(3 * GraphCallStateSource.IDS_PER_REQUEST);
 

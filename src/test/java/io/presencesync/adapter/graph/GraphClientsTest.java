@@ -3,10 +3,12 @@ package io.presencesync.adapter.graph;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.stubbing.StubMapping;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
-import com.microsoft.graph.serviceclient.GraphServiceClient;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.presencesync.adapter.config.GraphCloud;
 import io.presencesync.adapter.config.TenantConfig;
 import io.presencesync.adapter.metrics.GraphRequestMetrics;
+import io.presencesync.application.port.CalendarSource;
+import io.presencesync.application.port.CallStateSource;
 import io.presencesync.application.port.SourceResult;
 import io.presencesync.application.port.TeamsPresence;
 import io.presencesync.domain.FreeBusyItem;
@@ -15,6 +17,7 @@ import io.presencesync.testsupport.GraphFixture;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
@@ -40,10 +43,7 @@ class GraphClientsTest {
 
     @Test
     void theCredentialFetchesItsTokenFromTheAuthorityOverHttpsAndEveryGraphCallCarriesIt() {
-        GraphServiceClient graph = stub.client();
-
-        Map<String, SourceResult<List<FreeBusyItem>>> results =
-                new GraphCalendarSource("contoso", graph).freeBusy(GraphFixture.users(3), FROM, TO);
+        Map<String, SourceResult<List<FreeBusyItem>>> results = stub.connect().calendars().freeBusy(GraphFixture.users(3), FROM, TO);
 
         assertThat(results.values()).allSatisfy(r -> assertThat(r).isInstanceOf(SourceResult.Ok.class));
         assertThat(stub.tokenRequests()).singleElement().satisfies(token -> {
@@ -65,10 +65,10 @@ class GraphClientsTest {
     @Test
     void theRequestMetricsSeeGraphCallsButNeverTheTokenRequest() {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
-        GraphServiceClient graph = GraphClients.create(stub.tenant(), Map.of(),
-                new GraphRequestMetrics("contoso", registry, java.time.Clock.systemUTC()));
+        TenantGraph graph = TenantGraph.connect(stub.tenant(), Map.of(), Clock.systemUTC(),
+                new GraphRequestMetrics("contoso", registry, Clock.systemUTC()));
 
-        new GraphCalendarSource("contoso", graph).freeBusy(GraphFixture.users(3), FROM, TO);
+        graph.calendars().freeBusy(GraphFixture.users(3), FROM, TO);
 
         assertThat(stub.tokenRequests()).hasSize(1);
         assertThat(registry.find("presencesync.graph.requests").timers())
@@ -78,9 +78,9 @@ class GraphClientsTest {
 
     @Test
     void oneTokenServesManyGraphCalls() {
-        GraphServiceClient graph = stub.client();
-        GraphCalendarSource calendars = new GraphCalendarSource("contoso", graph);
-        GraphCallStateSource calls = new GraphCallStateSource("contoso", graph);
+        TenantGraph graph = stub.connect();
+        CalendarSource calendars = graph.calendars();
+        CallStateSource calls = graph.callStates();
         List<User> users = GraphFixture.users(700);
 
         for (int poll = 0; poll < 3; poll++) {
@@ -97,9 +97,9 @@ class GraphClientsTest {
 
     @Test
     void graphOverHttpsIsTrustedThroughTheJvmTrustStoreAndCarriesTheToken() {
-        GraphServiceClient graph = stub.client(stub.tenant(GraphCloud.GLOBAL, stub.httpsGraphBaseUrl()));
+        TenantGraph graph = stub.connect(stub.tenant(GraphCloud.GLOBAL, stub.httpsGraphBaseUrl()));
 
-        Map<String, SourceResult<TeamsPresence>> results = new GraphCallStateSource("contoso", graph).presences(GraphFixture.users(2));
+        Map<String, SourceResult<TeamsPresence>> results = graph.callStates().presences(GraphFixture.users(2));
 
         assertThat(results.values()).containsOnly(new SourceResult.Ok<>(new TeamsPresence("Available", false)));
         assertThat(stub.presenceRequests()).singleElement().satisfies(call -> {
@@ -111,7 +111,7 @@ class GraphClientsTest {
     @Test
     void aRejectedClientSecretMakesUsersUnavailableQuicklyAndWithoutRevealingTheSecret() {
         stub.server.stubFor(post(stub.tokenPath()).atPriority(1).willReturn(invalidClient()));
-        GraphCalendarSource calendars = new GraphCalendarSource("contoso", stub.client());
+        CalendarSource calendars = stub.connect().calendars();
 
         long started = System.nanoTime();
         Map<String, SourceResult<List<FreeBusyItem>>> results = calendars.freeBusy(GraphFixture.users(3), FROM, TO);
@@ -136,7 +136,7 @@ class GraphClientsTest {
     @Test
     void thePollAfterAFailedTokenFetchGetsANewTokenWithoutStallingForThirtySeconds() {
         StubMapping rejected = stub.server.stubFor(post(stub.tokenPath()).atPriority(1).willReturn(invalidClient()));
-        GraphCalendarSource calendars = new GraphCalendarSource("contoso", stub.client());
+        CalendarSource calendars = stub.connect().calendars();
         List<User> users = GraphFixture.users(3);
         assertThat(calendars.freeBusy(users, FROM, TO).values())
                 .allSatisfy(r -> assertThat(r).isInstanceOf(SourceResult.Unavailable.class));
@@ -156,32 +156,11 @@ class GraphClientsTest {
     }
 
     @Test
-    void nationalCloudsUseTheirDocumentedGraphEndpointsAuthoritiesAndScopes() {
-        assertThat(GraphCloud.GLOBAL.graphBaseUrl()).isEqualTo("https://graph.microsoft.com/v1.0");
-        assertThat(GraphCloud.GLOBAL.authorityHost()).isEqualTo("https://login.microsoftonline.com");
-        assertThat(GraphCloud.GLOBAL.scope()).isEqualTo("https://graph.microsoft.com/.default");
-
-        assertThat(GraphCloud.USGOV.graphBaseUrl()).isEqualTo("https://graph.microsoft.us/v1.0");
-        assertThat(GraphCloud.USGOV.authorityHost()).isEqualTo("https://login.microsoftonline.us");
-        assertThat(GraphCloud.USGOV.scope()).isEqualTo("https://graph.microsoft.us/.default");
-
-        assertThat(GraphCloud.USGOV_DOD.graphBaseUrl()).isEqualTo("https://dod-graph.microsoft.us/v1.0");
-        assertThat(GraphCloud.USGOV_DOD.authorityHost()).isEqualTo("https://login.microsoftonline.us");
-        assertThat(GraphCloud.USGOV_DOD.scope()).isEqualTo("https://dod-graph.microsoft.us/.default");
-
-        assertThat(GraphCloud.CHINA.graphBaseUrl()).isEqualTo("https://microsoftgraph.chinacloudapi.cn/v1.0");
-        assertThat(GraphCloud.CHINA.authorityHost()).isEqualTo("https://login.chinacloudapi.cn");
-        assertThat(GraphCloud.CHINA.scope()).isEqualTo("https://microsoftgraph.chinacloudapi.cn/.default");
-
-        assertThat(GraphCloud.values()).hasSize(4);
-    }
-
-    @Test
     void aUsGovTenantAsksTheAuthorityForTheUsGovGraphScope() {
         TenantConfig usgov = stub.tenant(GraphCloud.USGOV, stub.graphBaseUrl());
 
         Map<String, SourceResult<TeamsPresence>> results =
-                new GraphCallStateSource("contoso", stub.client(usgov)).presences(GraphFixture.users(1));
+                stub.connect(usgov).callStates().presences(GraphFixture.users(1));
 
         assertThat(results.values()).containsOnly(new SourceResult.Ok<>(new TeamsPresence("Available", false)));
         assertThat(stub.tokenRequests()).singleElement().satisfies(token -> {

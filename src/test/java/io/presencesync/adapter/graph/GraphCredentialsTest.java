@@ -7,9 +7,10 @@ import com.azure.identity.ManagedIdentityCredential;
 import com.azure.identity.WorkloadIdentityCredential;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
-import com.microsoft.graph.serviceclient.GraphServiceClient;
 import io.presencesync.adapter.config.CredentialConfig;
 import io.presencesync.adapter.config.CredentialConfigTest.TestCertificate;
+import io.presencesync.adapter.config.GraphCloud;
+import io.presencesync.adapter.config.Secret;
 import io.presencesync.adapter.config.TenantConfig;
 import io.presencesync.application.port.SourceResult;
 import io.presencesync.application.port.TeamsPresence;
@@ -27,6 +28,7 @@ import java.security.MessageDigest;
 import java.security.Signature;
 import java.security.spec.MGF1ParameterSpec;
 import java.security.spec.PSSParameterSpec;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
@@ -63,8 +65,8 @@ class GraphCredentialsTest {
 
     /** One getPresencesByUserId call through a fresh client; it must succeed with the stub's token. */
     void graphCallCarriesTheToken(TenantConfig tenant, Map<String, String> env) {
-        GraphServiceClient graph = GraphClients.create(tenant, env);
-        Map<String, SourceResult<TeamsPresence>> results = new GraphCallStateSource("contoso", graph).presences(GraphFixture.users(1));
+        Map<String, SourceResult<TeamsPresence>> results = TenantGraph.connect(tenant, env, Clock.systemUTC()).callStates()
+                .presences(GraphFixture.users(1));
         assertThat(results.values()).containsOnly(new SourceResult.Ok<>(new TeamsPresence("Available", false)));
         assertThat(stub.presenceRequests()).singleElement()
                 .satisfies(call -> assertThat(call.getHeader("Authorization")).isEqualTo("Bearer " + GraphFixture.ACCESS_TOKEN));
@@ -88,7 +90,7 @@ class GraphCredentialsTest {
 
     @Test
     void aPemCertificateSignsAClientAssertionThatEntraCanVerify() throws Exception {
-        TenantConfig tenant = tenant(new CredentialConfig.Certificate(cert.pem(), CredentialConfig.Certificate.Format.PEM, null, null));
+        TenantConfig tenant = tenant(new CredentialConfig.Certificate(cert.pem(), CredentialConfig.Certificate.Format.PEM, null));
         assertThat(GraphClients.credential(tenant, Map.of())).isInstanceOf(ClientCertificateCredential.class);
 
         graphCallCarriesTheToken(tenant, Map.of());
@@ -99,7 +101,7 @@ class GraphCredentialsTest {
     @Test
     void aPfxCertificateWithItsPasswordFromAFileSignsTheClientAssertion() throws Exception {
         Path passwordFile = Files.writeString(dir.resolve("pfx-password"), PFX_PASSWORD + "\n");
-        TenantConfig tenant = tenant(new CredentialConfig.Certificate(cert.pfx(), CredentialConfig.Certificate.Format.PFX, passwordFile, null));
+        TenantConfig tenant = tenant(new CredentialConfig.Certificate(cert.pfx(), CredentialConfig.Certificate.Format.PFX, Secret.file(passwordFile)));
 
         graphCallCarriesTheToken(tenant, Map.of());
 
@@ -108,7 +110,7 @@ class GraphCredentialsTest {
 
     @Test
     void aPfxCertificateWithItsPasswordFromTheEnvironmentSignsTheClientAssertion() throws Exception {
-        TenantConfig tenant = tenant(new CredentialConfig.Certificate(cert.pfx(), CredentialConfig.Certificate.Format.PFX, null, "PFX_PW"));
+        TenantConfig tenant = tenant(new CredentialConfig.Certificate(cert.pfx(), CredentialConfig.Certificate.Format.PFX, Secret.env("PFX_PW")));
 
         graphCallCarriesTheToken(tenant, Map.of("PFX_PW", PFX_PASSWORD));
 
@@ -157,7 +159,7 @@ class GraphCredentialsTest {
         assertThat(user).isInstanceOf(ManagedIdentityCredential.class);
         assertThat(((ManagedIdentityCredential) user).getClientId()).isEqualTo("99999999-8888-7777-6666-555555555555");
         assertThat(((ManagedIdentityCredential) system).getClientId()).isNull();
-        assertThat(GraphClients.create(tenant(new CredentialConfig.ManagedIdentity(null)), Map.of())).isNotNull();
+        assertThat(TenantGraph.connect(tenant(new CredentialConfig.ManagedIdentity(null)), Map.of(), Clock.systemUTC())).isNotNull();
         assertThat(stub.tokenRequests()).as("nothing is fetched before the first Graph call").isEmpty();
     }
 

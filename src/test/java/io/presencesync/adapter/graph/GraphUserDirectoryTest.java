@@ -1,6 +1,7 @@
 package io.presencesync.adapter.graph;
 
 import io.presencesync.application.port.SourceResult;
+import io.presencesync.application.port.UserDirectory;
 import io.presencesync.domain.User;
 import io.presencesync.testsupport.GraphFixture;
 import org.junit.jupiter.api.BeforeEach;
@@ -33,11 +34,11 @@ class GraphUserDirectoryTest {
 
     @RegisterExtension
     static final GraphFixture stub = GraphFixture.start();
-    GraphUserDirectory directory;
+    UserDirectory directory;
 
     @BeforeEach
     void freshClient() {
-        directory = new GraphUserDirectory(stub.client());
+        directory = stub.connect().directory();
         stub.server.stubFor(get(urlPathEqualTo(userPath("anna@contoso.com"))).willReturn(okJson("""
                 {"@odata.context":"https://graph.microsoft.com/v1.0/$metadata#users(id,mail,userPrincipalName)/$entity",
                  "id":"%s","mail":"Anna.Berg@contoso.com","userPrincipalName":"anna@contoso.com"}""".formatted(ANNA_ID))));
@@ -195,11 +196,16 @@ class GraphUserDirectoryTest {
         assertThat(directory.groupMembers(List.of(GROUP_ID)).get(GROUP_ID)).isInstanceOf(SourceResult.Unavailable.class);
     }
 
-    @Test
-    void aSecondPageThatIsThrottledMakesTheWholeGroupUnavailableAndHoldsBackTheDirectory() {
+    /** The group's first page holds Anna and links to a second page ({@code $skiptoken=X2}). */
+    void firstPageLinksToPageTwo() {
         String nextLink = "http://127.0.0.1:" + stub.server.port() + GROUP_PATH + "?$skiptoken=X2";
         stub.server.stubFor(get(urlPathEqualTo(GROUP_PATH)).atPriority(5).willReturn(okJson("""
                 {"@odata.nextLink":"%s","value":[{"id":"%s","mail":"Anna.Berg@contoso.com"}]}""".formatted(nextLink, ANNA_ID))));
+    }
+
+    @Test
+    void aSecondPageThatIsThrottledMakesTheWholeGroupUnavailableAndHoldsBackTheDirectory() {
+        firstPageLinksToPageTwo();
         stub.server.stubFor(get(urlPathEqualTo(GROUP_PATH)).atPriority(1).withQueryParam("$skiptoken", equalTo("X2"))
                 .willReturn(aResponse().withStatus(429).withHeader("Retry-After", "60").withHeader("Content-Type", "application/json")
                         .withBody(odataError("TooManyRequests", "Too many requests."))));
@@ -214,9 +220,7 @@ class GraphUserDirectoryTest {
 
     @Test
     void aSecondPageThrottledBrieflyIsSentAgainAfterItsRetryAfterAndTheGroupIsReadWhole() {
-        String nextLink = "http://127.0.0.1:" + stub.server.port() + GROUP_PATH + "?$skiptoken=X2";
-        stub.server.stubFor(get(urlPathEqualTo(GROUP_PATH)).atPriority(5).willReturn(okJson("""
-                {"@odata.nextLink":"%s","value":[{"id":"%s","mail":"Anna.Berg@contoso.com"}]}""".formatted(nextLink, ANNA_ID))));
+        firstPageLinksToPageTwo();
         stub.server.stubFor(get(urlPathEqualTo(GROUP_PATH)).atPriority(1).withQueryParam("$skiptoken", equalTo("X2"))
                 .inScenario("page 2").whenScenarioStateIs(com.github.tomakehurst.wiremock.stubbing.Scenario.STARTED)
                 .willReturn(aResponse().withStatus(429).withHeader("Retry-After", "1").withHeader("Content-Type", "application/json")

@@ -1,6 +1,8 @@
 package io.presencesync.adapter.graph;
 
 import io.presencesync.adapter.config.CredentialConfig;
+import io.presencesync.adapter.config.GraphCloud;
+import io.presencesync.adapter.config.Secret;
 import io.presencesync.adapter.config.TenantConfig;
 import io.presencesync.rules.RuleSettings;
 import io.presencesync.testsupport.GraphFixture;
@@ -10,6 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -42,18 +45,18 @@ class TenantCheckTest {
 
     TenantConfig tenant(String... users) {
         return new TenantConfig("contoso", TENANT_ID, GraphFixture.CLIENT_ID, GraphCloud.GLOBAL, graph.graphBaseUrl(),
-                graph.authorityHost(), new CredentialConfig.ClientSecret(graph.secretFile, null), List.of(users), List.of(), RuleSettings.DEFAULTS);
+                graph.authorityHost(), new CredentialConfig.ClientSecret(Secret.file(graph.secretFile)), List.of(users), List.of(), RuleSettings.DEFAULTS);
     }
 
     TenantCheck.Verdict check(String... users) {
-        return TenantCheck.check(tenant(users), Map.of(), Duration.ofSeconds(30));
+        return TenantCheck.check(tenant(users), Map.of(), Duration.ofSeconds(30), Clock.systemUTC());
     }
 
     static final String SALES = "5b8a1f3c-2d4e-4f6a-9b0c-1d2e3f4a5b6c";
 
     TenantConfig groupsOnly(String... groups) {
         return new TenantConfig("contoso", TENANT_ID, GraphFixture.CLIENT_ID, GraphCloud.GLOBAL, graph.graphBaseUrl(),
-                graph.authorityHost(), new CredentialConfig.ClientSecret(graph.secretFile, null), List.of(), List.of(groups), RuleSettings.DEFAULTS);
+                graph.authorityHost(), new CredentialConfig.ClientSecret(Secret.file(graph.secretFile)), List.of(), List.of(groups), RuleSettings.DEFAULTS);
     }
 
     static String membersPath(String group) { return "/v1.0/groups/" + group + "/transitiveMembers/graph.user"; }
@@ -63,7 +66,7 @@ class TenantCheckTest {
         graph.server.stubFor(get(urlPathEqualTo(membersPath(SALES))).willReturn(okJson(
                 "{\"value\":[{\"id\":\"" + ANNA + "\",\"mail\":\"anna@contoso.com\",\"userPrincipalName\":\"anna@contoso.com\"}]}")));
 
-        TenantCheck.Verdict v = TenantCheck.check(groupsOnly(SALES), Map.of(), Duration.ofSeconds(30));
+        TenantCheck.Verdict v = TenantCheck.check(groupsOnly(SALES), Map.of(), Duration.ofSeconds(30), Clock.systemUTC());
 
         assertThat(v.ok()).as("%s", v.findings()).isTrue();
         assertThat(step(v, TenantCheck.USERS).detail()).isEqualTo("no users listed (members of groups only)");
@@ -77,7 +80,7 @@ class TenantCheckTest {
                 .withHeader("Content-Type", "application/json")
                 .withBody("{\"error\":{\"code\":\"Authorization_RequestDenied\",\"message\":\"Insufficient privileges to complete the operation.\"}}")));
 
-        TenantCheck.Verdict v = TenantCheck.check(groupsOnly(SALES), Map.of(), Duration.ofSeconds(30));
+        TenantCheck.Verdict v = TenantCheck.check(groupsOnly(SALES), Map.of(), Duration.ofSeconds(30), Clock.systemUTC());
 
         assertThat(v.ok()).isFalse();
         assertThat(v.actions()).anySatisfy(a -> assertThat(a).startsWith("grant the application permission GroupMember.Read.All"));
@@ -240,9 +243,9 @@ class TenantCheckTest {
         graph.close();
         TenantConfig t = new TenantConfig("contoso", TENANT_ID, GraphFixture.CLIENT_ID, GraphCloud.GLOBAL,
                 "http://127.0.0.1:" + port + "/v1.0", "https://127.0.0.1:" + port,
-                new CredentialConfig.ClientSecret(graph.secretFile, null), List.of("anna@contoso.com"), List.of(), RuleSettings.DEFAULTS);
+                new CredentialConfig.ClientSecret(Secret.file(graph.secretFile)), List.of("anna@contoso.com"), List.of(), RuleSettings.DEFAULTS);
 
-        TenantCheck.Verdict v = TenantCheck.check(t, Map.of(), Duration.ofSeconds(30));
+        TenantCheck.Verdict v = TenantCheck.check(t, Map.of(), Duration.ofSeconds(30), Clock.systemUTC());
 
         assertThat(v.ok()).isFalse();
         assertThat(v.actions()).singleElement().asString().startsWith("cannot reach https://127.0.0.1:" + port)
@@ -254,7 +257,7 @@ class TenantCheckTest {
         graph.slowToken(8_000);
 
         long started = System.nanoTime();
-        TenantCheck.Verdict v = TenantCheck.check(tenant("anna@contoso.com"), Map.of(), Duration.ofSeconds(2));
+        TenantCheck.Verdict v = TenantCheck.check(tenant("anna@contoso.com"), Map.of(), Duration.ofSeconds(2), Clock.systemUTC());
 
         assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(5));
         assertThat(v.ok()).isFalse();
@@ -266,7 +269,7 @@ class TenantCheckTest {
     void aSlowDirectoryIsReportedAsSlowNotAsBadUsers() {
         graph.slowUserLookup(6_000);
 
-        TenantCheck.Verdict v = TenantCheck.check(tenant("anna@contoso.com"), Map.of(), Duration.ofSeconds(3));
+        TenantCheck.Verdict v = TenantCheck.check(tenant("anna@contoso.com"), Map.of(), Duration.ofSeconds(3), Clock.systemUTC());
 
         assertThat(step(v, TenantCheck.USERS).detail()).startsWith("0 of 1 users resolved (1 not looked up within the time limit)");
         assertThat(v.actions()).singleElement().asString().startsWith("Entra ID or Graph did not answer in time");

@@ -1,6 +1,9 @@
-package io.presencesync.adapter.graph;
+package io.presencesync.adapter.config;
 
-/** A Microsoft cloud: its Graph endpoint and its sign-in authority. The token scope follows Graph. */
+/**
+ * A tenant's Microsoft cloud ({@code tenants[].cloud}): its Graph endpoint and its sign-in authority,
+ * the defaults of {@code graphBaseUrl} and {@code authorityHost}. The token scope follows Graph.
+ */
 public enum GraphCloud {
     GLOBAL("https://graph.microsoft.com", "https://login.microsoftonline.com"),
     USGOV("https://graph.microsoft.us", "https://login.microsoftonline.us"),
