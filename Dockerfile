@@ -27,7 +27,7 @@ ARG VERSION
 ARG REVISION=unknown
 # Tests run in CI (mvn verify), not here: the image stage neither compiles nor runs them.
 RUN mvn -B -q -Dmaven.test.skip=true -Dgit.commit="${REVISION}" ${VERSION:+-Dapp.version="${VERSION}"} package \
-    && cp target/presence-sync.jar /build/presence-sync.jar
+    && cp target/presence-sync.jar target/bom.json /build/
 
 FROM ${RUNTIME_IMAGE}
 ARG RUNTIME_IMAGE
@@ -48,6 +48,8 @@ RUN groupadd --gid 10001 presence-sync \
     && chmod 0755 /app /etc/presence-sync /var/run/secrets/presence-sync
 
 COPY --from=build --chown=root:root /build/presence-sync.jar /app/presence-sync.jar
+# The CycloneDX software bill of materials of the jar (its Java libraries and their versions).
+COPY --from=build --chown=root:root /build/bom.json /app/bom.json
 
 USER 10001:10001
 WORKDIR /tmp
