@@ -15,6 +15,7 @@ import java.time.ZonedDateTime;
 
 import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
 import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideOutsideOfPackage;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
@@ -22,13 +23,30 @@ import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.sli
 class ArchitectureTest {
 
     @ArchTest
-    static final ArchRule domainRulesAndApplicationStayFreeOfFrameworks = noClasses()
-            .that().resideInAnyPackage("io.presencesync.domain..", "io.presencesync.rules..", "io.presencesync.application..")
-            .should().dependOnClassesThat().resideInAnyPackage(
-                    "com.microsoft..", "com.azure..", "org.quartz..", "redis..", "io.lettuce..", "okhttp3..",
-                    "java.net.http..", "com.sun.net.httpserver..", "com.fasterxml..", "io.micrometer..",
-                    "io.presencesync.adapter..")
-            .because("the rules and the domain are pure code; Graph, Quartz, stores, HTTP and metrics are adapters around them");
+    static final ArchRule theDomainDependsOnTheJdkAndItselfOnly = classes()
+            .that().resideInAPackage("io.presencesync.domain..")
+            .should().onlyDependOnClassesThat().resideInAnyPackage("java..", "io.presencesync.domain..")
+            .because("presences, events and users are plain values every other part builds on");
+
+    @ArchTest
+    static final ArchRule theRulesDependOnTheJdkAndTheDomainOnly = classes()
+            .that().resideInAPackage("io.presencesync.rules..")
+            .should().onlyDependOnClassesThat().resideInAnyPackage("java..", "io.presencesync.domain..", "io.presencesync.rules..")
+            .because("the rules are a pure function of their inputs and an instant: testable for any date, zone or DST edge");
+
+    @ArchTest
+    static final ArchRule theApplicationDependsOnTheDomainTheRulesItsPortsAndLoggingOnly = classes()
+            .that().resideInAPackage("io.presencesync.application..")
+            .should().onlyDependOnClassesThat().resideInAnyPackage("java..", "org.slf4j..", "io.presencesync.domain..",
+                    "io.presencesync.rules..", "io.presencesync.application..")
+            .because("what to sync, when and what to deliver is decided here; Graph, Quartz, the stores, HTTP, metrics and "
+                    + "Resilience4j are adapters that only execute it");
+
+    @ArchTest
+    static final ArchRule theLayersDependOnEachOtherWithoutCycles = slices()
+            .matching("io.presencesync.(**)")
+            .should().beFreeOfCycles()
+            .because("each package can be read, tested and changed without the ones that depend on it");
 
     @ArchTest
     static final ArchRule onlyTheCommandLineReadsTheSystemClock = noClasses()
@@ -44,12 +62,6 @@ class ArchitectureTest {
             .orShould().callMethod(System.class, "currentTimeMillis")
             .because("every time decision takes a Clock injected by the composition root (the CLI commands and ServiceRunner), "
                     + "so tests step a clock instead of waiting");
-
-    @ArchTest
-    static final ArchRule adapterPackagesDependOnEachOtherWithoutCycles = slices()
-            .matching("io.presencesync.adapter.(*)..")
-            .should().beFreeOfCycles()
-            .because("an adapter package can be read, tested and changed without the ones that depend on it");
 
     @ArchTest
     static final ArchRule theSharedHttpPartsDependOnNothingOfOurs = noClasses()
