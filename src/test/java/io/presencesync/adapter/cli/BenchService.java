@@ -118,6 +118,7 @@ public final class BenchService {
         System.exit(0);
     }
 
+    /** The benchmark measures a window of wall-clock time agreed with its driver: real time passes to its edges. */
     private static void sleepUntil(long epochMillis) throws InterruptedException {
         long wait;
         while ((wait = epochMillis - System.currentTimeMillis()) > 0) Thread.sleep(Math.min(wait, 1000));

@@ -49,7 +49,7 @@ public final class ClusterNode {
                 Optional.of(new ClusterDatabase(jdbcUrl, TestPostgres.USER, null, CHECKIN, 6)), publisher);
         scheduler.start();
         report(out, "STARTED " + node);
-        Thread.sleep(Long.MAX_VALUE);
+        Thread.sleep(Long.MAX_VALUE); // a node runs until the test kills it
     }
 
     private static synchronized void report(PrintStream out, String line) {

@@ -14,6 +14,7 @@ import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /** What the shared database keeps across restarts of a cluster (one node at a time here). */
 class ClusteredRestartIT {
@@ -49,11 +50,8 @@ class ClusteredRestartIT {
         }
     }
 
-    static void awaitBusy(List<PresenceUpdate> published, int users) throws InterruptedException {
-        Instant deadline = Instant.now().plusSeconds(30);
-        while (published.stream().filter(u -> u.presence().state() == EventState.BUSY).count() < users) {
-            if (Instant.now().isAfter(deadline)) throw new AssertionError("not every user BUSY within 30 s: " + published);
-            Thread.sleep(100);
-        }
+    static void awaitBusy(List<PresenceUpdate> published, int users) {
+        await("every user BUSY").atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(published)
+                .filteredOn(u -> u.presence().state() == EventState.BUSY).hasSize(users));
     }
 }

@@ -12,8 +12,10 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 class SyncSchedulerTest {
 
@@ -31,11 +33,12 @@ class SyncSchedulerTest {
         PresencePublisher publisher = u -> published.add(new Published(u, clock.instant()));
         try (SyncScheduler scheduler = new SyncScheduler(List.of(tenant.setup(publisher)), SLOW_POLLS, 2, 4, clock, Optional.empty(), publisher)) {
             scheduler.start();
-            Thread.sleep(Duration.between(Instant.now(), tenant.end(5).plusMillis(1500)).toMillis());
+            await("every user's first presence, meeting start and meeting end")
+                    .atMost(Duration.between(Instant.now(), tenant.end(5).plusSeconds(5)))
+                    .until(() -> IntStream.range(0, 6).allMatch(i -> of(published, i).size() >= 3));
         }
         for (int i = 0; i < 6; i++) {
-            String id = "id-" + i;
-            List<Published> mine = published.stream().filter(p -> p.update().user().id().equals(id)).toList();
+            List<Published> mine = of(published, i);
             assertThat(mine).as("user %d", i).extracting(p -> p.update().presence().state())
                     .containsExactly(EventState.NONE, EventState.BUSY, EventState.NONE);
             assertThat(Duration.between(tenant.start(i), mine.get(1).at())).as("start of user %d", i)
@@ -43,6 +46,10 @@ class SyncSchedulerTest {
             assertThat(Duration.between(tenant.end(i), mine.get(2).at())).as("end of user %d", i)
                     .isBetween(Duration.ZERO, Duration.ofMillis(999));
         }
+    }
+
+    static List<Published> of(List<Published> published, int user) {
+        return published.stream().filter(p -> p.update().user().id().equals("id-" + user)).toList();
     }
 
     @Test
