@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import io.presencesync.adapter.config.GraphSettings;
-import io.presencesync.adapter.config.TenantConfig;
 import io.presencesync.application.port.CalendarSource;
 import io.presencesync.application.port.SourceResult;
 import io.presencesync.domain.FreeBusyItem;
@@ -35,6 +34,7 @@ import static io.presencesync.testsupport.GraphFixture.reply;
 import static io.presencesync.testsupport.GraphFixture.schedule;
 import static io.presencesync.testsupport.GraphFixture.scheduleError;
 import static io.presencesync.testsupport.GraphFixture.scheduleItem;
+import static io.presencesync.testsupport.TenantConfigBuilder.aTenant;
 import static org.assertj.core.api.Assertions.assertThat;
 
 class GraphCalendarSourceTest {
@@ -88,9 +88,7 @@ class GraphCalendarSourceTest {
 
     @Test
     void theRequestSizeIsConfigurableUpToAHundredSchedules() {
-        TenantConfig t = stub.tenant();
-        CalendarSource hundred = stub.connect(new TenantConfig(t.name(), t.tenantId(), t.clientId(), t.cloud(), t.graphBaseUrl(),
-                t.authorityHost(), t.credential(), t.users(), t.groups(), t.rules(), new GraphSettings(100))).calendars();
+        CalendarSource hundred = stub.connect(aTenant().servedBy(stub).withGraphSettings(new GraphSettings(100)).build()).calendars();
 
         Map<String, SourceResult<List<FreeBusyItem>>> results = hundred.freeBusy(GraphFixture.users(250), FROM, TO);
 

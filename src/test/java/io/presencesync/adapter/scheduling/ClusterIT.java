@@ -53,12 +53,12 @@ class ClusterIT {
     void twoNodesShareTheUnitsAndTheSurvivorOfAKill9TakesThemOverWithoutLosingATransition() throws Exception {
         jdbcUrl = TestPostgres.freshSchema("cluster");
         Instant t0 = Instant.ofEpochSecond(Instant.now().getEpochSecond() + 8);
-        Process a = start("a", jdbcUrl, t0);
+        ScriptedTenant script = script(t0);
+        Process a = start("a", jdbcUrl, script, 50);
         awaitLine("STARTED a", Duration.ofSeconds(30));
-        start("b", jdbcUrl, t0);
+        start("b", jdbcUrl, script, 50);
         awaitLine("STARTED b", Duration.ofSeconds(30));
 
-        ScriptedTenant script = new ScriptedTenant("contoso", USERS, t0, MEETING_START, MEETING_END);
         sleepUntil(t0.plusSeconds(KILL_AT)); // the kill falls between the meetings' starts and their ends
         a.destroyForcibly().waitFor();
         long killedAt = System.currentTimeMillis();
@@ -111,9 +111,9 @@ class ClusterIT {
     void aNodePausedInsideARunPastItsCheckInNeverShareAUnitWithTheNodeThatTookItsTriggersOver() throws Exception {
         jdbcUrl = TestPostgres.freshSchema("stall");
         Instant t0 = Instant.ofEpochSecond(Instant.now().getEpochSecond() + 8);
-        Process a = start("a", jdbcUrl, t0, 3000);
+        Process a = start("a", jdbcUrl, script(t0), 3000);
         awaitLine("STARTED a", Duration.ofSeconds(30));
-        start("b", jdbcUrl, t0, 3000);
+        start("b", jdbcUrl, script(t0), 3000);
         awaitLine("STARTED b", Duration.ofSeconds(30));
         sleepUntil(t0);
         int before = lines.size();
@@ -175,15 +175,17 @@ class ClusterIT {
         return states;
     }
 
-    Process start(String node, String jdbcUrl, Instant t0) throws IOException {
-        return start(node, jdbcUrl, t0, 50);
+    /** Each user in a meeting from {@code MEETING_START} s after {@code t0} to {@code MEETING_END} s after it, a second apart. */
+    static ScriptedTenant script(Instant t0) {
+        return ScriptedTenant.named("contoso").withUsers(USERS).inMeetingsFrom(t0.plusSeconds(MEETING_START)).until(t0.plusSeconds(MEETING_END));
     }
 
-    Process start(String node, String jdbcUrl, Instant t0, long pollMillis) throws IOException {
+    /** A node running {@code script} whose calendar polls take {@code pollMillis}. */
+    Process start(String node, String jdbcUrl, ScriptedTenant script, long pollMillis) throws IOException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         Process p = new ProcessBuilder(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"), ClusterNode.class.getName(),
-                node, jdbcUrl, String.valueOf(t0.toEpochMilli()), String.valueOf(USERS), String.valueOf(MEETING_START), String.valueOf(MEETING_END),
-                String.valueOf(pollMillis))
+                node, jdbcUrl, String.valueOf(script.users()), String.valueOf(script.firstStart().toEpochMilli()),
+                String.valueOf(script.firstEnd().toEpochMilli()), String.valueOf(pollMillis))
                 .redirectError(Path.of("target", "cluster-node-" + node + ".log").toFile()).start();
         nodes.add(p);
         Thread reader = new Thread(() -> {

@@ -26,8 +26,8 @@ class ClusteredRestartIT {
         String url = TestPostgres.freshSchema("restart");
         ClusterDatabase db = new ClusterDatabase(url, TestPostgres.USER, null, Duration.ofSeconds(1), 4);
         Instant t0 = CLOCK.instant().minusSeconds(60);
-        ScriptedTenant contoso = new ScriptedTenant("contoso", 3, t0, 0, 3600); // everyone in a meeting now
-        ScriptedTenant fabrikam = new ScriptedTenant("fabrikam", 2, t0, 7200, 7300);
+        ScriptedTenant contoso = ScriptedTenant.named("contoso").withUsers(3).inMeetingsFrom(t0).until(t0.plusSeconds(3600)); // now
+        ScriptedTenant fabrikam = ScriptedTenant.named("fabrikam").withUsers(2).inMeetingsFrom(t0.plusSeconds(7200)).until(t0.plusSeconds(7300));
 
         List<PresenceUpdate> before = new CopyOnWriteArrayList<>();
         PresencePublisher first = before::add;

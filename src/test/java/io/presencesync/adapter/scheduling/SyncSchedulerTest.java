@@ -14,13 +14,14 @@ import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.IntStream;
 
+import static io.presencesync.testsupport.SyncTimingBuilder.aSyncTiming;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 class SyncSchedulerTest {
 
     /** Polls far apart: every transition below must come from the unit's own transition trigger. */
-    static final SyncTiming SLOW_POLLS = new SyncTiming(Duration.ofMinutes(5), Duration.ofHours(24), Duration.ofMinutes(15), Duration.ofMinutes(5));
+    static final SyncTiming SLOW_POLLS = aSyncTiming().withCalendarPollInterval(Duration.ofMinutes(5)).withCallStatePollInterval(Duration.ofMinutes(5)).build();
 
     /**
      * On time, not at the next poll (5 minutes off): at or after the transition's instant, with room
@@ -33,7 +34,7 @@ class SyncSchedulerTest {
     @Test
     void aTransitionDueAtAGivenSecondIsPublishedAtItNotAtTheNextPollOnASingleNode() throws Exception {
         Instant t0 = Instant.ofEpochSecond(Instant.now().getEpochSecond() + 1);
-        ScriptedTenant tenant = new ScriptedTenant("contoso", 6, t0, 3, 5);
+        ScriptedTenant tenant = ScriptedTenant.named("contoso").withUsers(6).inMeetingsFrom(t0.plusSeconds(3)).until(t0.plusSeconds(5));
         List<Published> published = new CopyOnWriteArrayList<>();
         Clock clock = Clock.systemUTC();
         PresencePublisher publisher = u -> published.add(new Published(u, clock.instant()));
