@@ -102,7 +102,7 @@ class JdbcUnitStatesTest {
         CompletableFuture<Boolean> first = CompletableFuture.supplyAsync(() -> nodeA.run("contoso", 0, state -> {
             annaGoesBusy(state);
             inside.countDown();
-            await(release); // node a stalls inside the run (a long GC pause)
+            stallUntil(release); // node a stalls inside the run (a long GC pause)
         }));
         assertThat(inside.await(10, TimeUnit.SECONDS)).isTrue();
 
@@ -128,7 +128,7 @@ class JdbcUnitStatesTest {
         CompletableFuture<Boolean> cutOff = CompletableFuture.supplyAsync(() -> nodeA.run("contoso", 0, state -> {
             annaGoesBusy(state);
             inside.countDown();
-            await(release);
+            stallUntil(release);
         }));
         assertThat(inside.await(10, TimeUnit.SECONDS)).isTrue();
         // The database ends node a's session, as it does for a node that died or stayed silent too long.
@@ -177,7 +177,8 @@ class JdbcUnitStatesTest {
         }
     }
 
-    static void await(CountDownLatch latch) {
+    /** A run that stalls until the test releases it: a hand-over between threads, not a poll. */
+    static void stallUntil(CountDownLatch latch) {
         try {
             latch.await(30, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
