@@ -4,7 +4,6 @@ import io.presencesync.application.port.CalendarSource;
 import io.presencesync.application.port.PresencePublisher;
 import io.presencesync.application.port.PresenceUpdate;
 import io.presencesync.application.port.SourceResult;
-import io.presencesync.application.port.TeamsPresence;
 import io.presencesync.application.port.UserDirectory;
 import io.presencesync.domain.FreeBusyItem;
 import io.presencesync.domain.FreeBusyStatus;
@@ -13,13 +12,15 @@ import io.presencesync.rules.PresenceRules;
 import io.presencesync.rules.RuleSettings;
 import io.presencesync.testsupport.SettableClock;
 
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+
+import static io.presencesync.testsupport.SyncTimingBuilder.aSyncTiming;
+import static io.presencesync.testsupport.TenantPortsBuilder.ports;
 
 /**
  * What the scheduling decisions are tested against: tenants whose users and calendars a test
@@ -28,7 +29,7 @@ import java.util.Map;
  */
 final class SyncWorld {
 
-    static final SyncTiming TIMING = new SyncTiming(Duration.ofSeconds(60), Duration.ofHours(24), Duration.ofMinutes(15), Duration.ofSeconds(15));
+    static final SyncTiming TIMING = aSyncTiming().build();
 
     final SettableClock clock = new SettableClock(Instant.parse("2026-11-30T08:59:00Z"));
     final List<String> log = new ArrayList<>();
@@ -81,8 +82,8 @@ final class SyncWorld {
             return answer;
         };
         List<String> references = Arrays.stream(users).map(User::address).toList();
-        return new TenantSetup(name, references, List.of(), new TenantPorts(lookups, calendarSource,
-                asked -> Map.<String, SourceResult<TeamsPresence>>of(), publisher), new PresenceRules(RuleSettings.DEFAULTS));
+        TenantPorts ports = ports().withDirectory(lookups).withCalendars(calendarSource).publishingTo(publisher).build();
+        return new TenantSetup(name, references, List.of(), ports, new PresenceRules(RuleSettings.DEFAULTS));
     }
 
     /** A node configured with these tenants, on this world's schedule and stores. */

@@ -17,13 +17,13 @@ import io.presencesync.testsupport.SettableClock;
 import org.junit.jupiter.api.Test;
 
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
+import static io.presencesync.testsupport.SyncTimingBuilder.aSyncTiming;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** A one-unit tenant driven the way the scheduler drives it: roster refresh, then the unit's step. */
@@ -73,7 +73,7 @@ class UnitSyncTest {
     Tenant sync(List<String> references, List<String> groupIds, PresencePublisher publisher) {
         return new Tenant("contoso", references, groupIds,
                 new TenantPorts(directorySource, calendarSource, callSource, publisher), new PresenceRules(RuleSettings.DEFAULTS),
-                clock, new SyncTiming(Duration.ofSeconds(60), Duration.ofHours(24), Duration.ofMinutes(15), Duration.ofSeconds(15)));
+                clock, aSyncTiming().build());
     }
 
     PresenceUpdate last() { return published.get(published.size() - 1); }
@@ -235,8 +235,7 @@ class UnitSyncTest {
 
                     @Override
                     public void renew(PresenceUpdate current) { renewed.add(current); }
-                }), new PresenceRules(RuleSettings.DEFAULTS), clock,
-                new SyncTiming(Duration.ofSeconds(60), Duration.ofHours(24), Duration.ofMinutes(15), Duration.ofSeconds(15)));
+                }), new PresenceRules(RuleSettings.DEFAULTS), clock, aSyncTiming().build());
         calendars.put(ANNA.id(), meeting("2026-11-30T08:00:00Z", "2026-11-30T10:00:00Z"));
         calendars.put(BEN.id(), new SourceResult.Ok<>(List.of()));
         t.pollCalendars();
@@ -490,7 +489,7 @@ class UnitSyncTest {
         };
         Tenant sync = new Tenant("contoso", List.of("anna@contoso.com"), List.of(SALES, SUPPORT),
                 new TenantPorts(directorySource, counting, callSource, published::add), new PresenceRules(RuleSettings.DEFAULTS),
-                clock, new SyncTiming(Duration.ofSeconds(60), Duration.ofHours(24), Duration.ofMinutes(15), Duration.ofSeconds(15)));
+                clock, aSyncTiming().build());
         groups.put(SALES, new SourceResult.Ok<>(List.of(ANNA, CARL)));
         groups.put(SUPPORT, new SourceResult.Ok<>(List.of(CARL)));
         calendars.put(ANNA.id(), meeting("2026-11-30T08:00:00Z", "2026-11-30T10:00:00Z"));

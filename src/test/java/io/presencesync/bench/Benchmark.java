@@ -139,7 +139,7 @@ public final class Benchmark {
     /** Request counts at the simulator, this JVM's CPU time, and the whole machine's CPU ticks (from /proc/stat) at one instant. */
     record Snapshot(Instant at, Map<Endpoint, Integer> requests, long simulatorCpuNanos, long[] machineTicks) {
         static Snapshot at(Instant when, DemoGraphSimulator sim, long servicePid) throws InterruptedException {
-            long wait;
+            long wait; // the snapshots bracket a window of wall-clock time: real time passes up to each edge
             while ((wait = when.toEpochMilli() - System.currentTimeMillis()) > 0) Thread.sleep(Math.min(wait, 1000));
             long cpu = ((OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
             return new Snapshot(when, counts(sim), cpu, readProcStat());

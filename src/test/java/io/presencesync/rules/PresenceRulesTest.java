@@ -10,12 +10,10 @@ import io.presencesync.domain.Reason;
 import io.presencesync.domain.Timeline;
 import org.junit.jupiter.api.Test;
 
-import java.lang.reflect.RecordComponent;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneId;
-import java.util.Arrays;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -243,13 +241,5 @@ class PresenceRulesTest {
         EventPresence p = t.at(start.plus(Duration.ofMinutes(150)));
         assertThat(p.reason()).isEqualTo(Reason.CALENDAR_BUSY);
         assertThat(Duration.between(p.since(), p.until())).isEqualTo(Duration.ofHours(3));
-    }
-
-    @Test
-    void anEventPresenceHasNoProfileFieldsByConstruction() {
-        assertThat(Arrays.stream(EventPresence.class.getRecordComponents()).map(RecordComponent::getName))
-                .containsExactly("state", "reason", "since", "until");
-        assertThat(Arrays.stream(io.presencesync.application.port.PresenceUpdate.class.getRecordComponents()).map(RecordComponent::getName))
-                .containsExactly("tenant", "user", "presence", "version");
     }
 }

@@ -6,13 +6,10 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.matching.RequestPatternBuilder;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
-import io.presencesync.adapter.config.CredentialConfig;
 import io.presencesync.adapter.config.GraphCloud;
-import io.presencesync.adapter.config.Secret;
 import io.presencesync.adapter.config.TenantConfig;
 import io.presencesync.adapter.graph.TenantGraph;
 import io.presencesync.domain.User;
-import io.presencesync.rules.RuleSettings;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -140,8 +137,7 @@ public final class GraphFixture implements AutoCloseable, BeforeEachCallback, Af
     public TenantConfig tenant() { return tenant(GraphCloud.GLOBAL, graphBaseUrl()); }
 
     public TenantConfig tenant(GraphCloud cloud, String graphBaseUrl) {
-        return new TenantConfig("contoso", tenantId, CLIENT_ID, cloud, graphBaseUrl, authorityHost(),
-                new CredentialConfig.ClientSecret(Secret.file(secretFile)), List.of("anna@contoso.com"), List.of(), RuleSettings.DEFAULTS);
+        return TenantConfigBuilder.aTenant().servedBy(this).inCloud(cloud).withGraphBaseUrl(graphBaseUrl).build();
     }
 
     /** A fresh client (fresh credential, empty token cache) for the GLOBAL tenant over plain HTTP. */

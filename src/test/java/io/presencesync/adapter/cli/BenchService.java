@@ -3,17 +3,10 @@ package io.presencesync.adapter.cli;
 import com.sun.management.GarbageCollectionNotificationInfo;
 import com.sun.management.OperatingSystemMXBean;
 import io.presencesync.adapter.config.AppConfig;
-import io.presencesync.adapter.config.CredentialConfig;
-import io.presencesync.adapter.config.GraphCloud;
-import io.presencesync.adapter.config.ManagementConfig;
-import io.presencesync.adapter.config.PublisherConfig;
-import io.presencesync.adapter.config.Secret;
-import io.presencesync.adapter.config.SyncConfig;
 import io.presencesync.adapter.config.TenantConfig;
 import io.presencesync.adapter.publisher.ChangeLine;
 import io.presencesync.application.port.PresenceUpdate;
 import io.presencesync.domain.EventPresence;
-import io.presencesync.rules.RuleSettings;
 
 import javax.management.NotificationEmitter;
 import javax.management.openmbean.CompositeData;
@@ -29,14 +22,15 @@ import java.time.Clock;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
+
+import static io.presencesync.testsupport.AppConfigBuilder.anAppConfig;
+import static io.presencesync.testsupport.TenantConfigBuilder.aTenant;
 
 /**
  * The service side of the benchmark (not shipped): the production {@link ServiceRunner} with the
@@ -58,13 +52,9 @@ public final class BenchService {
         long measureUntil = Long.parseLong(args[7]);
         Path out = Path.of(args[8]);
         HeapWatch heap = new HeapWatch();
-        TenantConfig tenant = new TenantConfig("bench", args[0], args[1], GraphCloud.GLOBAL, args[3], args[2],
-                new CredentialConfig.ClientSecret(Secret.file(Path.of(args[4]))), List.of(), List.of(args[5]), RuleSettings.DEFAULTS);
-        SyncConfig d = SyncConfig.DEFAULTS;
-        SyncConfig sync = new SyncConfig(d.calendarPollInterval(), d.callStatePollInterval(), d.horizon(), d.userRefreshInterval(),
-                Integer.parseInt(args[9]), d.threads());
-        AppConfig config = new AppConfig(List.of(tenant), sync, List.of(new PublisherConfig.Embedded(false)),
-                new ManagementConfig("127.0.0.1", 0), Optional.empty());
+        TenantConfig tenant = aTenant().named("bench").withTenantId(args[0]).withClientId(args[1]).withAuthorityHost(args[2])
+                .withGraphBaseUrl(args[3]).withSecretFile(Path.of(args[4])).withUsers().withGroups(args[5]).build();
+        AppConfig config = anAppConfig().withTenants(tenant).withUnitSize(Integer.parseInt(args[9])).build();
         // Only presences that began shortly before the window are of interest: the first poll publishes every user.
         long recordFrom = measureFrom - 120_000;
         ConcurrentLinkedQueue<String> published = new ConcurrentLinkedQueue<>();
@@ -118,6 +108,7 @@ public final class BenchService {
         System.exit(0);
     }
 
+    /** The benchmark measures a window of wall-clock time agreed with its driver: real time passes to its edges. */
     private static void sleepUntil(long epochMillis) throws InterruptedException {
         long wait;
         while ((wait = epochMillis - System.currentTimeMillis()) > 0) Thread.sleep(Math.min(wait, 1000));

@@ -27,10 +27,12 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The demo's whole pipeline, as {@code presence-sync demo} runs it: the simulator over HTTPS, the
@@ -70,27 +72,23 @@ class DemoEndToEndIT {
         simulator.close();
     }
 
-    static Received await(String what, Predicate<PresenceUpdate> condition, Duration timeout) throws InterruptedException {
-        Instant deadline = Instant.now().plus(timeout);
-        while (Instant.now().isBefore(deadline)) {
-            for (Received r : received) if (condition.test(r.update())) return r;
-            Thread.sleep(100);
-        }
-        return fail("no %s within %s; printed:%n%s", what, timeout, printed.toString(StandardCharsets.UTF_8));
+    /** The first presence received as wanted, waiting up to {@code timeout} for it. */
+    static Received firstReceived(String what, Predicate<PresenceUpdate> wanted, Duration timeout) {
+        await(what).atMost(timeout).untilAsserted(() -> assertThat(received).as("printed:%n%s", printed.toString(StandardCharsets.UTF_8))
+                .anyMatch(r -> wanted.test(r.update())));
+        return received.stream().filter(r -> wanted.test(r.update())).findFirst().orElseThrow();
     }
 
     @Test
     void theManagementServerTurnsReadyAfterTheFirstSyncAndShowsEveryDemoUserAndGraphMetrics() throws Exception {
         HttpClient http = HttpClient.newHttpClient();
         String base = "http://127.0.0.1:" + runner.managementPort();
-        Instant deadline = Instant.now().plusSeconds(40);
-        HttpResponse<String> ready = null;
-        while (Instant.now().isBefore(deadline) && (ready == null || ready.statusCode() != 200)) {
-            ready = http.send(HttpRequest.newBuilder(URI.create(base + "/readyz")).build(), HttpResponse.BodyHandlers.ofString());
-            if (ready.statusCode() != 200) Thread.sleep(200);
-        }
-        assertThat(ready.statusCode()).as(ready.body()).isEqualTo(200);
-        assertThat(ready.body()).contains("\"demo\":\"healthy\"");
+        AtomicReference<HttpResponse<String>> ready = new AtomicReference<>();
+        await("ready after the first sync").atMost(Duration.ofSeconds(40)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
+            ready.set(http.send(HttpRequest.newBuilder(URI.create(base + "/readyz")).build(), HttpResponse.BodyHandlers.ofString()));
+            assertThat(ready.get().statusCode()).as(ready.get().body()).isEqualTo(200);
+        });
+        assertThat(ready.get().body()).contains("\"demo\":\"healthy\"");
 
         String page = http.send(HttpRequest.newBuilder(URI.create(base + "/")).build(), HttpResponse.BodyHandlers.ofString()).body();
         for (DemoCalendars.DemoUser user : simulator.calendars().users()) assertThat(page).contains(user.userPrincipalName());
@@ -100,11 +98,11 @@ class DemoEndToEndIT {
     }
 
     @Test
-    void everyDemoUserGetsAPresenceAndTheOutOfOfficeUserIsAwayFromTheFirstPoll() throws InterruptedException {
+    void everyDemoUserGetsAPresenceAndTheOutOfOfficeUserIsAwayFromTheFirstPoll() {
         DemoCalendars calendars = simulator.calendars();
         Instant now = Instant.now();
         for (DemoCalendars.DemoUser user : calendars.users()) {
-            await("first presence of " + user.userPrincipalName(), u -> u.user().id().equals(user.id()), Duration.ofSeconds(30));
+            firstReceived("first presence of " + user.userPrincipalName(), u -> u.user().id().equals(user.id()), Duration.ofSeconds(30));
             boolean onLeave = calendars.appointments(user.id()).stream()
                     .anyMatch(a -> a.status().equals(DemoCalendars.OOF) && a.covers(now.plusSeconds(5)));
             if (onLeave) {
@@ -114,7 +112,7 @@ class DemoEndToEndIT {
     }
 
     @Test
-    void aMeetingIsPublishedAtItsStartNotAtTheNextPoll() throws InterruptedException {
+    void aMeetingIsPublishedAtItsStartNotAtTheNextPoll() {
         DemoCalendars calendars = simulator.calendars();
         Instant testStart = Instant.now();
         // The first busy meeting that starts after the first calendar poll and before the next one (30 s).
@@ -127,7 +125,7 @@ class DemoEndToEndIT {
                 .min(Map.Entry.comparingByValue((a, b) -> a.start().compareTo(b.start())))
                 .orElseGet(() -> fail("the demo calendars have no meeting starting 5-25 s into the test"));
 
-        Received r = await("the meeting of " + meeting.getKey().userPrincipalName(),
+        Received r = firstReceived("the meeting of " + meeting.getKey().userPrincipalName(),
                 u -> u.user().id().equals(meeting.getKey().id()) && u.presence().since().equals(meeting.getValue().start())
                         && !u.presence().isNone(),
                 Duration.ofSeconds(40));
@@ -137,23 +135,19 @@ class DemoEndToEndIT {
     }
 
     @Test
-    void annasCallForwardingProfileIsSuspendedWhileHerMeetingShows() throws InterruptedException {
-        Instant deadline = Instant.now().plusSeconds(40);
-        String line = null;
-        while (line == null && Instant.now().isBefore(deadline)) {
-            line = printed.toString(StandardCharsets.UTF_8).lines()
-                    .filter(l -> l.contains("anna.schmidt@contoso.demo") && l.contains("AVAILABLE     → BUSY")).findFirst().orElse(null);
-            Thread.sleep(200);
-        }
-        assertThat(line).as("printed:%n%s", printed.toString(StandardCharsets.UTF_8))
-                .isNotNull().contains("in a meeting (CALENDAR_BUSY)").endsWith("; profile suspended");
+    void annasCallForwardingProfileIsSuspendedWhileHerMeetingShows() {
+        Predicate<String> annaGoesBusy = l -> l.contains("anna.schmidt@contoso.demo") && l.contains("AVAILABLE     → BUSY");
+        await("Anna's change from AVAILABLE to BUSY printed").atMost(Duration.ofSeconds(40))
+                .untilAsserted(() -> assertThat(printed.toString(StandardCharsets.UTF_8).lines()).anyMatch(annaGoesBusy));
+        String line = printed.toString(StandardCharsets.UTF_8).lines().filter(annaGoesBusy).findFirst().orElseThrow();
+        assertThat(line).contains("in a meeting (CALENDAR_BUSY)").endsWith("; profile suspended");
         assertThat(runner.store().get("demo", simulator.calendars().find("anna.schmidt@contoso.demo").orElseThrow().id())
                 .orElseThrow().effective().profile()).isNull();
     }
 
     @Test
-    void noAppointmentSubjectOrLocationEverReachesTheOutput() throws InterruptedException {
-        await("any presence", u -> true, Duration.ofSeconds(30));
+    void noAppointmentSubjectOrLocationEverReachesTheOutput() {
+        firstReceived("any presence", u -> true, Duration.ofSeconds(30));
         String out = printed.toString(StandardCharsets.UTF_8);
         for (DemoCalendars.DemoUser user : simulator.calendars().users()) {
             for (DemoCalendars.Appointment a : simulator.calendars().appointments(user.id())) {

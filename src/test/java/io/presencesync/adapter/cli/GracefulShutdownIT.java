@@ -17,7 +17,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
+import static org.awaitility.Awaitility.await;
 
 /**
  * SIGTERM (what Kubernetes sends) stops the running service cleanly and well within 30 s. The demo
@@ -43,11 +43,8 @@ class GracefulShutdownIT {
             });
             reader.setDaemon(true);
             reader.start();
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (out.stream().noneMatch(l -> l.contains("→"))) {
-                if (System.nanoTime() > deadline) fail("the demo published nothing within 60 s; stdout %s; stderr:%n%s", out, Files.readString(stderr));
-                Thread.sleep(100);
-            }
+            await("the demo's first published change").atMost(Duration.ofSeconds(60)).untilAsserted(() ->
+                    assertThat(out).as("stderr:%n%s", Files.readString(stderr)).anyMatch(l -> l.contains("→")));
             assertThat(out).anyMatch(l -> l.matches("Status page: http://127\\.0\\.0\\.1:\\d+/ .*") && !l.contains(":8080/"));
 
             long asked = System.nanoTime();

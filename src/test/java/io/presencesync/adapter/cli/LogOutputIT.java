@@ -10,14 +10,13 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The log format as an admin gets it: {@code presence-sync} started in its own JVM, its stderr read
@@ -39,11 +38,10 @@ class LogOutputIT {
         builder.environment().putAll(env);
         Process p = builder.start();
         try {
-            Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
-            while (p.isAlive() && !Files.readString(err).contains(until)) {
-                if (Instant.now().isAfter(deadline)) fail("no '%s' within 60 s; stderr:%n%s", until, Files.readString(err));
-                Thread.sleep(100);
-            }
+            await("'" + until + "' on stderr, or the end of the process").atMost(Duration.ofSeconds(60))
+                    .untilAsserted(() -> {
+                        if (p.isAlive()) assertThat(Files.readString(err)).contains(until);
+                    });
         } finally {
             p.destroy();
             if (!p.waitFor(20, TimeUnit.SECONDS)) p.destroyForcibly().waitFor();

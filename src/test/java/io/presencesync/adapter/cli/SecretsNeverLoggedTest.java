@@ -31,7 +31,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.ZoneId;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -41,6 +40,7 @@ import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
+import static org.awaitility.Awaitility.await;
 
 /**
  * A real sync of two tenants (a client secret from a file, a password-protected PFX certificate),
@@ -147,11 +147,8 @@ class SecretsNeverLoggedTest {
                 ChangeLine.text(new PrintStream(changes, true, StandardCharsets.UTF_8), Clock.systemUTC(), ZoneId.systemDefault()))) {
             runner.store().addListener((tenant, user, before, after) -> published.add(tenant + "/" + user.address()));
             runner.start();
-            Instant deadline = Instant.now().plus(Duration.ofSeconds(40));
-            while (published.size() < 2) {
-                if (Instant.now().isAfter(deadline)) fail("not every user published within 40 s: %s%n%s", published, textLog);
-                Thread.sleep(100);
-            }
+            await("every user published").atMost(Duration.ofSeconds(40))
+                    .untilAsserted(() -> assertThat(published).as("log:%n%s", textLog).hasSizeGreaterThanOrEqualTo(2));
         }
         printed.write(changes.toString(StandardCharsets.UTF_8));
     }

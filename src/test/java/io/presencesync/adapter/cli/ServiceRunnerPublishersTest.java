@@ -19,10 +19,11 @@ import java.io.PrintStream;
 import java.time.Clock;
 import java.time.ZoneId;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import static io.presencesync.testsupport.AppConfigBuilder.startingFrom;
+import static io.presencesync.testsupport.RedisPublisherConfigBuilder.aRedisPublisher;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -33,14 +34,13 @@ class ServiceRunnerPublishersTest {
     void everyConfiguredPublisherGetsThePresencesAndItsWorkerStopsOnClose() throws Exception {
         Clock clock = Clock.systemUTC();
         String prefix = "presence-sync-test:" + UUID.randomUUID() + ":";
-        PublisherConfig.Redis redisConfig = new PublisherConfig.Redis("redis", RedisTestServer.uri(), null, null, prefix,
-                Duration.ofMinutes(30), prefix + "changes", 1000, Duration.ofSeconds(1), Duration.ofSeconds(2), PublisherConfig.Delivery.DEFAULTS);
+        PublisherConfig.Redis redisConfig = aRedisPublisher().withKeyPrefix(prefix).withTimeout(Duration.ofSeconds(2))
+                .withDelivery(PublisherConfig.Delivery.DEFAULTS).build();
         try (DemoGraphSimulator simulator = DemoGraphSimulator.start(clock,
                 DemoCertificate.of(TestTls.serverKeyStore(), TestTls.PASSWORD.toCharArray()), DemoCalendars.startingAt(clock.instant()));
              RedisClient redis = RedisTestServer.client()) {
             AppConfig demo = DemoCommand.config(simulator, DemoCommand.secretFile(simulator.clientSecret()), new ManagementConfig("127.0.0.1", 0));
-            AppConfig config = new AppConfig(demo.tenants(), demo.sync(), List.of(new PublisherConfig.Embedded(false), redisConfig),
-                    demo.management(), demo.cluster());
+            AppConfig config = startingFrom(demo).withPublishers(new PublisherConfig.Embedded(false), redisConfig).build();
             ServiceRunner runner = new ServiceRunner(config, Map.of(), clock,
                     ChangeLine.text(new PrintStream(new ByteArrayOutputStream()), clock, ZoneId.systemDefault()));
             try {

@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -53,19 +54,25 @@ class ConfigLoaderTest {
     @Test
     void defaultsApplyWhereNothingIsSaid() throws IOException {
         AppConfig c = read(tenant(""));
-        assertThat(c.sync().calendarPollInterval()).isEqualTo(Duration.ofSeconds(60));
-        assertThat(c.sync().callStatePollInterval()).isEqualTo(Duration.ofSeconds(15));
-        assertThat(c.sync().horizon()).isEqualTo(Duration.ofHours(24));
+        assertThat(c.sync()).isEqualTo(SyncConfig.DEFAULTS);
         assertThat(c.publishers()).containsExactly(new PublisherConfig.Embedded(true));
         assertThat(c.tenants().get(0).rules()).isEqualTo(RuleSettings.DEFAULTS);
     }
 
+    /** Microsoft's documented Graph endpoint, sign-in authority and Graph scope of each cloud an admin can name. */
     @Test
-    void aNationalCloudSelectsItsGraphEndpointAndAuthority() throws IOException {
-        var t = read(tenant("    cloud: usgov\n")).tenants().get(0);
-        assertThat(t.graphBaseUrl()).isEqualTo("https://graph.microsoft.us/v1.0");
-        assertThat(t.authorityHost()).isEqualTo("https://login.microsoftonline.us");
-        assertThat(t.cloud().scope()).isEqualTo("https://graph.microsoft.us/.default");
+    void eachCloudNamedInTheConfigurationSelectsItsGraphEndpointAuthorityAndScope() throws IOException {
+        Map<String, List<String>> documented = Map.of(
+                "global", List.of("https://graph.microsoft.com/v1.0", "https://login.microsoftonline.com", "https://graph.microsoft.com/.default"),
+                "usgov", List.of("https://graph.microsoft.us/v1.0", "https://login.microsoftonline.us", "https://graph.microsoft.us/.default"),
+                "usgov-dod", List.of("https://dod-graph.microsoft.us/v1.0", "https://login.microsoftonline.us",
+                        "https://dod-graph.microsoft.us/.default"),
+                "china", List.of("https://microsoftgraph.chinacloudapi.cn/v1.0", "https://login.chinacloudapi.cn",
+                        "https://microsoftgraph.chinacloudapi.cn/.default"));
+        for (Map.Entry<String, List<String>> cloud : documented.entrySet()) {
+            TenantConfig t = read(tenant("    cloud: " + cloud.getKey() + "\n")).tenants().get(0);
+            assertThat(List.of(t.graphBaseUrl(), t.authorityHost(), t.cloud().scope())).as(cloud.getKey()).isEqualTo(cloud.getValue());
+        }
     }
 
     @Test

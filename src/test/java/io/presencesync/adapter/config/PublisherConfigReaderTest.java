@@ -26,10 +26,13 @@ class PublisherConfigReaderTest {
     }
 
     @Test
-    void redisWithOnlyItsUriGetsTheDocumentedDefaults() throws IOException {
+    void redisWithOnlyItsUriGetsTheDefaultsAndItsStreamUnderTheKeyPrefix() throws IOException {
         assertThat(read("  - {type: redis, uri: 'redis://redis.example.com'}\n")).containsExactly(new PublisherConfig.Redis("redis",
-                URI.create("redis://redis.example.com"), null, null, "presence-sync:", Duration.ofMinutes(30), "presence-sync:changes",
-                100_000, Duration.ofSeconds(2), Duration.ofSeconds(5), PublisherConfig.Delivery.DEFAULTS));
+                URI.create("redis://redis.example.com"), null, null, "presence-sync:", PublisherConfigReader.DEFAULT_REDIS_TTL,
+                "presence-sync:changes", PublisherConfigReader.DEFAULT_STREAM_MAX_LEN, PublisherConfigReader.DEFAULT_CONNECT_TIMEOUT,
+                PublisherConfigReader.DEFAULT_TIMEOUT, PublisherConfig.Delivery.DEFAULTS));
+        assertThat(read("  - {type: redis, uri: 'redis://redis.example.com', keyPrefix: 'ps:'}\n")).singleElement()
+                .extracting(p -> ((PublisherConfig.Redis) p).stream()).isEqualTo("ps:changes");
     }
 
     @Test

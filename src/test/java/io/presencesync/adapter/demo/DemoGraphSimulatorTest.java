@@ -1,8 +1,5 @@
 package io.presencesync.adapter.demo;
 
-import io.presencesync.adapter.config.CredentialConfig;
-import io.presencesync.adapter.config.GraphCloud;
-import io.presencesync.adapter.config.Secret;
 import io.presencesync.adapter.config.TenantConfig;
 import io.presencesync.adapter.demo.DemoCalendars.DemoUser;
 import io.presencesync.adapter.demo.DemoGraphSimulator.Endpoint;
@@ -29,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import static io.presencesync.testsupport.TenantConfigBuilder.aTenant;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -176,9 +174,7 @@ class DemoGraphSimulatorTest {
     }
 
     static TenantConfig tenant(Path secret) {
-        return new TenantConfig("demo", sim.tenantId(), sim.clientId(), GraphCloud.GLOBAL, sim.graphBaseUrl(),
-                sim.authorityHost(), new CredentialConfig.ClientSecret(Secret.file(secret)), sim.userPrincipalNames(),
-                List.of(), RuleSettings.DEFAULTS);
+        return aTenant().named("demo").servedBy(sim).withSecretFile(secret).withUsers(sim.userPrincipalNames()).build();
     }
 
     static DemoUser user(String localPart) {

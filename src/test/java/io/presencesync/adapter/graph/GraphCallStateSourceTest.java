@@ -144,12 +144,6 @@ class GraphCallStateSourceTest {
     }
 
     @Test
-    void theTenantLimitIsGraphs() {
-        assertThat(GraphCallStateSource.GRAPH_LIMIT.getLimitForPeriod()).isEqualTo(1500);
-        assertThat(GraphCallStateSource.GRAPH_LIMIT.getLimitRefreshPeriod()).isEqualTo(java.time.Duration.ofSeconds(30));
-    }
-
-    @Test
     void aShortRetryAfterIsWaitedOutAndTheRequestThenSucceeds() {
         List<User> users = GraphFixture.users(2);
         stub.server.stubFor(post(urlPathEqualTo(GraphFixture.PRESENCES_PATH)).atPriority(1)

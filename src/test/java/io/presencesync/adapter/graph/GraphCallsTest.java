@@ -148,7 +148,7 @@ class GraphCallsTest {
                 calls.call("presence", () -> {
                     if (aAttempts.incrementAndGet() == 1) {
                         aSent.countDown();
-                        await(bThrottled);
+                        waitUntil(bThrottled);
                         throw answer(503, "0");
                     }
                     times[0] = System.nanoTime();
@@ -159,7 +159,7 @@ class GraphCallsTest {
             }
         });
         a.start();
-        await(aSent);
+        waitUntil(aSent);
         try {
             calls.call("presence", () -> {
                 if (times[1] == 0) {
@@ -192,7 +192,8 @@ class GraphCallsTest {
         assertThat(race.aAttempts()).as("a's retry not sent: the wait is over MAX_WAIT").isEqualTo(1);
     }
 
-    static void await(java.util.concurrent.CountDownLatch latch) {
+    /** Until the other thread has got this far: a hand-over between threads, not a poll. */
+    static void waitUntil(java.util.concurrent.CountDownLatch latch) {
         try {
             assertThat(latch.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
         } catch (InterruptedException e) {

@@ -9,12 +9,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import io.presencesync.adapter.config.CredentialConfig;
 import io.presencesync.adapter.config.CredentialConfigTest.TestCertificate;
-import io.presencesync.adapter.config.GraphCloud;
 import io.presencesync.adapter.config.Secret;
 import io.presencesync.adapter.config.TenantConfig;
 import io.presencesync.application.port.SourceResult;
 import io.presencesync.application.port.TeamsPresence;
-import io.presencesync.rules.RuleSettings;
 import io.presencesync.testsupport.GraphFixture;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -34,6 +32,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 
+import static io.presencesync.testsupport.TenantConfigBuilder.aTenant;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -59,8 +58,7 @@ class GraphCredentialsTest {
     }
 
     TenantConfig tenant(CredentialConfig credential) {
-        return new TenantConfig("contoso", GraphFixture.TENANT_ID, GraphFixture.CLIENT_ID, GraphCloud.GLOBAL, stub.graphBaseUrl(),
-                stub.authorityHost(), credential, List.of("anna@contoso.com"), List.of(), RuleSettings.DEFAULTS);
+        return aTenant().servedBy(stub).withCredential(credential).build();
     }
 
     /** One getPresencesByUserId call through a fresh client; it must succeed with the stub's token. */

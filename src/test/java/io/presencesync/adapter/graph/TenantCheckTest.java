@@ -1,10 +1,6 @@
 package io.presencesync.adapter.graph;
 
-import io.presencesync.adapter.config.CredentialConfig;
-import io.presencesync.adapter.config.GraphCloud;
-import io.presencesync.adapter.config.Secret;
 import io.presencesync.adapter.config.TenantConfig;
-import io.presencesync.rules.RuleSettings;
 import io.presencesync.testsupport.GraphFixture;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -14,7 +10,6 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
@@ -23,6 +18,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
+import static io.presencesync.testsupport.TenantConfigBuilder.aTenant;
 import static org.assertj.core.api.Assertions.assertThat;
 
 class TenantCheckTest {
@@ -44,8 +40,7 @@ class TenantCheckTest {
     void stop() { graph.close(); }
 
     TenantConfig tenant(String... users) {
-        return new TenantConfig("contoso", TENANT_ID, GraphFixture.CLIENT_ID, GraphCloud.GLOBAL, graph.graphBaseUrl(),
-                graph.authorityHost(), new CredentialConfig.ClientSecret(Secret.file(graph.secretFile)), List.of(users), List.of(), RuleSettings.DEFAULTS);
+        return aTenant().servedBy(graph).withUsers(users).build();
     }
 
     TenantCheck.Verdict check(String... users) {
@@ -55,8 +50,7 @@ class TenantCheckTest {
     static final String SALES = "5b8a1f3c-2d4e-4f6a-9b0c-1d2e3f4a5b6c";
 
     TenantConfig groupsOnly(String... groups) {
-        return new TenantConfig("contoso", TENANT_ID, GraphFixture.CLIENT_ID, GraphCloud.GLOBAL, graph.graphBaseUrl(),
-                graph.authorityHost(), new CredentialConfig.ClientSecret(Secret.file(graph.secretFile)), List.of(), List.of(groups), RuleSettings.DEFAULTS);
+        return aTenant().servedBy(graph).withUsers().withGroups(groups).build();
     }
 
     static String membersPath(String group) { return "/v1.0/groups/" + group + "/transitiveMembers/graph.user"; }
@@ -240,10 +234,9 @@ class TenantCheckTest {
     @Test
     void anUnreachableAuthorityPointsAtNetworkAndTrustStore() {
         int port = graph.server.httpsPort();
+        TenantConfig t = aTenant().servedBy(graph).withGraphBaseUrl("http://127.0.0.1:" + port + "/v1.0")
+                .withAuthorityHost("https://127.0.0.1:" + port).build();
         graph.close();
-        TenantConfig t = new TenantConfig("contoso", TENANT_ID, GraphFixture.CLIENT_ID, GraphCloud.GLOBAL,
-                "http://127.0.0.1:" + port + "/v1.0", "https://127.0.0.1:" + port,
-                new CredentialConfig.ClientSecret(Secret.file(graph.secretFile)), List.of("anna@contoso.com"), List.of(), RuleSettings.DEFAULTS);
 
         TenantCheck.Verdict v = TenantCheck.check(t, Map.of(), Duration.ofSeconds(30), Clock.systemUTC());
 

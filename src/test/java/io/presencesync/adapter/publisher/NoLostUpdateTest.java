@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 
+import static io.presencesync.testsupport.RedisPublisherConfigBuilder.aRedisPublisher;
 import static io.presencesync.testsupport.Updates.update;
 import static io.presencesync.testsupport.Updates.user;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -39,7 +40,7 @@ class NoLostUpdateTest {
         EmbeddedPresenceStore embedded = new EmbeddedPresenceStore();
         try (TcpGate gate = new TcpGate(redisUri.getHost(), redisUri.getPort());
              RedisClient redis = RedisTestServer.client()) {
-            PublisherConfig.Redis redisConfig = RedisPublisherTest.config(URI.create("redis://127.0.0.1:" + gate.port()), prefix);
+            PublisherConfig.Redis redisConfig = aRedisPublisher().at(URI.create("redis://127.0.0.1:" + gate.port())).withKeyPrefix(prefix).build();
             PublisherFanOut fanOut = PublisherFanOut.start(List.of(new PublisherConfig.Embedded(false), redisConfig), Map.of(),
                     Clock.systemUTC(), embedded, DeliveryListener.NONE);
             try {

@@ -1,6 +1,5 @@
 package io.presencesync.adapter.publisher;
 
-import io.presencesync.adapter.config.PublisherConfig;
 import io.presencesync.application.port.PresenceUpdate;
 import io.presencesync.application.port.WriteResult;
 import io.presencesync.domain.EventPresence;
@@ -19,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import static io.presencesync.testsupport.RedisPublisherConfigBuilder.aRedisPublisher;
 import static io.presencesync.testsupport.Updates.update;
 import static io.presencesync.testsupport.Updates.user;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -30,15 +30,9 @@ class RedisPublisherTest {
     final RedisClient redis = RedisTestServer.client();
     RedisPublisher publisher;
 
-    static PublisherConfig.Redis config(URI uri, String prefix) {
-        return new PublisherConfig.Redis("redis", uri, null, null, prefix, Duration.ofMinutes(30), prefix + "changes", 1000,
-                Duration.ofSeconds(1), Duration.ofSeconds(1), new PublisherConfig.Delivery(Duration.ofMinutes(10), Duration.ofMillis(10),
-                        Duration.ofMillis(50)));
-    }
-
     @BeforeEach
     void start() {
-        publisher = new RedisPublisher(config(RedisTestServer.uri(), prefix), Map.of());
+        publisher = new RedisPublisher(aRedisPublisher().withKeyPrefix(prefix).build(), Map.of());
     }
 
     @AfterEach
@@ -112,7 +106,7 @@ class RedisPublisherTest {
     void theScriptIsLoadedAgainAfterTheServerForgotIt() {
         publisher.write(update(1, 1));
         // SCRIPT FLUSH would touch other users of this Redis: a fresh publisher starts without the script's sha.
-        try (RedisPublisher other = new RedisPublisher(config(RedisTestServer.uri(), prefix), Map.of())) {
+        try (RedisPublisher other = new RedisPublisher(aRedisPublisher().withKeyPrefix(prefix).build(), Map.of())) {
             assertThat(other.write(update(1, 2))).isInstanceOf(WriteResult.Written.class);
         }
     }
@@ -127,7 +121,8 @@ class RedisPublisherTest {
     @Test
     void anUnreachableRedisIsRetriedAndTheSameClientWorksWhenItIsBack() throws Exception {
         try (TcpGate gate = new TcpGate(RedisTestServer.uri().getHost(), RedisTestServer.uri().getPort());
-             RedisPublisher gated = new RedisPublisher(config(URI.create("redis://127.0.0.1:" + gate.port()), prefix), Map.of())) {
+             RedisPublisher gated = new RedisPublisher(aRedisPublisher().at(URI.create("redis://127.0.0.1:" + gate.port()))
+                     .withKeyPrefix(prefix).build(), Map.of())) {
             assertThat(gated.write(update(1, 1))).isInstanceOf(WriteResult.Written.class);
             gate.cut();
             WriteResult down = gated.write(update(1, 2));
@@ -146,7 +141,8 @@ class RedisPublisherTest {
         try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
             closedPort = s.getLocalPort();
         }
-        try (RedisPublisher down = new RedisPublisher(config(URI.create("redis://127.0.0.1:" + closedPort), prefix), Map.of())) {
+        try (RedisPublisher down = new RedisPublisher(aRedisPublisher().at(URI.create("redis://127.0.0.1:" + closedPort))
+                .withKeyPrefix(prefix).build(), Map.of())) {
             assertThat(down.write(update(1, 1))).isInstanceOf(WriteResult.Retry.class);
         }
     }

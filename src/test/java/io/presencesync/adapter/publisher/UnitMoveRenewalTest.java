@@ -8,10 +8,8 @@ import io.presencesync.application.UnitSync;
 import io.presencesync.application.port.DeliveryListener;
 import io.presencesync.application.port.PresencePublisher;
 import io.presencesync.application.port.SourceResult;
-import io.presencesync.application.port.UserDirectory;
 import io.presencesync.domain.FreeBusyItem;
 import io.presencesync.domain.FreeBusyStatus;
-import io.presencesync.domain.User;
 import io.presencesync.rules.PresenceRules;
 import io.presencesync.rules.RuleSettings;
 import io.presencesync.testsupport.RedisTestServer;
@@ -26,8 +24,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import static io.presencesync.testsupport.RedisPublisherConfigBuilder.aRedisPublisher;
+import static io.presencesync.testsupport.SyncTimingBuilder.aSyncTiming;
+import static io.presencesync.testsupport.TenantPortsBuilder.ports;
 import static io.presencesync.testsupport.Updates.user;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * A unit moves between nodes (a rolling update, a node that died): the node that runs it now keeps
@@ -40,33 +42,23 @@ class UnitMoveRenewalTest {
     final RedisClient redis = RedisTestServer.client();
     final Clock clock = Clock.systemUTC();
     final Instant now = clock.instant();
-    final SyncTiming timing = new SyncTiming(Duration.ofMillis(300), Duration.ofHours(24), Duration.ofMinutes(15), Duration.ofSeconds(15));
+    final SyncTiming timing = aSyncTiming().withCalendarPollInterval(Duration.ofMillis(300)).build();
 
     PublisherOutbox node(String name) {
-        PublisherConfig.Redis config = new PublisherConfig.Redis("redis", RedisTestServer.uri(), null, null, prefix, TTL,
-                prefix + "changes", 1000, Duration.ofSeconds(1), Duration.ofSeconds(1),
-                new PublisherConfig.Delivery(Duration.ofMillis(500), Duration.ofMillis(10), Duration.ofMillis(50)));
+        PublisherConfig.Redis config = aRedisPublisher().withKeyPrefix(prefix).withTtl(TTL)
+                .withDelivery(new PublisherConfig.Delivery(Duration.ofMillis(500), Duration.ofMillis(10), Duration.ofMillis(50))).build();
         return new PublisherOutbox(name, new RedisPublisher(config, Map.of()), config.delivery(), true, clock, DeliveryListener.NONE);
     }
 
     UnitSync sync(UnitState state, PresencePublisher publisher) {
         // User 1 is on leave all day: nothing changes, only renewals keep the key.
         List<FreeBusyItem> leave = List.of(new FreeBusyItem(now.minusSeconds(3600), now.plusSeconds(8 * 3600), FreeBusyStatus.OOF));
-        TenantPorts ports = new TenantPorts(NO_DIRECTORY, (users, from, to) -> Map.of(user(1).id(), new SourceResult.Ok<>(leave)),
-                users -> Map.of(), publisher);
+        TenantPorts ports = ports().withCalendars((users, from, to) -> Map.of(user(1).id(), new SourceResult.Ok<>(leave)))
+                .publishingTo(publisher).build();
         UnitSync sync = new UnitSync("contoso", state, ports, new PresenceRules(RuleSettings.DEFAULTS), clock, timing);
         sync.members(List.of(user(1)));
         return sync;
     }
-
-    /** The unit's members are given; nobody is looked up. */
-    static final UserDirectory NO_DIRECTORY = new UserDirectory() {
-        @Override
-        public Map<String, SourceResult<User>> resolve(List<String> references) { return Map.of(); }
-
-        @Override
-        public Map<String, SourceResult<List<User>>> groupMembers(List<String> groupIds) { return Map.of(); }
-    };
 
     String key() { return prefix + "contoso:presence:" + user(1).id(); }
 
@@ -77,7 +69,7 @@ class UnitMoveRenewalTest {
     }
 
     @Test
-    void theNodeThatRunsAUnitNowRenewsItsUsersKeys() throws InterruptedException {
+    void theNodeThatRunsAUnitNowRenewsItsUsersKeys() {
         UnitState state = new UnitState();
         PublisherOutbox a = node("node-a");
         sync(state, a).pollCalendars();
@@ -87,11 +79,14 @@ class UnitMoveRenewalTest {
 
         PublisherOutbox b = node("node-b");
         try {
-            long end = System.nanoTime() + TTL.multipliedBy(3).toNanos();
-            while (System.nanoTime() < end) {
-                sync(state, b).pollCalendars(); // node b runs the unit with the state it carried over
-                Thread.sleep(timing.calendarPollInterval().toMillis());
-            }
+            // Real time passes on purpose: Redis expires the key by its own clock unless node b renews it.
+            // At every calendar poll node b runs the unit with the state it carried over, and the key is
+            // there for three TTLs in a row (less than a TTL to spare: a key that was gone on the way fails).
+            await("the key kept alive by node b").during(TTL.multipliedBy(3)).atMost(TTL.multipliedBy(3).plusMillis(1500))
+                    .pollInterval(timing.calendarPollInterval()).until(() -> {
+                        sync(state, b).pollCalendars();
+                        return "AWAY".equals(redis.hget(key(), "state"));
+                    });
             assertThat(redis.hget(key(), "state")).as("three TTLs later the key is still there").isEqualTo("AWAY");
             assertThat(redis.hget(key(), "version")).as("renewed, not re-versioned").isEqualTo(version);
             assertThat(redis.xlen(prefix + "changes")).as("a renewal is no change").isEqualTo(1);

@@ -12,25 +12,28 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
+import static io.presencesync.testsupport.SyncTimingBuilder.aSyncTiming;
+
 /**
  * One cluster node in its own process, for {@link ClusterIT}: a real SyncScheduler on the
- * shared PostgreSQL, with the scripted tenant. It reports on standard output, one line each:
+ * shared PostgreSQL, with the scripted tenant. Arguments: node name, JDBC URL, the scripted tenant's
+ * users, its first meeting's start and end (epoch milliseconds), and how long a calendar poll takes
+ * (milliseconds). It reports on standard output, one line each:
  * {@code PUBLISH node user state sinceMillis version atMillis}, {@code POLLSTART node firstUser} and
- * {@code POLL node firstUser startMillis endMillis}. An optional seventh argument sets how long a
- * calendar poll takes (milliseconds, default 50).
+ * {@code POLL node firstUser startMillis endMillis}.
  */
 public final class ClusterNode {
 
     static final Duration CHECKIN = Duration.ofSeconds(1);
-    static final SyncTiming TIMING = new SyncTiming(Duration.ofSeconds(10), Duration.ofHours(24), Duration.ofMinutes(15), Duration.ofSeconds(10));
+    static final SyncTiming TIMING = aSyncTiming().withCalendarPollInterval(Duration.ofSeconds(10)).withCallStatePollInterval(Duration.ofSeconds(10)).build();
 
     public static void main(String[] args) throws Exception {
         String node = args[0];
         String jdbcUrl = args[1];
-        Instant t0 = Instant.ofEpochMilli(Long.parseLong(args[2]));
-        ScriptedTenant script = new ScriptedTenant("contoso", Integer.parseInt(args[3]), t0, Integer.parseInt(args[4]), Integer.parseInt(args[5]));
+        ScriptedTenant script = ScriptedTenant.named("contoso").withUsers(Integer.parseInt(args[2]))
+                .inMeetingsFrom(Instant.ofEpochMilli(Long.parseLong(args[3]))).until(Instant.ofEpochMilli(Long.parseLong(args[4])));
         PrintStream out = System.out;
-        long pollMillis = args.length > 6 ? Long.parseLong(args[6]) : 50;
+        long pollMillis = Long.parseLong(args[5]);
         PresencePublisher publisher = u -> report(out, "PUBLISH " + node + " " + u.user().id() + " " + u.presence().state() + " "
                 + u.presence().since().toEpochMilli() + " " + u.version() + " " + System.currentTimeMillis()
                 + " unit=" + MDC.get("unit") + " step=" + MDC.get("step") + " thread=" + Thread.currentThread().getName());
@@ -49,7 +52,7 @@ public final class ClusterNode {
                 Optional.of(new ClusterDatabase(jdbcUrl, TestPostgres.USER, null, CHECKIN, 6)), publisher);
         scheduler.start();
         report(out, "STARTED " + node);
-        Thread.sleep(Long.MAX_VALUE);
+        Thread.sleep(Long.MAX_VALUE); // a node runs until the test kills it
     }
 
     private static synchronized void report(PrintStream out, String line) {

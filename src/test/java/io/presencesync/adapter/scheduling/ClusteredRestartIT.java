@@ -14,6 +14,7 @@ import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /** What the shared database keeps across restarts of a cluster (one node at a time here). */
 class ClusteredRestartIT {
@@ -25,8 +26,8 @@ class ClusteredRestartIT {
         String url = TestPostgres.freshSchema("restart");
         ClusterDatabase db = new ClusterDatabase(url, TestPostgres.USER, null, Duration.ofSeconds(1), 4);
         Instant t0 = CLOCK.instant().minusSeconds(60);
-        ScriptedTenant contoso = new ScriptedTenant("contoso", 3, t0, 0, 3600); // everyone in a meeting now
-        ScriptedTenant fabrikam = new ScriptedTenant("fabrikam", 2, t0, 7200, 7300);
+        ScriptedTenant contoso = ScriptedTenant.named("contoso").withUsers(3).inMeetingsFrom(t0).until(t0.plusSeconds(3600)); // now
+        ScriptedTenant fabrikam = ScriptedTenant.named("fabrikam").withUsers(2).inMeetingsFrom(t0.plusSeconds(7200)).until(t0.plusSeconds(7300));
 
         List<PresenceUpdate> before = new CopyOnWriteArrayList<>();
         PresencePublisher first = before::add;
@@ -49,11 +50,8 @@ class ClusteredRestartIT {
         }
     }
 
-    static void awaitBusy(List<PresenceUpdate> published, int users) throws InterruptedException {
-        Instant deadline = Instant.now().plusSeconds(30);
-        while (published.stream().filter(u -> u.presence().state() == EventState.BUSY).count() < users) {
-            if (Instant.now().isAfter(deadline)) throw new AssertionError("not every user BUSY within 30 s: " + published);
-            Thread.sleep(100);
-        }
+    static void awaitBusy(List<PresenceUpdate> published, int users) {
+        await("every user BUSY").atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(published)
+                .filteredOn(u -> u.presence().state() == EventState.BUSY).hasSize(users));
     }
 }

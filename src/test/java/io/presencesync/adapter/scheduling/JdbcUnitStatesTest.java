@@ -1,13 +1,11 @@
 package io.presencesync.adapter.scheduling;
 
 import com.zaxxer.hikari.HikariDataSource;
-import io.presencesync.application.SyncTiming;
 import io.presencesync.application.TenantPorts;
 import io.presencesync.application.UnitState;
 import io.presencesync.application.UnitSync;
 import io.presencesync.application.port.PresenceUpdate;
 import io.presencesync.application.port.SourceResult;
-import io.presencesync.application.port.UserDirectory;
 import io.presencesync.domain.FreeBusyItem;
 import io.presencesync.domain.FreeBusyStatus;
 import io.presencesync.domain.User;
@@ -32,6 +30,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
+import static io.presencesync.testsupport.SyncTimingBuilder.aSyncTiming;
+import static io.presencesync.testsupport.TenantPortsBuilder.ports;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -80,10 +80,9 @@ class JdbcUnitStatesTest {
     void annaGoesBusy(UnitState state) {
         Instant now = clock.instant();
         List<FreeBusyItem> meeting = List.of(new FreeBusyItem(now.minusSeconds(60), now.plusSeconds(3600), FreeBusyStatus.BUSY));
-        UnitSync sync = new UnitSync("contoso", state, new TenantPorts(NO_DIRECTORY,
-                (users, from, to) -> Map.of(ANNA.id(), new SourceResult.Ok<>(meeting)), users -> Map.of(), published::add),
-                new PresenceRules(RuleSettings.DEFAULTS), clock,
-                new SyncTiming(Duration.ofMinutes(1), Duration.ofHours(24), Duration.ofMinutes(15), Duration.ofSeconds(15)));
+        TenantPorts ports = ports().withCalendars((users, from, to) -> Map.of(ANNA.id(), new SourceResult.Ok<>(meeting)))
+                .publishingTo(published::add).build();
+        UnitSync sync = new UnitSync("contoso", state, ports, new PresenceRules(RuleSettings.DEFAULTS), clock, aSyncTiming().build());
         sync.members(List.of(ANNA));
         sync.pollCalendars();
     }
@@ -103,7 +102,7 @@ class JdbcUnitStatesTest {
         CompletableFuture<Boolean> first = CompletableFuture.supplyAsync(() -> nodeA.run("contoso", 0, state -> {
             annaGoesBusy(state);
             inside.countDown();
-            await(release); // node a stalls inside the run (a long GC pause)
+            stallUntil(release); // node a stalls inside the run (a long GC pause)
         }));
         assertThat(inside.await(10, TimeUnit.SECONDS)).isTrue();
 
@@ -129,7 +128,7 @@ class JdbcUnitStatesTest {
         CompletableFuture<Boolean> cutOff = CompletableFuture.supplyAsync(() -> nodeA.run("contoso", 0, state -> {
             annaGoesBusy(state);
             inside.countDown();
-            await(release);
+            stallUntil(release);
         }));
         assertThat(inside.await(10, TimeUnit.SECONDS)).isTrue();
         // The database ends node a's session, as it does for a node that died or stayed silent too long.
@@ -178,19 +177,12 @@ class JdbcUnitStatesTest {
         }
     }
 
-    static void await(CountDownLatch latch) {
+    /** A run that stalls until the test releases it: a hand-over between threads, not a poll. */
+    static void stallUntil(CountDownLatch latch) {
         try {
             latch.await(30, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
     }
-
-    static final UserDirectory NO_DIRECTORY = new UserDirectory() {
-        @Override
-        public Map<String, SourceResult<User>> resolve(List<String> references) { return Map.of(); }
-
-        @Override
-        public Map<String, SourceResult<List<User>>> groupMembers(List<String> groupIds) { return Map.of(); }
-    };
 }

@@ -21,19 +21,33 @@ import java.util.Map;
 import java.util.stream.IntStream;
 
 /**
- * A tenant whose users and calendars follow from a start instant alone, so that separate
- * processes (cluster nodes) see the same world: user i is in a meeting from
- * {@code t0 + meetingStart + i s} to {@code t0 + meetingEnd + i s}, whole seconds.
+ * A tenant whose users and calendars follow from two instants alone, so that separate processes
+ * (cluster nodes) see the same world: user i is in a meeting from {@code firstStart + i s} to
+ * {@code firstEnd + i s}. Built as {@code ScriptedTenant.named("contoso").withUsers(6).inMeetingsFrom(t).until(u)}.
  */
-record ScriptedTenant(String name, int users, Instant t0, int meetingStart, int meetingEnd) {
+record ScriptedTenant(String name, int users, Instant firstStart, Instant firstEnd) {
+
+    static Builder named(String name) { return new Builder(name, 1); }
+
+    record Builder(String name, int users) {
+        Builder withUsers(int count) { return new Builder(name, count); }
+
+        /** User 0's meeting starts at {@code start}; each next user's a second later. */
+        Meetings inMeetingsFrom(Instant start) { return new Meetings(this, start); }
+    }
+
+    record Meetings(Builder tenant, Instant start) {
+        /** User 0's meeting ends at {@code end}; each next user's a second later. */
+        ScriptedTenant until(Instant end) { return new ScriptedTenant(tenant.name(), tenant.users(), start, end); }
+    }
 
     List<String> references() {
         return IntStream.range(0, users).mapToObj(i -> "user" + i + "@contoso.com").toList();
     }
 
-    Instant start(int user) { return t0.plusSeconds(meetingStart + user); }
+    Instant start(int user) { return firstStart.plusSeconds(user); }
 
-    Instant end(int user) { return t0.plusSeconds(meetingEnd + user); }
+    Instant end(int user) { return firstEnd.plusSeconds(user); }
 
     static int index(User user) {
         return Integer.parseInt(user.id().substring("id-".length()));

@@ -30,10 +30,12 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 class PresenceEventsTest {
 
@@ -182,19 +184,14 @@ class PresenceEventsTest {
         }
     }
 
-    private static void awaitClients(PresenceEvents events, int expected) throws InterruptedException {
-        Instant deadline = Instant.now().plusSeconds(20);
-        while (events.clientCount() != expected && Instant.now().isBefore(deadline)) Thread.sleep(20);
-        assertThat(events.clientCount()).isEqualTo(expected);
+    private static void awaitClients(PresenceEvents events, int expected) {
+        await(expected + " stream clients").atMost(Duration.ofSeconds(20)).until(events::clientCount, count -> count == expected);
     }
 
-    private static Thread awaitThread(String name) throws InterruptedException {
-        Instant deadline = Instant.now().plusSeconds(20);
-        while (Instant.now().isBefore(deadline)) {
-            for (Thread t : Thread.getAllStackTraces().keySet()) if (t.getName().equals(name)) return t;
-            Thread.sleep(20);
-        }
-        throw new AssertionError("no thread " + name);
+    private static Thread awaitThread(String name) {
+        return await("the thread " + name).atMost(Duration.ofSeconds(20)).until(
+                () -> Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().equals(name)).findFirst(), Optional::isPresent)
+                .orElseThrow();
     }
 
     /** The event stream on a server of its own, with a write timeout short enough for a test to wait out. */

@@ -8,7 +8,6 @@ import io.presencesync.adapter.metrics.ServiceMetrics;
 import io.presencesync.adapter.publisher.EmbeddedPresenceStore;
 import io.presencesync.application.port.DeliveryListener;
 import io.presencesync.application.port.PresenceUpdate;
-import io.presencesync.application.SyncTiming;
 import io.presencesync.application.port.SourceResult;
 import io.presencesync.application.status.PublisherState;
 import io.presencesync.application.status.StepOutcome;
@@ -31,6 +30,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
+import static io.presencesync.testsupport.SyncTimingBuilder.aSyncTiming;
+
 /**
  * A management server on a free port of 127.0.0.1 over the real parts: embedded store, directory,
  * sync status, health and metrics. Tests feed the store and the status as the service would.
@@ -44,8 +45,7 @@ final class WebFixture implements AutoCloseable {
     final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     final PresenceDirectory directory = new PresenceDirectory(store);
     final PublishLatency latency = new PublishLatency(registry, clock);
-    final SyncStatus status = new SyncStatus(clock, TENANTS,
-            new SyncTiming(Duration.ofMinutes(1), Duration.ofHours(24), Duration.ofMinutes(15), Duration.ofSeconds(15)));
+    final SyncStatus status = new SyncStatus(clock, TENANTS, aSyncTiming().build());
     final List<PublisherState> publishers = new java.util.concurrent.CopyOnWriteArrayList<>(
             List.of(new PublisherState("embedded", true, null, null, null, 0, 0, 0, 0)));
     volatile boolean schedulerRunning = true;

@@ -1,9 +1,7 @@
 package io.presencesync.application.status;
 
-import io.presencesync.application.SyncTiming;
 import io.presencesync.application.TenantPorts;
 import io.presencesync.application.port.CalendarSource;
-import io.presencesync.application.port.CallStateSource;
 import io.presencesync.application.port.SourceResult;
 import io.presencesync.application.port.UserDirectory;
 import io.presencesync.domain.FreeBusyItem;
@@ -17,6 +15,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
+import static io.presencesync.testsupport.SyncTimingBuilder.aSyncTiming;
+import static io.presencesync.testsupport.TenantPortsBuilder.ports;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.groups.Tuple.tuple;
@@ -34,8 +34,7 @@ class ObservedPortsTest {
     static final SourceResult<List<FreeBusyItem>> UNAVAILABLE = new SourceResult.Unavailable<>("HTTP 503");
 
     final SettableClock clock = new SettableClock(NINE);
-    final SyncStatus status = new SyncStatus(clock, List.of("contoso"),
-            new SyncTiming(CALENDAR_INTERVAL, Duration.ofHours(24), Duration.ofMinutes(15), Duration.ofSeconds(15)));
+    final SyncStatus status = new SyncStatus(clock, List.of("contoso"), aSyncTiming().withCalendarPollInterval(CALENDAR_INTERVAL).build());
     /** What the calendar source answers per user id; a user not in it gets no answer. */
     final Map<String, SourceResult<List<FreeBusyItem>>> calendar = new HashMap<>();
     final CalendarSource calendars = (users, from, to) -> {
@@ -43,7 +42,6 @@ class ObservedPortsTest {
         for (User u : users) answer.put(u.id(), calendar.getOrDefault(u.id(), UNAVAILABLE));
         return answer;
     };
-    final CallStateSource calls = users -> Map.of();
     RuntimeException lookupFails;
     final UserDirectory directory = new UserDirectory() {
         @Override
@@ -62,7 +60,7 @@ class ObservedPortsTest {
             throw new IllegalStateException("connection reset");
         }
     };
-    final TenantPorts observed = ObservedPorts.observe("contoso", new TenantPorts(directory, calendars, calls, update -> { }), status);
+    final TenantPorts observed = ObservedPorts.observe("contoso", ports().withDirectory(directory).withCalendars(calendars).build(), status);
     final SyncServiceHealth health = new SyncServiceHealth(status, List::of, () -> true, false);
 
     List<UserProblem> problems() { return status.tenant("contoso").userProblems(); }

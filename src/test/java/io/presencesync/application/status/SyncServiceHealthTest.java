@@ -1,6 +1,5 @@
 package io.presencesync.application.status;
 
-import io.presencesync.application.SyncTiming;
 import io.presencesync.application.port.SourceResult;
 import io.presencesync.testsupport.SettableClock;
 import org.junit.jupiter.api.Test;
@@ -10,6 +9,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
+import static io.presencesync.testsupport.SyncTimingBuilder.aSyncTiming;
 import static org.assertj.core.api.Assertions.assertThat;
 
 class SyncServiceHealthTest {
@@ -17,8 +17,7 @@ class SyncServiceHealthTest {
     static final Instant NINE = Instant.parse("2026-11-30T09:00:00Z");
 
     final SettableClock clock = new SettableClock(NINE);
-    final SyncStatus status = new SyncStatus(clock, List.of("contoso"),
-            new SyncTiming(Duration.ofMinutes(1), Duration.ofHours(24), Duration.ofMinutes(15), Duration.ofSeconds(15)));
+    final SyncStatus status = new SyncStatus(clock, List.of("contoso"), aSyncTiming().build());
     boolean schedulerRunning = true;
 
     @Test
