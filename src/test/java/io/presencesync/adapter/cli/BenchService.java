@@ -2,6 +2,7 @@ package io.presencesync.adapter.cli;
 
 import com.sun.management.GarbageCollectionNotificationInfo;
 import com.sun.management.OperatingSystemMXBean;
+import io.presencesync.adapter.config.ApiConfig;
 import io.presencesync.adapter.config.AppConfig;
 import io.presencesync.adapter.config.CredentialConfig;
 import io.presencesync.adapter.config.GraphCloud;
@@ -64,7 +65,8 @@ public final class BenchService {
         SyncConfig sync = new SyncConfig(d.calendarPollInterval(), d.callStatePollInterval(), d.horizon(), d.userRefreshInterval(),
                 Integer.parseInt(args[9]), d.threads());
         AppConfig config = new AppConfig(List.of(tenant), sync, List.of(new PublisherConfig.Embedded(false)),
-                new ManagementConfig("127.0.0.1", 0), Optional.empty());
+                new ManagementConfig("127.0.0.1", 0), new ApiConfig("127.0.0.1", 0, List.of(), Optional.empty(), ApiConfig.Limits.DEFAULTS),
+                Optional.empty());
         // Only presences that began shortly before the window are of interest: the first poll publishes every user.
         long recordFrom = measureFrom - 120_000;
         ConcurrentLinkedQueue<String> published = new ConcurrentLinkedQueue<>();

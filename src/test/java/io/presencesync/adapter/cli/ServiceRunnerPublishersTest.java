@@ -1,5 +1,6 @@
 package io.presencesync.adapter.cli;
 
+import io.presencesync.adapter.config.ApiConfig;
 import io.presencesync.adapter.config.AppConfig;
 import io.presencesync.adapter.config.ManagementConfig;
 import io.presencesync.adapter.config.PublisherConfig;
@@ -21,6 +22,7 @@ import java.time.ZoneId;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -38,9 +40,10 @@ class ServiceRunnerPublishersTest {
         try (DemoGraphSimulator simulator = DemoGraphSimulator.start(clock,
                 DemoCertificate.of(TestTls.serverKeyStore(), TestTls.PASSWORD.toCharArray()), DemoCalendars.startingAt(clock.instant()));
              RedisClient redis = RedisTestServer.client()) {
-            AppConfig demo = DemoCommand.config(simulator, DemoCommand.secretFile(simulator.clientSecret()), new ManagementConfig("127.0.0.1", 0));
+            AppConfig demo = DemoCommand.config(simulator, DemoCommand.secretFile("demo-secret-", simulator.clientSecret()),
+                    new ManagementConfig("127.0.0.1", 0), new ApiConfig("127.0.0.1", 0, List.of(), Optional.empty(), ApiConfig.Limits.DEFAULTS));
             AppConfig config = new AppConfig(demo.tenants(), demo.sync(), List.of(new PublisherConfig.Embedded(false), redisConfig),
-                    demo.management(), demo.cluster());
+                    demo.management(), demo.api(), demo.cluster());
             ServiceRunner runner = new ServiceRunner(config, Map.of(), clock,
                     ChangeLine.text(new PrintStream(new ByteArrayOutputStream()), clock, ZoneId.systemDefault()));
             try {
