@@ -161,6 +161,12 @@ final class WebFixture implements AutoCloseable {
     public void close() {
         server.close();
         management.close();
+        try (var files = Files.list(tokens)) {
+            for (Path f : files.toList()) Files.delete(f);
+            Files.delete(tokens);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
         metrics.close();
         registry.close();
     }
