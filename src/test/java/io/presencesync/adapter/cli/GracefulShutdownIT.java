@@ -31,7 +31,7 @@ class GracefulShutdownIT {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         ServerSocket default8080 = occupy(8080); // as a running demo would
         Process demo = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), Main.class.getName(), "demo",
-                "--management-port", "0").redirectError(stderr.toFile()).start();
+                "--port", "0", "--management-port", "0").redirectError(stderr.toFile()).start();
         try {
             List<String> out = new CopyOnWriteArrayList<>();
             Thread reader = new Thread(() -> {
@@ -48,7 +48,7 @@ class GracefulShutdownIT {
                 if (System.nanoTime() > deadline) fail("the demo published nothing within 60 s; stdout %s; stderr:%n%s", out, Files.readString(stderr));
                 Thread.sleep(100);
             }
-            assertThat(out).anyMatch(l -> l.matches("Status page: http://127\\.0\\.0\\.1:\\d+/ .*") && !l.contains(":8080/"));
+            assertThat(out).anyMatch(l -> l.matches("Status page: http://127\\.0\\.0\\.1:\\d+/login\\?code=[A-Za-z0-9_-]+ .*") && !l.contains(":8080/"));
 
             long asked = System.nanoTime();
             demo.destroy(); // SIGTERM
