@@ -131,3 +131,13 @@ port (redis://${REDIS_HOST}:6379) is fine.
 {{- else }}443
 {{- end }}
 {{- end }}
+
+{{/* The API port: config.api.port, 8081 by default; an ${ENV} reference there is refused as for the management port. */}}
+{{- define "presence-sync.apiPort" -}}
+{{- $api := .Values.config.api | default dict }}
+{{- $port := $api.port | default 8081 }}
+{{- if contains "${" (toString $port) }}
+{{- fail (printf "config.api.port: %s comes from the environment, which the chart cannot see when it renders, but the container port and the Service need the number: write the port itself" $port) }}
+{{- end }}
+{{- $port | int }}
+{{- end }}

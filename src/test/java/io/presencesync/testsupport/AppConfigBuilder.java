@@ -1,5 +1,6 @@
 package io.presencesync.testsupport;
 
+import io.presencesync.adapter.config.ApiConfig;
 import io.presencesync.adapter.config.AppConfig;
 import io.presencesync.adapter.config.ClusterConfig;
 import io.presencesync.adapter.config.ManagementConfig;
@@ -14,7 +15,7 @@ import java.util.Optional;
  * Test data: a whole configuration, {@code anAppConfig().withTenants(…).withUnitSize(…).build()}, or
  * one that differs from another, {@code startingFrom(demo).withPublishers(…)}. Unless a test says
  * otherwise: one node, the default sync, the embedded store without its change lines, and the
- * management server on a free loopback port.
+ * management server and the API (without tokens) on free loopback ports.
  */
 public final class AppConfigBuilder {
 
@@ -22,6 +23,7 @@ public final class AppConfigBuilder {
     private SyncConfig sync = SyncConfig.DEFAULTS;
     private List<PublisherConfig> publishers = List.of(new PublisherConfig.Embedded(false));
     private ManagementConfig management = new ManagementConfig("127.0.0.1", 0);
+    private ApiConfig api = new ApiConfig("127.0.0.1", 0, List.of(), Optional.empty(), ApiConfig.Limits.DEFAULTS);
     private Optional<ClusterConfig> cluster = Optional.empty();
 
     private AppConfigBuilder() {}
@@ -34,6 +36,7 @@ public final class AppConfigBuilder {
         b.sync = config.sync();
         b.publishers = config.publishers();
         b.management = config.management();
+        b.api = config.api();
         b.cluster = config.cluster();
         return b;
     }
@@ -55,5 +58,5 @@ public final class AppConfigBuilder {
         return this;
     }
 
-    public AppConfig build() { return new AppConfig(tenants, sync, publishers, management, cluster); }
+    public AppConfig build() { return new AppConfig(tenants, sync, publishers, management, api, cluster); }
 }

@@ -1,5 +1,6 @@
 package io.presencesync.adapter.cli;
 
+import io.presencesync.adapter.config.ApiConfig;
 import io.presencesync.adapter.config.AppConfig;
 import io.presencesync.adapter.config.ConfigException;
 import io.presencesync.adapter.config.CredentialConfig;
@@ -42,15 +43,19 @@ import java.util.concurrent.Callable;
                 + "(the simulator listens on 127.0.0.1). Runs until Ctrl-C."},
         exitCodeList = {"130:stopped by Ctrl-C (143: by SIGTERM), the JVM's codes for a stop by signal",
                 "1:runtime failure (e.g. the simulator could not start)",
-                "2:the management port is taken (choose another with --management-port), or a wrong command line"})
+                "2:a port is taken (choose another with --port or --management-port), or a wrong command line"})
 final class DemoCommand implements Callable<Integer> {
 
     /** Faster than production defaults, so that new calls show within seconds. */
     static final SyncConfig DEMO_SYNC = new SyncConfig(Duration.ofSeconds(30), Duration.ofSeconds(5),
             Duration.ofHours(24), Duration.ofMinutes(15), SyncConfig.DEFAULT_UNIT_SIZE, SyncConfig.DEFAULT_THREADS);
 
-    @Option(names = "--management-port", paramLabel = "PORT", defaultValue = "8080",
-            description = "Port of the status page, metrics and store API on 127.0.0.1 (default: ${DEFAULT-VALUE}; 0 picks a free one).")
+    @Option(names = "--port", paramLabel = "PORT", defaultValue = "8080",
+            description = "Port of the status page and the store API on 127.0.0.1 (default: ${DEFAULT-VALUE}; 0 picks a free one).")
+    int apiPort;
+
+    @Option(names = "--management-port", paramLabel = "PORT", defaultValue = "8081",
+            description = "Port of /healthz, /readyz and /metrics on 127.0.0.1 (default: ${DEFAULT-VALUE}; 0 picks a free one).")
     int managementPort;
 
     @Spec
@@ -62,7 +67,10 @@ final class DemoCommand implements Callable<Integer> {
         trustForThisProcess(certificate);
         Clock clock = Clock.systemUTC();
         DemoGraphSimulator simulator = DemoGraphSimulator.start(clock, certificate, DemoCalendars.startingAt(clock.instant()));
-        AppConfig config = config(simulator, secretFile(simulator.clientSecret()), new ManagementConfig("127.0.0.1", managementPort));
+        String token = DemoToken.generate();
+        Path tokenFile = secretFile("presence-sync-demo-token-", token);
+        AppConfig config = config(simulator, secretFile("presence-sync-demo-secret-", simulator.clientSecret()),
+                new ManagementConfig("127.0.0.1", managementPort), DemoToken.api(apiPort, tokenFile));
         PrintWriter out = spec.commandLine().getOut();
         out.printf("presence-sync demo: Graph simulator at %s with %d users; polling calendars every %ss and calls every %ss.%n",
                 simulator.graphBaseUrl(), simulator.userPrincipalNames().size(),
@@ -73,12 +81,16 @@ final class DemoCommand implements Callable<Integer> {
         } catch (ConfigException e) { // the simulator must not outlive a failed start
             simulator.close();
             // The demo has no configuration file: its one setting is an option.
-            throw new ConfigException(e.getMessage().replace("choose another management.port", "choose another with --management-port"), e);
+            throw new ConfigException(e.getMessage().replace("choose another management.port", "choose another with --management-port")
+                    .replace("choose another api.port", "choose another with --port"), e);
         } catch (Exception e) {
             simulator.close();
             throw e;
         }
-        out.printf("Status page: http://127.0.0.1:%d/  (metrics at /metrics, store API at /api/presences)%n", runner.managementPort());
+        String base = "http://127.0.0.1:" + runner.api().port();
+        out.printf("Status page: %s%s  (a one-time sign-in link; metrics at http://127.0.0.1:%d/metrics)%n", base,
+                runner.api().loginPath(token).orElseThrow(), runner.managementPort());
+        out.printf("Store API: curl -H \"Authorization: Bearer $(cat %s)\" %s/api/presences%n", tokenFile, base);
         out.println("The first changes follow within about a minute. Stop with Ctrl-C.");
         out.flush();
         seedManualPresences(runner.store(), simulator.calendars());
@@ -96,11 +108,11 @@ final class DemoCommand implements Callable<Integer> {
         System.setProperty("javax.net.ssl.trustStoreType", "PKCS12");
     }
 
-    static AppConfig config(DemoGraphSimulator simulator, Path secretFile, ManagementConfig management) {
+    static AppConfig config(DemoGraphSimulator simulator, Path secretFile, ManagementConfig management, ApiConfig api) {
         TenantConfig tenant = new TenantConfig("demo", simulator.tenantId(), simulator.clientId(), GraphCloud.GLOBAL,
                 simulator.graphBaseUrl(), simulator.authorityHost(), new CredentialConfig.ClientSecret(Secret.file(secretFile)),
                 simulator.userPrincipalNames(), List.of(), RuleSettings.DEFAULTS);
-        return new AppConfig(List.of(tenant), DEMO_SYNC, List.of(new PublisherConfig.Embedded(true)), management, Optional.empty());
+        return new AppConfig(List.of(tenant), DEMO_SYNC, List.of(new PublisherConfig.Embedded(true)), management, api, Optional.empty());
     }
 
     /**
@@ -123,9 +135,9 @@ final class DemoCommand implements Callable<Integer> {
         }
     }
 
-    /** The simulator's secret goes where production secrets go: a file only its owner can read. */
-    static Path secretFile(String secret) throws IOException {
-        Path file = Files.createTempFile("presence-sync-demo-secret-", ".txt",
+    /** The simulator's secret and the demo's token go where production secrets go: a file only its owner can read. */
+    static Path secretFile(String prefix, String secret) throws IOException {
+        Path file = Files.createTempFile(prefix, ".txt",
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         file.toFile().deleteOnExit();
         return Files.writeString(file, secret);

@@ -2,6 +2,7 @@ package io.presencesync.adapter.cli;
 
 import io.presencesync.adapter.config.ConfigException;
 import io.presencesync.adapter.logging.LogFormat;
+import io.presencesync.adapter.web.HttpServers;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -46,6 +47,7 @@ public final class Main implements Callable<Integer> {
     public static void main(String[] args) {
         LogFormat format = LogFormat.choose(args, System.getenv());
         format.apply();
+        HttpServers.limitRequests(); // before the first JDK HTTP server of the process, which reads them once
         System.exit(commandLine(format).execute(args));
     }
 

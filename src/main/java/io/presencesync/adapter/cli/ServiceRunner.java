@@ -17,6 +17,7 @@ import io.presencesync.adapter.publisher.EmbeddedPresenceStore;
 import io.presencesync.adapter.publisher.PublisherFanOut;
 import io.presencesync.adapter.scheduling.ClusterDatabase;
 import io.presencesync.adapter.scheduling.SyncScheduler;
+import io.presencesync.adapter.web.ApiServer;
 import io.presencesync.adapter.web.ManagementServer;
 import io.presencesync.adapter.web.PresenceDirectory;
 import io.presencesync.application.SyncTiming;
@@ -37,8 +38,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Wires the configured tenants, sources, rules, publishers, scheduler, metrics and the management
- * server together and runs them.
+ * Wires the configured tenants, sources, rules, publishers, scheduler, metrics, the management
+ * server and the API server together and runs them.
  */
 final class ServiceRunner implements AutoCloseable {
 
@@ -47,6 +48,7 @@ final class ServiceRunner implements AutoCloseable {
     private final PublisherFanOut publishers;
     private final ServiceMetrics metrics;
     private final ManagementServer management;
+    private final ApiServer api;
     private final SyncScheduler scheduler;
     private volatile boolean schedulerRunning;
 
@@ -74,15 +76,22 @@ final class ServiceRunner implements AutoCloseable {
             ServiceHealth health = new SyncServiceHealth(status, publishers::health, () -> schedulerRunning, config.cluster().isPresent());
             metrics = new ServiceMetrics(registry, status, health, directory);
             try {
-                management = ManagementServer.bind(config.management(),
-                        new ManagementServer.Content(health, registry, metrics::refresh, store, directory, names, clock));
+                management = ManagementServer.bind(config.management(), new ManagementServer.Content(health, registry, metrics::refresh));
             } catch (RuntimeException e) {
+                metrics.close();
+                throw e;
+            }
+            try {
+                api = ApiServer.bind(config.api(), new ApiServer.Content(health, store, directory, names, clock));
+            } catch (RuntimeException e) {
+                management.close();
                 metrics.close();
                 throw e;
             }
             try {
                 scheduler = new SyncScheduler(tenants, timing, sync.unitSize(), sync.threads(), clock, config.cluster().map(c -> database(c, env)), publishers);
             } catch (SchedulerException | RuntimeException e) {
+                api.close();
                 management.close();
                 metrics.close();
                 throw e;
@@ -100,8 +109,12 @@ final class ServiceRunner implements AutoCloseable {
     /** The management server's port (the bound one when the configuration said 0). */
     int managementPort() { return management.port(); }
 
+    /** The API server: the status page and the store API. */
+    ApiServer api() { return api; }
+
     void start() throws SchedulerException {
         management.start();
+        api.start();
         scheduler.start();
         schedulerRunning = true;
     }
@@ -113,6 +126,7 @@ final class ServiceRunner implements AutoCloseable {
             scheduler.close();
         } finally {
             publishers.close(); // after the last job: flushes what the jobs published
+            api.close();
             management.close();
             metrics.close();
             registry.close();

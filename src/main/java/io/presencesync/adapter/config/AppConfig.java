@@ -6,10 +6,12 @@ import java.util.Optional;
 /**
  * The whole configuration, validated when loaded ({@link ConfigLoader}).
  *
- * @param cluster empty for a single node; present for clustered mode on PostgreSQL
+ * @param management probes and metrics, open to anyone who reaches the port
+ * @param api        the status page and the store API, for authenticated callers only
+ * @param cluster    empty for a single node; present for clustered mode on PostgreSQL
  */
 public record AppConfig(List<TenantConfig> tenants, SyncConfig sync, List<PublisherConfig> publishers,
-                        ManagementConfig management, Optional<ClusterConfig> cluster) {
+                        ManagementConfig management, ApiConfig api, Optional<ClusterConfig> cluster) {
     public AppConfig {
         tenants = List.copyOf(tenants);
         publishers = List.copyOf(publishers);

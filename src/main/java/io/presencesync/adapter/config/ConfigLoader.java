@@ -45,7 +45,7 @@ public final class ConfigLoader {
     }
 
     AppConfig parse(ConfigNode root) {
-        root.allowOnly("tenants", "sync", "publishers", "management", "cluster");
+        root.allowOnly("tenants", "sync", "publishers", "management", "api", "cluster");
         List<TenantConfig> tenants = root.list("tenants", this::tenant);
         if (tenants.isEmpty()) throw root.child("tenants").error("configure at least one tenant");
         Set<String> names = new HashSet<>();
@@ -57,12 +57,17 @@ public final class ConfigLoader {
         SyncConfig sync = root.has("sync") ? sync(root.child("sync")) : SyncConfig.DEFAULTS;
         List<PublisherConfig> publishers = new PublisherConfigReader(env, sync.calendarPollInterval()).read(root);
         ManagementConfig management = root.has("management") ? management(root.child("management")) : ManagementConfig.DEFAULTS;
+        ApiConfig api = root.has("api") ? ApiConfigReader.read(root.child("api")) : ApiConfig.DEFAULTS;
+        if (api.port() != 0 && api.port() == management.port()) {
+            throw root.child("api").child("port").error(api.port() + " is the management port: the API needs a port of its own "
+                    + "(the management port stays open to probes and Prometheus without credentials)");
+        }
         Optional<ClusterConfig> cluster = root.has("cluster") ? Optional.of(cluster(root.child("cluster"), sync.threads())) : Optional.empty();
         if (cluster.isPresent() && publishers.stream().allMatch(p -> p instanceof PublisherConfig.Embedded)) {
             throw new ConfigException("publishers: with cluster, configure a redis or http publisher: the embedded store holds only "
                     + "the presences its own node published, so each replica would show a different part of the users");
         }
-        return new AppConfig(tenants, sync, publishers, management, cluster);
+        return new AppConfig(tenants, sync, publishers, management, api, cluster);
     }
 
     private TenantConfig tenant(ConfigNode t) {

@@ -132,6 +132,12 @@ final class PublisherConfigReader {
                 throw urlNode.error("unknown placeholder {" + m.group(1) + "} (known: {tenant}, {userId}, {upn})");
             }
         }
+        int authorityEnd = url.indexOf('/', url.indexOf("://") + 3);
+        int firstPlaceholder = url.indexOf('{');
+        if (firstPlaceholder >= 0 && (authorityEnd < 0 || firstPlaceholder < authorityEnd)) {
+            // A user's value must never choose the host a presence is sent to (SSRF).
+            throw urlNode.error("placeholders may stand only in the path or the query, not in the scheme, host or port");
+        }
         URI uri;
         try {
             uri = new URI(m.replaceAll("x"));

@@ -10,6 +10,7 @@ import com.microsoft.graph.core.authentication.AzureIdentityAuthenticationProvid
 import com.microsoft.graph.core.requests.GraphClientFactory;
 import com.microsoft.graph.serviceclient.GraphServiceClient;
 import com.microsoft.kiota.RequestOption;
+import com.microsoft.kiota.http.middleware.RedirectHandler;
 import com.microsoft.kiota.http.middleware.RetryHandler;
 import io.presencesync.adapter.config.ConfigException;
 import io.presencesync.adapter.config.CredentialConfig;
@@ -49,13 +50,17 @@ final class GraphClients {
     /**
      * The SDK's middleware without its RetryHandler: it would sleep on the calling thread and
      * retry beneath us. A failed request is retried by the next poll instead (one retry layer).
+     * Without its RedirectHandler, and OkHttp follows none either: none of the endpoints we call
+     * redirects, and a response must never send the service to another host (a 3xx is an error).
      */
     static OkHttpClient httpClient(Interceptor... observers) {
         List<Interceptor> interceptors = java.util.stream.Stream.concat(Arrays.stream(observers),
                         Arrays.stream(GraphClientFactory.createDefaultGraphInterceptors(new RequestOption[0])))
-                .filter(i -> !(i instanceof RetryHandler))
+                .filter(i -> !(i instanceof RetryHandler) && !(i instanceof RedirectHandler))
                 .toList();
         return GraphClientFactory.create(interceptors)
+                .followRedirects(false)
+                .followSslRedirects(false)
                 .connectTimeout(CONNECT_TIMEOUT)
                 .callTimeout(CALL_TIMEOUT)
                 .build();

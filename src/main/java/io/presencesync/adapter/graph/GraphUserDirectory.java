@@ -9,6 +9,8 @@ import io.presencesync.domain.User;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -31,12 +33,17 @@ final class GraphUserDirectory implements UserDirectory {
 
     private final GraphServiceClient graph;
     private final GraphCalls calls;
+    private final String graphBaseUrl;
     private final ParallelChunks parallel = new ParallelChunks("userLookup", PARALLEL_LOOKUPS);
 
-    /** @param calls the tenant's one retry layer and circuit breaker */
-    GraphUserDirectory(GraphServiceClient graph, GraphCalls calls) {
+    /**
+     * @param calls        the tenant's one retry layer and circuit breaker
+     * @param graphBaseUrl the tenant's Graph endpoint: a next-page link must lie beneath it
+     */
+    GraphUserDirectory(GraphServiceClient graph, GraphCalls calls, String graphBaseUrl) {
         this.graph = graph;
         this.calls = calls;
+        this.graphBaseUrl = graphBaseUrl;
     }
 
     @Override
@@ -72,6 +79,31 @@ final class GraphUserDirectory implements UserDirectory {
     }
 
     /**
+     * A next-page link is followed only beneath the Graph base URL (same scheme, host and port, and
+     * path prefix), so a response can never make the service call another host with its token.
+     */
+    boolean beneathGraph(String link) {
+        URI url;
+        try {
+            url = new URI(link).normalize();
+        } catch (URISyntaxException e) {
+            return false;
+        }
+        URI base = URI.create(graphBaseUrl + "/");
+        return url.getRawUserInfo() == null && base.getScheme().equalsIgnoreCase(String.valueOf(url.getScheme()))
+                && base.getHost().equalsIgnoreCase(String.valueOf(url.getHost())) && base.getPort() == url.getPort()
+                && String.valueOf(url.getRawPath()).startsWith(base.getRawPath());
+    }
+
+    private static String host(String link) {
+        try {
+            return String.valueOf(new URI(link).getHost());
+        } catch (URISyntaxException e) {
+            return "a malformed URL";
+        }
+    }
+
+    /**
      * All pages or nothing: a membership read only in part must not make the rest look like leavers.
      * Every page is a request of its own through {@link GraphCalls}, so a throttled later page is
      * retried and its Retry-After held like any other.
@@ -96,6 +128,10 @@ final class GraphUserDirectory implements UserDirectory {
                 }
                 String next = page.getOdataNextLink();
                 if (next == null) return new SourceResult.Ok<>(users);
+                if (!beneathGraph(next)) {
+                    return new SourceResult.Unavailable<>("reading the members failed: page " + n + " links to " + host(next)
+                            + ", which is not the tenant's Graph endpoint " + graphBaseUrl + "; the link was not followed");
+                }
                 page = calls.call("directory", () -> members.withUrl(next).get());
             }
         } catch (RuntimeException e) {

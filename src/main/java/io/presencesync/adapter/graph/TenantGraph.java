@@ -23,7 +23,7 @@ public final class TenantGraph {
 
     TenantGraph(TenantConfig tenant, GraphServiceClient client, Clock clock) {
         GraphCalls calls = new GraphCalls(clock);
-        this.directory = new GraphUserDirectory(client, calls);
+        this.directory = new GraphUserDirectory(client, calls, tenant.graphBaseUrl());
         this.calendars = new GraphCalendarSource(tenant.name(), client, tenant.graph(), calls);
         this.callStates = new GraphCallStateSource(tenant.name(), client, calls);
     }

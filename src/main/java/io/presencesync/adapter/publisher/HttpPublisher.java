@@ -48,8 +48,17 @@ public final class HttpPublisher implements StoreWriter {
         authorization(); // a secret that cannot be read now fails at start-up, not at the first change
     }
 
-    /** The URL for one user: {tenant}, {userId} and {upn} replaced, each encoded for a path segment. */
+    /**
+     * The URL for one user: {tenant}, {userId} and {upn} replaced, each encoded for a path segment
+     * ('/', '?', '#', '%' and the like cannot leave it); placeholders stand only in the path or query
+     * (the configuration refuses others), so no user's value can choose the host.
+     *
+     * @throws IllegalArgumentException for a value that is '.' or '..', which a server would read as a step up the path
+     */
     URI uri(PresenceUpdate update) {
+        for (String value : new String[] {update.tenant(), update.user().id(), update.user().address()}) {
+            if (value.equals(".") || value.equals("..")) throw new IllegalArgumentException("the value '" + value + "' would be a dot segment in " + config.url());
+        }
         String url = config.url()
                 .replace("{tenant}", segment(update.tenant()))
                 .replace("{userId}", segment(update.user().id()))
@@ -59,7 +68,13 @@ public final class HttpPublisher implements StoreWriter {
 
     @Override
     public WriteResult write(PresenceUpdate update) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(uri(update))
+        URI uri;
+        try {
+            uri = uri(update);
+        } catch (IllegalArgumentException e) {
+            return new WriteResult.Rejected(e.getMessage());
+        }
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri)
                 .timeout(config.requestTimeout())
                 .header("Content-Type", "application/json")
                 .method(config.method().name(), HttpRequest.BodyPublishers.ofString(PresencePayload.json(update)));

@@ -35,7 +35,7 @@ final class PresenceApi {
         this.clock = clock;
     }
 
-    void handle(HttpExchange exchange) throws IOException {
+    void handle(HttpExchange exchange, ApiRequest request) throws IOException {
         String path = exchange.getRequestURI().getPath();
         String[] parts = path.substring(PREFIX.length()).split("/", -1);
         String method = exchange.getRequestMethod();
@@ -47,7 +47,7 @@ final class PresenceApi {
             get(exchange, parts[1], parts[2]);
         } else if (parts.length == 4 && "manual".equals(parts[3]) && !parts[1].isEmpty() && !parts[2].isEmpty()) {
             if (!"PUT".equals(method)) throw new MethodNotAllowed("PUT");
-            putManual(exchange, parts[1], parts[2]);
+            putManual(exchange, request, parts[1], parts[2]);
         } else {
             HttpResponses.error(exchange, 404, null, "no such resource " + path + "; see " + PREFIX + ", "
                     + PREFIX + "/{tenant}/{userIdOrUpn} and " + PREFIX + "/{tenant}/{userIdOrUpn}/manual");
@@ -78,7 +78,8 @@ final class PresenceApi {
         HttpResponses.json(exchange, 200, PresenceJson.of(tenant, row.entry()));
     }
 
-    private void putManual(HttpExchange exchange, String tenant, String user) throws IOException {
+    private void putManual(HttpExchange exchange, ApiRequest request, String tenant, String user) throws IOException {
+        request.about(tenant, user);
         String body = readBody(exchange);
         PresenceDirectory.Row row = find(tenant, user);
         if (row == null) {
@@ -87,6 +88,7 @@ final class PresenceApi {
         }
         ManualPresence manual = ManualPresenceRequest.parse(body, clock.instant());
         store.setManual(tenant, row.entry().user(), manual);
+        request.outcome("manual presence set to " + manual.state() + (manual.profile() == null ? "" : " with a profile"));
         HttpResponses.json(exchange, 200, PresenceJson.of(tenant, store.get(tenant, row.entry().user().id()).orElseThrow()));
     }
 

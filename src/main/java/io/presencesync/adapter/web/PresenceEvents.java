@@ -24,7 +24,8 @@ import java.util.concurrent.TimeUnit;
  * never waits for a client: each client has its own writer thread and a queue that keeps only each
  * user's latest change, so a client that reads never misses a user's latest presence; a client
  * that takes nothing for {@link #WRITE_TIMEOUT} (one write blocked that long), or falls behind by
- * {@link #MAX_PENDING_USERS} users, is disconnected.
+ * {@link #MAX_PENDING_USERS} users, is disconnected. One token holds at most its configured number
+ * of streams, so that one caller cannot take every slot.
  */
 final class PresenceEvents implements EmbeddedPresenceStore.Listener, AutoCloseable {
 
@@ -39,6 +40,7 @@ final class PresenceEvents implements EmbeddedPresenceStore.Listener, AutoClosea
 
     private final Duration keepAlive;
     private final Duration writeTimeout;
+    private final int perCaller;
     private final Set<Client> clients = ConcurrentHashMap.newKeySet();
     /**
      * Interrupts a writer stuck in one write: the JDK server writes through a blocking SocketChannel,
@@ -50,12 +52,14 @@ final class PresenceEvents implements EmbeddedPresenceStore.Listener, AutoClosea
         return t;
     });
 
-    PresenceEvents(Duration keepAlive) { this(keepAlive, WRITE_TIMEOUT); }
+    /** @param perCaller streams one caller (token name) may hold open at once */
+    PresenceEvents(Duration keepAlive, int perCaller) { this(keepAlive, WRITE_TIMEOUT, perCaller); }
 
     /** @param writeTimeout how long one write to a client may take before the client is disconnected */
-    PresenceEvents(Duration keepAlive, Duration writeTimeout) {
+    PresenceEvents(Duration keepAlive, Duration writeTimeout, int perCaller) {
         this.keepAlive = keepAlive;
         this.writeTimeout = writeTimeout;
+        this.perCaller = perCaller;
         watchdog.setRemoveOnCancelPolicy(true);
         watchdog.setKeepAliveTime(30, TimeUnit.SECONDS);
         watchdog.allowCoreThreadTimeOut(true);
@@ -75,15 +79,23 @@ final class PresenceEvents implements EmbeddedPresenceStore.Listener, AutoClosea
         for (Client c : clients) c.offer(key, data);
     }
 
-    /** Starts streaming to this exchange; the handler thread returns at once. */
-    void subscribe(HttpExchange exchange) throws IOException {
-        Client client = new Client(exchange);
+    /** Starts streaming to this exchange for {@code caller} (a token's name); the handler thread returns at once. */
+    void subscribe(HttpExchange exchange, String caller) throws IOException {
+        Client client = new Client(exchange, caller);
         // Registered before the headers go out: a client that saw them has missed no change since.
-        boolean admitted;
+        boolean full;
+        boolean callerFull;
         synchronized (clients) {
-            admitted = clients.size() < MAX_CLIENTS && clients.add(client);
+            full = clients.size() >= MAX_CLIENTS;
+            callerFull = clients.stream().filter(c -> c.caller.equals(caller)).count() >= perCaller;
+            if (!full && !callerFull) clients.add(client);
         }
-        if (!admitted) {
+        if (callerFull) {
+            exchange.getResponseHeaders().set("Retry-After", String.valueOf(RETRY.toSeconds()));
+            HttpResponses.error(exchange, 429, null, "token " + caller + " has " + perCaller + " event streams open already (api.limits.eventStreamsPerToken)");
+            return;
+        }
+        if (full) {
             HttpResponses.error(exchange, 503, null, "too many event-stream clients (at most " + MAX_CLIENTS + ")");
             return;
         }
@@ -101,13 +113,15 @@ final class PresenceEvents implements EmbeddedPresenceStore.Listener, AutoClosea
 
     private final class Client {
         final HttpExchange exchange;
+        final String caller;
         final Thread writer;
         /** Per user (tenant/id) the JSON of their latest change not yet written, in the order they first became pending. */
         private final LinkedHashMap<String, String> pending = new LinkedHashMap<>();
         private long lastId;
 
-        Client(HttpExchange exchange) {
+        Client(HttpExchange exchange, String caller) {
             this.exchange = exchange;
+            this.caller = caller;
             this.writer = new Thread(this::stream, "sse-" + exchange.getRemoteAddress());
             writer.setDaemon(true);
         }

@@ -56,7 +56,8 @@ final class StatusPage {
         this.clock = clock;
     }
 
-    String render(Query query) {
+    /** @param caller who asks: named in the header, with a sign-out button when a browser session asks */
+    String render(Query query, Caller caller) {
         Instant now = clock.instant();
         List<ServiceHealth.TenantHealth> tenants = health.tenants();
         boolean ready = HealthRoutes.notReadyReason(health) == null;
@@ -65,7 +66,10 @@ final class StatusPage {
                 .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><style>").append(CSS).append("</style></head><body>")
                 .append("<header><h1>presence-sync</h1><span class=\"badge ").append(ready ? "ready\">Ready" : "not-ready\">Not ready")
                 .append("</span><div class=\"meta\"><span>").append(TIME.format(now)).append("</span>")
-                .append("<label><input type=\"checkbox\" id=\"auto\" checked> auto-refresh</label></div></header><main>")
+                .append("<label><input type=\"checkbox\" id=\"auto\" checked> auto-refresh</label>")
+                .append("<span class=\"muted\">signed in as ").append(Html.escape(caller.name())).append("</span>")
+                .append(caller.session() ? "<form method=\"post\" action=\"/logout\"><button type=\"submit\">Sign out</button></form>" : "")
+                .append("</div></header><main>")
                 .append("<div class=\"grid\">");
         tenants(html, tenants, now);
         publishers(html, health.publishers(), now);

@@ -2,6 +2,7 @@ package io.presencesync.adapter.cli;
 
 import com.sun.management.GarbageCollectionNotificationInfo;
 import com.sun.management.OperatingSystemMXBean;
+import io.presencesync.adapter.config.ApiConfig;
 import io.presencesync.adapter.config.AppConfig;
 import io.presencesync.adapter.config.TenantConfig;
 import io.presencesync.adapter.publisher.ChangeLine;

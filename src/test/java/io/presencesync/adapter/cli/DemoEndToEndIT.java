@@ -45,6 +45,7 @@ class DemoEndToEndIT {
 
     static DemoGraphSimulator simulator;
     static ServiceRunner runner;
+    static String token;
     static final ByteArrayOutputStream printed = new ByteArrayOutputStream();
     static final List<Received> received = new CopyOnWriteArrayList<>();
 
@@ -55,8 +56,9 @@ class DemoEndToEndIT {
         Clock clock = Clock.systemUTC();
         simulator = DemoGraphSimulator.start(clock, DemoCertificate.of(TestTls.serverKeyStore(), TestTls.PASSWORD.toCharArray()),
                 DemoCalendars.startingAt(clock.instant().minus(HEAD_START)));
-        AppConfig config = DemoCommand.config(simulator, DemoCommand.secretFile(simulator.clientSecret()),
-                new ManagementConfig("127.0.0.1", 0));
+        token = DemoToken.generate();
+        AppConfig config = DemoCommand.config(simulator, DemoCommand.secretFile("demo-secret-", simulator.clientSecret()),
+                new ManagementConfig("127.0.0.1", 0), DemoToken.api(0, DemoCommand.secretFile("demo-token-", token)));
         runner = new ServiceRunner(config, Map.of(), clock,
                 ChangeLine.text(new PrintStream(printed, true, StandardCharsets.UTF_8), clock, ZoneId.systemDefault()));
         runner.store().addListener((tenant, user, before, after) -> {
@@ -90,7 +92,8 @@ class DemoEndToEndIT {
         });
         assertThat(ready.get().body()).contains("\"demo\":\"healthy\"");
 
-        String page = http.send(HttpRequest.newBuilder(URI.create(base + "/")).build(), HttpResponse.BodyHandlers.ofString()).body();
+        String page = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + runner.api().port() + "/"))
+                .header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofString()).body();
         for (DemoCalendars.DemoUser user : simulator.calendars().users()) assertThat(page).contains(user.userPrincipalName());
         String metrics = http.send(HttpRequest.newBuilder(URI.create(base + "/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
         assertThat(metrics).contains("presencesync_graph_requests_seconds_count{endpoint=\"$batch\",status=\"200\",tenant=\"demo\"}",

@@ -31,7 +31,7 @@ class GracefulShutdownIT {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         ServerSocket default8080 = occupy(8080); // as a running demo would
         Process demo = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), Main.class.getName(), "demo",
-                "--management-port", "0").redirectError(stderr.toFile()).start();
+                "--port", "0", "--management-port", "0").redirectError(stderr.toFile()).start();
         try {
             List<String> out = new CopyOnWriteArrayList<>();
             Thread reader = new Thread(() -> {
@@ -45,7 +45,7 @@ class GracefulShutdownIT {
             reader.start();
             await("the demo's first published change").atMost(Duration.ofSeconds(60)).untilAsserted(() ->
                     assertThat(out).as("stderr:%n%s", Files.readString(stderr)).anyMatch(l -> l.contains("→")));
-            assertThat(out).anyMatch(l -> l.matches("Status page: http://127\\.0\\.0\\.1:\\d+/ .*") && !l.contains(":8080/"));
+            assertThat(out).anyMatch(l -> l.matches("Status page: http://127\\.0\\.0\\.1:\\d+/login\\?code=[A-Za-z0-9_-]+ .*") && !l.contains(":8080/"));
 
             long asked = System.nanoTime();
             demo.destroy(); // SIGTERM

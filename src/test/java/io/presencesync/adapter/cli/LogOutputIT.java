@@ -63,7 +63,7 @@ class LogOutputIT {
 
     @Test
     void theEnvironmentVariableTurnsEveryLineOfTheDemoIntoJson() throws Exception {
-        List<String> lines = stderrOf(Map.of(LogFormat.ENV, "json"), "demo Graph simulator listening", "demo", "--management-port", "0");
+        List<String> lines = stderrOf(Map.of(LogFormat.ENV, "json"), "demo Graph simulator listening", "demo", "--port", "0", "--management-port", "0");
         assertThat(lines).isNotEmpty();
         assertThat(parseEach(lines)).anySatisfy(j -> {
             assertThat(j.get("level").asText()).isEqualTo("INFO");
@@ -84,7 +84,7 @@ class LogOutputIT {
 
     @Test
     void withoutEitherTheLinesAreReadableText() throws Exception {
-        List<String> lines = stderrOf(Map.of(), "demo Graph simulator listening", "demo", "--management-port", "0");
+        List<String> lines = stderrOf(Map.of(), "demo Graph simulator listening", "demo", "--port", "0", "--management-port", "0");
         assertThat(lines).isNotEmpty().allSatisfy(line ->
                 assertThat(line).matches("\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d\\.\\d{3} (INFO |WARN |ERROR|DEBUG) \\[.+\\] \\w+ - .*"));
         assertThat(lines).anySatisfy(line -> assertThat(line).contains("INFO  [main] DemoGraphSimulator - demo Graph simulator listening on"));

@@ -1,5 +1,6 @@
 package io.presencesync.adapter.cli;
 
+import io.presencesync.adapter.config.ApiConfig;
 import io.presencesync.adapter.config.AppConfig;
 import io.presencesync.adapter.config.ManagementConfig;
 import io.presencesync.adapter.config.PublisherConfig;
@@ -17,9 +18,11 @@ import redis.clients.jedis.RedisClient;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.time.Clock;
-import java.time.ZoneId;
 import java.time.Duration;
+import java.time.ZoneId;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 
 import static io.presencesync.testsupport.AppConfigBuilder.startingFrom;
@@ -39,7 +42,8 @@ class ServiceRunnerPublishersTest {
         try (DemoGraphSimulator simulator = DemoGraphSimulator.start(clock,
                 DemoCertificate.of(TestTls.serverKeyStore(), TestTls.PASSWORD.toCharArray()), DemoCalendars.startingAt(clock.instant()));
              RedisClient redis = RedisTestServer.client()) {
-            AppConfig demo = DemoCommand.config(simulator, DemoCommand.secretFile(simulator.clientSecret()), new ManagementConfig("127.0.0.1", 0));
+            AppConfig demo = DemoCommand.config(simulator, DemoCommand.secretFile("demo-secret-", simulator.clientSecret()),
+                    new ManagementConfig("127.0.0.1", 0), new ApiConfig("127.0.0.1", 0, List.of(), Optional.empty(), ApiConfig.Limits.DEFAULTS));
             AppConfig config = startingFrom(demo).withPublishers(new PublisherConfig.Embedded(false), redisConfig).build();
             ServiceRunner runner = new ServiceRunner(config, Map.of(), clock,
                     ChangeLine.text(new PrintStream(new ByteArrayOutputStream()), clock, ZoneId.systemDefault()));

@@ -94,11 +94,10 @@ class ManagementServerTest {
 
     @Test
     void aBusyPortIsAClearErrorNamingTheAddressAndTheConfigKey() {
-        ManagementConfig taken = new ManagementConfig("127.0.0.1", web.server.port());
-        assertThatThrownBy(() -> ManagementServer.bind(taken, new ManagementServer.Content(web.health, web.registry, () -> { },
-                web.store, web.directory, WebFixture.TENANTS, web.clock)))
+        ManagementConfig taken = new ManagementConfig("127.0.0.1", web.management.port());
+        assertThatThrownBy(() -> ManagementServer.bind(taken, new ManagementServer.Content(web.health, web.registry, () -> { })))
                 .isInstanceOf(ConfigException.class)
-                .hasMessageContaining("127.0.0.1:" + web.server.port())
+                .hasMessageContaining("127.0.0.1:" + web.management.port())
                 .hasMessageContaining("management.port");
     }
 

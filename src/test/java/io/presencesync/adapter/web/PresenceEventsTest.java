@@ -51,7 +51,7 @@ class PresenceEventsTest {
     @Test
     @Timeout(30)
     void effectivePresenceChangesArriveAsServerSentEventsWithKeepAlives() throws Exception {
-        HttpResponse<InputStream> stream = web.http.send(HttpRequest.newBuilder(URI.create(web.url("/api/events"))).build(),
+        HttpResponse<InputStream> stream = web.http.send(web.request("/api/events", web.readerToken).build(),
                 HttpResponse.BodyHandlers.ofInputStream());
         assertThat(stream.headers().firstValue("Content-Type").orElseThrow()).startsWith("text/event-stream");
         try (BufferedReader lines = new BufferedReader(new InputStreamReader(stream.body(), StandardCharsets.UTF_8))) {
@@ -141,7 +141,8 @@ class PresenceEventsTest {
     }
 
     private BufferedReader openStream(String url) throws IOException, InterruptedException {
-        HttpResponse<InputStream> stream = web.http.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofInputStream());
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).header("Authorization", "Bearer " + web.readerToken);
+        HttpResponse<InputStream> stream = web.http.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
         return new BufferedReader(new InputStreamReader(stream.body(), StandardCharsets.UTF_8));
     }
 
@@ -201,10 +202,10 @@ class PresenceEventsTest {
         final HttpServer server;
 
         StreamAlone(Duration writeTimeout) throws IOException {
-            events = new PresenceEvents(Duration.ofMillis(300), writeTimeout);
+            events = new PresenceEvents(Duration.ofMillis(300), writeTimeout, 4);
             store.addListener(events);
             server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 50);
-            server.createContext("/api/events", events::subscribe);
+            server.createContext("/api/events", exchange -> events.subscribe(exchange, "reader"));
             server.start();
         }
 

@@ -18,7 +18,14 @@ import io.presencesync.application.status.UserProblem;
 import io.presencesync.domain.EventPresence;
 import io.presencesync.domain.User;
 
+import io.presencesync.adapter.config.ApiConfig;
+
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.Set;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -33,12 +40,15 @@ import java.util.concurrent.atomic.AtomicLong;
 import static io.presencesync.testsupport.SyncTimingBuilder.aSyncTiming;
 
 /**
- * A management server on a free port of 127.0.0.1 over the real parts: embedded store, directory,
- * sync status, health and metrics. Tests feed the store and the status as the service would.
+ * A management server and an API server on free ports of 127.0.0.1 over the real parts: embedded
+ * store, directory, sync status, health and metrics, and token files as an admin writes them (a
+ * reader with the read scope, an admin with read and write). Tests feed the store and the status as
+ * the service would; {@link #get} and {@link #put} send the admin's token to the API server.
  */
 final class WebFixture implements AutoCloseable {
 
     static final List<String> TENANTS = List.of("contoso", "fabrikam");
+    static final List<String> MANAGEMENT_PATHS = List.of("/healthz", "/readyz", "/metrics");
 
     final Clock clock = Clock.systemUTC();
     final EmbeddedPresenceStore store = new EmbeddedPresenceStore();
@@ -51,7 +61,11 @@ final class WebFixture implements AutoCloseable {
     volatile boolean schedulerRunning = true;
     final SyncServiceHealth health = new SyncServiceHealth(status, () -> publishers, () -> schedulerRunning, false);
     final ServiceMetrics metrics = new ServiceMetrics(registry, status, health, directory);
-    final ManagementServer server;
+    final Path tokens;
+    final String readerToken = randomToken();
+    final String adminToken = randomToken();
+    final ManagementServer management;
+    final ApiServer server;
     final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final AtomicLong versions = new AtomicLong(1);
 
@@ -60,12 +74,45 @@ final class WebFixture implements AutoCloseable {
     }
 
     WebFixture(Duration keepAlive) {
-        server = ManagementServer.bind(new ManagementConfig("127.0.0.1", 0),
-                new ManagementServer.Content(health, registry, metrics::refresh, store, directory, TENANTS, clock), keepAlive);
+        this(keepAlive, ApiConfig.Limits.DEFAULTS);
+    }
+
+    WebFixture(Duration keepAlive, ApiConfig.Limits limits) {
+        try {
+            tokens = Files.createTempDirectory("presence-sync-tokens-");
+            Files.writeString(tokens.resolve("reader"), readerToken + "\n");
+            Files.writeString(tokens.resolve("admin"), adminToken + "\n");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        management = ManagementServer.bind(new ManagementConfig("127.0.0.1", 0), new ManagementServer.Content(health, registry, metrics::refresh));
+        management.start();
+        server = ApiServer.bind(apiConfig(limits), new ApiServer.Content(health, store, directory, TENANTS, clock), keepAlive);
         server.start();
     }
 
-    String url(String path) { return "http://127.0.0.1:" + server.port() + path; }
+    ApiConfig apiConfig(ApiConfig.Limits limits) {
+        return new ApiConfig("127.0.0.1", 0, List.of(
+                new ApiConfig.Token("status-reader", tokens.resolve("reader"), Set.of(ApiConfig.Scope.READ)),
+                new ApiConfig.Token("uc-admin", tokens.resolve("admin"), Set.of(ApiConfig.Scope.READ, ApiConfig.Scope.WRITE))),
+                Optional.empty(), limits);
+    }
+
+    /** The management server's URL for its paths, the API server's for any other. */
+    String url(String path) {
+        boolean managed = MANAGEMENT_PATHS.stream().anyMatch(path::startsWith);
+        return "http://127.0.0.1:" + (managed ? management.port() : server.port()) + path;
+    }
+
+    /** A request to {@code path} carrying {@code token} (none when null). */
+    HttpRequest.Builder request(String path, String token) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url(path))).timeout(Duration.ofSeconds(10));
+        return token == null ? request : request.header("Authorization", "Bearer " + token);
+    }
+
+    HttpResponse<String> send(HttpRequest.Builder request) throws IOException, InterruptedException {
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
 
     /** Publishes an event presence into the store and tells the latency metric, as the embedded store's outbox does. */
     void publish(String tenant, User user, EventPresence presence) {
@@ -97,18 +144,29 @@ final class WebFixture implements AutoCloseable {
     }
 
     HttpResponse<String> get(String path) throws IOException, InterruptedException {
-        return http.send(HttpRequest.newBuilder(URI.create(url(path))).timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+        return send(request(path, adminToken));
     }
 
     HttpResponse<String> put(String path, String json) throws IOException, InterruptedException {
-        return http.send(HttpRequest.newBuilder(URI.create(url(path))).timeout(Duration.ofSeconds(10))
-                .header("Content-Type", "application/json").PUT(HttpRequest.BodyPublishers.ofString(json)).build(),
-                HttpResponse.BodyHandlers.ofString());
+        return send(request(path, adminToken).header("Content-Type", "application/json").PUT(HttpRequest.BodyPublishers.ofString(json)));
+    }
+
+    static String randomToken() {
+        byte[] bytes = new byte[24];
+        new java.security.SecureRandom().nextBytes(bytes);
+        return java.util.HexFormat.of().formatHex(bytes);
     }
 
     @Override
     public void close() {
         server.close();
+        management.close();
+        try (var files = Files.list(tokens)) {
+            for (Path f : files.toList()) Files.delete(f);
+            Files.delete(tokens);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
         metrics.close();
         registry.close();
     }

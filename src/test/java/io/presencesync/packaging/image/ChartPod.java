@@ -36,10 +36,15 @@ record ChartPod(String release, String yaml, String podName, String containerNam
             .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER).enable(YAMLGenerator.Feature.MINIMIZE_QUOTES));
 
     static ChartPod render(Path chart, String release, String valuesYaml, Path work) {
+        return render(chart, release, valuesYaml, "", work);
+    }
+
+    /** @param adminManifests objects the admin created beside the release (e.g. the Secret an {@code existingSecret} names) */
+    static ChartPod render(Path chart, String release, String valuesYaml, String adminManifests, Path work) {
         try {
             Path values = Files.writeString(work.resolve(release + "-values.yaml"), valuesYaml);
             String manifests = new Helm(chart).template().withName(release).withNamespace("presence-sync")
-                    .withKubeVersion("1.31.0").withValuesFile(values).call();
+                    .withKubeVersion("1.31.0").withValuesFile(values).call() + "\n---\n" + adminManifests;
             Files.writeString(work.resolve(release + "-rendered.yaml"), manifests);
             return adapt(release, manifests);
         } catch (IOException e) {

@@ -44,7 +44,16 @@ final class PodChecks {
         try (DemoGraphSimulator graph = DemoGraphSimulator.start(Clock.systemUTC())) {
             ObjectNode values = values(check, image, graph, freePort());
             values.withObject("/config").putArray("publishers").addObject().put("type", "embedded").put("log", true);
-            ChartPod pod = ChartPod.render(ImageCheck.CHART, "ps-single", YAML.writeValueAsString(values), check.work());
+            // The API's token as an admin gives it: a Secret of their own, named by apiTokens.existingSecret.
+            String token = java.util.HexFormat.of().formatHex(java.security.SecureRandom.getSeed(32));
+            ObjectNode api = values.withObject("/config/api");
+            int apiPort = api.get("port").asInt();
+            api.putArray("tokens").addObject().put("name", "pod-check").put("file", "/var/run/secrets/presence-sync-tokens/pod-check")
+                    .putArray("scopes").add("read");
+            values.putObject("apiTokens").put("existingSecret", "ps-single-api-tokens");
+            String tokenSecret = "apiVersion: v1\nkind: Secret\nmetadata:\n  name: ps-single-api-tokens\n  namespace: presence-sync\ntype: Opaque\n"
+                    + "data:\n  pod-check: " + java.util.Base64.getEncoder().encodeToString((token + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8)) + "\n";
+            ChartPod pod = ChartPod.render(ImageCheck.CHART, "ps-single", YAML.writeValueAsString(values), tokenSecret, check.work());
             Pods pods = new Pods(check);
             try {
                 if (!check.check("the chart's pod starts under podman kube play", () -> pods.play(pod))) return;
@@ -52,7 +61,8 @@ final class PodChecks {
                 check.check("the service runs as uid/gid 10001 without capabilities or new privileges",
                         () -> pods.processIdentity(pod));
                 check.check("the root file system is read-only and nothing was written outside /tmp", () -> pods.writes(pod));
-                check.check("the presences reach the store through the pod", () -> presences(pod, graph));
+                check.check("the store API refuses a request without a token", () -> refusedWithoutToken(apiPort));
+                check.check("the presences reach the store through the pod", () -> presences(apiPort, token, graph));
                 check.check("every log line is JSON", () -> pods.jsonLogs(pod));
                 check.check("SIGTERM stops it within terminationGracePeriodSeconds", () -> pods.stop(pod));
             } finally {
@@ -127,6 +137,7 @@ final class PodChecks {
         graph.userPrincipalNames().forEach(users::add);
         config.putObject("sync").put("calendarPollInterval", "10s").put("callStatePollInterval", "5s");
         config.putObject("management").put("port", port);
+        config.putObject("api").put("port", freePort()); // the host network: each pod needs a free API port of its own
         v.putObject("credentials").putObject("files").put("demo-client-secret", graph.clientSecret());
         ArrayNode jvm = v.putObject("jvm").putArray("extraOptions");
         jvm.add("-Djavax.net.ssl.trustStore=/etc/presence-sync-tls/truststore.p12")
@@ -137,12 +148,22 @@ final class PodChecks {
         return v;
     }
 
-    private static String presences(ChartPod pod, DemoGraphSimulator graph) {
+    private static String refusedWithoutToken(int apiPort) throws IOException, InterruptedException {
+        HttpResponse<String> refused = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + apiPort + "/api/presences"))
+                .timeout(Duration.ofSeconds(3)).build(), HttpResponse.BodyHandlers.ofString());
+        if (refused.statusCode() != 401) throw new Podman.CheckFailed("GET /api/presences without a token answered " + refused.statusCode());
+        return "401 without a token";
+    }
+
+    private static String presences(int apiPort, String token, DemoGraphSimulator graph) {
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + apiPort + "/api/presences?tenant=demo&limit=100"))
+                .header("Authorization", "Bearer " + token).timeout(Duration.ofSeconds(3)).build();
         JsonNode items = Awaitility.await("an event presence in the store").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
-                .until(() -> ImageCheck.json(get(pod.port(), "/api/presences?tenant=demo&limit=100").body()).path("items"),
+                .until(() -> ImageCheck.json(HTTP.send(request, HttpResponse.BodyHandlers.ofString()).body()).path("items"),
                         list -> withEvent(list) > 0);
         return items.size() + " users in the store, " + withEvent(items) + " of them BUSY or AWAY by an event; the simulator answered "
-                + graph.requestCount(DemoGraphSimulator.Endpoint.GET_SCHEDULE) + " getSchedule request(s) over the mounted truststore";
+                + graph.requestCount(DemoGraphSimulator.Endpoint.GET_SCHEDULE) + " getSchedule request(s) over the mounted truststore; "
+                + "read with a token from the admin's Secret";
     }
 
     private static int withEvent(JsonNode items) {
