@@ -1,5 +1,6 @@
 package io.presencesync.adapter.web;
 
+import io.presencesync.adapter.config.ApiConfig;
 import io.presencesync.domain.ManualPresence;
 import io.presencesync.domain.PresenceState;
 import io.presencesync.domain.User;
@@ -13,6 +14,7 @@ import java.net.Socket;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,7 +25,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** Hostile and malformed input to the API: a client error at worst, never a 500 or a stack trace. */
 class ApiFuzzTest {
 
-    final WebFixture web = new WebFixture();
+    /** Hundreds of requests in a burst: a request rate that never answers 429, so each answer is the input's own. */
+    final WebFixture web = new WebFixture(Duration.ofSeconds(15), new ApiConfig.Limits(100_000, 100_000, 4, Duration.ofHours(1)));
 
     @AfterEach
     void stop() { web.close(); }
