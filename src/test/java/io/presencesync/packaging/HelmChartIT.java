@@ -158,10 +158,8 @@ class HelmChartIT {
         assertThat(container.getSecurityContext().getRunAsNonRoot()).isTrue();
         assertThat(container.getSecurityContext().getCapabilities().getDrop()).containsExactly("ALL");
 
-        assertThat(container.getPorts()).singleElement().satisfies(p -> {
-            assertThat(p.getName()).isEqualTo("http");
-            assertThat(p.getContainerPort()).isEqualTo(8080);
-        });
+        assertThat(container.getPorts()).extracting(p -> p.getName() + "=" + p.getContainerPort())
+                .as("probes and metrics on one port, the status page and the store API on another").containsExactly("http=8080", "api=8081");
         assertThat(container.getLivenessProbe().getHttpGet().getPath()).isEqualTo("/healthz");
         assertThat(container.getLivenessProbe().getHttpGet().getPort().getStrVal()).isEqualTo("http");
         assertThat(container.getStartupProbe().getHttpGet().getPath()).isEqualTo("/healthz");
@@ -188,8 +186,8 @@ class HelmChartIT {
 
         Service service = (Service) objects.get("Service/sync-presence-sync");
         assertThat(service.getSpec().getSelector()).isEqualTo(deployment.getSpec().getSelector().getMatchLabels());
-        assertThat(service.getSpec().getPorts()).singleElement()
-                .satisfies(p -> assertThat(p.getTargetPort().getStrVal()).isEqualTo("http"));
+        assertThat(service.getSpec().getPorts()).extracting(p -> p.getName() + "=" + p.getPort() + "→" + p.getTargetPort().getStrVal())
+                .containsExactly("http=8080→http", "api=8081→api");
     }
 
     @Test
@@ -254,10 +252,12 @@ class HelmChartIT {
 
         NetworkPolicy policy = (NetworkPolicy) objects.get("NetworkPolicy/sync-presence-sync");
         assertThat(policy.getSpec().getPolicyTypes()).containsExactlyInAnyOrder("Ingress", "Egress");
-        assertThat(policy.getSpec().getIngress()).singleElement().satisfies(rule -> {
+        assertThat(policy.getSpec().getIngress()).hasSize(2);
+        assertThat(policy.getSpec().getIngress().get(0)).satisfies(rule -> {
             assertThat(rule.getPorts()).extracting(p -> p.getPort().getStrVal()).containsExactly("http");
-            assertThat(rule.getFrom()).hasSize(1);
+            assertThat(rule.getFrom()).as("the management port: only the monitoring namespace").hasSize(1);
         });
+        assertThat(policy.getSpec().getIngress().get(1).getPorts()).extracting(p -> p.getPort().getStrVal()).containsExactly("api");
         assertThat(egressPorts(policy)).containsExactlyInAnyOrder("53/UDP", "53/TCP", "443/TCP", "5433/TCP", "6379/TCP");
         assertThat(policy.getSpec().getEgress()).anySatisfy(rule -> {
             assertThat(rule.getPorts()).extracting(p -> p.getPort().getIntVal()).containsExactly(5433);
@@ -326,8 +326,9 @@ class HelmChartIT {
 
         NetworkPolicy policy = (NetworkPolicy) objects.get("NetworkPolicy/sync-presence-sync");
         assertThat(egressPorts(policy)).containsExactlyInAnyOrder("53/UDP", "53/TCP", "443/TCP", "6380/TCP", "443/TCP");
-        assertThat(policy.getSpec().getIngress()).singleElement()
-                .satisfies(rule -> assertThat(rule.getFrom()).as("any source, management port only").isEmpty());
+        assertThat(policy.getSpec().getIngress()).extracting(rule -> rule.getPorts().get(0).getPort().getStrVal())
+                .as("the management port and the API port, nothing else").containsExactly("http", "api");
+        assertThat(policy.getSpec().getIngress()).allSatisfy(rule -> assertThat(rule.getFrom()).as("any source").isEmpty());
     }
 
     @Test
@@ -432,7 +433,7 @@ class HelmChartIT {
         assertThat(withoutSecret).contains("kubectl -n presence rollout status deployment/sync-presence-sync")
                 .contains("helm test sync -n presence")
                 .contains("WARNING: the configuration references files under /var/run/secrets/presence-sync:\n  - contoso-client-secret\n");
-        assertThat(withSecret).doesNotContain("WARNING")
+        assertThat(withSecret).doesNotContain("WARNING: the configuration references files")
                 .contains("The Secret presence-sync-credentials is yours: after rotating a key, restart the pods");
     }
 
