@@ -80,7 +80,8 @@ final class Pods {
         if (!inspect.path("HostConfig").path("ReadonlyRootfs").asBoolean()) throw new AssertionError("root file system is writable");
         // podman creates the mount points it needs (and their parents) in the container's layer.
         List<String> mountPoints = new ArrayList<>();
-        inspect.path("Mounts").forEach(m -> mountPoints.add(m.path("Destination").asText()));
+        // /var/run is a link to /run in the image: podman diff names the mount points under /run.
+        inspect.path("Mounts").forEach(m -> mountPoints.add(m.path("Destination").asText().replaceFirst("^/var/run/", "/run/")));
         List<String> changed = new ArrayList<>();
         for (String line : podman.podmanOrFail(seconds(30), "diff", pod.containerName()).out().lines().toList()) {
             String path = line.length() > 2 ? line.substring(2).strip() : line;
