@@ -19,6 +19,7 @@ import io.presencesync.adapter.scheduling.ClusterDatabase;
 import io.presencesync.adapter.scheduling.SyncScheduler;
 import io.presencesync.adapter.web.ManagementServer;
 import io.presencesync.adapter.web.PresenceDirectory;
+import io.presencesync.adapter.xmpp.XmppFederation;
 import io.presencesync.application.SyncTiming;
 import io.presencesync.application.TenantPorts;
 import io.presencesync.application.TenantSetup;
@@ -48,6 +49,7 @@ final class ServiceRunner implements AutoCloseable {
     private final ServiceMetrics metrics;
     private final ManagementServer management;
     private final SyncScheduler scheduler;
+    private final XmppFederation xmpp;
     private volatile boolean schedulerRunning;
 
     /** @param changes how the embedded store's changes are shown when its publisher says {@code log: true} */
@@ -63,6 +65,7 @@ final class ServiceRunner implements AutoCloseable {
         SyncStatus status = new SyncStatus(clock, names, timing);
         PresenceDirectory directory = new PresenceDirectory(store);
         publishers = PublisherFanOut.start(config.publishers(), env, clock, store, new PublishLatency(registry, clock));
+        xmpp = config.xmpp().map(x -> XmppFederation.singleNode(x, env, clock, store)).orElse(null);
         try {
             List<TenantSetup> tenants = new ArrayList<>();
             for (TenantConfig t : config.tenants()) {
@@ -71,7 +74,8 @@ final class ServiceRunner implements AutoCloseable {
                         new TenantPorts(graph.directory(), graph.calendars(), graph.callStates(), publishers), status);
                 tenants.add(new TenantSetup(t.name(), t.users(), t.groups(), ports, new PresenceRules(t.rules())));
             }
-            ServiceHealth health = new SyncServiceHealth(status, publishers::health, () -> schedulerRunning, config.cluster().isPresent());
+            ServiceHealth health = new SyncServiceHealth(status, publishers::health, () -> schedulerRunning, config.cluster().isPresent(),
+                    () -> xmpp == null ? List.of() : List.of(xmpp.state()));
             metrics = new ServiceMetrics(registry, status, health, directory);
             try {
                 management = ManagementServer.bind(config.management(),
@@ -89,6 +93,7 @@ final class ServiceRunner implements AutoCloseable {
             }
         } catch (SchedulerException | RuntimeException e) {
             publishers.close();
+            if (xmpp != null) xmpp.close();
             throw e;
         }
     }
@@ -102,6 +107,7 @@ final class ServiceRunner implements AutoCloseable {
 
     void start() throws SchedulerException {
         management.start();
+        if (xmpp != null) xmpp.start();
         scheduler.start();
         schedulerRunning = true;
     }
@@ -113,6 +119,7 @@ final class ServiceRunner implements AutoCloseable {
             scheduler.close();
         } finally {
             publishers.close(); // after the last job: flushes what the jobs published
+            if (xmpp != null) xmpp.close();
             management.close();
             metrics.close();
             registry.close();

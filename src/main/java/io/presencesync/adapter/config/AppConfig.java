@@ -7,11 +7,18 @@ import java.util.Optional;
  * The whole configuration, validated when loaded ({@link ConfigLoader}).
  *
  * @param cluster empty for a single node; present for clustered mode on PostgreSQL
+ * @param xmpp    the XMPP federation ({@code federation.xmpp}), or empty
  */
 public record AppConfig(List<TenantConfig> tenants, SyncConfig sync, List<PublisherConfig> publishers,
-                        ManagementConfig management, Optional<ClusterConfig> cluster) {
+                        ManagementConfig management, Optional<ClusterConfig> cluster, Optional<XmppConfig> xmpp) {
     public AppConfig {
         tenants = List.copyOf(tenants);
         publishers = List.copyOf(publishers);
+    }
+
+    /** Without federation. */
+    public AppConfig(List<TenantConfig> tenants, SyncConfig sync, List<PublisherConfig> publishers,
+                     ManagementConfig management, Optional<ClusterConfig> cluster) {
+        this(tenants, sync, publishers, management, cluster, Optional.empty());
     }
 }

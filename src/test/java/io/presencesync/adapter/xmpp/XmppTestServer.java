@@ -1,0 +1,122 @@
+package io.presencesync.adapter.xmpp;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.awaitility.Awaitility.await;
+
+/**
+ * A real XMPP server from Debian for the federation tests, on 127.0.0.1 with free ports, its
+ * configuration made from a template under {@code src/test/resources/xmpp/}. Never skips: a server
+ * that is not installed fails the test, naming the package that brings it.
+ */
+abstract class XmppTestServer implements AutoCloseable {
+
+    static final String DOMAIN = "localhost";
+    static final String COMPONENT = "presence.localhost";
+    static final String SECRET = "component-secret-for-tests";
+
+    final Path dir;
+    final int c2sPort;
+    final int componentPort;
+    private Process process;
+
+    XmppTestServer(String name) throws IOException {
+        this.dir = Files.createTempDirectory("xmpp-" + name + "-");
+        this.c2sPort = freePort();
+        this.componentPort = freePort();
+    }
+
+    /** Starts the server and waits until it takes client and component connections. */
+    final void start() throws IOException {
+        ProcessBuilder pb = new ProcessBuilder(command()).redirectErrorStream(true).redirectOutput(dir.resolve("stdout.log").toFile());
+        process = pb.start();
+        await("the XMPP server to listen (log: " + dir + ")").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
+                .until(() -> {
+                    if (!process.isAlive()) throw new AssertionError("the XMPP server exited with " + process.exitValue() + ": " + log());
+                    return listening(c2sPort) && listening(componentPort);
+                });
+    }
+
+    /** Stops the server (as an admin would), waiting until it is gone. */
+    final void stop() throws InterruptedException {
+        if (process == null) return;
+        process.destroy();
+        if (!process.waitFor(20, TimeUnit.SECONDS)) process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        afterStop();
+        process = null;
+    }
+
+    /** The command that runs the server in the foreground. */
+    abstract List<String> command() throws IOException;
+
+    /** Registers an ordinary user of {@link #DOMAIN}. */
+    abstract void register(String user, String password) throws IOException, InterruptedException;
+
+    void afterStop() throws InterruptedException {}
+
+    String log() {
+        try {
+            return Files.readString(dir.resolve("stdout.log"));
+        } catch (IOException e) {
+            return "(no log: " + e.getMessage() + ")";
+        }
+    }
+
+    @Override
+    public void close() throws InterruptedException { stop(); }
+
+    /** Fills @KEY@ placeholders of a template under src/test/resources/xmpp/. */
+    String template(String resource, Map<String, String> values) throws IOException {
+        String text;
+        try (InputStream in = XmppTestServer.class.getResourceAsStream("/xmpp/" + resource)) {
+            if (in == null) throw new AssertionError("missing test resource xmpp/" + resource);
+            text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        for (var e : values.entrySet()) text = text.replace("@" + e.getKey() + "@", e.getValue());
+        return text;
+    }
+
+    static void requireInstalled(String command, String debianPackage) {
+        for (String dirName : System.getenv().getOrDefault("PATH", "/usr/bin").split(":")) {
+            if (Files.isExecutable(Path.of(dirName, command))) return;
+        }
+        for (String sbin : List.of("/usr/sbin", "/sbin")) {
+            if (Files.isExecutable(Path.of(sbin, command))) return;
+        }
+        throw new AssertionError(command + " is not installed: the XMPP federation tests need Debian's " + debianPackage
+                + " (./test installs it as root: .ci/install-packages " + command + ":" + debianPackage + ")");
+    }
+
+    static void run(List<String> command, Path log) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+        if (!p.waitFor(60, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError(String.join(" ", command) + " did not finish within 60 s; see " + log);
+        }
+        if (p.exitValue() != 0) throw new AssertionError(String.join(" ", command) + " exited with " + p.exitValue() + ": " + Files.readString(log));
+    }
+
+    private static boolean listening(int port) {
+        try (Socket s = new Socket("127.0.0.1", port)) {
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+}
