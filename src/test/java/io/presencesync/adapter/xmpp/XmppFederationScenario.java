@@ -47,11 +47,11 @@ abstract class XmppFederationScenario {
 
     @TempDir
     Path tmp;
-    private XmppTestServer server;
-    private XmppFederation federation;
+    XmppTestServer server;
+    XmppFederation federation;
     private XMPPTCPConnection bob;
-    private final SettableClock clock = new SettableClock(NINE_BERLIN);
-    private final EmbeddedPresenceStore store = new EmbeddedPresenceStore();
+    final SettableClock clock = new SettableClock(NINE_BERLIN);
+    final EmbeddedPresenceStore store = new EmbeddedPresenceStore();
     private long version;
 
     abstract XmppTestServer newServer() throws Exception;
@@ -111,6 +111,19 @@ abstract class XmppFederationScenario {
         seen(roster, Presence.Mode.dnd, "In a meeting until 10:30");
     }
 
+    @Test
+    void aWrongSecretIsReportedAsSuchAndRetried() throws Exception {
+        server = newServer();
+        server.start();
+        federation = XmppFederation.singleNode(config(), Map.of("XMPP_SECRET", "not-the-secret"), clock, store);
+        federation.start();
+        await("the refusal to show").atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+            FederationState state = federation.state();
+            assertThat(state.state()).isEqualTo(FederationState.DISCONNECTED);
+            assertThat(state.problem()).contains("not-authorized").contains("shared secret").doesNotContain("not-the-secret");
+        });
+    }
+
     private void event(EventPresence presence) {
         store.publish(new PresenceUpdate("contoso", ANNA, presence, ++version));
     }
@@ -138,7 +151,7 @@ abstract class XmppFederationScenario {
         return c;
     }
 
-    private XmppConfig config() {
+    XmppConfig config() {
         return new XmppConfig("127.0.0.1", server.componentPort, XmppTestServer.COMPONENT, Secret.env("XMPP_SECRET"), false,
                 XmppConfig.Policy.APPROVE_ALL, List.of(), XmppConfig.LocalPart.USER, tmp.resolve("subscribers.jsonl"), 1000,
                 ZoneId.of("Europe/Berlin"), "presence-sync", Duration.ofMillis(200), Duration.ofSeconds(2), 1000);

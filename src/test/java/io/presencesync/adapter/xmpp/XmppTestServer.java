@@ -50,9 +50,11 @@ abstract class XmppTestServer implements AutoCloseable {
     /** Stops the server (as an admin would), waiting until it is gone. */
     final void stop() throws InterruptedException {
         if (process == null) return;
-        process.destroy();
-        if (!process.waitFor(20, TimeUnit.SECONDS)) process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-        afterStop();
+        shutdown();
+        if (!process.waitFor(20, TimeUnit.SECONDS)) {
+            process.descendants().forEach(ProcessHandle::destroyForcibly);
+            process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        }
         process = null;
     }
 
@@ -62,7 +64,10 @@ abstract class XmppTestServer implements AutoCloseable {
     /** Registers an ordinary user of {@link #DOMAIN}. */
     abstract void register(String user, String password) throws IOException, InterruptedException;
 
-    void afterStop() throws InterruptedException {}
+    /** Asks the server to stop; {@link #stop()} then waits for it. */
+    void shutdown() throws InterruptedException {
+        process.destroy();
+    }
 
     String log() {
         try {
