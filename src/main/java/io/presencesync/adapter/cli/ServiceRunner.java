@@ -7,6 +7,7 @@ import io.presencesync.adapter.config.ClusterConfig;
 import io.presencesync.adapter.config.PublisherConfig;
 import io.presencesync.adapter.config.SyncConfig;
 import io.presencesync.adapter.config.TenantConfig;
+import io.presencesync.adapter.config.XmppConfig;
 import io.presencesync.adapter.graph.TenantGraph;
 import io.presencesync.adapter.logging.LogFormat;
 import io.presencesync.adapter.metrics.GraphRequestMetrics;
@@ -65,7 +66,12 @@ final class ServiceRunner implements AutoCloseable {
         SyncStatus status = new SyncStatus(clock, names, timing);
         PresenceDirectory directory = new PresenceDirectory(store);
         publishers = PublisherFanOut.start(config.publishers(), env, clock, store, new PublishLatency(registry, clock));
-        xmpp = config.xmpp().map(x -> XmppFederation.singleNode(x, env, clock, store)).orElse(null);
+        try {
+            xmpp = config.xmpp().map(x -> federation(x, config, env, clock)).orElse(null);
+        } catch (RuntimeException e) {
+            publishers.close();
+            throw e;
+        }
         try {
             List<TenantSetup> tenants = new ArrayList<>();
             for (TenantConfig t : config.tenants()) {
@@ -124,6 +130,13 @@ final class ServiceRunner implements AutoCloseable {
             metrics.close();
             registry.close();
         }
+    }
+
+    /** On a cluster node the federation shares presences and subscribers through the cluster's PostgreSQL; else this node's store and a file. */
+    private XmppFederation federation(XmppConfig x, AppConfig config, Map<String, String> env, Clock clock) {
+        return config.cluster()
+                .map(c -> XmppFederation.clustered(x, env, clock, store, database(c, env), SyncScheduler.instanceId(clock), c.checkinInterval()))
+                .orElseGet(() -> XmppFederation.singleNode(x, env, clock, store));
     }
 
     private static ClusterDatabase database(ClusterConfig c, Map<String, String> env) {

@@ -3,6 +3,9 @@ package io.presencesync.adapter.xmpp;
 import io.github.resilience4j.core.IntervalFunction;
 import io.presencesync.adapter.config.XmppConfig;
 import io.presencesync.adapter.publisher.EmbeddedPresenceStore;
+import io.presencesync.adapter.scheduling.ClusterDatabase;
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
 import io.presencesync.application.status.FederationState;
 import org.jivesoftware.smack.SmackConfiguration;
 import org.jivesoftware.smack.packet.Stanza;
@@ -18,6 +21,7 @@ import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executors;
@@ -63,6 +67,10 @@ public final class XmppFederation implements AutoCloseable {
     private volatile String problem;
     private volatile boolean closed;
 
+    /** What this federation closes after itself (a cluster's table reader and writer, its connection pool). */
+    private final List<AutoCloseable> resources = new ArrayList<>();
+    private volatile boolean leader;
+
     XmppFederation(XmppConfig config, Map<String, String> env, SocketFactory sockets, Clock clock, Contacts contacts, ContactJids jids,
                    SubscriberStore store, Leadership leadership) {
         SmackConfiguration.getVersion(); // loads Smack's providers, so disco, vCard and ping requests parse as such
@@ -95,6 +103,38 @@ public final class XmppFederation implements AutoCloseable {
                 new FileSubscriberStore(config.subscribersFile()), Leadership.SINGLE_NODE);
     }
 
+    /**
+     * The federation of a cluster node: every node writes its embedded store's entries to PostgreSQL;
+     * the node holding the leadership (an advisory lock) connects, shows every node's users and keeps
+     * the subscribers in PostgreSQL.
+     *
+     * @param node this node's name among the cluster's (logs, the standby's status)
+     */
+    public static XmppFederation clustered(XmppConfig config, Map<String, String> env, Clock clock, EmbeddedPresenceStore store,
+                                           ClusterDatabase database, String node, Duration retry) {
+        HikariConfig pool = new HikariConfig();
+        pool.setPoolName("presence-sync-xmpp");
+        pool.setJdbcUrl(database.jdbcUrl());
+        pool.setUsername(database.username());
+        if (database.password() != null) pool.setPassword(database.password());
+        pool.setMaximumPoolSize(3);
+        pool.setConnectionTimeout(10_000);
+        HikariDataSource dataSource = new HikariDataSource(pool);
+        try {
+            XmppTables.createIfAbsent(dataSource);
+            ContactJids jids = new ContactJids(config.domain(), config.localPart());
+            PresenceTableWriter writer = new PresenceTableWriter(dataSource, store);
+            TableContacts contacts = new TableContacts(dataSource, jids);
+            XmppFederation f = new XmppFederation(config, env, sockets(config), clock, contacts, jids, new JdbcSubscriberStore(dataSource),
+                    new DatabaseLeadership(database.jdbcUrl(), database.username(), database.password(), node, retry));
+            f.resources.addAll(List.of(writer, contacts, dataSource));
+            return f;
+        } catch (RuntimeException e) {
+            dataSource.close();
+            throw e;
+        }
+    }
+
     /** Direct TLS checks the server's certificate against the JVM truststore, like the Redis and HTTP publishers. */
     static SocketFactory sockets(XmppConfig config) {
         return config.tls() ? SSLSocketFactory.getDefault() : SocketFactory.getDefault();
@@ -107,8 +147,13 @@ public final class XmppFederation implements AutoCloseable {
 
     public FederationState state() {
         String shown = state;
-        if (FederationState.DISCONNECTED.equals(shown) && !leadership.held() && !closed) shown = FederationState.STANDBY;
-        return new FederationState("xmpp " + config.domain(), shown, since, FederationState.CONNECTED.equals(shown) ? null : problem,
+        String why = problem;
+        if (!leader && !closed && leadership != Leadership.SINGLE_NODE) {
+            shown = FederationState.STANDBY;
+            String holder = leadership.holder();
+            why = holder == null ? "waiting for the component leadership" : "node " + holder + " holds the component link";
+        }
+        return new FederationState("xmpp " + config.domain(), shown, since, FederationState.CONNECTED.equals(shown) ? null : why,
                 subscribers.count(), outbound.sent(), reconnects.get(), outbound.waiting());
     }
 
@@ -120,6 +165,7 @@ public final class XmppFederation implements AutoCloseable {
         int failures = 0;
         boolean connectedBefore = false;
         while (!closed && leadership.await()) {
+            leader = true;
             subscribers.reload(); // what the previous leader (or this node before its restart) stored
             set(FederationState.CONNECTING, problem);
             try (ComponentStream s = ComponentStream.open(sockets, config.host(), config.port(), config.domain(), config.secret().read(env),
@@ -132,7 +178,13 @@ public final class XmppFederation implements AutoCloseable {
                 log.info("xmpp: connected to {}:{} as component {}; {} subscription(s)", config.host(), config.port(), config.domain(), subscribers.count());
                 outbound.connected(s, subscribers.contacts());
                 Stanza in;
-                while ((in = s.read()) != null) outbound.answer(inbound.answer(in));
+                while ((in = s.read()) != null) {
+                    try {
+                        outbound.answer(inbound.answer(in));
+                    } catch (RuntimeException e) {
+                        log.warn("xmpp: could not answer {} (the asker may ask again): {}", in, e.getMessage());
+                    }
+                }
                 problem = "the server closed the stream";
             } catch (ComponentStream.StreamFailure e) {
                 problem = e.getMessage();
@@ -161,6 +213,7 @@ public final class XmppFederation implements AutoCloseable {
         if (s == null) return;
         if (!leadership.held()) {
             log.warn("xmpp: this node no longer holds the component leadership; closing the link to {}", config.domain());
+            leader = false;
             s.close();
             return;
         }
@@ -190,5 +243,12 @@ public final class XmppFederation implements AutoCloseable {
         outbound.close();
         leadership.close();
         store.close();
+        for (AutoCloseable r : resources) {
+            try {
+                r.close();
+            } catch (Exception e) {
+                log.warn("xmpp: closing {} failed: {}", r, e.toString());
+            }
+        }
     }
 }
