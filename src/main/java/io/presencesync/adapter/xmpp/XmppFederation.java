@@ -70,6 +70,8 @@ public final class XmppFederation implements AutoCloseable {
     /** What this federation closes after itself (a cluster's table reader and writer, its connection pool). */
     private final List<AutoCloseable> resources = new ArrayList<>();
     private volatile boolean leader;
+    private volatile Instant holderAskedAt;
+    private volatile String lastHolder;
 
     XmppFederation(XmppConfig config, Map<String, String> env, SocketFactory sockets, Clock clock, Contacts contacts, ContactJids jids,
                    SubscriberStore store, Leadership leadership) {
@@ -150,11 +152,21 @@ public final class XmppFederation implements AutoCloseable {
         String why = problem;
         if (!leader && !closed && leadership != Leadership.SINGLE_NODE) {
             shown = FederationState.STANDBY;
-            String holder = leadership.holder();
+            String holder = holder();
             why = holder == null ? "waiting for the component leadership" : "node " + holder + " holds the component link";
         }
-        return new FederationState("xmpp " + config.domain(), shown, since, FederationState.CONNECTED.equals(shown) ? null : why,
+        return new FederationState(config.domain(), shown, since, FederationState.CONNECTED.equals(shown) ? null : why,
                 subscribers.count(), outbound.sent(), reconnects.get(), outbound.waiting());
+    }
+
+    /** Who holds the link, asked of the database at most every few seconds (status pages and scrapes ask often). */
+    private String holder() {
+        Instant now = clock.instant();
+        if (holderAskedAt == null || Duration.between(holderAskedAt, now).compareTo(PING_INTERVAL) > 0 || now.isBefore(holderAskedAt)) {
+            holderAskedAt = now;
+            lastHolder = leadership.holder();
+        }
+        return lastHolder;
     }
 
     private Stanza presenceOf(EntityBareJid contact, Jid subscriber) {

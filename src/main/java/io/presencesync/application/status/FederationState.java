@@ -3,7 +3,7 @@ package io.presencesync.application.status;
 import java.time.Instant;
 
 /**
- * One federation link (the XMPP component) as last seen, for the status page and metrics.
+ * One federation link (the XMPP component, named by its domain) as last seen, for the status page and metrics.
  *
  * @param state       connected, connecting, disconnected, or standby (in a cluster another node holds the link)
  * @param since       when it entered this state
