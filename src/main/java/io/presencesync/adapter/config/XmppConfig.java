@@ -28,7 +28,7 @@ public record XmppConfig(String host, int port, String domain, Secret secret, bo
     public static final int DEFAULT_STANZAS_PER_SECOND = 500;
     public static final Duration DEFAULT_RECONNECT_BACKOFF = Duration.ofSeconds(1);
     public static final Duration DEFAULT_MAX_RECONNECT_BACKOFF = Duration.ofMinutes(1);
-    public static final int DEFAULT_MAX_SUBSCRIPTIONS = 2_000_000;
+    public static final int DEFAULT_MAX_SUBSCRIPTIONS = 1_000_000;
 
     public XmppConfig {
         Objects.requireNonNull(host, "host");

@@ -46,7 +46,7 @@ final class Outbound {
     private final Condition work = lock.newCondition();
     private final ArrayDeque<Stanza> answers = new ArrayDeque<>();
     private final LinkedHashSet<EntityBareJid> changed = new LinkedHashSet<>();
-    private final ArrayDeque<EntityBareJid> sweep = new ArrayDeque<>();
+    private final LinkedHashSet<EntityBareJid> sweep = new LinkedHashSet<>();
     private final AtomicLong sent = new AtomicLong();
     private final AtomicLong dropped = new AtomicLong();
     private ComponentStream stream;
@@ -81,7 +81,10 @@ final class Outbound {
         locked(() -> {
             stream = connected;
             sweep.clear();
-            for (String c : contacts) sweep.add(JidCreate.entityBareFromOrThrowUnchecked(c));
+            for (String c : contacts) {
+                EntityBareJid jid = JidCreate.entityBareFromOrThrowUnchecked(c);
+                if (!changed.contains(jid)) sweep.add(jid);
+            }
         });
     }
 
@@ -119,12 +122,12 @@ final class Outbound {
                     to = stream;
                     if (!answers.isEmpty()) {
                         answer = answers.poll();
-                    } else if (!changed.isEmpty()) {
-                        Iterator<EntityBareJid> first = changed.iterator();
+                    } else {
+                        // A changed contact's send covers its place in the sweep too.
+                        Iterator<EntityBareJid> first = (changed.isEmpty() ? sweep : changed).iterator();
                         contact = first.next();
                         first.remove();
-                    } else {
-                        contact = sweep.poll();
+                        sweep.remove(contact);
                     }
                 } finally {
                     lock.unlock();
