@@ -15,7 +15,8 @@ import java.util.Properties;
 /**
  * The component leadership of a cluster: a PostgreSQL session-level advisory lock held on a
  * connection of its own. PostgreSQL releases it when that session ends, so a node that dies (even
- * {@code kill -9}) hands it over as soon as the server sees its connection close, and a node cut
+ * {@code kill -9}) hands it over as soon as the server sees its connection close (its keep-alive
+ * probes find a vanished machine after about 50 s), and a node cut
  * off from the database gives the link up at its next check ({@link #held()}), since it can no
  * longer know whether it still holds it.
  */
@@ -23,6 +24,8 @@ final class DatabaseLeadership implements Leadership {
 
     private static final Logger log = LoggerFactory.getLogger(DatabaseLeadership.class);
     private static final int CHECK_TIMEOUT_SECONDS = 5;
+    /** A check on a cut network fails after this, rather than when the operating system gives the socket up. */
+    private static final int SOCKET_TIMEOUT_SECONDS = 10;
 
     private final String jdbcUrl;
     private final Properties credentials;
@@ -42,6 +45,8 @@ final class DatabaseLeadership implements Leadership {
         if (password != null) credentials.setProperty("password", password);
         credentials.setProperty("ApplicationName", "presence-sync xmpp " + node);
         credentials.setProperty("tcpKeepAlive", "true");
+        credentials.setProperty("socketTimeout", String.valueOf(SOCKET_TIMEOUT_SECONDS));
+        credentials.setProperty("connectTimeout", String.valueOf(SOCKET_TIMEOUT_SECONDS));
         this.node = node;
         this.retry = retry;
     }
@@ -65,6 +70,12 @@ final class DatabaseLeadership implements Leadership {
             if (session == null || !session.isValid(CHECK_TIMEOUT_SECONDS)) {
                 drop();
                 session = DriverManager.getConnection(jdbcUrl, credentials);
+                try (Statement s = session.createStatement()) {
+                    // The server probes this session's peer: a node whose machine vanished (no FIN, no RST) releases the
+                    // lock after about 50 s, not after the operating system's default of two hours; later than such a
+                    // node itself gives the link up (a check every 20 s that fails after SOCKET_TIMEOUT), so two never overlap.
+                    s.execute("SET tcp_keepalives_idle = 30; SET tcp_keepalives_interval = 5; SET tcp_keepalives_count = 4");
+                }
             }
             try (Statement s = session.createStatement(); ResultSet rs = s.executeQuery("SELECT pg_try_advisory_lock(" + XmppTables.LEADER + ")")) {
                 rs.next();
