@@ -1,11 +1,9 @@
 package io.presencesync.adapter.xmpp;
 
 import io.presencesync.testsupport.TestPostgres;
-import org.jivesoftware.smack.ConnectionConfiguration;
 import org.jivesoftware.smack.packet.Presence;
 import org.jivesoftware.smack.roster.Roster;
 import org.jivesoftware.smack.tcp.XMPPTCPConnection;
-import org.jivesoftware.smack.tcp.XMPPTCPConnectionConfiguration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.jxmpp.jid.BareJid;
@@ -65,7 +63,7 @@ class XmppClusterFailoverIT {
         await("node b to stand by").atMost(Duration.ofSeconds(30)).until(() -> states.contains("b standby"));
 
         tell(b, "anna@contoso.com CALENDAR_BUSY"); // Anna's unit runs on b; the link is a's
-        bob = login();
+        bob = prosody.login("bob", "bob-password");
         Roster roster = Roster.getInstanceFor(bob);
         await("Bob's subscription to Anna to be approved by node a").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofSeconds(1))
                 .until(() -> {
@@ -121,14 +119,5 @@ class XmppClusterFailoverIT {
             rs.next();
             return rs.getInt(1);
         }
-    }
-
-    private XMPPTCPConnection login() throws Exception {
-        XMPPTCPConnection c = new XMPPTCPConnection(XMPPTCPConnectionConfiguration.builder()
-                .setXmppDomain(XmppTestServer.DOMAIN).setHost("127.0.0.1").setPort(prosody.c2sPort)
-                .setUsernameAndPassword("bob", "bob-password").setSecurityMode(ConnectionConfiguration.SecurityMode.disabled).build());
-        c.connect().login();
-        Roster.getInstanceFor(c).reloadAndWait();
-        return c;
     }
 }

@@ -1,5 +1,10 @@
 package io.presencesync.adapter.xmpp;
 
+import org.jivesoftware.smack.ConnectionConfiguration;
+import org.jivesoftware.smack.roster.Roster;
+import org.jivesoftware.smack.tcp.XMPPTCPConnection;
+import org.jivesoftware.smack.tcp.XMPPTCPConnectionConfiguration;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.ServerSocket;
@@ -56,6 +61,16 @@ abstract class XmppTestServer implements AutoCloseable {
             process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
         }
         process = null;
+    }
+
+    /** An ordinary user logged in with Smack (plain TCP on 127.0.0.1), roster loaded. */
+    final XMPPTCPConnection login(String user, String password) throws Exception {
+        XMPPTCPConnection c = new XMPPTCPConnection(XMPPTCPConnectionConfiguration.builder()
+                .setXmppDomain(DOMAIN).setHost("127.0.0.1").setPort(c2sPort).setUsernameAndPassword(user, password)
+                .setSecurityMode(ConnectionConfiguration.SecurityMode.disabled).setResource("test").build());
+        c.connect().login();
+        Roster.getInstanceFor(c).reloadAndWait();
+        return c;
     }
 
     /** The command that runs the server in the foreground. */
