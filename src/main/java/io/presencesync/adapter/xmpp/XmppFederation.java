@@ -142,7 +142,9 @@ public final class XmppFederation implements AutoCloseable {
         return config.tls() ? SSLSocketFactory.getDefault() : SocketFactory.getDefault();
     }
 
+    /** Reads the subscribers (a broken file or database fails the start, named), then connects in the background. */
     public void start() {
+        subscribers.reload();
         connector.start();
         pinger.scheduleWithFixedDelay(this::ping, PING_INTERVAL.toMillis(), PING_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
     }
@@ -177,8 +179,11 @@ public final class XmppFederation implements AutoCloseable {
         int failures = 0;
         boolean connectedBefore = false;
         while (!closed && leadership.await()) {
+            if (!leader && leadership != Leadership.SINGLE_NODE && !reloaded()) {
+                if (!pause(++failures)) break;
+                continue;
+            }
             leader = true;
-            subscribers.reload(); // what the previous leader (or this node before its restart) stored
             set(FederationState.CONNECTING, problem);
             try (ComponentStream s = ComponentStream.open(sockets, config.host(), config.port(), config.domain(), config.secret().read(env),
                     CONNECT_TIMEOUT, PING_INTERVAL.multipliedBy(3))) {
@@ -206,17 +211,33 @@ public final class XmppFederation implements AutoCloseable {
                 stream = null;
                 outbound.disconnected();
             }
-            if (closed) break;
-            long wait = backoff.apply(++failures);
-            log.warn("xmpp: component {}: {}; connecting again in {} ms", config.domain(), problem, wait);
-            set(FederationState.DISCONNECTED, problem);
-            try {
-                Thread.sleep(wait);
-            } catch (InterruptedException e) {
-                break;
-            }
+            if (closed || !pause(++failures)) break;
         }
         set(FederationState.DISCONNECTED, problem);
+    }
+
+    /** On taking a cluster's link over: what the previous holder stored. False (with the problem set) when the database did not answer. */
+    private boolean reloaded() {
+        try {
+            subscribers.reload();
+            return true;
+        } catch (RuntimeException e) {
+            problem = "cannot read the subscribers: " + e.getMessage();
+            return false;
+        }
+    }
+
+    /** Waits the backoff after the {@code failures}-th failure in a row; false when interrupted (closing). */
+    private boolean pause(int failures) {
+        long wait = backoff.apply(failures);
+        log.warn("xmpp: component {}: {}; connecting again in {} ms", config.domain(), problem, wait);
+        set(FederationState.DISCONNECTED, problem);
+        try {
+            Thread.sleep(wait);
+            return true;
+        } catch (InterruptedException e) {
+            return false;
+        }
     }
 
     /** Pings itself through the server (proving the whole route), and gives the link up when this node lost the leadership. */

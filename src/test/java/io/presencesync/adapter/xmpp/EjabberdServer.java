@@ -60,7 +60,7 @@ final class EjabberdServer extends XmppTestServer {
     }
 
     @Override
-    void register(String user, String password) throws IOException, InterruptedException {
+    public void register(String user, String password) throws IOException, InterruptedException {
         HttpResponse<String> answer = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + apiPort + "/api/register"))
                 .POST(HttpRequest.BodyPublishers.ofString("{\"user\":\"" + user + "\",\"host\":\"" + DOMAIN + "\",\"password\":\"" + password + "\"}"))
                 .header("Content-Type", "application/json").build(), HttpResponse.BodyHandlers.ofString());

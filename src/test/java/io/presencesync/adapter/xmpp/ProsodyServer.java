@@ -7,11 +7,11 @@ import java.util.List;
 import java.util.Map;
 
 /** Debian's Prosody (0.12), with {@code src/test/resources/xmpp/prosody.cfg.lua}. */
-final class ProsodyServer extends XmppTestServer {
+public final class ProsodyServer extends XmppTestServer {
 
     private final Path config;
 
-    ProsodyServer() throws IOException {
+    public ProsodyServer() throws IOException {
         super("prosody");
         requireInstalled("prosody", "prosody");
         Files.createDirectories(dir.resolve("data"));
@@ -24,7 +24,7 @@ final class ProsodyServer extends XmppTestServer {
     List<String> command() { return List.of("prosody", "--config", config.toString(), "-F"); }
 
     @Override
-    void register(String user, String password) throws IOException, InterruptedException {
+    public void register(String user, String password) throws IOException, InterruptedException {
         run(List.of("prosodyctl", "--config", config.toString(), "register", user, DOMAIN, password), dir.resolve("prosodyctl.log"));
     }
 }

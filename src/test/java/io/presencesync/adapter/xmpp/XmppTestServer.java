@@ -24,15 +24,15 @@ import static org.awaitility.Awaitility.await;
  * configuration made from a template under {@code src/test/resources/xmpp/}. Never skips: a server
  * that is not installed fails the test, naming the package that brings it.
  */
-abstract class XmppTestServer implements AutoCloseable {
+public abstract class XmppTestServer implements AutoCloseable {
 
-    static final String DOMAIN = "localhost";
-    static final String COMPONENT = "presence.localhost";
-    static final String SECRET = "component-secret-for-tests";
+    public static final String DOMAIN = "localhost";
+    public static final String COMPONENT = "presence.localhost";
+    public static final String SECRET = "component-secret-for-tests";
 
     final Path dir;
-    final int c2sPort;
-    final int componentPort;
+    public final int c2sPort;
+    public final int componentPort;
     private Process process;
 
     XmppTestServer(String name) throws IOException {
@@ -42,7 +42,7 @@ abstract class XmppTestServer implements AutoCloseable {
     }
 
     /** Starts the server and waits until it takes client and component connections. */
-    final void start() throws IOException {
+    public final void start() throws IOException {
         ProcessBuilder pb = new ProcessBuilder(command()).redirectErrorStream(true).redirectOutput(dir.resolve("stdout.log").toFile());
         process = pb.start();
         await("the XMPP server to listen (log: " + dir + ")").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
@@ -64,7 +64,7 @@ abstract class XmppTestServer implements AutoCloseable {
     }
 
     /** An ordinary user logged in with Smack (plain TCP on 127.0.0.1), roster loaded. */
-    final XMPPTCPConnection login(String user, String password) throws Exception {
+    public final XMPPTCPConnection login(String user, String password) throws Exception {
         XMPPTCPConnection c = new XMPPTCPConnection(XMPPTCPConnectionConfiguration.builder()
                 .setXmppDomain(DOMAIN).setHost("127.0.0.1").setPort(c2sPort).setUsernameAndPassword(user, password)
                 .setSecurityMode(ConnectionConfiguration.SecurityMode.disabled).setResource("test").build());
@@ -77,7 +77,7 @@ abstract class XmppTestServer implements AutoCloseable {
     abstract List<String> command() throws IOException;
 
     /** Registers an ordinary user of {@link #DOMAIN}. */
-    abstract void register(String user, String password) throws IOException, InterruptedException;
+    public abstract void register(String user, String password) throws IOException, InterruptedException;
 
     /** Asks the server to stop; {@link #stop()} then waits for it. */
     void shutdown() throws InterruptedException {
