@@ -120,7 +120,7 @@ final class InboundStanzas {
                 b.addIdentity(new DiscoverInfo.Identity(IDENTITY_CATEGORY, config.name(), IDENTITY_TYPE));
                 b.addFeature(Ping.NAMESPACE);
             } else {
-                b.addIdentity(new DiscoverInfo.Identity("account", contact.get().jid().getLocalpart().asUnescapedString(), "registered"));
+                b.addIdentity(new DiscoverInfo.Identity("account", name(contact.get()), "registered"));
                 b.addFeature(VCard.NAMESPACE);
             }
             b.addFeature(DiscoverInfo.NAMESPACE);
@@ -139,7 +139,13 @@ final class InboundStanzas {
         return error(iq, null);
     }
 
-    /** The user's card: their JID and, as nickname, their address's local part; nothing private. */
+    /** The directory's display name, else the JID's local part. */
+    private static String name(Contacts.Contact contact) {
+        String display = contact.user().displayName();
+        return display != null ? display : contact.jid().getLocalpart().asUnescapedString();
+    }
+
+    /** The user's card: their JID, and their display name (FN and nickname) as the directory gives it; nothing private. */
     private static VCard vcard(IQ request, Contacts.Contact contact) {
         VCard card = new VCard();
         card.setType(IQ.Type.result);
@@ -147,7 +153,8 @@ final class InboundStanzas {
         card.setFrom(request.getTo());
         card.setTo(request.getFrom());
         card.setJabberId(contact.jid());
-        card.setNickName(contact.jid().getLocalpart().asUnescapedString());
+        card.setNickName(name(contact));
+        if (contact.user().displayName() != null) card.setField("FN", contact.user().displayName());
         return card;
     }
 

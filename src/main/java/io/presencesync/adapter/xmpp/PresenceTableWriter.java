@@ -33,10 +33,10 @@ final class PresenceTableWriter implements EmbeddedPresenceStore.Listener, AutoC
     static final Duration FLUSH_INTERVAL = Duration.ofMillis(200);
     static final int BATCH = 1000;
     private static final Logger log = LoggerFactory.getLogger(PresenceTableWriter.class);
-    private static final String UPSERT = "INSERT INTO " + XmppTables.PRESENCES + " AS t (tenant, user_id, address, event_state, event_reason,"
+    private static final String UPSERT = "INSERT INTO " + XmppTables.PRESENCES + " AS t (tenant, user_id, address, display_name, event_state, event_reason,"
             + " event_since, event_until, event_version, manual_state, manual_note, manual_set_at, txid)"
-            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, pg_current_xact_id()) ON CONFLICT (tenant, user_id) DO UPDATE SET"
-            + " address = EXCLUDED.address, txid = EXCLUDED.txid,"
+            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, pg_current_xact_id()) ON CONFLICT (tenant, user_id) DO UPDATE SET"
+            + " address = EXCLUDED.address, display_name = EXCLUDED.display_name, txid = EXCLUDED.txid,"
             + newer("event_state", "EXCLUDED.event_version > t.event_version") + ","
             + newer("event_reason", "EXCLUDED.event_version > t.event_version") + ","
             + newer("event_since", "EXCLUDED.event_version > t.event_version") + ","
@@ -117,15 +117,16 @@ final class PresenceTableWriter implements EmbeddedPresenceStore.Listener, AutoC
                 s.setString(1, r.tenant());
                 s.setString(2, e.user().id());
                 s.setString(3, e.user().address());
-                s.setString(4, event == null ? null : event.state().name());
-                s.setString(5, event == null || event.reason() == null ? null : event.reason().name());
-                s.setTimestamp(6, timestamp(event == null ? null : event.since()));
-                s.setTimestamp(7, timestamp(event == null ? null : event.until()));
-                s.setLong(8, e.event() == null ? 0 : e.event().version());
-                s.setString(9, manual == null ? null : manual.state().name());
-                s.setString(10, manual == null || manual.profile() == null ? null : manual.profile().note());
-                if (manual == null) s.setNull(11, Types.TIMESTAMP_WITH_TIMEZONE);
-                else s.setTimestamp(11, Timestamp.from(manual.setAt()));
+                s.setString(4, e.user().displayName());
+                s.setString(5, event == null ? null : event.state().name());
+                s.setString(6, event == null || event.reason() == null ? null : event.reason().name());
+                s.setTimestamp(7, timestamp(event == null ? null : event.since()));
+                s.setTimestamp(8, timestamp(event == null ? null : event.until()));
+                s.setLong(9, e.event() == null ? 0 : e.event().version());
+                s.setString(10, manual == null ? null : manual.state().name());
+                s.setString(11, manual == null || manual.profile() == null ? null : manual.profile().note());
+                if (manual == null) s.setNull(12, Types.TIMESTAMP_WITH_TIMEZONE);
+                else s.setTimestamp(12, Timestamp.from(manual.setAt()));
                 s.addBatch();
             }
             s.executeBatch();

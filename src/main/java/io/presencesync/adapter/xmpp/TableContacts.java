@@ -89,7 +89,7 @@ final class TableContacts implements Contacts, AutoCloseable {
                 next = rs.getLong(1);
             }
             try (PreparedStatement select = c.prepareStatement("SELECT tenant, user_id, address, event_state, event_reason, event_since,"
-                    + " event_until, manual_state, manual_note, manual_set_at FROM " + XmppTables.PRESENCES + " WHERE txid >= ?::text::xid8")) {
+                    + " event_until, manual_state, manual_note, manual_set_at, display_name FROM " + XmppTables.PRESENCES + " WHERE txid >= ?::text::xid8")) {
                 select.setString(1, Long.toString(horizon));
                 select.setFetchSize(5000);
                 c.setAutoCommit(false); // a fetch size applies inside a transaction only
@@ -103,7 +103,7 @@ final class TableContacts implements Contacts, AutoCloseable {
     }
 
     private void apply(ResultSet rs) throws SQLException {
-        User user = new User(rs.getString(2), rs.getString(3));
+        User user = new User(rs.getString(2), rs.getString(3), rs.getString(11));
         Optional<EntityBareJid> jid = jids.of(user.address());
         if (jid.isEmpty()) return;
         Contact now = new Contact(jid.get(), rs.getString(1), user, EffectivePresence.of(manual(rs), event(rs)));

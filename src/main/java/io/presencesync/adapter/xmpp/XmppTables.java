@@ -26,7 +26,7 @@ final class XmppTables {
             try {
                 s.execute("SELECT pg_advisory_xact_lock(" + CREATE + ")");
                 s.execute("CREATE TABLE IF NOT EXISTS " + PRESENCES + " (tenant VARCHAR(40) NOT NULL, user_id VARCHAR(64) NOT NULL,"
-                        + " address VARCHAR(320) NOT NULL, event_state VARCHAR(16), event_reason VARCHAR(40), event_since TIMESTAMPTZ,"
+                        + " address VARCHAR(320) NOT NULL, display_name VARCHAR(256), event_state VARCHAR(16), event_reason VARCHAR(40), event_since TIMESTAMPTZ,"
                         + " event_until TIMESTAMPTZ, event_version BIGINT NOT NULL DEFAULT 0, manual_state VARCHAR(20), manual_note VARCHAR(500),"
                         + " manual_set_at TIMESTAMPTZ, txid XID8 NOT NULL DEFAULT pg_current_xact_id(), PRIMARY KEY (tenant, user_id))");
                 s.execute("CREATE INDEX IF NOT EXISTS " + PRESENCES + "_txid ON " + PRESENCES + " (txid)");

@@ -15,6 +15,7 @@ import io.presencesync.testsupport.TestTls;
 import org.jivesoftware.smack.packet.Presence;
 import org.jivesoftware.smack.roster.Roster;
 import org.jivesoftware.smack.tcp.XMPPTCPConnection;
+import org.jivesoftware.smackx.vcardtemp.VCardManager;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.jxmpp.jid.BareJid;
@@ -40,7 +41,7 @@ import static org.awaitility.Awaitility.await;
 /**
  * The service as `run` wires it, with federation.xmpp against a real Prosody: the demo tenant's
  * users (synchronised from the Graph simulator, their chosen presences seeded as the demo does) are
- * XMPP contacts, and the link shows on /metrics and the status page.
+ * XMPP contacts with the directory's display names, and the link shows on /metrics and the status page.
  */
 class ServiceFederationIT {
 
@@ -48,7 +49,7 @@ class ServiceFederationIT {
     Path tmp;
 
     @Test
-    void theDemoTenantsUsersAreXmppContactsWhoseLinkShowsInMetricsAndOnTheStatusPage() throws Exception {
+    void theDemoTenantsUsersAreXmppContactsWithTheirDisplayNamesAndTheLinkShowsInMetricsAndOnTheStatusPage() throws Exception {
         Clock clock = Clock.systemUTC();
         try (ProsodyServer prosody = new ProsodyServer();
              DemoGraphSimulator simulator = DemoGraphSimulator.start(clock,
@@ -72,11 +73,15 @@ class ServiceFederationIT {
                 Roster roster = Roster.getInstanceFor(bob);
                 await("Bob's subscription to Hannah to be approved").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofSeconds(1)).until(() -> {
                     if (roster.getEntry(hannah) == null) roster.createItemAndRequestSubscription(hannah, "Hannah", null);
-                    return roster.getEntry(hannah).canSeeHisPresence();
+                    return roster.getEntry(hannah) != null && roster.getEntry(hannah).canSeeHisPresence();
                 });
                 // Hannah chose DO NOT DISTURB, which no event downgrades.
                 await("Bob to see Hannah as do not disturb").atMost(Duration.ofSeconds(30))
                         .untilAsserted(() -> assertThat(roster.getPresence(hannah).getMode()).isEqualTo(Presence.Mode.dnd));
+                String hannahsName = simulator.calendars().users().stream().filter(u -> u.userPrincipalName().startsWith("hannah.koch@"))
+                        .findFirst().orElseThrow().displayName();
+                assertThat(VCardManager.getInstanceFor(bob).loadVCard(hannah.asEntityBareJidIfPossible()).getField("FN"))
+                        .as("the directory's display name on Hannah's vCard").isEqualTo(hannahsName);
                 String metrics = get(runner, "/metrics");
                 assertThat(metrics).contains("presencesync_xmpp_connected{link=\"presence.localhost\"} 1.0",
                         "presencesync_xmpp_subscriptions{link=\"presence.localhost\"} 1.0");

@@ -104,7 +104,7 @@ class InboundStanzasTest {
     }
 
     @Test
-    void theComponentIdentifiesItselfAndItsUsersCarryAVCard() throws Exception {
+    void theComponentIdentifiesItselfAndItsUsersCarryAVCardWithTheirDisplayName() throws Exception {
         InboundStanzas inbound = inbound(XmppConfig.Policy.APPROVE_ALL, List.of());
         Stanza info = inbound.answer(parse("<iq from='bob@contoso.com/phone' to='presence.contoso.com' type='get' id='d1'>"
                 + "<query xmlns='http://jabber.org/protocol/disco#info'/></iq>")).get(0);
@@ -116,6 +116,8 @@ class InboundStanzasTest {
         Stanza card = inbound.answer(parse("<iq from='bob@contoso.com/phone' to='anna@presence.contoso.com' type='get' id='v2'>"
                 + "<vCard xmlns='vcard-temp'/></iq>")).get(0);
         assertThat(((VCard) card).getJabberId()).isEqualTo("anna@presence.contoso.com");
+        assertThat(((VCard) card).getField("FN")).isEqualTo("Anna Schmidt");
+        assertThat(((VCard) card).getNickName()).isEqualTo("Anna Schmidt");
         assertThat(card.getTo().toString()).isEqualTo("bob@contoso.com/phone");
     }
 
@@ -125,7 +127,7 @@ class InboundStanzasTest {
                 Duration.ofSeconds(1), Duration.ofSeconds(10), 100);
         ContactJids jids = new ContactJids(config.domain(), config.localPart());
         StoreContacts contacts = new StoreContacts(store, jids);
-        store.setManual("contoso", new User("id-anna", "anna@contoso.com"), new ManualPresence(PresenceState.BUSY, null, NOW));
+        store.setManual("contoso", new User("id-anna", "anna@contoso.com", "Anna Schmidt"), new ManualPresence(PresenceState.BUSY, null, NOW));
         FileSubscriberStore file = new FileSubscriberStore(config.subscribersFile());
         Subscribers subscribers = new Subscribers(file, config.maxSubscriptions());
         subscribers.reload();
