@@ -74,7 +74,10 @@ final class Outbound {
         });
     }
 
-    void changed(EntityBareJid contact) { locked(() -> changed.add(contact)); }
+    /** A contact nobody follows is not queued: most users have no XMPP subscriber, and a subscription answers with the presence of the moment. */
+    void changed(EntityBareJid contact) {
+        if (subscribers.hasAny(contact.toString())) locked(() -> changed.add(contact));
+    }
 
     /** Sends through {@code stream} from now on, starting a sweep over every contact with subscribers. */
     void connected(ComponentStream connected, List<String> contacts) {

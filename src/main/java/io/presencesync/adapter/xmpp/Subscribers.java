@@ -61,6 +61,8 @@ final class Subscribers {
         return of != null && of.contains(subscriber);
     }
 
+    synchronized boolean hasAny(String contact) { return byContact.containsKey(contact); }
+
     synchronized List<String> of(String contact) {
         Set<String> of = byContact.get(contact);
         return of == null ? List.of() : List.copyOf(of);
