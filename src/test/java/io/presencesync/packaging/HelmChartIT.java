@@ -332,6 +332,34 @@ class HelmChartIT {
     }
 
     @Test
+    void networkPolicyOpensTheXmppServersComponentPortAndTheSchemaTakesTheFederation() {
+        Map<String, HasMetadata> objects = render("""
+                config:
+                  tenants:
+                %s
+                  publishers: [{type: embedded}]
+                  federation:
+                    xmpp:
+                      host: xmpp.contoso.com
+                      port: 5275
+                      domain: presence.contoso.com
+                      secretFile: /var/run/secrets/presence-sync/xmpp-component-secret
+                      subscriptionPolicy: approveDomains
+                      approvedDomains: [contoso.com]
+                      subscribersFile: /var/lib/presence-sync/xmpp-subscribers.jsonl
+                networkPolicy:
+                  enabled: true
+                  xmppTo: [{ipBlock: {cidr: 10.1.2.3/32}}]
+                """.formatted(CONTOSO_WITH_SECRET_ENV));
+
+        NetworkPolicy policy = (NetworkPolicy) objects.get("NetworkPolicy/sync-presence-sync");
+        assertThat(egressPorts(policy)).containsExactlyInAnyOrder("53/UDP", "53/TCP", "443/TCP", "5275/TCP");
+        assertThat(policy.getSpec().getEgress()).filteredOn(rule -> rule.getPorts().get(0).getPort().getIntVal() == 5275)
+                .singleElement().satisfies(rule -> assertThat(rule.getTo()).singleElement()
+                        .satisfies(peer -> assertThat(peer.getIpBlock().getCidr()).isEqualTo("10.1.2.3/32")));
+    }
+
+    @Test
     void theCommandIsTheImagesEntrypointWithTheChartsHeapShare() throws IOException {
         String entrypoint = Files.readAllLines(Path.of("Dockerfile")).stream().filter(l -> l.startsWith("ENTRYPOINT "))
                 .findFirst().orElseThrow().substring("ENTRYPOINT ".length());

@@ -124,7 +124,7 @@ final class DemoCommand implements Callable<Integer> {
     static void seedManualPresences(EmbeddedPresenceStore store, DemoCalendars calendars) {
         Instant chosen = calendars.start().minus(Duration.ofDays(2));
         for (DemoCalendars.DemoUser u : calendars.users()) {
-            User user = new User(u.id(), u.userPrincipalName());
+            User user = new User(u.id(), u.userPrincipalName(), u.displayName());
             ManualPresence manual = switch (u.userPrincipalName().substring(0, u.userPrincipalName().indexOf('@'))) {
                 case "anna.schmidt" -> new ManualPresence(PresenceState.AVAILABLE,
                         new Profile(null, "mobile", "Working from home", "+49 170 0000000"), chosen);

@@ -7,6 +7,7 @@ import io.presencesync.adapter.config.ClusterConfig;
 import io.presencesync.adapter.config.PublisherConfig;
 import io.presencesync.adapter.config.SyncConfig;
 import io.presencesync.adapter.config.TenantConfig;
+import io.presencesync.adapter.config.XmppConfig;
 import io.presencesync.adapter.graph.TenantGraph;
 import io.presencesync.adapter.logging.LogFormat;
 import io.presencesync.adapter.metrics.GraphRequestMetrics;
@@ -20,6 +21,7 @@ import io.presencesync.adapter.scheduling.SyncScheduler;
 import io.presencesync.adapter.web.ApiServer;
 import io.presencesync.adapter.web.ManagementServer;
 import io.presencesync.adapter.web.PresenceDirectory;
+import io.presencesync.adapter.xmpp.XmppFederation;
 import io.presencesync.application.SyncTiming;
 import io.presencesync.application.TenantPorts;
 import io.presencesync.application.TenantSetup;
@@ -50,6 +52,7 @@ final class ServiceRunner implements AutoCloseable {
     private final ManagementServer management;
     private final ApiServer api;
     private final SyncScheduler scheduler;
+    private final XmppFederation xmpp;
     private volatile boolean schedulerRunning;
 
     /** @param changes how the embedded store's changes are shown when its publisher says {@code log: true} */
@@ -66,6 +69,12 @@ final class ServiceRunner implements AutoCloseable {
         PresenceDirectory directory = new PresenceDirectory(store);
         publishers = PublisherFanOut.start(config.publishers(), env, clock, store, new PublishLatency(registry, clock));
         try {
+            xmpp = config.xmpp().map(x -> federation(x, config, env, clock)).orElse(null);
+        } catch (RuntimeException e) {
+            publishers.close();
+            throw e;
+        }
+        try {
             List<TenantSetup> tenants = new ArrayList<>();
             for (TenantConfig t : config.tenants()) {
                 TenantGraph graph = TenantGraph.connect(t, env, clock, new GraphRequestMetrics(t.name(), registry, clock));
@@ -73,7 +82,8 @@ final class ServiceRunner implements AutoCloseable {
                         new TenantPorts(graph.directory(), graph.calendars(), graph.callStates(), publishers), status);
                 tenants.add(new TenantSetup(t.name(), t.users(), t.groups(), ports, new PresenceRules(t.rules())));
             }
-            ServiceHealth health = new SyncServiceHealth(status, publishers::health, () -> schedulerRunning, config.cluster().isPresent());
+            ServiceHealth health = new SyncServiceHealth(status, publishers::health, () -> schedulerRunning, config.cluster().isPresent(),
+                    () -> xmpp == null ? List.of() : List.of(xmpp.state()));
             metrics = new ServiceMetrics(registry, status, health, directory);
             try {
                 management = ManagementServer.bind(config.management(), new ManagementServer.Content(health, registry, metrics::refresh));
@@ -98,6 +108,7 @@ final class ServiceRunner implements AutoCloseable {
             }
         } catch (SchedulerException | RuntimeException e) {
             publishers.close();
+            if (xmpp != null) xmpp.close();
             throw e;
         }
     }
@@ -115,6 +126,7 @@ final class ServiceRunner implements AutoCloseable {
     void start() throws SchedulerException {
         management.start();
         api.start();
+        if (xmpp != null) xmpp.start();
         scheduler.start();
         schedulerRunning = true;
     }
@@ -127,10 +139,18 @@ final class ServiceRunner implements AutoCloseable {
         } finally {
             publishers.close(); // after the last job: flushes what the jobs published
             api.close();
+            if (xmpp != null) xmpp.close();
             management.close();
             metrics.close();
             registry.close();
         }
+    }
+
+    /** On a cluster node the federation shares presences and subscribers through the cluster's PostgreSQL; else this node's store and a file. */
+    private XmppFederation federation(XmppConfig x, AppConfig config, Map<String, String> env, Clock clock) {
+        return config.cluster()
+                .map(c -> XmppFederation.clustered(x, env, clock, store, database(c, env), SyncScheduler.instanceId(clock), c.checkinInterval()))
+                .orElseGet(() -> XmppFederation.singleNode(x, env, clock, store));
     }
 
     private static ClusterDatabase database(ClusterConfig c, Map<String, String> env) {

@@ -45,7 +45,7 @@ public final class ConfigLoader {
     }
 
     AppConfig parse(ConfigNode root) {
-        root.allowOnly("tenants", "sync", "publishers", "management", "api", "cluster");
+        root.allowOnly("tenants", "sync", "publishers", "management", "api", "cluster", "federation");
         List<TenantConfig> tenants = root.list("tenants", this::tenant);
         if (tenants.isEmpty()) throw root.child("tenants").error("configure at least one tenant");
         Set<String> names = new HashSet<>();
@@ -67,7 +67,19 @@ public final class ConfigLoader {
             throw new ConfigException("publishers: with cluster, configure a redis or http publisher: the embedded store holds only "
                     + "the presences its own node published, so each replica would show a different part of the users");
         }
-        return new AppConfig(tenants, sync, publishers, management, api, cluster);
+        Optional<XmppConfig> xmpp = federation(root, publishers, cluster.isPresent());
+        return new AppConfig(tenants, sync, publishers, management, api, cluster, xmpp);
+    }
+
+    /** {@code federation.xmpp} shows the embedded store's merge: without an embedded publisher it would show nothing but manual presences. */
+    private Optional<XmppConfig> federation(ConfigNode root, List<PublisherConfig> publishers, boolean clustered) {
+        if (!root.has("federation")) return Optional.empty();
+        ConfigNode f = root.child("federation").allowOnly("xmpp");
+        if (!f.has("xmpp")) return Optional.empty();
+        if (publishers.stream().noneMatch(p -> p instanceof PublisherConfig.Embedded)) {
+            throw f.child("xmpp").error("shows the embedded store's effective presences: add a publisher of type embedded");
+        }
+        return Optional.of(new XmppConfigReader(env).read(f.child("xmpp"), clustered));
     }
 
     private TenantConfig tenant(ConfigNode t) {

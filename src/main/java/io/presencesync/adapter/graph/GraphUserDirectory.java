@@ -25,7 +25,7 @@ final class GraphUserDirectory implements UserDirectory {
 
     /** The application permission reading group memberships needs. */
     static final String GROUP_PERMISSION = "GroupMember.Read.All";
-    private static final String[] SELECT = {"id", "mail", "userPrincipalName"};
+    private static final String[] SELECT = {"id", "mail", "userPrincipalName", "displayName"};
     /** One lookup per user: a long list is looked up this many at a time (a group needs none of it). */
     static final int PARALLEL_LOOKUPS = 8;
     static final int LOOKUPS_PER_TASK = 25;
@@ -62,7 +62,7 @@ final class GraphUserDirectory implements UserDirectory {
             if (u == null || u.getId() == null || address == null) {
                 return new SourceResult.UserError<>("NoAddress", "the directory has no id or address for " + ref);
             }
-            return new SourceResult.Ok<>(new User(u.getId(), address));
+            return new SourceResult.Ok<>(new User(u.getId(), address, u.getDisplayName()));
         } catch (RuntimeException e) {
             if (e instanceof ApiException a && a.getResponseStatusCode() == 404) {
                 return new SourceResult.UserError<>("NotFound", "no such user in the directory: " + GraphErrors.describe(e));
@@ -123,7 +123,7 @@ final class GraphUserDirectory implements UserDirectory {
                     if (u.getId() == null || address == null) {
                         log.warn("group {}: member {} has neither mail nor userPrincipalName; skipped", group, u.getId());
                     } else {
-                        users.add(new User(u.getId(), address));
+                        users.add(new User(u.getId(), address, u.getDisplayName()));
                     }
                 }
                 String next = page.getOdataNextLink();

@@ -1,5 +1,6 @@
 package io.presencesync.adapter.metrics;
 
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.MultiGauge;
@@ -10,6 +11,7 @@ import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.presencesync.application.status.FederationState;
 import io.presencesync.application.status.PublisherState;
 import io.presencesync.application.status.ServiceHealth;
 import io.presencesync.application.status.SyncStatus;
@@ -68,6 +70,7 @@ public final class ServiceMetrics implements AutoCloseable {
             Gauge.builder("presencesync.publisher.healthy", health, h -> publisherUp(h, p.name()))
                     .description("1 while the publisher's last delivery succeeded").tag("publisher", p.name()).register(registry);
         }
+        for (FederationState f : health.federation()) federationMeters(f.name());
         usersWithErrors = MultiGauge.builder("presencesync.users.with.errors")
                 .description("Users a source answered with a definitive error, by step and error code").register(registry);
         refresh();
@@ -90,6 +93,24 @@ public final class ServiceMetrics implements AutoCloseable {
     private void tenantGauge(String name, String tenant, Tags tags, String description, ToDoubleFunction<ServiceHealth.TenantHealth> value) {
         Gauge.builder(name, health, h -> h.tenants().stream().filter(t -> t.name().equals(tenant)).findFirst().map(value::applyAsDouble).orElse(0.0))
                 .description(description).tags(tags.and("tenant", tenant)).register(registry);
+    }
+
+    /** The XMPP link's meters, read from its state at each scrape. */
+    private void federationMeters(String link) {
+        Gauge.builder("presencesync.xmpp.connected", health, h -> federation(h, link).map(f -> FederationState.CONNECTED.equals(f.state()) ? 1.0 : 0.0).orElse(0.0))
+                .description("1 while this node holds the XMPP component link and it is connected").tag("link", link).register(registry);
+        Gauge.builder("presencesync.xmpp.subscriptions", health, h -> federation(h, link).map(f -> (double) f.subscribers()).orElse(0.0))
+                .description("Subscriptions held by the XMPP component (contacts x subscribers)").tag("link", link).register(registry);
+        Gauge.builder("presencesync.xmpp.waiting.contacts", health, h -> federation(h, link).map(f -> (double) f.waiting()).orElse(0.0))
+                .description("Contacts whose presence waits to be sent to their subscribers").tag("link", link).register(registry);
+        FunctionCounter.builder("presencesync.xmpp.stanzas.out", health, h -> federation(h, link).map(f -> (double) f.stanzasOut()).orElse(0.0))
+                .description("Stanzas the XMPP component sent").tag("link", link).register(registry);
+        FunctionCounter.builder("presencesync.xmpp.reconnects", health, h -> federation(h, link).map(f -> (double) f.reconnects()).orElse(0.0))
+                .description("Connections of the XMPP component made after the first").tag("link", link).register(registry);
+    }
+
+    private static java.util.Optional<FederationState> federation(ServiceHealth health, String link) {
+        return health.federation().stream().filter(f -> f.name().equals(link)).findFirst();
     }
 
     private static double publisherUp(ServiceHealth health, String name) {

@@ -42,7 +42,7 @@ final class JdbcUnitMembers implements UnitMembers {
                 for (int unit = 0; unit < units.size(); unit++) {
                     upsert.setString(1, tenant);
                     upsert.setInt(2, unit);
-                    upsert.setString(3, JSON.writeValueAsString(units.get(unit).stream().map(u -> List.of(u.id(), u.address())).toList()));
+                    upsert.setString(3, JSON.writeValueAsString(units.get(unit).stream().map(JdbcUnitMembers::member).toList()));
                     upsert.addBatch();
                 }
                 upsert.executeBatch();
@@ -56,6 +56,11 @@ final class JdbcUnitMembers implements UnitMembers {
         }
     }
 
+    /** A member as [id, address] or, when the directory gave one, [id, address, display name]: rows written before names were kept still read. */
+    private static List<String> member(User u) {
+        return u.displayName() == null ? List.of(u.id(), u.address()) : List.of(u.id(), u.address(), u.displayName());
+    }
+
     @Override
     public List<User> load(String tenant, int unit) {
         try (Connection c = dataSource.getConnection();
@@ -65,7 +70,7 @@ final class JdbcUnitMembers implements UnitMembers {
             try (ResultSet rs = select.executeQuery()) {
                 if (!rs.next()) return List.of();
                 List<User> users = new ArrayList<>();
-                for (List<String> pair : JSON.readValue(rs.getString(1), PAIRS)) users.add(new User(pair.get(0), pair.get(1)));
+                for (List<String> m : JSON.readValue(rs.getString(1), PAIRS)) users.add(new User(m.get(0), m.get(1), m.size() > 2 ? m.get(2) : null));
                 return users;
             }
         } catch (SQLException | JsonProcessingException e) {

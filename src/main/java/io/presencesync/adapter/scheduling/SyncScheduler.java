@@ -159,7 +159,7 @@ public final class SyncScheduler implements AutoCloseable {
      * own AUTO id looks the host name up in DNS and fails the start where it does not resolve (a pod
      * on the host network, some container runtimes); the kernel's host name needs no lookup.
      */
-    static String instanceId(Clock clock) {
+    public static String instanceId(Clock clock) {
         String host;
         try {
             host = Files.readString(Path.of("/proc/sys/kernel/hostname")).strip();

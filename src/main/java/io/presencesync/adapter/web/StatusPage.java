@@ -3,6 +3,7 @@ package io.presencesync.adapter.web;
 import io.presencesync.adapter.http.QueryString;
 import io.presencesync.adapter.publisher.ChangeLine;
 import io.presencesync.adapter.publisher.EmbeddedPresenceStore;
+import io.presencesync.application.status.FederationState;
 import io.presencesync.application.status.PublisherState;
 import io.presencesync.application.status.ServiceHealth;
 import io.presencesync.application.status.UserProblem;
@@ -26,7 +27,7 @@ import java.util.TreeMap;
 import java.util.stream.Collectors;
 
 /**
- * The admins' status page: tenants, publishers, users with errors, and one page of users with
+ * The admins' status page: tenants, publishers, the XMPP federation link, users with errors, and one page of users with
  * their effective presence in the normative colours. Server-rendered; every text is escaped.
  */
 final class StatusPage {
@@ -73,6 +74,7 @@ final class StatusPage {
                 .append("<div class=\"grid\">");
         tenants(html, tenants, now);
         publishers(html, health.publishers(), now);
+        federation(html, health.federation(), now);
         html.append("</div>");
         usersWithErrors(html, tenants);
         users(html, query, tenants);
@@ -88,6 +90,21 @@ final class StatusPage {
             if (t.problem() != null) html.append("<div class=\"problem small\">").append(Html.escape(t.problem())).append("</div>");
             html.append("</td><td><span class=\"badge ").append(state).append("\">").append(state).append("</span></td><td>")
                     .append(when(t.lastSuccessfulSync(), now)).append("</td><td>").append(directory.size(t.name())).append("</td></tr>");
+        }
+        html.append("</table></section>");
+    }
+
+    /** The XMPP link, when configured: its state (standby on the nodes of a cluster that do not hold it), subscribers, stanzas sent. */
+    private void federation(StringBuilder html, List<FederationState> links, Instant now) {
+        if (links.isEmpty()) return;
+        html.append("<section id=\"federation\"><h2>Federation</h2><table><tr><th>XMPP component</th><th>State</th><th>Since</th>")
+                .append("<th>Subscriptions</th><th>Stanzas sent</th></tr>");
+        for (FederationState f : links) {
+            html.append("<tr><td><strong>").append(Html.escape(f.name())).append("</strong>");
+            if (f.problem() != null) html.append("<div class=\"problem small\">").append(Html.escape(f.problem())).append("</div>");
+            html.append("</td><td><span class=\"badge ").append(f.healthy() ? "up" : "down").append("\">").append(Html.escape(f.state()))
+                    .append("</span></td><td>").append(when(f.since(), now)).append("</td><td>").append(f.subscribers()).append("</td><td>")
+                    .append(f.stanzasOut()).append("</td></tr>");
         }
         html.append("</table></section>");
     }

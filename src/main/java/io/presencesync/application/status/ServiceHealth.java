@@ -29,6 +29,9 @@ public interface ServiceHealth {
 
     List<PublisherState> publishers();
 
+    /** The federation links (XMPP), none when not configured. Never part of readiness: a link serves other servers' users. */
+    default List<FederationState> federation() { return List.of(); }
+
     /**
      * Clustered mode: any node may run any tenant's units, so this node's readiness does not wait
      * for its own first sync of every tenant, and the tenants' states are as this node saw them.

@@ -16,6 +16,7 @@ public final class SyncServiceHealth implements ServiceHealth {
     private final Supplier<List<PublisherState>> publishers;
     private final BooleanSupplier schedulerRunning;
     private final boolean clustered;
+    private final Supplier<List<FederationState>> federation;
 
     /**
      * @param schedulerRunning true between the scheduler's start and its shutdown
@@ -23,6 +24,13 @@ public final class SyncServiceHealth implements ServiceHealth {
      */
     public SyncServiceHealth(SyncStatus status, Supplier<List<PublisherState>> publishers, BooleanSupplier schedulerRunning,
                              boolean clustered) {
+        this(status, publishers, schedulerRunning, clustered, List::of);
+    }
+
+    /** @param federation the federation links' states (the XMPP component), read at each call */
+    public SyncServiceHealth(SyncStatus status, Supplier<List<PublisherState>> publishers, BooleanSupplier schedulerRunning,
+                             boolean clustered, Supplier<List<FederationState>> federation) {
+        this.federation = Objects.requireNonNull(federation, "federation");
         this.status = Objects.requireNonNull(status, "status");
         this.publishers = Objects.requireNonNull(publishers, "publishers");
         this.schedulerRunning = Objects.requireNonNull(schedulerRunning, "schedulerRunning");
@@ -42,6 +50,11 @@ public final class SyncServiceHealth implements ServiceHealth {
     @Override
     public List<PublisherState> publishers() {
         return publishers.get();
+    }
+
+    @Override
+    public List<FederationState> federation() {
+        return federation.get();
     }
 
     @Override

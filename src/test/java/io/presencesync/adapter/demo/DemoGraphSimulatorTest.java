@@ -70,18 +70,18 @@ class DemoGraphSimulatorTest {
     }
 
     @Test
-    void theDirectoryResolvesEveryDemoUserPrincipalNameToItsObjectId() {
+    void theDirectoryResolvesEveryDemoUserPrincipalNameToItsObjectIdAndDisplayName() {
         Map<String, SourceResult<User>> resolved = graph.directory()
                 .resolve(List.of("anna.schmidt@contoso.demo", "BEN.MUELLER@contoso.demo", "nobody@contoso.demo"));
 
         assertThat(resolved.get("anna.schmidt@contoso.demo"))
-                .isEqualTo(new SourceResult.Ok<>(new User(user("anna.schmidt").id(), "anna.schmidt@contoso.demo")));
+                .isEqualTo(new SourceResult.Ok<>(new User(user("anna.schmidt").id(), "anna.schmidt@contoso.demo", "Anna Schmidt")));
         assertThat(resolved.get("BEN.MUELLER@contoso.demo"))
-                .isEqualTo(new SourceResult.Ok<>(new User(user("ben.mueller").id(), "ben.mueller@contoso.demo")));
+                .isEqualTo(new SourceResult.Ok<>(new User(user("ben.mueller").id(), "ben.mueller@contoso.demo", user("ben.mueller").displayName())));
         assertThat(resolved.get("nobody@contoso.demo")).isInstanceOfSatisfying(SourceResult.UserError.class,
                 e -> assertThat(e.code()).isEqualTo("NotFound"));
         assertThat(users).hasSize(25).containsExactlyInAnyOrderElementsOf(sim.calendars().users().stream()
-                .map(u -> new User(u.id(), u.userPrincipalName())).toList());
+                .map(u -> new User(u.id(), u.userPrincipalName(), u.displayName())).toList());
     }
 
     @Test

@@ -41,7 +41,7 @@ class GraphUserDirectoryTest {
         directory = stub.connect().directory();
         stub.server.stubFor(get(urlPathEqualTo(userPath("anna@contoso.com"))).willReturn(okJson("""
                 {"@odata.context":"https://graph.microsoft.com/v1.0/$metadata#users(id,mail,userPrincipalName)/$entity",
-                 "id":"%s","mail":"Anna.Berg@contoso.com","userPrincipalName":"anna@contoso.com"}""".formatted(ANNA_ID))));
+                 "id":"%s","mail":"Anna.Berg@contoso.com","userPrincipalName":"anna@contoso.com","displayName":"Anna Berg"}""".formatted(ANNA_ID))));
         stub.server.stubFor(get(urlPathEqualTo(userPath("ben@contoso.com"))).willReturn(okJson("""
                 {"@odata.context":"https://graph.microsoft.com/v1.0/$metadata#users(id,mail,userPrincipalName)/$entity",
                  "id":"%s","mail":null,"userPrincipalName":"ben@contoso.com"}""".formatted(BEN_ID))));
@@ -54,14 +54,14 @@ class GraphUserDirectoryTest {
     }
 
     @Test
-    void upnsResolveToIdAndMailFallingBackToTheUpnWhenTheUserHasNoMail() {
+    void upnsResolveToIdMailAndDisplayNameFallingBackToTheUpnWhenTheUserHasNoMail() {
         Map<String, SourceResult<User>> users = directory.resolve(List.of("anna@contoso.com", "ben@contoso.com"));
 
         assertThat(users).containsOnly(
-                entry("anna@contoso.com", new SourceResult.Ok<>(new User(ANNA_ID, "Anna.Berg@contoso.com"))),
+                entry("anna@contoso.com", new SourceResult.Ok<>(new User(ANNA_ID, "Anna.Berg@contoso.com", "Anna Berg"))),
                 entry("ben@contoso.com", new SourceResult.Ok<>(new User(BEN_ID, "ben@contoso.com"))));
         stub.server.verify(2, getRequestedFor(urlPathMatching("/v1\\.0/users/.*"))
-                .withQueryParam("$select", equalTo("id,mail,userPrincipalName"))
+                .withQueryParam("$select", equalTo("id,mail,userPrincipalName,displayName"))
                 .withHeader("Authorization", equalTo("Bearer " + GraphFixture.ACCESS_TOKEN)));
     }
 
@@ -120,11 +120,11 @@ class GraphUserDirectoryTest {
     @Test
     void aGroupsTransitiveUserMembersAreReadAcrossEveryPageWithTheUpnWhenMailIsMissing() {
         String nextLink = "http://127.0.0.1:" + stub.server.port() + GROUP_PATH
-                + "?$select=id,mail,userPrincipalName&$top=999&$skiptoken=RFNwdAIAAQAAAA";
+                + "?$select=id,mail,userPrincipalName,displayName&$top=999&$skiptoken=RFNwdAIAAQAAAA";
         stub.server.stubFor(get(urlPathEqualTo(GROUP_PATH)).atPriority(5).willReturn(okJson("""
                 {"@odata.context":"https://graph.microsoft.com/v1.0/$metadata#users(id,mail,userPrincipalName)",
                  "@odata.nextLink":"%s",
-                 "value":[{"id":"%s","mail":"Anna.Berg@contoso.com","userPrincipalName":"anna@contoso.com"},
+                 "value":[{"id":"%s","mail":"Anna.Berg@contoso.com","userPrincipalName":"anna@contoso.com","displayName":"Anna Berg"},
                           {"id":"%s","mail":null,"userPrincipalName":"ben@contoso.com"}]}""".formatted(nextLink, ANNA_ID, BEN_ID))));
         stub.server.stubFor(get(urlPathEqualTo(GROUP_PATH)).atPriority(1).withQueryParam("$skiptoken", equalTo("RFNwdAIAAQAAAA"))
                 .willReturn(okJson("""
@@ -136,11 +136,11 @@ class GraphUserDirectoryTest {
         Map<String, SourceResult<List<User>>> members = directory.groupMembers(List.of(GROUP_ID));
 
         assertThat(members).containsOnly(entry(GROUP_ID, new SourceResult.Ok<>(List.of(
-                new User(ANNA_ID, "Anna.Berg@contoso.com"), new User(BEN_ID, "ben@contoso.com"), new User(GUEST_ID, "petra@fabrikam.com")))));
+                new User(ANNA_ID, "Anna.Berg@contoso.com", "Anna Berg"), new User(BEN_ID, "ben@contoso.com"), new User(GUEST_ID, "petra@fabrikam.com")))));
         stub.server.verify(2, getRequestedFor(urlPathEqualTo(GROUP_PATH))
                 .withHeader("Authorization", equalTo("Bearer " + GraphFixture.ACCESS_TOKEN)));
         stub.server.verify(1, getRequestedFor(urlPathEqualTo(GROUP_PATH)).withQueryParam("$skiptoken", absent())
-                .withQueryParam("$select", equalTo("id,mail,userPrincipalName"))
+                .withQueryParam("$select", equalTo("id,mail,userPrincipalName,displayName"))
                 .withQueryParam("$top", equalTo("999")));
         assertThat(stub.server.findAll(getRequestedFor(urlPathMatching("/v1\\.0/users/.*")))).as("no per-user lookup").isEmpty();
     }
