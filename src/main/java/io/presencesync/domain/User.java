@@ -1,6 +1,5 @@
 package io.presencesync.domain;
 
-import java.io.Serializable;
 import java.util.Objects;
 
 /**
@@ -9,7 +8,7 @@ import java.util.Objects;
  * @param id      the Entra ID object id (the presence API needs it)
  * @param address the primary SMTP address (free/busy is asked by address)
  */
-public record User(String id, String address) implements Serializable {
+public record User(String id, String address) {
     public User {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(address, "address");

@@ -1,11 +1,16 @@
 package io.presencesync.adapter.scheduling;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import com.zaxxer.hikari.HikariDataSource;
 import io.presencesync.application.TenantPorts;
 import io.presencesync.application.UnitState;
 import io.presencesync.application.UnitSync;
 import io.presencesync.application.port.PresenceUpdate;
 import io.presencesync.application.port.SourceResult;
+import io.presencesync.domain.EventState;
 import io.presencesync.domain.FreeBusyItem;
 import io.presencesync.domain.FreeBusyStatus;
 import io.presencesync.domain.User;
@@ -15,6 +20,7 @@ import io.presencesync.testsupport.TestPostgres;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -56,7 +62,7 @@ class JdbcUnitStatesTest {
         url = TestPostgres.freshSchema("unitstates");
         poolA = pool();
         poolB = pool();
-        QuartzTables.createIfAbsent(poolA);
+        SchemaMigrations.migrate(poolA, "test");
         nodeA = new JdbcUnitStates(poolA);
         nodeB = new JdbcUnitStates(poolB);
     }
@@ -78,13 +84,17 @@ class JdbcUnitStatesTest {
 
     /** A unit run that finds Anna in a meeting and publishes BUSY. */
     void annaGoesBusy(UnitState state) {
+        UnitSync sync = sync(state);
+        sync.members(List.of(ANNA));
+        sync.pollCalendars();
+    }
+
+    UnitSync sync(UnitState state) {
         Instant now = clock.instant();
         List<FreeBusyItem> meeting = List.of(new FreeBusyItem(now.minusSeconds(60), now.plusSeconds(3600), FreeBusyStatus.BUSY));
         TenantPorts ports = ports().withCalendars((users, from, to) -> Map.of(ANNA.id(), new SourceResult.Ok<>(meeting)))
                 .publishingTo(published::add).build();
-        UnitSync sync = new UnitSync("contoso", state, ports, new PresenceRules(RuleSettings.DEFAULTS), clock, aSyncTiming().build());
-        sync.members(List.of(ANNA));
-        sync.pollCalendars();
+        return new UnitSync("contoso", state, ports, new PresenceRules(RuleSettings.DEFAULTS), clock, aSyncTiming().build());
     }
 
     /** Whether the state remembers Anna's BUSY: clearing it then publishes her NONE. */
@@ -147,16 +157,37 @@ class JdbcUnitStatesTest {
     }
 
     @Test
-    void aStoredStateThisVersionCannotReadIsStartedAfreshNotLeftStuck() throws Exception {
+    void aCorruptedStateIsReportedWithItsKeyAndItsUnitRecoversByAFreshPollNotLeftStuck() throws Exception {
         assertThat(nodeA.run("contoso", 0, this::annaGoesBusy)).isTrue();
         try (Connection c = poolA.getConnection();
              PreparedStatement garble = c.prepareStatement("UPDATE " + JdbcUnitStates.TABLE + " SET state = ? WHERE unit = 0")) {
-            garble.setBytes(1, new byte[] {1, 2, 3});
+            garble.setString(1, "{\"users\": [{\"id\": \"id-anna\", \"addr");
             garble.executeUpdate();
         }
-        boolean[] saw = {true};
-        assertThat(nodeB.run("contoso", 0, state -> saw[0] = remembersAnnaBusy(state))).isTrue();
-        assertThat(saw[0]).isFalse();
+        Logger rows = (Logger) LoggerFactory.getLogger(LockedRows.class);
+        ListAppender<ILoggingEvent> logged = new ListAppender<>();
+        logged.start();
+        rows.addAppender(logged);
+        boolean[] recovering = new boolean[1];
+        try {
+            assertThat(nodeB.run("contoso", 0, state -> {
+                UnitSync sync = sync(state);
+                recovering[0] = sync.recovering();
+                sync.members(List.of(ANNA));
+                sync.pollAfresh();
+            })).isTrue();
+        } finally {
+            rows.detachAppender(logged);
+        }
+        assertThat(recovering[0]).as("the unit's run is a fresh poll").isTrue();
+        assertThat(published).as("Anna BUSY before and after, never NONE").extracting(u -> u.presence().state())
+                .containsExactly(EventState.BUSY, EventState.BUSY);
+        assertThat(logged.list).singleElement().satisfies(e -> {
+            assertThat(e.getLevel()).isEqualTo(Level.ERROR);
+            assertThat(e.getFormattedMessage()).contains("tenant contoso: sync unit 0", JdbcUnitStates.TABLE, "format 2");
+        });
+        assertThat(nodeB.run("contoso", 0, state -> recovering[0] = sync(state).recovering())).isTrue();
+        assertThat(recovering[0]).as("what the fresh poll saved is read again").isFalse();
     }
 
     @Test

@@ -1,0 +1,36 @@
+package io.presencesync.adapter.scheduling;
+
+import io.presencesync.application.TenantRoster;
+import io.presencesync.application.TenantRosters;
+
+import javax.sql.DataSource;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * The tenants' rosters in PostgreSQL, one row per tenant in {@link RosterJson}, held for the whole
+ * directory run ({@link LockedRows}) like a unit's state. A roster that cannot be read starts anew:
+ * its next run looks everyone up and keeps each user in the unit the unit members say.
+ */
+final class JdbcTenantRosters implements TenantRosters {
+
+    static final String TABLE = "presence_sync_tenant_roster";
+
+    private final LockedRows<TenantRoster> rows;
+
+    JdbcTenantRosters(DataSource dataSource) {
+        this.rows = new LockedRows<>(dataSource, new LockedRows.Shape<>(TABLE, "roster", List.of("tenant"), RosterJson.FORMAT,
+                key -> new TenantRoster((String) key.get(0)),
+                key -> new TenantRoster((String) key.get(0)), key -> "tenant " + key.get(0) + ": roster"));
+    }
+
+    @Override
+    public boolean run(String tenant, Consumer<TenantRoster> run) {
+        return rows.run(List.of(tenant), run);
+    }
+
+    @Override
+    public void forget(String tenant) {
+        rows.deleteAll(tenant);
+    }
+}
