@@ -24,6 +24,11 @@ final class JdbcTenantRosters implements TenantRosters {
                 key -> new TenantRoster((String) key.get(0)), key -> "tenant " + key.get(0) + ": roster"));
     }
 
+    /** How many rows this node found unreadable since it started. */
+    long unreadable() {
+        return rows.unreadable();
+    }
+
     @Override
     public boolean run(String tenant, Consumer<TenantRoster> run) {
         return rows.run(List.of(tenant), run);

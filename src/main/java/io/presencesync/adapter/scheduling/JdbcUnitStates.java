@@ -24,6 +24,11 @@ final class JdbcUnitStates implements UnitStates {
                 key -> new UnitState(), key -> UnitState.unreadable(), key -> "tenant " + key.get(0) + ": sync unit " + key.get(1)));
     }
 
+    /** How many rows this node found unreadable since it started. */
+    long unreadable() {
+        return rows.unreadable();
+    }
+
     @Override
     public boolean run(String tenant, int unit, Consumer<UnitState> run) {
         return rows.run(List.of(tenant, unit), run);

@@ -13,6 +13,7 @@ import java.sql.Types;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
@@ -48,6 +49,7 @@ final class LockedRows<T> {
     private final DataSource dataSource;
     private final Shape<T> shape;
     private final String where;
+    private final AtomicLong unreadable = new AtomicLong();
 
     LockedRows(DataSource dataSource, Shape<T> shape) {
         this.dataSource = dataSource;
@@ -106,6 +108,11 @@ final class LockedRows<T> {
         }
     }
 
+    /** How many rows this node found unreadable since it started. */
+    long unreadable() {
+        return unreadable.get();
+    }
+
     /** Deletes every row of the tenant and returns their values. */
     List<T> deleteAll(String tenant) {
         List<T> values = new ArrayList<>();
@@ -141,6 +148,7 @@ final class LockedRows<T> {
                 why = e.getMessage();
             }
         }
+        unreadable.incrementAndGet();
         log.error("{}: its stored state in {} cannot be read ({}); it starts afresh and is overwritten at the end of this run",
                 shape.named().apply(key), shape.table(), why);
         return shape.unreadable().apply(key);

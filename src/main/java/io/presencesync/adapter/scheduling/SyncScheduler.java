@@ -50,6 +50,9 @@ public final class SyncScheduler implements AutoCloseable {
     private final Clock clock;
     private final PresencePublisher publisher;
     private final Duration checkin;
+    /** Clustered: the stores whose unreadable rows {@link #unreadableRows()} counts. */
+    private JdbcUnitStates unitStates;
+    private JdbcTenantRosters rosters;
     /** Clustered: checks this node's configuration generation in at every check-in interval. */
     private ScheduledExecutorService generationCheckin;
 
@@ -93,8 +96,9 @@ public final class SyncScheduler implements AutoCloseable {
             // Look for due triggers every second: a transition scheduled by another node, or left by
             // a node that died, is then fired on time rather than after Quartz's default 30 s idle wait.
             p.setProperty("org.quartz.scheduler.idleWaitTime", "1000");
-            stores = new SyncStores(new JdbcUnitMembers(dataSource), new JdbcUnitStates(dataSource), new JdbcTenantRosters(dataSource),
-                    new JdbcConfigGenerations(dataSource, node, db.checkinInterval()));
+            unitStates = new JdbcUnitStates(dataSource);
+            rosters = new JdbcTenantRosters(dataSource);
+            stores = new SyncStores(new JdbcUnitMembers(dataSource), unitStates, rosters, new JdbcConfigGenerations(dataSource, node, db.checkinInterval()));
         } else {
             dataSource = null;
             p.setProperty("org.quartz.jobStore.class", "org.quartz.simpl.RAMJobStore");
@@ -132,6 +136,11 @@ public final class SyncScheduler implements AutoCloseable {
      * Stops firing, lets running units finish for up to {@link #STOP_GRACE}, then returns; a unit
      * still running then is left to the next start (or, in a cluster, recovered by another node).
      */
+    /** Unit states and rosters this node found unreadable in the database since it started (each recovered afresh); 0 on a single node. */
+    public long unreadableRows() {
+        return unitStates == null ? 0 : unitStates.unreadable() + rosters.unreadable();
+    }
+
     /** A failed check-in keeps what this node knew; the next one tries again. */
     private void checkInGeneration() {
         try {

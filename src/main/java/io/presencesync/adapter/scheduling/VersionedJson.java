@@ -87,15 +87,11 @@ final class VersionedJson<T> {
         return value != null && value.asBoolean();
     }
 
-    /** Writes a field only when it has a value: absent and null read the same. */
+    /** Writes a field only when it has a value (a flag only when set): absent, null and false read the same. Others as text. */
     static void put(ObjectNode node, String field, Object value) {
         if (value == null) return;
         if (value instanceof Boolean b) {
             if (b) node.put(field, true);
-        } else if (value instanceof Long l) {
-            node.put(field, l);
-        } else if (value instanceof Integer i) {
-            node.put(field, i);
         } else {
             node.put(field, value.toString());
         }
