@@ -6,15 +6,12 @@ import java.util.function.Consumer;
 
 /**
  * Where each tenant's {@link TenantRoster} is kept between directory runs: in memory on a single
- * node, in the database in a cluster (where, like a unit's state, it is held for the whole run).
+ * node, in the database in a cluster. The scheduler runs a tenant's directory on one node at a time.
  */
 public interface TenantRosters {
 
-    /**
-     * Runs {@code run} on the tenant's roster (a new one when none is kept) and keeps what it leaves;
-     * returns false, without running it, when another run holds the roster right now (on another node).
-     */
-    boolean run(String tenant, Consumer<TenantRoster> run);
+    /** Runs {@code run} on the tenant's roster (a new one when none is kept) and keeps what it leaves. */
+    void run(String tenant, Consumer<TenantRoster> run);
 
     /** Forgets the roster of a tenant that is no longer configured. */
     void forget(String tenant);
@@ -23,9 +20,8 @@ public interface TenantRosters {
         Map<String, TenantRoster> byTenant = new ConcurrentHashMap<>();
         return new TenantRosters() {
             @Override
-            public boolean run(String tenant, Consumer<TenantRoster> run) {
+            public void run(String tenant, Consumer<TenantRoster> run) {
                 run.accept(byTenant.computeIfAbsent(tenant, TenantRoster::new));
-                return true;
             }
 
             @Override

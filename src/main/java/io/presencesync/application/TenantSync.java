@@ -42,19 +42,13 @@ public final class TenantSync {
         context.schedule().directory(name(), context.clock().instant(), context.timing().userRefreshInterval());
     }
 
-    /**
-     * The directory run on the tenant's kept roster; when another run holds the roster (a node taken
-     * for dead that is still at it) nothing runs here: that run does the same.
-     */
+    /** The directory run on the tenant's kept roster (see {@link #refreshDirectory(TenantRoster)}). */
     public void refreshDirectory() {
-        boolean ran;
         try {
-            ran = context.stores().rosters().run(name(), this::refreshDirectory);
+            context.stores().rosters().run(name(), this::refreshDirectory);
         } catch (RuntimeException e) {
             log.error("tenant {}: user lookup failed; trying again at the next refresh", name(), e);
-            return;
         }
-        if (!ran) log.info("tenant {}: its user lookup is running elsewhere; this one is left to it", name());
     }
 
     /**

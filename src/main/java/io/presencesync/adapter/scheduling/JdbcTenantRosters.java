@@ -8,18 +8,19 @@ import java.util.List;
 import java.util.function.Consumer;
 
 /**
- * The tenants' rosters in PostgreSQL, one row per tenant in {@link RosterJson}, held for the whole
- * directory run ({@link LockedRows}) like a unit's state. A roster that cannot be read starts anew:
- * its next run looks everyone up and keeps each user in the unit the unit members say.
+ * The tenants' rosters in PostgreSQL, one row per tenant in {@link RosterJson}, read before and
+ * written after a directory run ({@link JsonRows#update}): a lookup of a large tenant may take
+ * longer than a transaction may stay open. A roster that cannot be read starts anew: its next run
+ * looks everyone up and keeps each user in the unit the unit members say.
  */
 final class JdbcTenantRosters implements TenantRosters {
 
     static final String TABLE = "presence_sync_tenant_roster";
 
-    private final LockedRows<TenantRoster> rows;
+    private final JsonRows<TenantRoster> rows;
 
     JdbcTenantRosters(DataSource dataSource) {
-        this.rows = new LockedRows<>(dataSource, new LockedRows.Shape<>(TABLE, "roster", List.of("tenant"), RosterJson.FORMAT,
+        this.rows = new JsonRows<>(dataSource, new JsonRows.Shape<>(TABLE, "roster", List.of("tenant"), RosterJson.FORMAT,
                 key -> new TenantRoster((String) key.get(0)),
                 key -> new TenantRoster((String) key.get(0)), key -> "tenant " + key.get(0) + ": roster"));
     }
@@ -30,8 +31,8 @@ final class JdbcTenantRosters implements TenantRosters {
     }
 
     @Override
-    public boolean run(String tenant, Consumer<TenantRoster> run) {
-        return rows.run(List.of(tenant), run);
+    public void run(String tenant, Consumer<TenantRoster> run) {
+        rows.update(List.of(tenant), run);
     }
 
     @Override

@@ -9,7 +9,7 @@ import java.util.function.Consumer;
 
 /**
  * The units' states in PostgreSQL, one row per unit in {@link UnitStateJson}, each held for its
- * unit's whole run ({@link LockedRows}). A state that cannot be read starts as
+ * unit's whole run ({@link JsonRows}). A state that cannot be read starts as
  * {@link UnitState#unreadable()}: the unit's next run reads both sources afresh and holds back NONE
  * until it knows the call state, so no busy user flashes NONE.
  */
@@ -17,10 +17,10 @@ final class JdbcUnitStates implements UnitStates {
 
     static final String TABLE = "presence_sync_unit_state";
 
-    private final LockedRows<UnitState> rows;
+    private final JsonRows<UnitState> rows;
 
     JdbcUnitStates(DataSource dataSource) {
-        this.rows = new LockedRows<>(dataSource, new LockedRows.Shape<>(TABLE, "state", List.of("tenant", "unit"), UnitStateJson.FORMAT,
+        this.rows = new JsonRows<>(dataSource, new JsonRows.Shape<>(TABLE, "state", List.of("tenant", "unit"), UnitStateJson.FORMAT,
                 key -> new UnitState(), key -> UnitState.unreadable(), key -> "tenant " + key.get(0) + ": sync unit " + key.get(1)));
     }
 

@@ -164,7 +164,7 @@ class JdbcUnitStatesTest {
             garble.setString(1, "{\"users\": [{\"id\": \"id-anna\", \"addr");
             garble.executeUpdate();
         }
-        Logger rows = (Logger) LoggerFactory.getLogger(LockedRows.class);
+        Logger rows = (Logger) LoggerFactory.getLogger(JsonRows.class);
         ListAppender<ILoggingEvent> logged = new ListAppender<>();
         logged.start();
         rows.addAppender(logged);

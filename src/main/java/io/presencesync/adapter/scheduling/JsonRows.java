@@ -18,12 +18,13 @@ import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
- * Rows of a table of ours that one run at a time works on, each a value in {@link VersionedJson}
- * with its format in a {@code format} column. A run reads its row {@code FOR UPDATE NOWAIT} and
- * holds that lock in an open transaction until it writes the row back: a second run on the same
- * key, on any node, finds it locked and is skipped. A node that stalled (a long GC pause) and was
- * taken for dead still holds its lock, so nobody works on its rows twice; a node that died loses
- * its connection and with it the lock, and a run it had not finished never writes anything.
+ * Rows of a table of ours, each a value in {@link VersionedJson} with its format in a {@code format}
+ * column, keyed by tenant (and more). A unit's run ({@link #run}) reads its row {@code FOR UPDATE
+ * NOWAIT} and holds that lock in an open transaction until it writes the row back: a second run on
+ * the same key, on any node, finds it locked and is skipped. A node that stalled (a long GC pause)
+ * and was taken for dead still holds its lock, so nobody works on its rows twice; a node that died
+ * loses its connection and with it the lock, and a run it had not finished never writes anything.
+ * A run too long for an open transaction (a directory lookup) {@link #update}s its row instead.
  *
  * <p>A row that cannot be read is reported (ERROR, with its key) and its run starts from the value
  * {@code unreadable} makes for the key; it is never left stuck. A row inserted empty (format NULL)
@@ -31,11 +32,11 @@ import java.util.function.Function;
  *
  * @param <T> the value a run works on
  */
-final class LockedRows<T> {
+final class JsonRows<T> {
 
     /** PostgreSQL's SQLSTATE lock_not_available: NOWAIT or lock_timeout met a lock held by another run. */
     private static final String LOCK_NOT_AVAILABLE = "55P03";
-    private static final Logger log = LoggerFactory.getLogger(LockedRows.class);
+    private static final Logger log = LoggerFactory.getLogger(JsonRows.class);
 
     /**
      * How rows are keyed and what a key's value is when there is none yet, or none readable.
@@ -51,13 +52,13 @@ final class LockedRows<T> {
     private final String where;
     private final AtomicLong unreadable = new AtomicLong();
 
-    LockedRows(DataSource dataSource, Shape<T> shape) {
+    JsonRows(DataSource dataSource, Shape<T> shape) {
         this.dataSource = dataSource;
         this.shape = shape;
         this.where = String.join(" AND ", shape.keyColumns().stream().map(c -> c + " = ?").toList());
     }
 
-    /** Runs {@code run} on the key's value and writes back what it leaves; false, without running it, when another run holds the key. */
+    /** Runs {@code run} on the key's value, held for the run, and writes back what it leaves; false, without running it, when another run holds the key. */
     boolean run(List<Object> key, Consumer<T> run) {
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
@@ -88,6 +89,37 @@ final class LockedRows<T> {
             }
         } catch (SQLException e) {
             throw new IllegalStateException(shape.named().apply(key) + ": cannot read or save its state in " + shape.table() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Reads the key's value, runs {@code run} on it with no lock held and writes back what it leaves:
+     * of two runs at once, the last to finish wins (the scheduler runs a tenant's directory on one node
+     * at a time; only a node taken for dead that is still at it overlaps).
+     */
+    void update(List<Object> key, Consumer<T> run) {
+        T value;
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement select = c.prepareStatement("SELECT format, " + shape.column() + " FROM " + shape.table() + " WHERE " + where)) {
+            bind(select, 1, key);
+            try (ResultSet rs = select.executeQuery()) {
+                value = rs.next() ? decode(rs, key) : shape.fresh().apply(key);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(shape.named().apply(key) + ": cannot read its state from " + shape.table() + ": " + e.getMessage(), e);
+        }
+        run.accept(value);
+        String keys = String.join(", ", shape.keyColumns());
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement upsert = c.prepareStatement("INSERT INTO " + shape.table() + " (" + keys + ", format, " + shape.column() + ") VALUES ("
+                     + String.join(", ", Collections.nCopies(key.size() + 2, "?")) + ") ON CONFLICT (" + keys + ") DO UPDATE SET format = EXCLUDED.format, "
+                     + shape.column() + " = EXCLUDED." + shape.column())) {
+            bind(upsert, 1, key);
+            upsert.setInt(key.size() + 1, shape.json().current());
+            upsert.setString(key.size() + 2, shape.json().write(value));
+            upsert.executeUpdate();
+        } catch (SQLException e) {
+            throw new IllegalStateException(shape.named().apply(key) + ": cannot save its state in " + shape.table() + ": " + e.getMessage(), e);
         }
     }
 
