@@ -19,12 +19,9 @@ class JdbcConfigGenerationsTest {
     static final ConfigFingerprint NEW = new ConfigFingerprint("b".repeat(64), Map.of("contoso", "c1", "fabrikam", "f1"));
 
     final String url = TestPostgres.freshSchema("generations");
-    final HikariDataSource pool = new HikariDataSource();
+    final HikariDataSource pool = TestPostgres.pool(url, 2);
 
     JdbcConfigGenerationsTest() {
-        pool.setJdbcUrl(url);
-        pool.setUsername(TestPostgres.USER);
-        pool.setMaximumPoolSize(2);
         SchemaMigrations.migrate(pool, "test");
     }
 

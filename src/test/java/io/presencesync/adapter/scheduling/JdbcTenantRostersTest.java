@@ -26,13 +26,10 @@ class JdbcTenantRostersTest {
     static final Instant T = Instant.parse("2026-12-01T09:00:00Z");
 
     final String url = TestPostgres.freshSchema("rosters");
-    final HikariDataSource pool = new HikariDataSource();
+    final HikariDataSource pool = TestPostgres.pool(url, 2);
     final JdbcTenantRosters rosters;
 
     JdbcTenantRostersTest() {
-        pool.setJdbcUrl(url);
-        pool.setUsername(TestPostgres.USER);
-        pool.setMaximumPoolSize(2);
         SchemaMigrations.migrate(pool, "test");
         rosters = new JdbcTenantRosters(pool);
     }

@@ -60,8 +60,8 @@ class JdbcUnitStatesTest {
     @BeforeEach
     void start() {
         url = TestPostgres.freshSchema("unitstates");
-        poolA = pool();
-        poolB = pool();
+        poolA = TestPostgres.pool(url, 3);
+        poolB = TestPostgres.pool(url, 3);
         SchemaMigrations.migrate(poolA, "test");
         nodeA = new JdbcUnitStates(poolA);
         nodeB = new JdbcUnitStates(poolB);
@@ -72,14 +72,6 @@ class JdbcUnitStatesTest {
         poolA.close();
         poolB.close();
         TestPostgres.dropSchema(url);
-    }
-
-    HikariDataSource pool() {
-        HikariDataSource ds = new HikariDataSource();
-        ds.setJdbcUrl(url);
-        ds.setUsername(TestPostgres.USER);
-        ds.setMaximumPoolSize(3);
-        return ds;
     }
 
     /** A unit run that finds Anna in a meeting and publishes BUSY. */

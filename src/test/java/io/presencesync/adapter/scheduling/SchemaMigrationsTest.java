@@ -19,21 +19,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class SchemaMigrationsTest {
 
     final String url = TestPostgres.freshSchema("schema");
-    final HikariDataSource pool = pool();
+    final HikariDataSource pool = TestPostgres.pool(url, 4);
     final int latest = SchemaMigrations.ALL.get(SchemaMigrations.ALL.size() - 1).version();
 
     @AfterEach
     void stop() {
         pool.close();
         TestPostgres.dropSchema(url);
-    }
-
-    HikariDataSource pool() {
-        HikariDataSource ds = new HikariDataSource();
-        ds.setJdbcUrl(url);
-        ds.setUsername(TestPostgres.USER);
-        ds.setMaximumPoolSize(4);
-        return ds;
     }
 
     @Test
