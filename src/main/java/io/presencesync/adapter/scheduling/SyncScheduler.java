@@ -132,10 +132,6 @@ public final class SyncScheduler implements AutoCloseable {
         log.info("scheduler started ({}; {} tenant(s))", dataSource == null ? "single node" : "clustered on PostgreSQL", tenants.size());
     }
 
-    /**
-     * Stops firing, lets running units finish for up to {@link #STOP_GRACE}, then returns; a unit
-     * still running then is left to the next start (or, in a cluster, recovered by another node).
-     */
     /** Unit states and rosters this node found unreadable in the database since it started (each recovered afresh); 0 on a single node. */
     public long unreadableRows() {
         return unitStates == null ? 0 : unitStates.unreadable() + rosters.unreadable();
@@ -150,6 +146,10 @@ public final class SyncScheduler implements AutoCloseable {
         }
     }
 
+    /**
+     * Stops firing, lets running units finish for up to {@link #STOP_GRACE}, then returns; a unit
+     * still running then is left to the next start (or, in a cluster, recovered by another node).
+     */
     @Override
     public void close() throws SchedulerException {
         if (generationCheckin != null) generationCheckin.shutdownNow();

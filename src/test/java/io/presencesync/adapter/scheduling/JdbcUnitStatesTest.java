@@ -183,6 +183,25 @@ class JdbcUnitStatesTest {
     }
 
     @Test
+    void aStateAnEarlierVersionWroteInFormat1IsReadWithAnnasBusyAndSavedBackInTheCurrentFormat() throws Exception {
+        try (Connection c = poolA.getConnection();
+             PreparedStatement earlier = c.prepareStatement("INSERT INTO " + JdbcUnitStates.TABLE + " (tenant, unit, format, state) VALUES ('contoso', 0, 1, ?)")) {
+            earlier.setString(1, UnitStateJsonTest.FORMAT_1);
+            earlier.executeUpdate();
+        }
+        boolean[] saw = new boolean[1];
+
+        assertThat(nodeB.run("contoso", 0, state -> saw[0] = remembersAnnaBusy(UnitState.restore(state.saved(), false)))).isTrue();
+
+        assertThat(saw[0]).as("Anna's BUSY is remembered: her end of meeting is a NONE, no other").isTrue();
+        try (Connection c = poolA.getConnection(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT format FROM " + JdbcUnitStates.TABLE)) {
+            assertThat(rs.next()).isTrue();
+            assertThat(rs.getInt(1)).isEqualTo(UnitStateJson.FORMAT.current());
+        }
+    }
+
+    @Test
     void forgettingATenantReturnsItsStatesAndRemovesThem() throws Exception {
         nodeA.run("contoso", 0, this::annaGoesBusy);
         nodeA.run("contoso", 1, state -> { });
