@@ -33,7 +33,7 @@ import static io.presencesync.adapter.scheduling.VersionedJson.text;
  * A unit's state as stored: {@code {"recovering", "users": [{"id", "address", "left", "calendar": {...},
  * "activity": {...}, "published": {...}, "nextChange"}]}}, times as ISO-8601 instants, enums by name.
  * Format 1 kept the published presence's version beside it ({@code user.version}); format 2 keeps
- * it inside ({@code user.published.version}) and adds {@code published.noneHeldUntil}.
+ * it inside ({@code user.published.version}) and adds {@code user.noneHeldUntil}.
  */
 final class UnitStateJson {
 
@@ -44,7 +44,7 @@ final class UnitStateJson {
 
     /** Format 1 to 2: the version moves into the published presence it belongs to. */
     private static ObjectNode fromFormat1(ObjectNode state) {
-        for (JsonNode user : state.withArray("users")) {
+        for (JsonNode user : state.path("users")) {
             JsonNode version = ((ObjectNode) user).remove("version");
             if (version != null && user.get("published") instanceof ObjectNode published) published.set("version", version);
         }
