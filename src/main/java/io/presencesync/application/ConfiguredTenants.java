@@ -12,8 +12,10 @@ import java.util.Optional;
 
 /**
  * The tenants this node is configured for, and what becomes of the others: the scheduler's jobs
- * (in a cluster, shared with nodes whose configuration may differ) are made to match the
- * configuration before any job runs.
+ * (in a cluster, shared with nodes whose configuration may differ) are made to match the newest
+ * configuration ({@link ConfigGenerations}) before any job runs. A node on an older configuration
+ * removes, creates and reschedules nothing, and runs only the tenants whose settings the newest
+ * configuration has unchanged.
  */
 public final class ConfiguredTenants {
 
@@ -21,32 +23,76 @@ public final class ConfiguredTenants {
 
     private final Map<String, TenantSync> byName = new LinkedHashMap<>();
     private final SyncContext context;
+    private final ConfigFingerprint fingerprint;
+    private volatile ConfigGenerations.Standing standing;
 
     /**
      * @param unitSize how many users a sync unit takes at most
-     * @param members  where each unit's members are left for its runs
-     * @param states   what each unit remembers between runs
+     * @param stores   where the units' members and states, the rosters and the configuration generations are kept
      */
-    public ConfiguredTenants(List<TenantSetup> tenants, SyncTiming timing, int unitSize, Clock clock,
-                             SyncSchedule schedule, UnitMembers members, UnitStates states) {
-        this.context = new SyncContext(schedule, members, states, timing, unitSize, clock);
+    public ConfiguredTenants(List<TenantSetup> tenants, SyncTiming timing, int unitSize, Clock clock, SyncSchedule schedule, SyncStores stores) {
+        this.context = new SyncContext(schedule, stores, timing, unitSize, clock);
         for (TenantSetup t : tenants) byName.put(t.name(), new TenantSync(t, context));
+        this.fingerprint = ConfigFingerprint.of(tenants, timing, unitSize);
     }
 
     public int size() { return byName.size(); }
 
-    /** The runs of a configured tenant; empty for a tenant this node does not know (its jobs are another configuration's). */
+    /**
+     * The runs of a tenant this node runs now; empty for a tenant it does not know, and, while a newer
+     * configuration decides, for one whose settings that configuration changed or dropped.
+     */
     public Optional<TenantSync> find(String tenant) {
-        return Optional.ofNullable(byName.get(tenant));
+        TenantSync sync = byName.get(tenant);
+        ConfigGenerations.Standing now = standing;
+        if (sync == null) return Optional.empty();
+        // Before it registers (no job runs yet), a node knows its own configuration only.
+        if (now == null || now.isNewest() || fingerprint.tenants().get(tenant).equals(now.newestTenants().get(tenant))) return Optional.of(sync);
+        return Optional.empty();
     }
 
     /**
-     * Forgets every tenant that has jobs but is no longer configured, then has each configured
-     * tenant look its users up at once (which creates its units).
+     * Registers this node's configuration; when it is the newest, forgets every tenant that has jobs
+     * but is not configured, then has each configured tenant look its users up at once (which
+     * creates its units). An older configuration changes no job.
      *
      * @param publisher where a forgotten tenant's users get their final NONE
      */
-    public void reconcile(PresencePublisher publisher) {
+    public synchronized void reconcile(PresencePublisher publisher) {
+        standing = context.stores().generations().enter(fingerprint);
+        if (standing.isNewest()) {
+            decide(publisher);
+        } else {
+            log.warn("this node's configuration (generation {}) is older than the cluster's newest (generation {}): it removes, creates "
+                    + "and reschedules no job, and runs only the tenants the newest configures alike: {}", standing.generation(),
+                    standing.newest(), byName.keySet().stream().filter(t -> find(t).isPresent()).toList());
+        }
+    }
+
+    /**
+     * Shows that this node is alive (every check-in, clustered) and follows a change of the newest
+     * configuration: a node whose configuration became the newest again (the newer one's nodes are all
+     * gone: a rollback) decides the jobs from now on, as at a start.
+     */
+    public synchronized void recheck(PresencePublisher publisher) {
+        ConfigGenerations.Standing before = standing;
+        standing = context.stores().generations().enter(fingerprint);
+        if (standing.isNewest() && !before.isNewest()) {
+            log.warn("no node of the newer configuration (generation {}) is alive any more: this node's configuration is the newest "
+                    + "again (generation {}) and decides the jobs", before.newest(), standing.generation());
+            decide(publisher);
+        } else if (!standing.isNewest() && before.isNewest()) {
+            log.warn("a node with a newer configuration started (generation {}): this node removes, creates and reschedules no job "
+                    + "any more, and runs only the tenants that configuration configures alike", standing.newest());
+        }
+    }
+
+    /** Stops counting as a live node of this configuration. */
+    public void leave() {
+        context.stores().generations().leave();
+    }
+
+    private void decide(PresencePublisher publisher) {
         for (String tenant : context.schedule().tenants()) {
             if (!byName.containsKey(tenant)) forget(tenant, publisher);
         }
@@ -64,6 +110,7 @@ public final class ConfiguredTenants {
         for (UnitState state : context.states().forget(tenant)) UnitSync.clearAll(tenant, state, publisher, context.clock());
         context.schedule().removeJobs(tenant, jobs);
         context.members().forget(tenant);
+        context.stores().rosters().forget(tenant);
         log.info("tenant {} is no longer configured: its users' event presences were cleared and its {} job(s) removed", tenant, jobs.size());
     }
 }

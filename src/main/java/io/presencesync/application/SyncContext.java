@@ -4,12 +4,15 @@ import java.time.Clock;
 import java.util.Objects;
 
 /** What the runs of every tenant on this node work with. */
-record SyncContext(SyncSchedule schedule, UnitMembers members, UnitStates states, SyncTiming timing, int unitSize, Clock clock) {
+record SyncContext(SyncSchedule schedule, SyncStores stores, SyncTiming timing, int unitSize, Clock clock) {
     SyncContext {
         Objects.requireNonNull(schedule, "schedule");
-        Objects.requireNonNull(members, "members");
-        Objects.requireNonNull(states, "states");
+        Objects.requireNonNull(stores, "stores");
         Objects.requireNonNull(timing, "timing");
         Objects.requireNonNull(clock, "clock");
     }
+
+    UnitMembers members() { return stores.members(); }
+
+    UnitStates states() { return stores.states(); }
 }

@@ -6,8 +6,6 @@ import io.presencesync.domain.User;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.Serial;
-import java.io.Serializable;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -24,12 +22,11 @@ import java.util.Set;
  * up in full every user-refresh interval; a lookup or group read that failed keeps what was known
  * and only it is tried again. Each user stays in the unit they were first put in (units fill up to
  * {@code unitSize}), so a unit's state never has to follow a user elsewhere, and a user missing
- * from their unit's members has left. Serializable: in clustered mode it lives in the database.
+ * from their unit's members has left. In clustered mode it lives in the database, in the
+ * persistence adapter's format of its {@link Saved} form.
  */
-public final class TenantRoster implements Serializable {
+public final class TenantRoster {
 
-    @Serial
-    private static final long serialVersionUID = 1L;
     private static final Logger log = LoggerFactory.getLogger(TenantRoster.class);
 
     private final String tenant;
@@ -48,6 +45,80 @@ public final class TenantRoster implements Serializable {
 
     public TenantRoster(String tenant) {
         this.tenant = Objects.requireNonNull(tenant, "tenant");
+    }
+
+    /**
+     * What a roster keeps, for the persistence adapter.
+     *
+     * @param references the configured references the lookups below were made for
+     * @param groups     the configured groups the group reads below were made for
+     * @param unitOf     each synchronised user's unit, by user id
+     * @param refreshedAt the last full lookup; null: none yet
+     */
+    public record Saved(List<String> references, List<String> groups, Lookups<User> users, Lookups<List<User>> groupMembers,
+                        Map<String, Integer> unitOf, Instant refreshedAt) {
+        public Saved {
+            references = List.copyOf(references);
+            groups = List.copyOf(groups);
+            Objects.requireNonNull(users, "users");
+            Objects.requireNonNull(groupMembers, "groupMembers");
+            unitOf = Map.copyOf(unitOf);
+        }
+    }
+
+    /**
+     * The answers to one kind of lookup, by configured reference or group id.
+     *
+     * @param found   what was found
+     * @param refused why a lookup was refused for good (logged once), by reference
+     * @param pending the lookups that failed for now and are tried again soon, in order
+     */
+    public record Lookups<T>(Map<String, T> found, Map<String, String> refused, List<String> pending) {
+        public Lookups {
+            found = Map.copyOf(found);
+            refused = Map.copyOf(refused);
+            pending = List.copyOf(pending);
+        }
+    }
+
+    /** What to save. */
+    public Saved saved() {
+        return new Saved(references, groups, new Lookups<>(userByReference, unresolved, List.copyOf(pendingReferences)),
+                new Lookups<>(membersByGroup, unreadableGroups, List.copyOf(pendingGroups)), unitOf, refreshedAt);
+    }
+
+    /** The tenant's roster as it was saved. */
+    public static TenantRoster restore(String tenant, Saved saved) {
+        TenantRoster roster = new TenantRoster(tenant);
+        roster.references = saved.references();
+        roster.groups = saved.groups();
+        roster.userByReference.putAll(saved.users().found());
+        roster.unresolved.putAll(saved.users().refused());
+        roster.pendingReferences.addAll(saved.users().pending());
+        roster.membersByGroup.putAll(saved.groupMembers().found());
+        roster.unreadableGroups.putAll(saved.groupMembers().refused());
+        roster.pendingGroups.addAll(saved.groupMembers().pending());
+        roster.unitOf.putAll(saved.unitOf());
+        roster.refreshedAt = saved.refreshedAt();
+        return roster;
+    }
+
+    public String tenant() { return tenant; }
+
+    /**
+     * A roster that never refreshed (lost, unreadable, or the tenant's first) takes each user's unit
+     * from the units' members as they are, so nobody moves: a user moved between units would get a
+     * NONE from the unit they left.
+     */
+    public void adoptUnits(List<List<User>> units) {
+        for (int unit = 0; unit < units.size(); unit++) {
+            for (User user : units.get(unit)) unitOf.putIfAbsent(user.id(), unit);
+        }
+    }
+
+    /** Whether no full lookup was made yet (a new roster, or one lost or unreadable). */
+    public boolean neverRefreshed() {
+        return refreshedAt == null;
     }
 
     /** Whether a lookup or group read failed and is to be tried again soon. */

@@ -42,14 +42,24 @@ public final class TenantSync {
         context.schedule().directory(name(), context.clock().instant(), context.timing().userRefreshInterval());
     }
 
+    /** The directory run on the tenant's kept roster (see {@link #refreshDirectory(TenantRoster)}). */
+    public void refreshDirectory() {
+        try {
+            context.stores().rosters().run(name(), this::refreshDirectory);
+        } catch (RuntimeException e) {
+            log.error("tenant {}: user lookup failed; trying again at the next refresh", name(), e);
+        }
+    }
+
     /**
      * Looks up who is due (see {@link TenantRoster#refresh}), hands each unit its members and makes
      * sure every unit the roster fills has its job. A unit the roster no longer fills keeps its job:
      * its runs still owe the leavers their final NONE ({@link UnitSync#members}). Lookups that failed
      * are tried again after one calendar-poll interval.
      */
-    public void refreshDirectory(TenantRoster roster) {
+    void refreshDirectory(TenantRoster roster) {
         try {
+            if (roster.neverRefreshed()) roster.adoptUnits(context.members().all(name()));
             roster.refresh(setup.users(), setup.groups(), setup.ports().directory(), context.clock().instant(),
                     context.timing().userRefreshInterval(), context.unitSize());
             List<List<User>> units = roster.units();
@@ -121,10 +131,14 @@ public final class TenantSync {
         UnitSync sync = new UnitSync(name(), state, setup.ports(), setup.rules(), context.clock(), context.timing());
         try {
             sync.members(members);
-            switch (step) {
-                case CALENDAR_POLL -> sync.pollCalendars();
-                case CALL_STATE_POLL -> sync.pollCallState();
-                case TRANSITION -> sync.publishDueTransitions();
+            if (sync.recovering()) {
+                sync.pollAfresh();
+            } else {
+                switch (step) {
+                    case CALENDAR_POLL -> sync.pollCalendars();
+                    case CALL_STATE_POLL -> sync.pollCallState();
+                    case TRANSITION -> sync.publishDueTransitions();
+                }
             }
         } catch (RuntimeException e) {
             log.error("tenant {}: unit {}: {} failed; the next run continues", name(), unit, step, e);

@@ -18,6 +18,9 @@ public interface UnitMembers {
     /** The members of one unit; empty when none were saved. */
     List<User> load(String tenant, int unit);
 
+    /** The members of every unit of the tenant, by unit number. */
+    List<List<User>> all(String tenant);
+
     /** Forgets a tenant that is no longer configured. */
     void forget(String tenant);
 
@@ -33,6 +36,11 @@ public interface UnitMembers {
             public List<User> load(String tenant, int unit) {
                 List<List<User>> units = byTenant.getOrDefault(tenant, List.of());
                 return unit < units.size() ? units.get(unit) : List.of();
+            }
+
+            @Override
+            public List<List<User>> all(String tenant) {
+                return byTenant.getOrDefault(tenant, List.of());
             }
 
             @Override

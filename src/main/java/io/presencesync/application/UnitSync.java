@@ -79,10 +79,35 @@ public final class UnitSync {
             }
         }
         for (User user : members) {
-            UserSlot slot = state.slots.computeIfAbsent(user.id(), id -> new UserSlot(user, now));
+            UserSlot slot = state.slots.computeIfAbsent(user.id(), id -> newSlot(user, now));
             slot.user = user;
             slot.left = false;
         }
+    }
+
+    /** A joiner; after an unreadable state everyone is one, whose NONE waits for their call state (see {@link #pollAfresh}). */
+    private UserSlot newSlot(User user, Instant now) {
+        UserSlot slot = new UserSlot(user, now);
+        if (state.recovering) slot.noneHeldUntil = now.plus(callStateMaxAge());
+        return slot;
+    }
+
+    /** Whether the unit's stored state was unreadable: its next run is {@link #pollAfresh}, whatever it was for. */
+    public boolean recovering() {
+        return state.recovering;
+    }
+
+    /**
+     * The run of a unit whose stored state was unreadable: what its users were last published as is
+     * unknown, so both sources are read at once and each user's presence is published anew, with
+     * versions above the lost ones (they grow with time). A user whose call state is not known yet
+     * gets no NONE for up to {@link #CALL_STATE_MISSED_POLLS} call-state intervals: a user in a call
+     * whose Teams presence failed to load must not flash NONE; BUSY and AWAY go out at once.
+     */
+    public void pollAfresh() {
+        pollCallState();
+        pollCalendars();
+        state.recovering = false;
     }
 
     /**
@@ -176,8 +201,17 @@ public final class UnitSync {
                     callStateFresh ? slot.call : null, callStateFresh ? slot.autoReplies : null);
             EventPresence current = timeline.at(now);
             slot.nextChange = timeline.nextChangeAfter(now).orElse(null);
-            if (slot.published == null || changed(slot.published, current)) publish(slot, current, now);
+            if (slot.published != null && !changed(slot.published, current)) continue;
+            if (current.isNone() && noneHeld(slot, now)) {
+                if (slot.nextChange == null || slot.noneHeldUntil.isBefore(slot.nextChange)) slot.nextChange = slot.noneHeldUntil;
+                continue;
+            }
+            publish(slot, current, now);
         }
+    }
+
+    private static boolean noneHeld(UserSlot slot, Instant now) {
+        return slot.noneHeldUntil != null && slot.presenceSeenAt == null && now.isBefore(slot.noneHeldUntil);
     }
 
     /** The change counts as published only once the publisher took it; else it is retried a second later. */
@@ -194,6 +228,7 @@ public final class UnitSync {
             slot.published = presence;
             slot.version = version;
             slot.renewNone = presence.isNone();
+            slot.noneHeldUntil = null;
             if (slot.publishFailing) log.info("tenant {}: publishing for {} works again", tenant, slot.user.address());
             slot.publishFailing = false;
             return true;

@@ -1,6 +1,5 @@
 package io.presencesync.domain;
 
-import java.io.Serializable;
 import java.util.Objects;
 import java.time.Instant;
 
@@ -9,7 +8,7 @@ import java.time.Instant;
  * Graph also reports them on during an appointment shown as out of office; the rules use
  * {@code seenAt} to tell that mirror from replies of their own.
  */
-public record AutoReplies(Instant since, Instant seenAt) implements Serializable {
+public record AutoReplies(Instant since, Instant seenAt) {
     public AutoReplies {
         Objects.requireNonNull(since, "since");
         Objects.requireNonNull(seenAt, "seenAt");

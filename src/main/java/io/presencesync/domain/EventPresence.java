@@ -1,6 +1,5 @@
 package io.presencesync.domain;
 
-import java.io.Serializable;
 import java.time.Instant;
 import java.util.Objects;
 
@@ -13,7 +12,7 @@ import java.util.Objects;
  * @param since  the instant this presence began (the appointment's start, not the poll that found it)
  * @param until  the instant it is known to end, or null when open-ended (a call, or beyond the horizon)
  */
-public record EventPresence(EventState state, Reason reason, Instant since, Instant until) implements Serializable {
+public record EventPresence(EventState state, Reason reason, Instant since, Instant until) {
 
     public EventPresence {
         Objects.requireNonNull(state, "state");

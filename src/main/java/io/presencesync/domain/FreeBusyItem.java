@@ -1,6 +1,5 @@
 package io.presencesync.domain;
 
-import java.io.Serializable;
 import java.time.Instant;
 import java.util.Objects;
 
@@ -8,7 +7,7 @@ import java.util.Objects;
  * One appointment as free/busy sees it: when and how it shows. Deliberately holds no subject,
  * location or body, so they can never be used, published or logged.
  */
-public record FreeBusyItem(Instant start, Instant end, FreeBusyStatus status) implements Serializable {
+public record FreeBusyItem(Instant start, Instant end, FreeBusyStatus status) {
     public FreeBusyItem {
         Objects.requireNonNull(start, "start");
         Objects.requireNonNull(end, "end");

@@ -1,6 +1,5 @@
 package io.presencesync.domain;
 
-import java.io.Serializable;
 import java.util.Objects;
 
 /**
@@ -10,7 +9,7 @@ import java.util.Objects;
  * @param address     the primary SMTP address (free/busy is asked by address)
  * @param displayName the directory's display name ("Anna Schmidt"), or null when it gives none
  */
-public record User(String id, String address, String displayName) implements Serializable {
+public record User(String id, String address, String displayName) {
     public User {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(address, "address");

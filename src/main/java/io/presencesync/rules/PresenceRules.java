@@ -26,6 +26,8 @@ public final class PresenceRules {
         this.settings = settings;
     }
 
+    public RuleSettings settings() { return settings; }
+
     /**
      * @param origin           the earliest instant the inputs speak for (the start of the polled window)
      * @param items            the user's free/busy items over the window, in any order

@@ -6,6 +6,8 @@ import io.presencesync.domain.User;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -61,5 +63,52 @@ class ConfiguredTenantsTest {
         assertThat(node.find("contoso")).get().extracting(TenantSync::name).isEqualTo("contoso");
         assertThat(node.find("fabrikam")).as("a job of fabrikam is another configuration's").isEmpty();
         assertThat(node.size()).isEqualTo(1);
+    }
+
+    @Test
+    void aNodeOnAnOlderConfigurationRemovesCreatesAndReschedulesNothingAndRunsOnlyTheTenantsTheNewestHasAlike() {
+        world.node(world.tenant("contoso", anna), world.tenant("fabrikam", ben)).reconcile(world.publisher());
+        TenantSetup fabrikamBefore = world.tenant("fabrikam", cleo); // the newest configuration has ben, this node still cleo
+        ConfigFingerprint newest = ConfigFingerprint.of(List.of(world.tenant("contoso", anna), world.tenant("fabrikam", ben)), SyncWorld.TIMING, world.unitSize);
+        world.generations = standings(new ConfigGenerations.Standing(1, 2, newest.tenants()));
+        world.log.clear();
+
+        ConfiguredTenants old = world.node(world.tenant("contoso", anna), fabrikamBefore, world.tenant("tailspin", anna));
+        old.reconcile(world.publisher());
+
+        assertThat(world.log).as("no job removed, created or rescheduled").isEmpty();
+        assertThat(old.find("contoso")).as("configured alike: run here too").isPresent();
+        assertThat(old.find("fabrikam")).as("configured otherwise by the newest").isEmpty();
+        assertThat(old.find("tailspin")).as("not in the newest").isEmpty();
+    }
+
+    @Test
+    void aNodeWhoseConfigurationBecomesTheNewestAgainDecidesTheJobsAsAtAStart() {
+        world.meeting(ben, "2026-11-30T08:30:00Z", "2026-11-30T09:30:00Z");
+        ConfiguredTenants newer = world.node(world.tenant("contoso", anna), world.tenant("fabrikam", ben));
+        newer.reconcile(world.publisher());
+        newer.find("fabrikam").orElseThrow().refreshDirectory(new TenantRoster("fabrikam"));
+        newer.find("fabrikam").orElseThrow().runUnit(0, UnitStep.CALENDAR_POLL);
+        world.generations = standings(new ConfigGenerations.Standing(1, 2, Map.of()), new ConfigGenerations.Standing(3, 3, Map.of()));
+        ConfiguredTenants old = world.node(world.tenant("contoso", anna));
+        old.reconcile(world.publisher());
+        world.log.clear();
+
+        old.recheck(world.publisher()); // the newer configuration's nodes are gone
+
+        assertThat(world.log).containsExactly("list jobs fabrikam", "publish fabrikam id-ben NONE", "remove jobs fabrikam [directory, unit-0]",
+                "forget members fabrikam", "directory contoso at 2026-11-30T08:59:00Z every PT15M");
+    }
+
+    /** Where a node stands at each of its check-ins, in turn; the last one from then on. */
+    static ConfigGenerations standings(ConfigGenerations.Standing... inTurn) {
+        java.util.Deque<ConfigGenerations.Standing> next = new java.util.ArrayDeque<>(List.of(inTurn));
+        return new ConfigGenerations() {
+            @Override
+            public ConfigGenerations.Standing enter(ConfigFingerprint config) { return next.size() > 1 ? next.poll() : next.peek(); }
+
+            @Override
+            public void leave() { }
+        };
     }
 }

@@ -44,6 +44,9 @@ final class SyncWorld {
     final RecordingSchedule schedule = new RecordingSchedule(log);
     final UnitMembers members = recorded(UnitMembers.inMemory());
     final UnitStates states = UnitStates.inMemory();
+    final TenantRosters rosters = TenantRosters.inMemory();
+    /** Where this world's nodes stand among the configurations; a test may make theirs older. */
+    ConfigGenerations generations = ConfigGenerations.single();
     int unitSize = 2;
 
     /** A user the directory finds under {@code name@tenant.com}. */
@@ -92,7 +95,8 @@ final class SyncWorld {
     }
 
     ConfiguredTenants node(UnitStates states, TenantSetup... tenants) {
-        return new ConfiguredTenants(List.of(tenants), TIMING, unitSize, clock, schedule, members, states);
+        return new ConfiguredTenants(List.of(tenants), TIMING, unitSize, clock, schedule,
+                new SyncStores(members, states, rosters, generations));
     }
 
     /** Publishes into {@link #published} and the log. */
@@ -113,6 +117,9 @@ final class SyncWorld {
 
             @Override
             public List<User> load(String tenant, int unit) { return store.load(tenant, unit); }
+
+            @Override
+            public List<List<User>> all(String tenant) { return store.all(tenant); }
 
             @Override
             public void forget(String tenant) {

@@ -47,6 +47,21 @@ class TenantSyncTest {
     }
 
     @Test
+    void aLostRosterKeepsEveryUserInTheUnitTheUnitMembersSaySoNobodyMovesAndGetsANoneFromTheUnitTheyLeft() {
+        contoso(anna, ben, cleo).refreshDirectory(roster);
+        contoso(ben, cleo).refreshDirectory(roster); // anna leaves: unit 0 keeps a gap
+        contoso(dan, ben, cleo).refreshDirectory(roster); // dan fills it
+        world.log.clear();
+
+        // The roster was lost or unreadable, and the users come in another order (as a group's members may).
+        contoso(cleo, dan, ben).refreshDirectory(new TenantRoster("contoso"));
+
+        assertThat(world.log).first().isEqualTo("save members contoso [2, 1]");
+        assertThat(world.members.load("contoso", 0)).containsExactlyInAnyOrder(ben, dan);
+        assertThat(world.members.load("contoso", 1)).containsExactly(cleo);
+    }
+
+    @Test
     void eachUnitPollsInAPhaseOfItsOwnWithinTheIntervalAndEveryNodeWorksOutTheSamePhases() {
         world.unitSize = 1;
         User[] users = IntStream.range(0, 12).mapToObj(i -> world.user("contoso", "user" + i)).toArray(User[]::new);

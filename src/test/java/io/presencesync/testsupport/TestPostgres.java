@@ -1,5 +1,6 @@
 package io.presencesync.testsupport;
 
+import com.zaxxer.hikari.HikariDataSource;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 
 import java.io.IOException;
@@ -64,5 +65,14 @@ public final class TestPostgres {
                         + "to run as root). Start PostgreSQL locally (trust authentication for user postgres) and run the tests again.", e);
             }
         }
+    }
+
+    /** A connection pool of its own on a {@link #freshSchema} URL, as each node (process) of a cluster has. */
+    public static HikariDataSource pool(String url, int connections) {
+        HikariDataSource pool = new HikariDataSource();
+        pool.setJdbcUrl(url);
+        pool.setUsername(USER);
+        pool.setMaximumPoolSize(connections);
+        return pool;
     }
 }

@@ -1,5 +1,6 @@
 package io.presencesync.adapter.cli;
 
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.presencesync.adapter.config.AppConfig;
@@ -100,6 +101,8 @@ final class ServiceRunner implements AutoCloseable {
             }
             try {
                 scheduler = new SyncScheduler(tenants, timing, sync.unitSize(), sync.threads(), clock, config.cluster().map(c -> database(c, env)), publishers);
+                FunctionCounter.builder("presencesync.stored.state.unreadable", scheduler, SyncScheduler::unreadableRows)
+                        .description("unit states and rosters found unreadable in the database (each recovered afresh)").register(registry);
             } catch (SchedulerException | RuntimeException e) {
                 api.close();
                 management.close();

@@ -14,12 +14,15 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 
-/** The units' members in PostgreSQL, next to Quartz's tables, so that every node reads the same. */
+/** The units' members in PostgreSQL, next to Quartz's tables, so that every node reads the same; the format in a column of its own. */
 final class JdbcUnitMembers implements UnitMembers {
 
     static final String TABLE = "presence_sync_unit_members";
-    static final String DDL = "CREATE TABLE IF NOT EXISTS " + TABLE
-            + " (tenant VARCHAR(40) NOT NULL, unit INTEGER NOT NULL, members TEXT NOT NULL, PRIMARY KEY (tenant, unit))";
+    /**
+     * The stored form: a JSON array of [id, address] or [id, address, display name] members; a later
+     * format may add to a member, never move its first two.
+     */
+    static final int FORMAT = 1;
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final TypeReference<List<List<String>>> PAIRS = new TypeReference<>() {};
 
@@ -34,8 +37,8 @@ final class JdbcUnitMembers implements UnitMembers {
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             try (PreparedStatement delete = c.prepareStatement("DELETE FROM " + TABLE + " WHERE tenant = ? AND unit >= ?");
-                 PreparedStatement upsert = c.prepareStatement("INSERT INTO " + TABLE + " (tenant, unit, members) VALUES (?, ?, ?)"
-                         + " ON CONFLICT (tenant, unit) DO UPDATE SET members = EXCLUDED.members")) {
+                 PreparedStatement upsert = c.prepareStatement("INSERT INTO " + TABLE + " (tenant, unit, members, format) VALUES (?, ?, ?, " + FORMAT + ")"
+                         + " ON CONFLICT (tenant, unit) DO UPDATE SET members = EXCLUDED.members, format = EXCLUDED.format")) {
                 delete.setString(1, tenant);
                 delete.setInt(2, units.size());
                 delete.executeUpdate();
@@ -68,14 +71,35 @@ final class JdbcUnitMembers implements UnitMembers {
             select.setString(1, tenant);
             select.setInt(2, unit);
             try (ResultSet rs = select.executeQuery()) {
-                if (!rs.next()) return List.of();
-                List<User> users = new ArrayList<>();
-                for (List<String> m : JSON.readValue(rs.getString(1), PAIRS)) users.add(new User(m.get(0), m.get(1), m.size() > 2 ? m.get(2) : null));
-                return users;
+                return rs.next() ? users(rs.getString(1)) : List.of();
             }
         } catch (SQLException | JsonProcessingException e) {
             throw new IllegalStateException("tenant " + tenant + ": cannot read the members of sync unit " + unit + " from " + TABLE + ": " + e.getMessage(), e);
         }
+    }
+
+    @Override
+    public List<List<User>> all(String tenant) {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement select = c.prepareStatement("SELECT unit, members FROM " + TABLE + " WHERE tenant = ? ORDER BY unit")) {
+            select.setString(1, tenant);
+            List<List<User>> units = new ArrayList<>();
+            try (ResultSet rs = select.executeQuery()) {
+                while (rs.next()) {
+                    while (units.size() < rs.getInt(1)) units.add(List.of());
+                    units.add(users(rs.getString(2)));
+                }
+            }
+            return units;
+        } catch (SQLException | JsonProcessingException e) {
+            throw new IllegalStateException("tenant " + tenant + ": cannot read its sync units' members from " + TABLE + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static List<User> users(String json) throws JsonProcessingException {
+        List<User> users = new ArrayList<>();
+        for (List<String> m : JSON.readValue(json, PAIRS)) users.add(new User(m.get(0), m.get(1), m.size() > 2 ? m.get(2) : null));
+        return users;
     }
 
     @Override

@@ -1,26 +1,28 @@
 package io.presencesync.adapter.scheduling;
 
-import io.presencesync.application.TenantRoster;
 import io.presencesync.application.TenantSync;
 import io.presencesync.application.UnitStep;
 import org.quartz.DisallowConcurrentExecution;
 import org.quartz.Job;
-import org.quartz.JobDataMap;
 import org.quartz.JobExecutionContext;
-import org.quartz.PersistJobDataAfterExecution;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
+
 /**
- * The two Quartz jobs: thin shells around the application's {@link TenantSync}. The directory job
- * keeps its {@link TenantRoster} in its Quartz job data; a unit keeps its state in the application's
- * unit states. Both live in memory on a single node and in PostgreSQL in a cluster, so they follow
- * the job to any node. The job classes' names are stored with the jobs in clustered mode.
+ * The two Quartz jobs: thin shells around the application's {@link TenantSync}. What they remember
+ * (a tenant's roster, a unit's state) is the application's stores', never Quartz's job data, which
+ * holds only a unit's number and a trigger's step name. The job classes' names are stored with the
+ * jobs in clustered mode.
  */
 final class SyncJobs {
 
-    static final String ROSTER = "roster";
+    /** How soon a run this node leaves to an up-to-date node is due again. */
+    static final Duration ELSEWHERE = Duration.ofSeconds(1);
     static final String UNIT = "unit";
     static final String STEP = "step";
     private static final Logger log = LoggerFactory.getLogger(SyncJobs.class);
@@ -50,7 +52,6 @@ final class SyncJobs {
 
     /** Looks the tenant's users up and hands each unit its members; creates the units' jobs. */
     @DisallowConcurrentExecution
-    @PersistJobDataAfterExecution
     static final class DirectoryJob extends TenantJob {
         DirectoryJob(TenantSync tenant) {
             super(tenant);
@@ -58,13 +59,7 @@ final class SyncJobs {
 
         @Override
         void run(JobExecutionContext ctx) {
-            JobDataMap data = ctx.getJobDetail().getJobDataMap();
-            TenantRoster roster = data.get(ROSTER) instanceof TenantRoster r ? r : new TenantRoster(tenant.name());
-            try {
-                tenant.refreshDirectory(roster);
-            } finally {
-                data.put(ROSTER, roster);
-            }
+            tenant.refreshDirectory();
         }
     }
 
@@ -97,16 +92,32 @@ final class SyncJobs {
     }
 
     /**
-     * What a node runs for a job of a tenant it has no configuration for: during a rolling update a
-     * node with the old configuration may pick up a run of a tenant just added. The run is left
-     * undone here (the tenant's next run on an up-to-date node does it); a job factory that
-     * failed instead would put the job's triggers into Quartz's ERROR state, for good.
+     * What a node runs for a job of a tenant it does not run: one it has no configuration for (during
+     * a rolling update a node with the old configuration may pick up a run of a tenant just added), or
+     * one whose settings a newer configuration changed. The run is left to an up-to-date node: it is
+     * due again a second later (a unit's as a transition run, the directory's as its retry), so a
+     * transition that fired here is not lost. A job factory that failed instead would put the job's
+     * triggers into Quartz's ERROR state, for good.
      */
     static final class UnconfiguredTenantJob implements Job {
+        private final QuartzSchedule schedule;
+        private final Clock clock;
+
+        UnconfiguredTenantJob(QuartzSchedule schedule, Clock clock) {
+            this.schedule = schedule;
+            this.clock = clock;
+        }
+
         @Override
         public void execute(JobExecutionContext ctx) {
-            log.warn("tenant {} is not configured on this node (a rolling update?); its run {} is left to an up-to-date node",
-                    ctx.getJobDetail().getKey().getGroup(), ctx.getJobDetail().getKey().getName());
+            String tenant = ctx.getJobDetail().getKey().getGroup();
+            log.debug("tenant {} is not run by this node (its configuration is older, or does not have it): its run {} is left to "
+                    + "an up-to-date node", tenant, ctx.getJobDetail().getKey().getName());
+            if (ctx.getJobDetail().getJobClass() == UnitJob.class) {
+                schedule.retrySkipped(tenant, ctx.getJobDetail().getJobDataMap().getInt(UNIT), clock.instant().plus(ELSEWHERE));
+            } else {
+                schedule.directoryRetry(tenant, Optional.of(clock.instant().plus(ELSEWHERE)));
+            }
         }
     }
 }

@@ -3,11 +3,10 @@ package io.presencesync.adapter.scheduling;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.presencesync.application.ConfiguredTenants;
+import io.presencesync.application.SyncStores;
 import io.presencesync.application.SyncTiming;
 import io.presencesync.application.TenantSetup;
 import io.presencesync.application.TenantSync;
-import io.presencesync.application.UnitMembers;
-import io.presencesync.application.UnitStates;
 import io.presencesync.application.port.PresencePublisher;
 import org.quartz.Scheduler;
 import org.quartz.SchedulerException;
@@ -25,6 +24,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -42,8 +44,17 @@ public final class SyncScheduler implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(SyncScheduler.class);
 
     private Scheduler scheduler;
+    private QuartzSchedule schedule;
     private ConfiguredTenants tenants;
     private HikariDataSource dataSource;
+    private final Clock clock;
+    private final PresencePublisher publisher;
+    private final Duration checkin;
+    /** Clustered: the stores whose unreadable rows {@link #unreadableRows()} counts. */
+    private JdbcUnitStates unitStates;
+    private JdbcTenantRosters rosters;
+    /** Clustered: checks this node's configuration generation in at every check-in interval. */
+    private ScheduledExecutorService generationCheckin;
 
     /**
      * @param database  empty for a single node (in-memory job store); present for clustered mode
@@ -59,20 +70,23 @@ public final class SyncScheduler implements AutoCloseable {
         // Fire due triggers in batches: one lock round-trip serves many units in a cluster.
         p.setProperty("org.quartz.scheduler.batchTriggerAcquisitionMaxCount", String.valueOf(threads));
         p.setProperty("org.quartz.jobStore.misfireThreshold", "5000");
-        UnitMembers members;
-        UnitStates states;
+        this.clock = clock;
+        this.publisher = publisher;
+        this.checkin = database.map(ClusterDatabase::checkinInterval).orElse(null);
+        SyncStores stores;
         if (database.isPresent()) {
             ClusterDatabase db = database.get();
+            String node = instanceId(clock);
             dataSource = dataSource(db);
             try {
-                QuartzTables.createIfAbsent(dataSource);
+                SchemaMigrations.migrate(dataSource, node);
             } catch (RuntimeException e) {
                 dataSource.close();
                 throw e;
             }
             String name = "presence-sync-" + DATA_SOURCES.incrementAndGet();
             org.quartz.utils.DBConnectionManager.getInstance().addConnectionProvider(name, new HikariConnectionProvider(dataSource));
-            p.setProperty("org.quartz.scheduler.instanceId", instanceId(clock));
+            p.setProperty("org.quartz.scheduler.instanceId", node);
             p.setProperty("org.quartz.jobStore.class", "org.quartz.impl.jdbcjobstore.JobStoreTX");
             p.setProperty("org.quartz.jobStore.driverDelegateClass", "org.quartz.impl.jdbcjobstore.PostgreSQLDelegate");
             p.setProperty("org.quartz.jobStore.dataSource", name);
@@ -82,17 +96,18 @@ public final class SyncScheduler implements AutoCloseable {
             // Look for due triggers every second: a transition scheduled by another node, or left by
             // a node that died, is then fired on time rather than after Quartz's default 30 s idle wait.
             p.setProperty("org.quartz.scheduler.idleWaitTime", "1000");
-            members = new JdbcUnitMembers(dataSource);
-            states = new JdbcUnitStates(dataSource);
+            unitStates = new JdbcUnitStates(dataSource);
+            rosters = new JdbcTenantRosters(dataSource);
+            stores = new SyncStores(new JdbcUnitMembers(dataSource), unitStates, rosters, new JdbcConfigGenerations(dataSource, node, db.checkinInterval()));
         } else {
             dataSource = null;
             p.setProperty("org.quartz.jobStore.class", "org.quartz.simpl.RAMJobStore");
-            members = UnitMembers.inMemory();
-            states = UnitStates.inMemory();
+            stores = SyncStores.inMemory();
         }
         try {
             scheduler = new StdSchedulerFactory(p).getScheduler();
-            this.tenants = new ConfiguredTenants(tenants, timing, unitSize, clock, new QuartzSchedule(scheduler), members, states);
+            schedule = new QuartzSchedule(scheduler);
+            this.tenants = new ConfiguredTenants(tenants, timing, unitSize, clock, schedule, stores);
             scheduler.setJobFactory(jobFactory());
             this.tenants.reconcile(publisher);
         } catch (QuartzSchedule.Failure e) {
@@ -106,7 +121,29 @@ public final class SyncScheduler implements AutoCloseable {
 
     public void start() throws SchedulerException {
         scheduler.start();
+        if (checkin != null) {
+            generationCheckin = Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "config-generation");
+                t.setDaemon(true);
+                return t;
+            });
+            generationCheckin.scheduleWithFixedDelay(this::checkInGeneration, checkin.toMillis(), checkin.toMillis(), TimeUnit.MILLISECONDS);
+        }
         log.info("scheduler started ({}; {} tenant(s))", dataSource == null ? "single node" : "clustered on PostgreSQL", tenants.size());
+    }
+
+    /** Unit states and rosters this node found unreadable in the database since it started (each recovered afresh); 0 on a single node. */
+    public long unreadableRows() {
+        return unitStates == null ? 0 : unitStates.unreadable() + rosters.unreadable();
+    }
+
+    /** A failed check-in keeps what this node knew; the next one tries again. */
+    private void checkInGeneration() {
+        try {
+            tenants.recheck(publisher);
+        } catch (RuntimeException e) {
+            log.warn("cannot check this node's configuration generation in; trying again in {} s: {}", checkin.toSeconds(), e.toString());
+        }
     }
 
     /**
@@ -115,6 +152,7 @@ public final class SyncScheduler implements AutoCloseable {
      */
     @Override
     public void close() throws SchedulerException {
+        if (generationCheckin != null) generationCheckin.shutdownNow();
         scheduler.standby();
         Thread stopping = new Thread(() -> {
             try {
@@ -130,6 +168,7 @@ public final class SyncScheduler implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         if (stopping.isAlive()) log.warn("units still running after {}s; leaving them unfinished", STOP_GRACE.toSeconds());
+        tenants.leave();
         if (dataSource != null) dataSource.close();
     }
 
@@ -146,7 +185,7 @@ public final class SyncScheduler implements AutoCloseable {
     private JobFactory jobFactory() {
         return (bundle, s) -> {
             Optional<TenantSync> tenant = tenants.find(bundle.getJobDetail().getKey().getGroup());
-            if (tenant.isEmpty()) return new SyncJobs.UnconfiguredTenantJob();
+            if (tenant.isEmpty()) return new SyncJobs.UnconfiguredTenantJob(schedule, clock);
             Class<?> type = bundle.getJobDetail().getJobClass();
             if (type == SyncJobs.DirectoryJob.class) return new SyncJobs.DirectoryJob(tenant.get());
             if (type == SyncJobs.UnitJob.class) return new SyncJobs.UnitJob(tenant.get());

@@ -39,14 +39,22 @@ class ClusterIT {
 
     record Poll(String node, String unit, long start, long end) {}
 
-    final List<Process> nodes = new ArrayList<>();
-    final List<String> lines = new CopyOnWriteArrayList<>();
+    final ClusterNodes cluster = new ClusterNodes();
+    final List<String> lines = cluster.lines;
     String jdbcUrl;
 
     @AfterEach
     void stopNodes() throws InterruptedException {
-        for (Process node : nodes) node.destroyForcibly().waitFor();
+        cluster.close();
         if (jdbcUrl != null) TestPostgres.dropSchema(jdbcUrl);
+    }
+
+    Process start(String node, String jdbcUrl, ScriptedTenant script, long pollMillis) throws IOException {
+        return cluster.start(node, jdbcUrl, script, pollMillis);
+    }
+
+    void awaitLine(String line, Duration timeout) {
+        cluster.awaitLine(line, timeout);
     }
 
     @Test
@@ -152,8 +160,7 @@ class ClusterIT {
     }
 
     List<Publish> publishes() {
-        return lines.stream().filter(l -> l.startsWith("PUBLISH ")).map(l -> l.split(" "))
-                .map(f -> new Publish(f[1], f[2], f[3], Long.parseLong(f[4]), Long.parseLong(f[5]), Long.parseLong(f[6]))).toList();
+        return cluster.publishes().stream().map(p -> new Publish(p.node(), p.user(), p.state(), p.since(), p.version(), p.at())).toList();
     }
 
     List<Poll> polls() {
@@ -178,30 +185,6 @@ class ClusterIT {
     /** Each user in a meeting from {@code MEETING_START} s after {@code t0} to {@code MEETING_END} s after it, a second apart. */
     static ScriptedTenant script(Instant t0) {
         return ScriptedTenant.named("contoso").withUsers(USERS).inMeetingsFrom(t0.plusSeconds(MEETING_START)).until(t0.plusSeconds(MEETING_END));
-    }
-
-    /** A node running {@code script} whose calendar polls take {@code pollMillis}. */
-    Process start(String node, String jdbcUrl, ScriptedTenant script, long pollMillis) throws IOException {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process p = new ProcessBuilder(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"), ClusterNode.class.getName(),
-                node, jdbcUrl, String.valueOf(script.users()), String.valueOf(script.firstStart().toEpochMilli()),
-                String.valueOf(script.firstEnd().toEpochMilli()), String.valueOf(pollMillis))
-                .redirectError(Path.of("target", "cluster-node-" + node + ".log").toFile()).start();
-        nodes.add(p);
-        Thread reader = new Thread(() -> {
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-                for (String line; (line = r.readLine()) != null; ) lines.add(line);
-            } catch (IOException ignored) {
-                // the node was killed
-            }
-        }, "node-" + node);
-        reader.setDaemon(true);
-        reader.start();
-        return p;
-    }
-
-    void awaitLine(String line, Duration timeout) {
-        await("'" + line + "' from a node").atMost(timeout).untilAsserted(() -> assertThat(lines).contains(line));
     }
 
     /** Lets real time pass up to a scripted instant: the scenario's moments are instants, not conditions. */

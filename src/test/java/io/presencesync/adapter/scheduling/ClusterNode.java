@@ -17,9 +17,10 @@ import static io.presencesync.testsupport.SyncTimingBuilder.aSyncTiming;
 /**
  * One cluster node in its own process, for {@link ClusterIT}: a real SyncScheduler on the
  * shared PostgreSQL, with the scripted tenant. Arguments: node name, JDBC URL, the scripted tenant's
- * users, its first meeting's start and end (epoch milliseconds), and how long a calendar poll takes
- * (milliseconds). It reports on standard output, one line each:
- * {@code PUBLISH node user state sinceMillis version atMillis}, {@code POLLSTART node firstUser} and
+ * users, its first meeting's start and end (epoch milliseconds), how long a calendar poll takes
+ * (milliseconds), and optionally more tenant names, comma-separated, scripted alike (a configuration
+ * with more tenants). It reports on standard output, one line each:
+ * {@code PUBLISH node user state sinceMillis version atMillis … tenant=name}, {@code POLLSTART node firstUser} and
  * {@code POLL node firstUser startMillis endMillis}.
  */
 public final class ClusterNode {
@@ -36,7 +37,7 @@ public final class ClusterNode {
         long pollMillis = Long.parseLong(args[5]);
         PresencePublisher publisher = u -> report(out, "PUBLISH " + node + " " + u.user().id() + " " + u.presence().state() + " "
                 + u.presence().since().toEpochMilli() + " " + u.version() + " " + System.currentTimeMillis()
-                + " unit=" + MDC.get("unit") + " step=" + MDC.get("step") + " thread=" + Thread.currentThread().getName());
+                + " unit=" + MDC.get("unit") + " step=" + MDC.get("step") + " thread=" + Thread.currentThread().getName() + " tenant=" + u.tenant());
         var setup = script.setup(publisher);
         var calendars = setup.ports().calendars();
         var observed = new io.presencesync.application.TenantSetup(setup.name(), setup.users(), setup.groups(),
@@ -48,7 +49,14 @@ public final class ClusterNode {
                     report(out, "POLL " + node + " " + users.get(0).id() + " " + start + " " + System.currentTimeMillis());
                     return answer;
                 }, setup.ports().calls(), publisher), setup.rules());
-        SyncScheduler scheduler = new SyncScheduler(List.of(observed), TIMING, 2, 4, Clock.systemUTC(),
+        List<io.presencesync.application.TenantSetup> tenants = new java.util.ArrayList<>(List.of(observed));
+        if (args.length > 6) {
+            for (String name : args[6].split(",")) {
+                tenants.add(ScriptedTenant.named(name).withUsers(script.users()).inMeetingsFrom(script.firstStart()).until(script.firstEnd())
+                        .setup(publisher));
+            }
+        }
+        SyncScheduler scheduler = new SyncScheduler(tenants, TIMING, 2, 4, Clock.systemUTC(),
                 Optional.of(new ClusterDatabase(jdbcUrl, TestPostgres.USER, null, CHECKIN, 6)), publisher);
         scheduler.start();
         report(out, "STARTED " + node);

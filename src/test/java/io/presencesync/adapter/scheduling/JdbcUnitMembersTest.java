@@ -27,7 +27,7 @@ class JdbcUnitMembersTest {
         pool.setJdbcUrl(url);
         pool.setUsername(TestPostgres.USER);
         pool.setMaximumPoolSize(2);
-        QuartzTables.createIfAbsent(pool);
+        SchemaMigrations.migrate(pool, "test");
         members = new JdbcUnitMembers(pool);
     }
 
@@ -48,7 +48,7 @@ class JdbcUnitMembersTest {
     @Test
     void aRowWrittenBeforeDisplayNamesWereKeptStillReads() throws Exception {
         try (Connection c = pool.getConnection(); Statement s = c.createStatement()) {
-            s.execute("INSERT INTO " + JdbcUnitMembers.TABLE + " (tenant, unit, members) VALUES ('contoso', 0, '[[\"id-ben\",\"ben@contoso.com\"]]')");
+            s.execute("INSERT INTO " + JdbcUnitMembers.TABLE + " (tenant, unit, members, format) VALUES ('contoso', 0, '[[\"id-ben\",\"ben@contoso.com\"]]', 1)");
         }
         assertThat(members.load("contoso", 0)).containsExactly(new User("id-ben", "ben@contoso.com"));
     }

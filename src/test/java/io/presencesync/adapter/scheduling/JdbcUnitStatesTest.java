@@ -1,11 +1,16 @@
 package io.presencesync.adapter.scheduling;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import com.zaxxer.hikari.HikariDataSource;
 import io.presencesync.application.TenantPorts;
 import io.presencesync.application.UnitState;
 import io.presencesync.application.UnitSync;
 import io.presencesync.application.port.PresenceUpdate;
 import io.presencesync.application.port.SourceResult;
+import io.presencesync.domain.EventState;
 import io.presencesync.domain.FreeBusyItem;
 import io.presencesync.domain.FreeBusyStatus;
 import io.presencesync.domain.User;
@@ -15,6 +20,7 @@ import io.presencesync.testsupport.TestPostgres;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -54,9 +60,9 @@ class JdbcUnitStatesTest {
     @BeforeEach
     void start() {
         url = TestPostgres.freshSchema("unitstates");
-        poolA = pool();
-        poolB = pool();
-        QuartzTables.createIfAbsent(poolA);
+        poolA = TestPostgres.pool(url, 3);
+        poolB = TestPostgres.pool(url, 3);
+        SchemaMigrations.migrate(poolA, "test");
         nodeA = new JdbcUnitStates(poolA);
         nodeB = new JdbcUnitStates(poolB);
     }
@@ -68,23 +74,19 @@ class JdbcUnitStatesTest {
         TestPostgres.dropSchema(url);
     }
 
-    HikariDataSource pool() {
-        HikariDataSource ds = new HikariDataSource();
-        ds.setJdbcUrl(url);
-        ds.setUsername(TestPostgres.USER);
-        ds.setMaximumPoolSize(3);
-        return ds;
-    }
-
     /** A unit run that finds Anna in a meeting and publishes BUSY. */
     void annaGoesBusy(UnitState state) {
+        UnitSync sync = sync(state);
+        sync.members(List.of(ANNA));
+        sync.pollCalendars();
+    }
+
+    UnitSync sync(UnitState state) {
         Instant now = clock.instant();
         List<FreeBusyItem> meeting = List.of(new FreeBusyItem(now.minusSeconds(60), now.plusSeconds(3600), FreeBusyStatus.BUSY));
         TenantPorts ports = ports().withCalendars((users, from, to) -> Map.of(ANNA.id(), new SourceResult.Ok<>(meeting)))
                 .publishingTo(published::add).build();
-        UnitSync sync = new UnitSync("contoso", state, ports, new PresenceRules(RuleSettings.DEFAULTS), clock, aSyncTiming().build());
-        sync.members(List.of(ANNA));
-        sync.pollCalendars();
+        return new UnitSync("contoso", state, ports, new PresenceRules(RuleSettings.DEFAULTS), clock, aSyncTiming().build());
     }
 
     /** Whether the state remembers Anna's BUSY: clearing it then publishes her NONE. */
@@ -147,16 +149,56 @@ class JdbcUnitStatesTest {
     }
 
     @Test
-    void aStoredStateThisVersionCannotReadIsStartedAfreshNotLeftStuck() throws Exception {
+    void aCorruptedStateIsReportedWithItsKeyAndItsUnitRecoversByAFreshPollNotLeftStuck() throws Exception {
         assertThat(nodeA.run("contoso", 0, this::annaGoesBusy)).isTrue();
         try (Connection c = poolA.getConnection();
              PreparedStatement garble = c.prepareStatement("UPDATE " + JdbcUnitStates.TABLE + " SET state = ? WHERE unit = 0")) {
-            garble.setBytes(1, new byte[] {1, 2, 3});
+            garble.setString(1, "{\"users\": [{\"id\": \"id-anna\", \"addr");
             garble.executeUpdate();
         }
-        boolean[] saw = {true};
-        assertThat(nodeB.run("contoso", 0, state -> saw[0] = remembersAnnaBusy(state))).isTrue();
-        assertThat(saw[0]).isFalse();
+        Logger rows = (Logger) LoggerFactory.getLogger(JsonRows.class);
+        ListAppender<ILoggingEvent> logged = new ListAppender<>();
+        logged.start();
+        rows.addAppender(logged);
+        boolean[] recovering = new boolean[1];
+        try {
+            assertThat(nodeB.run("contoso", 0, state -> {
+                UnitSync sync = sync(state);
+                recovering[0] = sync.recovering();
+                sync.members(List.of(ANNA));
+                sync.pollAfresh();
+            })).isTrue();
+        } finally {
+            rows.detachAppender(logged);
+        }
+        assertThat(recovering[0]).as("the unit's run is a fresh poll").isTrue();
+        assertThat(published).as("Anna BUSY before and after, never NONE").extracting(u -> u.presence().state())
+                .containsExactly(EventState.BUSY, EventState.BUSY);
+        assertThat(logged.list).singleElement().satisfies(e -> {
+            assertThat(e.getLevel()).isEqualTo(Level.ERROR);
+            assertThat(e.getFormattedMessage()).contains("tenant contoso: sync unit 0", JdbcUnitStates.TABLE, "format 2");
+        });
+        assertThat(nodeB.run("contoso", 0, state -> recovering[0] = sync(state).recovering())).isTrue();
+        assertThat(recovering[0]).as("what the fresh poll saved is read again").isFalse();
+    }
+
+    @Test
+    void aStateAnEarlierVersionWroteInFormat1IsReadWithAnnasBusyAndSavedBackInTheCurrentFormat() throws Exception {
+        try (Connection c = poolA.getConnection();
+             PreparedStatement earlier = c.prepareStatement("INSERT INTO " + JdbcUnitStates.TABLE + " (tenant, unit, format, state) VALUES ('contoso', 0, 1, ?)")) {
+            earlier.setString(1, UnitStateJsonTest.FORMAT_1);
+            earlier.executeUpdate();
+        }
+        boolean[] saw = new boolean[1];
+
+        assertThat(nodeB.run("contoso", 0, state -> saw[0] = remembersAnnaBusy(UnitState.restore(state.saved(), false)))).isTrue();
+
+        assertThat(saw[0]).as("Anna's BUSY is remembered: her end of meeting is a NONE, no other").isTrue();
+        try (Connection c = poolA.getConnection(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT format FROM " + JdbcUnitStates.TABLE)) {
+            assertThat(rs.next()).isTrue();
+            assertThat(rs.getInt(1)).isEqualTo(UnitStateJson.FORMAT.current());
+        }
     }
 
     @Test

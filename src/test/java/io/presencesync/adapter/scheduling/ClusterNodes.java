@@ -1,0 +1,60 @@
+package io.presencesync.adapter.scheduling;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** Cluster nodes in processes of their own ({@link ClusterNode}) and every line they report, for the process-level tests. */
+final class ClusterNodes implements AutoCloseable {
+
+    /** A PUBLISH line: which node published what for whom, with which version, when. */
+    record Publish(String node, String tenant, String user, String state, long since, long version, long at) {}
+
+    final List<String> lines = new CopyOnWriteArrayList<>();
+    private final List<Process> nodes = new ArrayList<>();
+
+    /** A node running {@code script}, and the tenants named in {@code moreTenants} scripted alike, whose calendar polls take {@code pollMillis}. */
+    Process start(String node, String jdbcUrl, ScriptedTenant script, long pollMillis, String... moreTenants) throws IOException {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        List<String> command = new ArrayList<>(List.of(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"), ClusterNode.class.getName(),
+                node, jdbcUrl, String.valueOf(script.users()), String.valueOf(script.firstStart().toEpochMilli()),
+                String.valueOf(script.firstEnd().toEpochMilli()), String.valueOf(pollMillis)));
+        if (moreTenants.length > 0) command.add(String.join(",", moreTenants));
+        Process p = new ProcessBuilder(command).redirectError(Path.of("target", "cluster-node-" + node + ".log").toFile()).start();
+        nodes.add(p);
+        Thread reader = new Thread(() -> {
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+                for (String line; (line = r.readLine()) != null; ) lines.add(line);
+            } catch (IOException ignored) {
+                // the node was killed
+            }
+        }, "node-" + node);
+        reader.setDaemon(true);
+        reader.start();
+        return p;
+    }
+
+    void awaitLine(String line, Duration timeout) {
+        await("'" + line + "' from a node").atMost(timeout).untilAsserted(() -> assertThat(lines).contains(line));
+    }
+
+    List<Publish> publishes() {
+        return lines.stream().filter(l -> l.startsWith("PUBLISH ")).map(l -> l.split(" "))
+                .map(f -> new Publish(f[1], f[f.length - 1].substring("tenant=".length()), f[2], f[3], Long.parseLong(f[4]),
+                        Long.parseLong(f[5]), Long.parseLong(f[6]))).toList();
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        for (Process node : nodes) node.destroyForcibly().waitFor();
+    }
+}
