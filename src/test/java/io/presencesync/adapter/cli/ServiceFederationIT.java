@@ -28,6 +28,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -57,8 +58,11 @@ class ServiceFederationIT {
                      DemoCertificate.of(TestTls.serverKeyStore(), TestTls.PASSWORD.toCharArray()), DemoCalendars.startingAt(clock.instant()))) {
             prosody.start();
             prosody.register("bob", "bob-password");
+            String token = "federation-test-" + java.util.UUID.randomUUID();
+            ApiConfig.Token helpdesk = new ApiConfig.Token("helpdesk", Files.writeString(tmp.resolve("helpdesk-token"), token + "\n"),
+                    java.util.Set.of(ApiConfig.Scope.READ));
             AppConfig demo = DemoCommand.config(simulator, DemoCommand.secretFile("demo-secret-", simulator.clientSecret()),
-                    new ManagementConfig("127.0.0.1", 0), new ApiConfig("127.0.0.1", 0, List.of(), Optional.empty(), ApiConfig.Limits.DEFAULTS));
+                    new ManagementConfig("127.0.0.1", 0), new ApiConfig("127.0.0.1", 0, List.of(helpdesk), Optional.empty(), ApiConfig.Limits.DEFAULTS));
             XmppConfig xmpp = new XmppConfig("127.0.0.1", prosody.componentPort, XmppTestServer.COMPONENT, Secret.env("XMPP_SECRET"), false,
                     XmppConfig.Policy.APPROVE_DOMAINS, List.of(XmppTestServer.DOMAIN), XmppConfig.LocalPart.USER, tmp.resolve("subscribers.jsonl"),
                     500, ZoneId.of("Europe/Berlin"), "presence-sync", Duration.ofMillis(200), Duration.ofSeconds(2), 1000);
@@ -84,10 +88,10 @@ class ServiceFederationIT {
                         .findFirst().orElseThrow().displayName();
                 assertThat(VCardManager.getInstanceFor(bob).loadVCard(hannah.asEntityBareJidIfPossible()).getField("FN"))
                         .as("the directory's display name on Hannah's vCard").isEqualTo(hannahsName);
-                String metrics = get(runner, "/metrics");
+                String metrics = get(runner.managementPort(), "/metrics", null);
                 assertThat(metrics).contains("presencesync_xmpp_connected{link=\"presence.localhost\"} 1.0",
                         "presencesync_xmpp_subscriptions{link=\"presence.localhost\"} 1.0");
-                assertThat(get(runner, "/")).contains("<section id=\"federation\">", "presence.localhost", "connected");
+                assertThat(get(runner.api().port(), "/", token)).contains("<section id=\"federation\">", "presence.localhost", "connected");
             } finally {
                 if (bob != null) bob.disconnect();
                 runner.close();
@@ -95,8 +99,10 @@ class ServiceFederationIT {
         }
     }
 
-    private static String get(ServiceRunner runner, String path) throws Exception {
-        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + runner.managementPort() + path)).build(),
-                HttpResponse.BodyHandlers.ofString()).body();
+    /** The body at {@code path} on a port of the service, with a bearer token when one is given. */
+    private static String get(int port, String path, String token) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path));
+        if (token != null) request.header("Authorization", "Bearer " + token);
+        return HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofString()).body();
     }
 }
