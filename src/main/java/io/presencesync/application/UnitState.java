@@ -9,6 +9,7 @@ import io.presencesync.domain.User;
 import java.io.Serial;
 import java.io.Serializable;
 import java.time.Instant;
+import java.time.ZoneId;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -35,6 +36,8 @@ public final class UnitState implements Serializable {
         Instant windowStart;
         List<FreeBusyItem> items = List.of();
         String calendarError;
+        /** The mailbox's time zone as the last calendar answer named it; null while unknown. For explanations only. */
+        ZoneId mailboxZone;
         CallState call;
         AutoReplies autoReplies;
         Instant presenceSeenAt;

@@ -1,6 +1,7 @@
 package io.presencesync.application;
 
 import io.presencesync.application.UnitState.UserSlot;
+import io.presencesync.application.port.MailboxSchedule;
 import io.presencesync.application.port.PresencePublisher;
 import io.presencesync.application.port.PresenceUpdate;
 import io.presencesync.application.port.SourceResult;
@@ -94,12 +95,13 @@ public final class UnitSync {
         Instant now = clock.instant();
         Instant from = now.minus(LOOK_BACK);
         renew(now); // what earlier runs published; a change this poll finds is then sent as a change
-        Map<String, SourceResult<List<FreeBusyItem>>> results = ports.calendars().freeBusy(users(), from, now.plus(timing.horizon()));
+        Map<String, SourceResult<MailboxSchedule>> results = ports.calendars().schedules(users(), from, now.plus(timing.horizon()));
         for (UserSlot slot : state.slots.values()) {
-            SourceResult<List<FreeBusyItem>> r = result(results, slot);
-            if (r instanceof SourceResult.Ok<List<FreeBusyItem>> ok) {
-                calendarLoaded(slot, from, ok.value());
-            } else if (r instanceof SourceResult.UserError<List<FreeBusyItem>> e) {
+            SourceResult<MailboxSchedule> r = result(results, slot);
+            if (r instanceof SourceResult.Ok<MailboxSchedule> ok) {
+                calendarLoaded(slot, from, ok.value().items());
+                if (ok.value().mailboxZone() != null) slot.mailboxZone = ok.value().mailboxZone();
+            } else if (r instanceof SourceResult.UserError<MailboxSchedule> e) {
                 calendarFailed(slot, from, e.code() + ": " + e.message());
             } // Unavailable: keep the last known calendar, its transitions still fire on time
         }
