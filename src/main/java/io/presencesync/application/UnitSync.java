@@ -39,7 +39,7 @@ import java.util.function.Predicate;
 public final class UnitSync {
 
     /** Calendars are read from a little before now, so an appointment that just began is seen whole. */
-    static final Duration LOOK_BACK = Duration.ofMinutes(5);
+    public static final Duration LOOK_BACK = Duration.ofMinutes(5);
     /** Call state and automatic replies not confirmed for this many call-state polls are dropped. */
     public static final int CALL_STATE_MISSED_POLLS = 3;
 
@@ -219,11 +219,20 @@ public final class UnitSync {
     }
 
     private boolean callStateFresh(UserSlot slot, Instant now) {
-        return slot.presenceSeenAt != null && !now.isAfter(slot.presenceSeenAt.plus(callStateMaxAge()));
+        return callStateFresh(slot.presenceSeenAt, now, timing);
     }
 
-    private Duration callStateMaxAge() {
-        return timing.callStatePollInterval().multipliedBy(CALL_STATE_MISSED_POLLS);
+    /**
+     * Whether call state and automatic replies read at {@code seenAt} still count at {@code now}: the
+     * sync's rule, which explanations apply too. Older ones are taken as unknown (no call, no replies).
+     */
+    public static boolean callStateFresh(Instant seenAt, Instant now, SyncTiming timing) {
+        return seenAt != null && !now.isAfter(callStateExpiry(seenAt, timing));
+    }
+
+    /** When call state read at {@code seenAt} stops counting unless a later poll confirms it. */
+    public static Instant callStateExpiry(Instant seenAt, SyncTiming timing) {
+        return seenAt.plus(timing.callStatePollInterval().multipliedBy(CALL_STATE_MISSED_POLLS));
     }
 
     /** A user who left must not stay BUSY in the store: their last word is NONE. */

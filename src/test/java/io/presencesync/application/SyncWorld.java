@@ -115,6 +115,9 @@ final class SyncWorld {
             public List<User> load(String tenant, int unit) { return store.load(tenant, unit); }
 
             @Override
+            public java.util.Optional<Member> find(String tenant, String idOrAddress) { return store.find(tenant, idOrAddress); }
+
+            @Override
             public void forget(String tenant) {
                 log.add("forget members " + tenant);
                 store.forget(tenant);

@@ -23,6 +23,7 @@ import io.presencesync.adapter.web.PresenceDirectory;
 import io.presencesync.application.SyncTiming;
 import io.presencesync.application.TenantPorts;
 import io.presencesync.application.TenantSetup;
+import io.presencesync.application.explain.ServiceExplainer;
 import io.presencesync.application.status.ObservedPorts;
 import io.presencesync.application.status.ServiceHealth;
 import io.presencesync.application.status.SyncServiceHealth;
@@ -51,6 +52,8 @@ final class ServiceRunner implements AutoCloseable {
     private final ApiServer api;
     private final SyncScheduler scheduler;
     private volatile boolean schedulerRunning;
+    /** Set once the scheduler exists; the API server, bound before it, serves only after {@link #start()}. */
+    private volatile ServiceExplainer explainer;
 
     /** @param changes how the embedded store's changes are shown when its publisher says {@code log: true} */
     ServiceRunner(AppConfig config, Map<String, String> env, Clock clock, ChangeLine changes) throws SchedulerException {
@@ -82,7 +85,7 @@ final class ServiceRunner implements AutoCloseable {
                 throw e;
             }
             try {
-                api = ApiServer.bind(config.api(), new ApiServer.Content(health, store, directory, names, clock));
+                api = ApiServer.bind(config.api(), new ApiServer.Content(health, store, directory, names, clock, (t, u) -> explainer.explain(t, u)));
             } catch (RuntimeException e) {
                 management.close();
                 metrics.close();
@@ -90,6 +93,7 @@ final class ServiceRunner implements AutoCloseable {
             }
             try {
                 scheduler = new SyncScheduler(tenants, timing, sync.unitSize(), sync.threads(), clock, config.cluster().map(c -> database(c, env)), publishers);
+                explainer = scheduler.explainer(status, publishers::deliveries);
             } catch (SchedulerException | RuntimeException e) {
                 api.close();
                 management.close();
