@@ -19,7 +19,6 @@ import io.presencesync.rules.RuleSettings;
 
 import java.time.Instant;
 import java.time.ZoneId;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -32,8 +31,6 @@ import java.util.Map;
  * as a local time with its offset. Only what the inputs hold is written: no subject, location or body.
  */
 final class ExplanationJson {
-
-    private static final DateTimeFormatter LOCAL = DateTimeFormatter.ISO_OFFSET_DATE_TIME;
 
     private ExplanationJson() {}
 
@@ -209,10 +206,7 @@ final class ExplanationJson {
         return json;
     }
 
-    /** The instant in the mailbox zone with its offset; null without a zone or an instant. */
-    static String local(Instant at, ZoneId zone) {
-        return at == null || zone == null ? null : LOCAL.format(at.atZone(zone));
-    }
+    private static String local(Instant at, ZoneId zone) { return ExplainTime.local(at, zone); }
 
     private static String text(Instant at) { return at == null ? null : at.toString(); }
 }

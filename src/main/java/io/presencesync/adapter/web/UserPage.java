@@ -33,7 +33,6 @@ import java.util.stream.Collectors;
  */
 final class UserPage {
 
-    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("d MMM HH:mm:ss", Locale.ENGLISH);
     private static final DateTimeFormatter HOUR = DateTimeFormatter.ofPattern("HH:mm", Locale.ENGLISH);
 
     private UserPage() {}
@@ -206,13 +205,9 @@ final class UserPage {
         return p.reason() == null ? "no event: the manual presence applies" : ChangeLine.describe(p.reason());
     }
 
-    private static String orNever(Instant at, UserExplanation x) { return at == null ? "never" : both(at, x.mailboxZone()); }
+    private static String orNever(Instant at, UserExplanation x) { return both(at, x.mailboxZone()); }
 
-    /** Local time in the mailbox zone and UTC, e.g. "30 Nov 10:00:00 Europe/Berlin (09:00:00 UTC)". */
-    static String both(Instant at, ZoneId zone) {
-        String utc = TIME.format(at.atZone(ZoneOffset.UTC)) + " UTC";
-        return zone == null || zone.equals(ZoneOffset.UTC) ? utc : TIME.format(at.atZone(zone)) + " " + zone.getId() + " (" + utc + ")";
-    }
+    private static String both(Instant at, ZoneId zone) { return ExplainTime.both(at, zone); }
 
     private static String local(Instant at, ZoneId zone) { return HOUR.format(at.atZone(zone == null ? ZoneOffset.UTC : zone)); }
 }
