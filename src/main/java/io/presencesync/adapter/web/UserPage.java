@@ -109,7 +109,7 @@ final class UserPage {
         for (SegmentVerdict s : x.rules().segments()) {
             Interval i = s.segment();
             html.append("<tr><td><strong>").append(i.state()).append("</strong></td><td>").append(Html.escape(ChangeLine.describe(i.reason())))
-                    .append("</td><td class=\"time\">").append(Html.escape(both(i.start(), x.mailboxZone()))).append("</td><td class=\"time\">")
+                    .append("</td><td class=\"when\">").append(Html.escape(both(i.start(), x.mailboxZone()))).append("</td><td class=\"when\">")
                     .append(i.end() == null ? "until a poll says otherwise" : Html.escape(both(i.end(), x.mailboxZone()))).append("</td><td class=\"small\">")
                     .append(Html.escape(s.rule().text())).append(s.merged() ? "; back-to-back or overlapping items merged" : "")
                     .append("</td><td class=\"small\">").append(refs(s.decidedBy(), inputs)).append("</td><td class=\"small\">")
@@ -128,12 +128,12 @@ final class UserPage {
             html.append("<tr><td>").append(n + 1).append("</td><td>").append(Html.escape(label(v.input(), x.mailboxZone()))).append("</td>");
             EventInput in = v.input();
             if (in instanceof FreeBusyItem item) {
-                html.append("<td class=\"time\">").append(Html.escape(both(item.start(), x.mailboxZone()))).append("</td><td class=\"time\">")
+                html.append("<td class=\"when\">").append(Html.escape(both(item.start(), x.mailboxZone()))).append("</td><td class=\"when\">")
                         .append(Html.escape(both(item.end(), x.mailboxZone()))).append("</td>");
             } else if (in instanceof CallState call) {
-                html.append("<td class=\"time\">").append(Html.escape(both(call.since(), x.mailboxZone()))).append("</td><td></td>");
+                html.append("<td class=\"when\">").append(Html.escape(both(call.since(), x.mailboxZone()))).append("</td><td></td>");
             } else if (in instanceof AutoReplies replies) {
-                html.append("<td class=\"time\">").append(Html.escape(both(replies.since(), x.mailboxZone()))).append("</td><td class=\"small muted\">seen ")
+                html.append("<td class=\"when\">").append(Html.escape(both(replies.since(), x.mailboxZone()))).append("</td><td class=\"small muted\">seen ")
                         .append(Html.escape(both(replies.seenAt(), x.mailboxZone()))).append("</td>");
             }
             html.append("<td class=\"small\"><code>").append(v.rule().name()).append("</code> ").append(Html.escape(v.rule().text())).append("</td></tr>");
@@ -146,7 +146,7 @@ final class UserPage {
         html.append("<section id=\"next\"><h2>Next transitions <span class=\"count\">(published at the instant, by the unit's transition run)</span></h2><table>")
                 .append("<tr><th>At</th><th>Becomes</th></tr>");
         for (UserExplanation.Transition t : x.transitions()) {
-            html.append("<tr><td class=\"time\">").append(Html.escape(both(t.at(), x.mailboxZone()))).append("</td><td><strong>")
+            html.append("<tr><td class=\"when\">").append(Html.escape(both(t.at(), x.mailboxZone()))).append("</td><td><strong>")
                     .append(t.becomes().state()).append("</strong> — ").append(Html.escape(describe(t.becomes()))).append("</td></tr>");
         }
         if (x.transitions().isEmpty()) html.append("<tr><td colspan=\"2\" class=\"muted\">None known within the horizon.</td></tr>");
