@@ -19,7 +19,4 @@ public record Decision(Interval segment, List<Interval> deciding, List<Interval>
         overruled = List.copyOf(overruled);
         if (deciding.isEmpty()) throw new IllegalArgumentException("segment " + segment + " without a deciding interval");
     }
-
-    /** Back-to-back or overlapping intervals of one outcome shown as a single segment. */
-    public boolean merged() { return deciding.size() > 1; }
 }
