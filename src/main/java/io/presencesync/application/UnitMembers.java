@@ -4,6 +4,7 @@ import io.presencesync.domain.User;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -23,6 +24,17 @@ public interface UnitMembers {
 
     /** Forgets a tenant that is no longer configured. */
     void forget(String tenant);
+
+    /** The unit a user is a member of, found by object id or address (case-insensitively); empty when in none. */
+    Optional<Member> find(String tenant, String idOrAddress);
+
+    /** A user and the unit that runs them. */
+    record Member(int unit, User user) {}
+
+    /** Whether {@code user} is the one an object id or address names. */
+    static boolean names(User user, String idOrAddress) {
+        return user.id().equalsIgnoreCase(idOrAddress) || user.address().equalsIgnoreCase(idOrAddress);
+    }
 
     static UnitMembers inMemory() {
         Map<String, List<List<User>>> byTenant = new ConcurrentHashMap<>();
@@ -46,6 +58,15 @@ public interface UnitMembers {
             @Override
             public void forget(String tenant) {
                 byTenant.remove(tenant);
+            }
+
+            @Override
+            public Optional<Member> find(String tenant, String idOrAddress) {
+                List<List<User>> units = byTenant.getOrDefault(tenant, List.of());
+                for (int unit = 0; unit < units.size(); unit++) {
+                    for (User user : units.get(unit)) if (names(user, idOrAddress)) return Optional.of(new Member(unit, user));
+                }
+                return Optional.empty();
             }
         };
     }

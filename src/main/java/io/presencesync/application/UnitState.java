@@ -7,6 +7,7 @@ import io.presencesync.domain.FreeBusyItem;
 import io.presencesync.domain.User;
 
 import java.time.Instant;
+import java.time.ZoneId;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -71,10 +72,11 @@ public final class UnitState {
     /**
      * The user's calendar as last read.
      *
-     * @param known whether it was read (or found unreadable) at least once
-     * @param error why it could not be read last time; null when it was
+     * @param known       whether it was read (or found unreadable) at least once
+     * @param error       why it could not be read last time; null when it was
+     * @param mailboxZone the mailbox's time zone as the calendar answer named it; null while unknown (for explanations)
      */
-    public record Calendar(boolean known, Instant windowStart, List<FreeBusyItem> items, String error) {
+    public record Calendar(boolean known, Instant windowStart, List<FreeBusyItem> items, String error, ZoneId mailboxZone) {
         public Calendar {
             Objects.requireNonNull(windowStart, "windowStart");
             items = List.copyOf(items);
@@ -102,6 +104,8 @@ public final class UnitState {
         Instant windowStart;
         List<FreeBusyItem> items = List.of();
         String calendarError;
+        /** The mailbox's time zone as the last calendar answer named it; null while unknown. For explanations only. */
+        ZoneId mailboxZone;
         CallState call;
         AutoReplies autoReplies;
         Instant presenceSeenAt;
@@ -128,6 +132,7 @@ public final class UnitState {
             windowStart = s.calendar().windowStart();
             items = s.calendar().items();
             calendarError = s.calendar().error();
+            mailboxZone = s.calendar().mailboxZone();
             call = s.activity().call();
             autoReplies = s.activity().autoReplies();
             presenceSeenAt = s.activity().seenAt();
@@ -140,7 +145,7 @@ public final class UnitState {
         }
 
         private SavedUser saved() {
-            return new SavedUser(user, left, new Calendar(calendarKnown, windowStart, items, calendarError),
+            return new SavedUser(user, left, new Calendar(calendarKnown, windowStart, items, calendarError, mailboxZone),
                     new Activity(call, autoReplies, presenceSeenAt),
                     new Publication(published, version, renewNone, publishFailing, noneHeldUntil), nextChange);
         }

@@ -4,7 +4,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * What each sync unit remembers between runs ({@link UnitState}), and the guarantee that only one
@@ -21,6 +24,15 @@ public interface UnitStates {
      */
     boolean run(String tenant, int unit, Consumer<UnitState> run);
 
+    /**
+     * What {@code read} makes of the unit's state, taken like a run (so never while a run works on
+     * it); empty when another run holds the unit right now. {@code read} must not change the state.
+     */
+    default <T> Optional<T> read(String tenant, int unit, Function<UnitState, T> read) {
+        AtomicReference<T> result = new AtomicReference<>();
+        return run(tenant, unit, state -> result.set(read.apply(state))) ? Optional.ofNullable(result.get()) : Optional.empty();
+    }
+
     /** Removes and returns the states of a tenant that is no longer configured. */
     List<UnitState> forget(String tenant);
 
@@ -29,7 +41,11 @@ public interface UnitStates {
         return new UnitStates() {
             @Override
             public boolean run(String tenant, int unit, Consumer<UnitState> run) {
-                run.accept(byTenant.computeIfAbsent(tenant, t -> new ConcurrentHashMap<>()).computeIfAbsent(unit, u -> new UnitState()));
+                UnitState state = byTenant.computeIfAbsent(tenant, t -> new ConcurrentHashMap<>()).computeIfAbsent(unit, u -> new UnitState());
+                // The scheduler never runs a unit twice at once; the lock keeps a read (an explanation) off a run in progress.
+                synchronized (state) {
+                    run.accept(state);
+                }
                 return true;
             }
 

@@ -1,6 +1,7 @@
 package io.presencesync.application;
 
 import io.presencesync.application.UnitState.UserSlot;
+import io.presencesync.application.port.MailboxSchedule;
 import io.presencesync.application.port.PresencePublisher;
 import io.presencesync.application.port.PresenceUpdate;
 import io.presencesync.application.port.SourceResult;
@@ -38,7 +39,7 @@ import java.util.function.Predicate;
 public final class UnitSync {
 
     /** Calendars are read from a little before now, so an appointment that just began is seen whole. */
-    static final Duration LOOK_BACK = Duration.ofMinutes(5);
+    public static final Duration LOOK_BACK = Duration.ofMinutes(5);
     /** Call state and automatic replies not confirmed for this many call-state polls are dropped. */
     public static final int CALL_STATE_MISSED_POLLS = 3;
 
@@ -88,7 +89,7 @@ public final class UnitSync {
     /** A joiner; after an unreadable state everyone is one, whose NONE waits for their call state (see {@link #pollAfresh}). */
     private UserSlot newSlot(User user, Instant now) {
         UserSlot slot = new UserSlot(user, now);
-        if (state.recovering) slot.noneHeldUntil = now.plus(callStateMaxAge());
+        if (state.recovering) slot.noneHeldUntil = callStateExpiry(now, timing);
         return slot;
     }
 
@@ -119,12 +120,13 @@ public final class UnitSync {
         Instant now = clock.instant();
         Instant from = now.minus(LOOK_BACK);
         renew(now); // what earlier runs published; a change this poll finds is then sent as a change
-        Map<String, SourceResult<List<FreeBusyItem>>> results = ports.calendars().freeBusy(users(), from, now.plus(timing.horizon()));
+        Map<String, SourceResult<MailboxSchedule>> results = ports.calendars().schedules(users(), from, now.plus(timing.horizon()));
         for (UserSlot slot : state.slots.values()) {
-            SourceResult<List<FreeBusyItem>> r = result(results, slot);
-            if (r instanceof SourceResult.Ok<List<FreeBusyItem>> ok) {
-                calendarLoaded(slot, from, ok.value());
-            } else if (r instanceof SourceResult.UserError<List<FreeBusyItem>> e) {
+            SourceResult<MailboxSchedule> r = result(results, slot);
+            if (r instanceof SourceResult.Ok<MailboxSchedule> ok) {
+                calendarLoaded(slot, from, ok.value().items());
+                if (ok.value().mailboxZone() != null) slot.mailboxZone = ok.value().mailboxZone();
+            } else if (r instanceof SourceResult.UserError<MailboxSchedule> e) {
                 calendarFailed(slot, from, e.code() + ": " + e.message());
             } // Unavailable: keep the last known calendar, its transitions still fire on time
         }
@@ -252,11 +254,20 @@ public final class UnitSync {
     }
 
     private boolean callStateFresh(UserSlot slot, Instant now) {
-        return slot.presenceSeenAt != null && !now.isAfter(slot.presenceSeenAt.plus(callStateMaxAge()));
+        return callStateFresh(slot.presenceSeenAt, now, timing);
     }
 
-    private Duration callStateMaxAge() {
-        return timing.callStatePollInterval().multipliedBy(CALL_STATE_MISSED_POLLS);
+    /**
+     * Whether call state and automatic replies read at {@code seenAt} still count at {@code now}: the
+     * sync's rule, which explanations apply too. Older ones are taken as unknown (no call, no replies).
+     */
+    public static boolean callStateFresh(Instant seenAt, Instant now, SyncTiming timing) {
+        return seenAt != null && !now.isAfter(callStateExpiry(seenAt, timing));
+    }
+
+    /** When call state read at {@code seenAt} stops counting unless a later poll confirms it. */
+    public static Instant callStateExpiry(Instant seenAt, SyncTiming timing) {
+        return seenAt.plus(timing.callStatePollInterval().multipliedBy(CALL_STATE_MISSED_POLLS));
     }
 
     /** A user who left must not stay BUSY in the store: their last word is NONE. */

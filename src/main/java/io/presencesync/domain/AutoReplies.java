@@ -8,7 +8,7 @@ import java.time.Instant;
  * Graph also reports them on during an appointment shown as out of office; the rules use
  * {@code seenAt} to tell that mirror from replies of their own.
  */
-public record AutoReplies(Instant since, Instant seenAt) {
+public record AutoReplies(Instant since, Instant seenAt) implements EventInput {
     public AutoReplies {
         Objects.requireNonNull(since, "since");
         Objects.requireNonNull(seenAt, "seenAt");

@@ -20,10 +20,12 @@ public final class Timeline {
             .thenComparing(Interval::state, Comparator.reverseOrder());
 
     private final Instant origin;
+    private final List<Interval> inputs;
     private final List<Interval> segments;
 
-    private Timeline(Instant origin, List<Interval> segments) {
+    private Timeline(Instant origin, List<Interval> inputs, List<Interval> segments) {
         this.origin = origin;
+        this.inputs = inputs;
         this.segments = List.copyOf(segments);
     }
 
@@ -34,11 +36,50 @@ public final class Timeline {
      * the inputs speak for.
      */
     public static Timeline of(Instant origin, List<Interval> intervals) {
-        TreeSet<Instant> cuts = new TreeSet<>();
-        List<Interval> live = new ArrayList<>();
+        List<Interval> live = new ArrayList<>(intervals.size());
         for (Interval i : intervals) {
-            if (i.isEmpty()) continue;
-            live.add(i);
+            if (!i.isEmpty()) live.add(i);
+        }
+        return new Timeline(origin, live, sweep(live, null));
+    }
+
+    /**
+     * Each segment with the inputs that decided it and those it overruled: the very sweep that made
+     * the segments, run again with a record of its winners (kept off the sync's path, which needs none).
+     */
+    public List<Decision> decisions() {
+        List<List<Interval>> winners = new ArrayList<>();
+        List<List<Interval>> losers = new ArrayList<>();
+        List<Interval> merged = sweep(inputs, new Recorder(winners, losers));
+        List<Decision> decisions = new ArrayList<>(merged.size());
+        for (int s = 0; s < merged.size(); s++) decisions.add(new Decision(merged.get(s), winners.get(s), losers.get(s)));
+        return decisions;
+    }
+
+    /** Where the sweep records, per merged segment, the input intervals that won and those that lost. */
+    private record Recorder(List<List<Interval>> winners, List<List<Interval>> losers) {
+        void segment() {
+            winners.add(new ArrayList<>());
+            losers.add(new ArrayList<>());
+        }
+
+        void cut(Interval winner, List<Interval> live, Instant from) {
+            addOnce(winners.get(winners.size() - 1), winner);
+            // An overlapping interval of the same outcome shares the segment: it decides too.
+            for (Interval i : live) {
+                if (i.covers(from)) addOnce((i.sameOutcome(winner) ? winners : losers).get(winners.size() - 1), i);
+            }
+        }
+
+        private static void addOnce(List<Interval> list, Interval i) {
+            for (Interval known : list) if (known == i) return;
+            list.add(i);
+        }
+    }
+
+    private static List<Interval> sweep(List<Interval> live, Recorder recorder) {
+        TreeSet<Instant> cuts = new TreeSet<>();
+        for (Interval i : live) {
             cuts.add(i.start());
             if (i.end() != null) cuts.add(i.end());
         }
@@ -57,9 +98,11 @@ public final class Timeline {
                 merged.set(merged.size() - 1, new Interval(last.start(), to, winner.reason(), winner.state()));
             } else {
                 merged.add(new Interval(from, to, winner.reason(), winner.state()));
+                if (recorder != null) recorder.segment();
             }
+            if (recorder != null) recorder.cut(winner, live, from);
         }
-        return new Timeline(origin, merged);
+        return merged;
     }
 
     public List<Interval> segments() { return segments; }

@@ -120,6 +120,7 @@ final class SyncWorld {
 
             @Override
             public List<List<User>> all(String tenant) { return store.all(tenant); }
+            public java.util.Optional<Member> find(String tenant, String idOrAddress) { return store.find(tenant, idOrAddress); }
 
             @Override
             public void forget(String tenant) {

@@ -126,4 +126,26 @@ class TimelinePropertiesTest {
             if (p.until() != null) assertThat(p.until()).isAfter(minute(m));
         });
     }
+
+    @Test
+    void theExplanationShowsTheSyncsOwnTimelineAndEverySegmentIsCoveredByTheInputsThatDecidedIt() {
+        qt().withExamples(EXAMPLES).forAll(calendars(), calls()).checkAssert((items, call) -> {
+            Explanation e = rules.explain(T0, items, call.orElse(null), null);
+            assertThat(e.timeline().segments()).isEqualTo(rules.timeline(T0, items, call.orElse(null), null).segments());
+            assertThat(e.segments()).extracting(Explanation.SegmentVerdict::segment).isEqualTo(e.timeline().segments());
+            assertThat(e.inputs()).hasSize(items.size() + (call.isPresent() ? 1 : 0));
+            for (Explanation.SegmentVerdict s : e.segments()) {
+                for (int m = 0; m <= SPAN_MINUTES; m++) {
+                    Instant t = minute(m);
+                    if (!s.segment().covers(t)) continue;
+                    assertThat(s.decidedBy()).as("minute %d of %s", m, s.segment())
+                            .anySatisfy(v -> assertThat(v.interval().covers(t)).isTrue());
+                }
+                for (Explanation.InputVerdict v : s.decidedBy()) assertThat(v.interval().reason()).isEqualTo(s.segment().reason());
+                for (Explanation.InputVerdict v : s.overruled()) {
+                    assertThat(v.interval().reason().rank()).isLessThanOrEqualTo(s.segment().reason().rank());
+                }
+            }
+        });
+    }
 }

@@ -23,7 +23,7 @@ import java.util.concurrent.Callable;
                 "Keeps unified-communications presence in step with Microsoft 365 calendars and Teams calls.",
                 "First try 'demo'; then, with your configuration file: 'validate', 'check', 'run'.",
                 "Diagnostics go to stderr; presence changes and command results to stdout."},
-        subcommands = {RunCommand.class, DemoCommand.class, ValidateCommand.class, CheckCommand.class, VersionCommand.class},
+        subcommands = {RunCommand.class, DemoCommand.class, ValidateCommand.class, CheckCommand.class, ExplainCommand.class, VersionCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:success", "1:runtime failure (check: a tenant is not OK)",
                 "2:configuration error or wrong command line: nothing was started"})
@@ -73,7 +73,7 @@ public final class Main implements Callable<Integer> {
     /** No command is a wrong command line: picocli prints the message and the usage on stderr and exits with 2. */
     @Override
     public Integer call() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "Missing command: one of run, demo, validate, check, version");
+        throw new CommandLine.ParameterException(spec.commandLine(), "Missing command: one of run, demo, validate, check, explain, version");
     }
 
     static final class Version implements CommandLine.IVersionProvider {

@@ -26,6 +26,7 @@ import io.presencesync.adapter.xmpp.XmppFederation;
 import io.presencesync.application.SyncTiming;
 import io.presencesync.application.TenantPorts;
 import io.presencesync.application.TenantSetup;
+import io.presencesync.application.explain.ServiceExplainer;
 import io.presencesync.application.status.ObservedPorts;
 import io.presencesync.application.status.ServiceHealth;
 import io.presencesync.application.status.SyncServiceHealth;
@@ -55,6 +56,8 @@ final class ServiceRunner implements AutoCloseable {
     private final SyncScheduler scheduler;
     private final XmppFederation xmpp;
     private volatile boolean schedulerRunning;
+    /** Set once the scheduler exists; the API server, bound before it, serves only after {@link #start()}. */
+    private volatile ServiceExplainer explainer;
 
     /** @param changes how the embedded store's changes are shown when its publisher says {@code log: true} */
     ServiceRunner(AppConfig config, Map<String, String> env, Clock clock, ChangeLine changes) throws SchedulerException {
@@ -93,7 +96,7 @@ final class ServiceRunner implements AutoCloseable {
                 throw e;
             }
             try {
-                api = ApiServer.bind(config.api(), new ApiServer.Content(health, store, directory, names, clock));
+                api = ApiServer.bind(config.api(), new ApiServer.Content(health, store, directory, names, clock, (t, u) -> explainer.explain(t, u)));
             } catch (RuntimeException e) {
                 management.close();
                 metrics.close();
@@ -103,6 +106,7 @@ final class ServiceRunner implements AutoCloseable {
                 scheduler = new SyncScheduler(tenants, timing, sync.unitSize(), sync.threads(), clock, config.cluster().map(c -> database(c, env)), publishers);
                 FunctionCounter.builder("presencesync.stored.state.unreadable", scheduler, SyncScheduler::unreadableRows)
                         .description("unit states and rosters found unreadable in the database (each recovered afresh)").register(registry);
+                explainer = scheduler.explainer(status, publishers::deliveries);
             } catch (SchedulerException | RuntimeException e) {
                 api.close();
                 management.close();

@@ -9,6 +9,7 @@ import com.microsoft.kiota.ApiException;
 import com.microsoft.kiota.RequestInformation;
 import io.presencesync.adapter.config.GraphSettings;
 import io.presencesync.application.port.CalendarSource;
+import io.presencesync.application.port.MailboxSchedule;
 import io.presencesync.application.port.SourceResult;
 import io.presencesync.domain.FreeBusyItem;
 import io.presencesync.domain.User;
@@ -17,6 +18,7 @@ import org.slf4j.LoggerFactory;
 
 import java.time.DateTimeException;
 import java.time.Instant;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -63,8 +65,15 @@ final class GraphCalendarSource implements CalendarSource {
     }
 
     @Override
-    public Map<String, SourceResult<List<FreeBusyItem>>> freeBusy(List<User> users, Instant from, Instant to) {
+    public Map<String, SourceResult<MailboxSchedule>> schedules(List<User> users, Instant from, Instant to) {
         return parallel.run(users, schedulesPerRequest * GraphBatch.MAX_ITEMS, batchUsers -> batch(batchUsers, from, to));
+    }
+
+    @Override
+    public Map<String, SourceResult<List<FreeBusyItem>>> freeBusy(List<User> users, Instant from, Instant to) {
+        Map<String, SourceResult<List<FreeBusyItem>>> items = new HashMap<>();
+        schedules(users, from, to).forEach((id, r) -> items.put(id, r.map(MailboxSchedule::items)));
+        return items;
     }
 
     /** One getSchedule request of a batch: its users and the anchor mailboxes tried so far. */
@@ -77,8 +86,8 @@ final class GraphCalendarSource implements CalendarSource {
     }
 
     /** The users of one {@code $batch}; a request whose anchor refused is sent again through another of its users. */
-    private Map<String, SourceResult<List<FreeBusyItem>>> batch(List<User> users, Instant from, Instant to) {
-        Map<String, SourceResult<List<FreeBusyItem>>> results = new HashMap<>();
+    private Map<String, SourceResult<MailboxSchedule>> batch(List<User> users, Instant from, Instant to) {
+        Map<String, SourceResult<MailboxSchedule>> results = new HashMap<>();
         List<ScheduleRequest> pending = new ArrayList<>();
         for (int i = 0; i < users.size(); i += schedulesPerRequest) {
             pending.add(new ScheduleRequest(users.subList(i, Math.min(users.size(), i + schedulesPerRequest))));
@@ -151,7 +160,7 @@ final class GraphCalendarSource implements CalendarSource {
         return byRequest;
     }
 
-    private void unavailable(Map<String, SourceResult<List<FreeBusyItem>>> results, ScheduleRequest r, String why) {
+    private void unavailable(Map<String, SourceResult<MailboxSchedule>> results, ScheduleRequest r, String why) {
         log.warn("tenant {}: {} ({} users keep their last known calendar)", tenant, why, r.users.size());
         for (User u : r.users) results.put(u.id(), new SourceResult.Unavailable<>(why));
     }
@@ -175,10 +184,10 @@ final class GraphCalendarSource implements CalendarSource {
         return value.getAsJsonArray();
     }
 
-    private Map<String, SourceResult<List<FreeBusyItem>>> toResults(List<User> chunk, JsonArray schedules) {
+    private Map<String, SourceResult<MailboxSchedule>> toResults(List<User> chunk, JsonArray schedules) {
         Map<String, User> byAddress = new HashMap<>();
         for (User u : chunk) byAddress.put(u.address().toLowerCase(Locale.ROOT), u);
-        Map<String, SourceResult<List<FreeBusyItem>>> results = new HashMap<>();
+        Map<String, SourceResult<MailboxSchedule>> results = new HashMap<>();
         for (JsonElement element : schedules) {
             JsonObject info = element.isJsonObject() ? element.getAsJsonObject() : new JsonObject();
             String scheduleId = string(info, "scheduleId");
@@ -201,7 +210,7 @@ final class GraphCalendarSource implements CalendarSource {
         return body;
     }
 
-    private SourceResult<List<FreeBusyItem>> toResult(User user, JsonObject info) {
+    private SourceResult<MailboxSchedule> toResult(User user, JsonObject info) {
         if (info.get("error") instanceof JsonObject error) {
             String code = string(error, "responseCode");
             return new SourceResult.UserError<>(code == null ? "error" : code, String.valueOf(string(error, "message")));
@@ -218,7 +227,19 @@ final class GraphCalendarSource implements CalendarSource {
                 log.warn("tenant {}: scheduleItems[{}] of {} skipped: {}", tenant, i, user.address(), e.getMessage());
             }
         }
-        return new SourceResult.Ok<>(items);
+        return new SourceResult.Ok<>(new MailboxSchedule(items, mailboxZone(info)));
+    }
+
+    /** The zone of the mailbox's working hours; null when absent or not a zone Java knows ("Customized Time Zone"). */
+    private static ZoneId mailboxZone(JsonObject info) {
+        if (!(info.get("workingHours") instanceof JsonObject hours) || !(hours.get("timeZone") instanceof JsonObject zone)) return null;
+        String name = string(zone, "name");
+        if (name == null) return null;
+        try {
+            return GraphTime.zone(name);
+        } catch (DateTimeException e) {
+            return null;
+        }
     }
 
     private static Instant instant(JsonObject item, String name) {

@@ -23,11 +23,12 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 
 /**
  * Tries a tenant's configuration against Entra ID and Graph the way the service will use it: a
- * token, the user lookup, one getSchedule and one getPresencesByUserId, and says for each step what
- * an administrator has to do when it fails. Never prints the secret or the token.
+ * token, the user lookup, one user's getSchedule and getPresencesByUserId, then a probe of many users
+ * (a sample, or all), and says for each step what an administrator has to do when it fails. Never prints the secret or the token.
  */
 public final class TenantCheck {
 
@@ -66,10 +67,16 @@ public final class TenantCheck {
     static final String GROUPS = "group members";
     static final String SCHEDULE = "getSchedule";
     static final String PRESENCE = "getPresencesByUserId";
+    static final String PROBE = "users probed";
+    /** Users probed by default: quick for any tenant (one $batch of getSchedule, one presence request). */
+    public static final int DEFAULT_SAMPLE = 400;
+    /** The probe stops when this share of the tenant's time budget is used up, so its finding is still given. */
+    private static final double PROBE_SHARE = 0.9;
 
     private final TenantConfig tenant;
     private final Map<String, String> env;
     private final Clock clock;
+    private final Options options;
     private final CheckAdvice advice;
     private final List<Finding> findings = new ArrayList<>();
     /** Set once the verdict was given without the worker (time limit): its later findings are dropped. */
@@ -77,10 +84,21 @@ public final class TenantCheck {
     private final List<String> redact = new CopyOnWriteArrayList<>();
     private final AtomicReference<String> currentStep = new AtomicReference<>(TOKEN);
 
-    private TenantCheck(TenantConfig tenant, Map<String, String> env, Clock clock) {
+    /**
+     * How far a check goes beyond its first user.
+     *
+     * @param probeUsers how many resolved users are probed (getSchedule and presence); Integer.MAX_VALUE: all
+     * @param progress   told of the probe's progress, a line at a time (the command prints it on stderr)
+     */
+    public record Options(int probeUsers, Consumer<String> progress) {
+        public static final Options DEFAULTS = new Options(DEFAULT_SAMPLE, line -> { });
+    }
+
+    private TenantCheck(TenantConfig tenant, Map<String, String> env, Clock clock, Options options) {
         this.tenant = tenant;
         this.env = env;
         this.clock = clock;
+        this.options = options;
         this.advice = new CheckAdvice(tenant);
     }
 
@@ -90,6 +108,11 @@ public final class TenantCheck {
      * @param clock the time of the free/busy window asked for and of token and Retry-After decisions
      */
     public static List<Verdict> checkAll(List<TenantConfig> tenants, Map<String, String> env, Duration timeout, Clock clock) {
+        return checkAll(tenants, env, timeout, clock, Options.DEFAULTS);
+    }
+
+    /** As {@link #checkAll(List, Map, Duration, Clock)}, probing as many users as {@code options} say. */
+    public static List<Verdict> checkAll(List<TenantConfig> tenants, Map<String, String> env, Duration timeout, Clock clock, Options options) {
         ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, tenants.size()), r -> {
             Thread t = new Thread(r, "check");
             t.setDaemon(true);
@@ -99,7 +122,8 @@ public final class TenantCheck {
             List<TenantCheck> checks = new ArrayList<>();
             List<Future<Verdict>> futures = new ArrayList<>();
             for (TenantConfig t : tenants) {
-                TenantCheck check = new TenantCheck(t, env, clock);
+                TenantCheck check = new TenantCheck(t, env, clock, new Options(options.probeUsers(),
+                        line -> options.progress().accept("tenant " + t.name() + ": " + line)));
                 checks.add(check);
                 futures.add(pool.submit(() -> check.run(timeout)));
             }
@@ -203,6 +227,13 @@ public final class TenantCheck {
         sources.schedule(graph.calendars(), user, resolved, clock.instant());
         currentStep.set(PRESENCE);
         sources.presence(graph.callStates(), user);
+        if (resolved.size() > 1) {
+            currentStep.set(PROBE);
+            long deadline = started + (long) (timeout.toNanos() * PROBE_SHARE);
+            List<User> probed = resolved.subList(0, Math.min(resolved.size(), options.probeUsers()));
+            new MailboxProbe(advice, this::add, options.progress()).probe(graph.calendars(), graph.callStates(), probed, resolved.size(),
+                    clock.instant(), deadline);
+        }
         return result();
     }
 

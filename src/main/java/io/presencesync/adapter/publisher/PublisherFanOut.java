@@ -1,6 +1,7 @@
 package io.presencesync.adapter.publisher;
 
 import io.presencesync.adapter.config.PublisherConfig;
+import io.presencesync.application.delivery.UserDelivery;
 import io.presencesync.application.port.DeliveryListener;
 import io.presencesync.application.port.PresencePublisher;
 import io.presencesync.application.port.PresenceUpdate;
@@ -69,6 +70,11 @@ public final class PublisherFanOut implements PresencePublisher, AutoCloseable {
 
     public List<PublisherState> health() {
         return outboxes.stream().map(PublisherOutbox::health).toList();
+    }
+
+    /** Per publisher that remembers the user, what its store last answered for them ({@link UserDelivery}). */
+    public List<UserDelivery> deliveries(String tenant, String userId) {
+        return outboxes.stream().flatMap(o -> o.delivery(tenant, userId).stream()).toList();
     }
 
     /** Flushes every outbox at the same time, for at most {@link #FLUSH_ON_CLOSE}. */

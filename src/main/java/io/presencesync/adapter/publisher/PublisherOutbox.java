@@ -6,6 +6,7 @@ import io.presencesync.application.delivery.Backoff;
 import io.presencesync.application.delivery.DeliveryEvent;
 import io.presencesync.application.delivery.DeliveryPlan;
 import io.presencesync.application.delivery.DeliveryPolicy;
+import io.presencesync.application.delivery.UserDelivery;
 import io.presencesync.application.port.DeliveryListener;
 import io.presencesync.application.port.PresencePublisher;
 import io.presencesync.application.port.PresenceUpdate;
@@ -90,6 +91,9 @@ public final class PublisherOutbox implements PresencePublisher, AutoCloseable {
     }
 
     public PublisherState health() { return locked(plan::state); }
+
+    /** What this store last answered for the user and what waits; read-only. */
+    public Optional<UserDelivery> delivery(String tenant, String userId) { return locked(() -> plan.delivery(tenant, userId)); }
 
     /** How many users the outbox remembers: those with an event presence to renew or a write pending. */
     int rememberedUsers() { return locked(plan::rememberedUsers); }

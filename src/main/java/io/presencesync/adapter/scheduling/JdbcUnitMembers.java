@@ -13,6 +13,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /** The units' members in PostgreSQL, next to Quartz's tables, so that every node reads the same; the format in a column of its own. */
 final class JdbcUnitMembers implements UnitMembers {
@@ -75,6 +76,31 @@ final class JdbcUnitMembers implements UnitMembers {
             }
         } catch (SQLException | JsonProcessingException e) {
             throw new IllegalStateException("tenant " + tenant + ": cannot read the members of sync unit " + unit + " from " + TABLE + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Only the rows whose text holds the JSON-quoted id or address are read and parsed: an explanation
+     * of one user does not fetch a whole tenant's members.
+     */
+    @Override
+    public Optional<Member> find(String tenant, String idOrAddress) {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement select = c.prepareStatement("SELECT unit, members FROM " + TABLE
+                     + " WHERE tenant = ? AND strpos(lower(members), lower(?)) > 0 ORDER BY unit")) {
+            select.setString(1, tenant);
+            select.setString(2, JSON.writeValueAsString(idOrAddress));
+            try (ResultSet rs = select.executeQuery()) {
+                while (rs.next()) {
+                    for (List<String> pair : JSON.readValue(rs.getString(2), PAIRS)) {
+                        User user = new User(pair.get(0), pair.get(1));
+                        if (UnitMembers.names(user, idOrAddress)) return Optional.of(new Member(rs.getInt(1), user));
+                    }
+                }
+                return Optional.empty();
+            }
+        } catch (SQLException | JsonProcessingException e) {
+            throw new IllegalStateException("tenant " + tenant + ": cannot look up the unit of " + idOrAddress + " in " + TABLE + ": " + e.getMessage(), e);
         }
     }
 

@@ -7,7 +7,13 @@ import io.presencesync.application.SyncStores;
 import io.presencesync.application.SyncTiming;
 import io.presencesync.application.TenantSetup;
 import io.presencesync.application.TenantSync;
+import io.presencesync.application.UnitMembers;
+import io.presencesync.application.UnitStates;
+import io.presencesync.application.explain.DeliveryRecords;
+import io.presencesync.application.explain.ServiceExplainer;
 import io.presencesync.application.port.PresencePublisher;
+import io.presencesync.application.status.SyncStatus;
+import io.presencesync.rules.PresenceRules;
 import org.quartz.Scheduler;
 import org.quartz.SchedulerException;
 import org.quartz.impl.StdSchedulerFactory;
@@ -21,7 +27,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.Executors;
@@ -55,6 +63,7 @@ public final class SyncScheduler implements AutoCloseable {
     private JdbcTenantRosters rosters;
     /** Clustered: checks this node's configuration generation in at every check-in interval. */
     private ScheduledExecutorService generationCheckin;
+    private final ServiceExplainer.Parts explainParts;
 
     /**
      * @param database  empty for a single node (in-memory job store); present for clustered mode
@@ -104,6 +113,9 @@ public final class SyncScheduler implements AutoCloseable {
             p.setProperty("org.quartz.jobStore.class", "org.quartz.simpl.RAMJobStore");
             stores = SyncStores.inMemory();
         }
+        Map<String, PresenceRules> rules = new LinkedHashMap<>();
+        for (TenantSetup t : tenants) rules.put(t.name(), t.rules());
+        this.explainParts = new ServiceExplainer.Parts(rules, timing, stores.members(), stores.states(), clock);
         try {
             scheduler = new StdSchedulerFactory(p).getScheduler();
             schedule = new QuartzSchedule(scheduler);
@@ -117,6 +129,14 @@ public final class SyncScheduler implements AutoCloseable {
             stopQuietly();
             throw e;
         }
+    }
+
+    /**
+     * Explanations of this scheduler's users, read from the units' states as the runs keep them (in
+     * PostgreSQL when clustered, so any node explains any user).
+     */
+    public ServiceExplainer explainer(SyncStatus status, DeliveryRecords deliveries) {
+        return new ServiceExplainer(explainParts, status, deliveries);
     }
 
     public void start() throws SchedulerException {

@@ -17,6 +17,7 @@ import io.presencesync.domain.FreeBusyStatus;
 import io.presencesync.domain.Reason;
 import io.presencesync.domain.User;
 
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -59,6 +60,7 @@ final class UnitStateJson {
             ObjectNode user = users.addObject();
             user.put("id", u.user().id());
             user.put("address", u.user().address());
+            put(user, "displayName", u.user().displayName());
             put(user, "left", u.left());
             ObjectNode calendar = user.putObject("calendar");
             put(calendar, "known", u.calendar().known());
@@ -67,6 +69,7 @@ final class UnitStateJson {
             for (FreeBusyItem i : u.calendar().items()) items.addObject().put("start", i.start().toString()).put("end", i.end().toString())
                     .put("status", i.status().name());
             put(calendar, "error", u.calendar().error());
+            if (u.calendar().mailboxZone() != null) calendar.put("mailboxZone", u.calendar().mailboxZone().getId());
             ObjectNode activity = user.putObject("activity");
             if (u.activity().call() != null) {
                 activity.putObject("call").put("activity", u.activity().call().activity()).put("since", u.activity().call().since().toString());
@@ -96,13 +99,15 @@ final class UnitStateJson {
     private static UnitState read(JsonNode root) {
         List<SavedUser> users = new ArrayList<>();
         for (JsonNode u : required(root, "users")) {
-            User user = new User(required(u, "id").asText(), required(u, "address").asText());
+            User user = new User(required(u, "id").asText(), required(u, "address").asText(), text(u, "displayName"));
             JsonNode c = required(u, "calendar");
             List<FreeBusyItem> items = new ArrayList<>();
             for (JsonNode i : c.path("items")) {
                 items.add(new FreeBusyItem(requiredInstant(i, "start"), requiredInstant(i, "end"), FreeBusyStatus.valueOf(required(i, "status").asText())));
             }
-            Calendar calendar = new Calendar(flag(c, "known"), requiredInstant(c, "windowStart"), items, text(c, "error"));
+            String zone = text(c, "mailboxZone");
+            Calendar calendar = new Calendar(flag(c, "known"), requiredInstant(c, "windowStart"), items, text(c, "error"),
+                    zone == null ? null : ZoneId.of(zone));
             JsonNode a = u.path("activity");
             JsonNode call = a.get("call");
             JsonNode replies = a.get("autoReplies");

@@ -8,6 +8,7 @@ import io.presencesync.adapter.config.ApiConfig;
 import io.presencesync.adapter.config.ApiConfig.Scope;
 import io.presencesync.adapter.config.ConfigException;
 import io.presencesync.adapter.publisher.EmbeddedPresenceStore;
+import io.presencesync.application.explain.UserExplainer;
 import io.presencesync.application.status.ServiceHealth;
 
 import javax.net.ssl.KeyManager;
@@ -23,8 +24,8 @@ import java.util.Optional;
 import java.util.concurrent.ThreadPoolExecutor;
 
 /**
- * The API server: the status page at {@code /}, the embedded store's API under {@code /api/presences}
- * and its event stream at {@code /api/events}, over HTTPS when {@code api.tls} is set. Deny by
+ * The API server: the status page at {@code /}, a page per user under {@code /users}, the embedded
+ * store's API under {@code /api/presences} and its event stream at {@code /api/events}, over HTTPS when {@code api.tls} is set. Deny by
  * default: the server has no way to add a route but {@link #route}, which makes the route declare the
  * scope each method needs and puts it behind the {@link AccessGuard}; a path no route serves is 401
  * before it is 404. Only the login form is open to anyone.
@@ -34,8 +35,9 @@ public final class ApiServer implements AutoCloseable {
     static final Duration KEEP_ALIVE = Duration.ofSeconds(15);
     private static final Map<String, Scope> READ = Map.of("GET", Scope.READ, "HEAD", Scope.READ);
 
-    /** What the routes serve. */
-    public record Content(ServiceHealth health, EmbeddedPresenceStore store, PresenceDirectory directory, List<String> tenants, Clock clock) {}
+    /** What the routes serve; {@code explainer} explains a synchronised user (the explain route and the user pages). */
+    public record Content(ServiceHealth health, EmbeddedPresenceStore store, PresenceDirectory directory, List<String> tenants, Clock clock,
+                          UserExplainer explainer) {}
 
     private final HttpServer server;
     private final ThreadPoolExecutor executor;
@@ -85,7 +87,7 @@ public final class ApiServer implements AutoCloseable {
     }
 
     private void routes(Content content, LoginRoutes login) {
-        PresenceApi api = new PresenceApi(content.store(), content.directory(), content.tenants(), content.clock());
+        PresenceApi api = new PresenceApi(content.store(), content.directory(), content.tenants(), content.clock(), content.explainer());
         StatusPage page = new StatusPage(content.health(), content.directory(), content.clock());
         route(PresenceApi.PREFIX, Map.of("GET", Scope.READ, "HEAD", Scope.READ, "PUT", Scope.WRITE), api::handle);
         route("/api/events", Map.of("GET", Scope.READ), (exchange, request) -> events.subscribe(exchange, request.caller().name()));
@@ -98,6 +100,7 @@ public final class ApiServer implements AutoCloseable {
             var query = new StatusPage.Query(params.text("tenant"), params.text("q"), params.number("page", 0, 100_000));
             HttpResponses.html(exchange, 200, page.render(query, request.caller()));
         });
+        route(UserPages.PREFIX, READ, new UserPages(content.store(), content.tenants(), content.explainer())::handle);
         server.createContext("/login", guard.open(login::login));
         server.createContext("/logout", guard.open(login::logout));
     }

@@ -2,6 +2,9 @@ package io.presencesync.adapter.web;
 
 import com.sun.net.httpserver.HttpExchange;
 import io.presencesync.adapter.publisher.EmbeddedPresenceStore;
+import io.presencesync.application.explain.ServiceExplainer;
+import io.presencesync.application.explain.UserExplainer;
+import io.presencesync.application.explain.UserExplanation;
 import io.presencesync.domain.ManualPresence;
 
 import java.io.IOException;
@@ -14,7 +17,7 @@ import java.util.Map;
 
 /**
  * The embedded store's REST API: list presences (paged), read one user's (by object id or UPN),
- * and set a user's manual presence with an optional profile.
+ * explain it, and set a user's manual presence with an optional profile.
  */
 final class PresenceApi {
 
@@ -27,12 +30,14 @@ final class PresenceApi {
     private final PresenceDirectory directory;
     private final List<String> tenants;
     private final Clock clock;
+    private final UserExplainer explainer;
 
-    PresenceApi(EmbeddedPresenceStore store, PresenceDirectory directory, List<String> tenants, Clock clock) {
+    PresenceApi(EmbeddedPresenceStore store, PresenceDirectory directory, List<String> tenants, Clock clock, UserExplainer explainer) {
         this.store = store;
         this.directory = directory;
         this.tenants = List.copyOf(tenants);
         this.clock = clock;
+        this.explainer = explainer;
     }
 
     void handle(HttpExchange exchange, ApiRequest request) throws IOException {
@@ -45,12 +50,16 @@ final class PresenceApi {
         } else if (parts.length == 3 && !parts[1].isEmpty() && !parts[2].isEmpty()) {
             if (!isRead(method)) throw new MethodNotAllowed("GET");
             get(exchange, parts[1], parts[2]);
+        } else if (parts.length == 4 && "explain".equals(parts[3]) && !parts[1].isEmpty() && !parts[2].isEmpty()) {
+            if (!isRead(method)) throw new MethodNotAllowed("GET");
+            explain(exchange, parts[1], parts[2]);
         } else if (parts.length == 4 && "manual".equals(parts[3]) && !parts[1].isEmpty() && !parts[2].isEmpty()) {
             if (!"PUT".equals(method)) throw new MethodNotAllowed("PUT");
             putManual(exchange, request, parts[1], parts[2]);
         } else {
             HttpResponses.error(exchange, 404, null, "no such resource " + path + "; see " + PREFIX + ", "
-                    + PREFIX + "/{tenant}/{userIdOrUpn} and " + PREFIX + "/{tenant}/{userIdOrUpn}/manual");
+                    + PREFIX + "/{tenant}/{userIdOrUpn}, " + PREFIX + "/{tenant}/{userIdOrUpn}/explain and " + PREFIX
+                    + "/{tenant}/{userIdOrUpn}/manual");
         }
     }
 
@@ -76,6 +85,25 @@ final class PresenceApi {
             return;
         }
         HttpResponses.json(exchange, 200, PresenceJson.of(tenant, row.entry()));
+    }
+
+    /**
+     * Why the user shows what they show: 200 with the explanation, 404 for a user the sync does not
+     * run, 503 with Retry-After while a run holds the user's unit (the answer is read from its state).
+     */
+    private void explain(HttpExchange exchange, String tenant, String user) throws IOException {
+        knownTenant(tenant);
+        ServiceExplainer.Answer answer = explainer.explain(tenant, user);
+        if (answer instanceof ServiceExplainer.Found found) {
+            UserExplanation x = found.explanation();
+            HttpResponses.json(exchange, 200, ExplanationJson.of(x, store.get(tenant, x.user().id()).orElse(null)));
+        } else if (answer instanceof ServiceExplainer.NotSynchronised none) {
+            HttpResponses.error(exchange, 404, null, none.reason());
+        } else {
+            exchange.getResponseHeaders().set("Retry-After", "1");
+            HttpResponses.error(exchange, 503, null, "sync unit " + ((ServiceExplainer.UnitBusy) answer).unit()
+                    + " of tenant " + tenant + " is running right now; ask again in a second");
+        }
     }
 
     private void putManual(HttpExchange exchange, ApiRequest request, String tenant, String user) throws IOException {

@@ -37,7 +37,7 @@ final class StatusPage {
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'").withZone(ZoneOffset.UTC);
     private static final DateTimeFormatter CLOCK_TIME = DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneOffset.UTC);
     private static final DateTimeFormatter DAY_TIME = DateTimeFormatter.ofPattern("d MMM HH:mm", Locale.ENGLISH).withZone(ZoneOffset.UTC);
-    private static final String CSS = resource("status.css");
+    static final String CSS = resource("status.css");
     private static final String SCRIPT = "<script>(function(){var box=document.getElementById('auto');"
             + "box.checked=localStorage.getItem('presence-sync-auto')!=='off';"
             + "box.onchange=function(){localStorage.setItem('presence-sync-auto',box.checked?'on':'off');};"
@@ -175,7 +175,8 @@ final class StatusPage {
         EventPresence event = effective.event();
         html.append("<tr class=\"").append(PresenceIcon.cssClass(effective.state())).append("\"><td><span class=\"presence\">")
                 .append(PresenceIcon.svg(effective.state(), 18)).append(Html.escape(effective.state().label())).append("</span></td><td class=\"user\">")
-                .append(Html.escape(entry.user().address())).append("</td><td>").append(Html.escape(row.tenant())).append("</td><td>");
+                .append("<a href=\"").append(Html.escape(UserPages.path(row.tenant(), entry.user().id()))).append("\" title=\"why this presence\">")
+                .append(Html.escape(entry.user().address())).append("</a></td><td>").append(Html.escape(row.tenant())).append("</td><td>");
         if (event != null) {
             html.append("<span class=\"tag event\">event</span> ").append(Html.escape(ChangeLine.describe(event.reason())));
             if (entry.manual() != null && entry.manual().profile() != null) html.append(" <span class=\"muted small\">(profile suspended)</span>");

@@ -161,6 +161,11 @@ public final class DeliveryPlan {
                 stale, rejected);
     }
 
+    /** What the store last answered for one user and what waits for them; empty when this plan does not remember the user. */
+    public Optional<UserDelivery> delivery(String tenant, String userId) {
+        return Optional.ofNullable(queue.delivery(publisher, tenant, userId));
+    }
+
     /** Users waiting for a change to be written: at closing, the updates lost. Re-sends are no loss. */
     public int undelivered() { return queue.pendingChanges(); }
 

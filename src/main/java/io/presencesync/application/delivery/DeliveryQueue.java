@@ -41,6 +41,9 @@ final class DeliveryQueue {
         private Instant notBefore;
         /** The version the store refused for good: not offered again by a renewal. */
         private long rejected = Long.MIN_VALUE;
+        /** The update the store last answered for, and how: what an explanation of the user shows. */
+        private PresenceUpdate answered;
+        private UserDelivery.Answer answer;
 
         private Entry(String key) { this.key = key; }
 
@@ -144,6 +147,9 @@ final class DeliveryQueue {
         if (result instanceof WriteResult.Rejected) e.rejected = sent.update().version();
         e.acknowledged = Math.max(e.acknowledged, sent.update().version());
         e.answeredAt = now;
+        e.answered = sent.update();
+        e.answer = result instanceof WriteResult.Rejected ? UserDelivery.Answer.REJECTED
+                : result instanceof WriteResult.Stale ? UserDelivery.Answer.STALE : UserDelivery.Answer.WRITTEN;
         e.failures = 0;
         e.notBefore = null;
         if (e.latest.version() > e.acknowledged) {
@@ -165,6 +171,15 @@ final class DeliveryQueue {
         users.values().removeIf(e -> e.state == State.IDLE && (e.touchedAt.isBefore(now.minus(unnamedFor))
                 || e.latest.presence().isNone() && e.answeredAt != null && e.answeredAt.isBefore(now.minus(clearedFor))));
         return before - users.size();
+    }
+
+    /** What the store last answered for the user and what waits, or null when the user is not remembered. */
+    UserDelivery delivery(String publisher, String tenant, String userId) {
+        Entry e = users.get(tenant + '/' + userId);
+        if (e == null) return null;
+        boolean waiting = e.state == State.CHANGE || e.state == State.SENDING && inFlight != null && !inFlight.resend();
+        PresenceUpdate pending = waiting && (e.answered == null || e.latest.version() > e.answered.version()) ? e.latest : null;
+        return new UserDelivery(publisher, e.answered, e.answer, e.answered == null ? null : e.answeredAt, pending, e.failures);
     }
 
     boolean hasChanges() { return !changes.isEmpty(); }

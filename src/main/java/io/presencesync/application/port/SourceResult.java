@@ -7,6 +7,13 @@ package io.presencesync.application.port;
  */
 public sealed interface SourceResult<T> {
 
+    /** The same result with an answer turned by {@code f}; errors stay as they are. */
+    default <R> SourceResult<R> map(java.util.function.Function<T, R> f) {
+        if (this instanceof Ok<T> ok) return new Ok<>(f.apply(ok.value()));
+        if (this instanceof UserError<T> e) return new UserError<>(e.code(), e.message());
+        return new Unavailable<>(((Unavailable<T>) this).message());
+    }
+
     record Ok<T>(T value) implements SourceResult<T> {}
 
     /** A definitive answer for this user, e.g. code 5009 (unknown address) or ErrorAccessDenied. */

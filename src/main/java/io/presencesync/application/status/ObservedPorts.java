@@ -3,10 +3,13 @@ package io.presencesync.application.status;
 import io.presencesync.application.TenantPorts;
 import io.presencesync.application.port.CalendarSource;
 import io.presencesync.application.port.CallStateSource;
+import io.presencesync.application.port.MailboxSchedule;
 import io.presencesync.application.port.SourceResult;
 import io.presencesync.application.port.UserDirectory;
+import io.presencesync.domain.FreeBusyItem;
 import io.presencesync.domain.User;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -33,8 +36,7 @@ public final class ObservedPorts {
     private ObservedPorts() {}
 
     public static TenantPorts observe(String tenant, TenantPorts ports, SyncStatus status) {
-        CalendarSource calendars = (users, from, to) -> run(status, tenant, SyncStep.CALENDAR_POLL, unitOf(users), addressesById(users),
-                () -> ports.calendars().freeBusy(users, from, to));
+        CalendarSource calendars = new Calendars(tenant, ports.calendars(), status);
         CallStateSource calls = users -> run(status, tenant, SyncStep.CALL_STATE_POLL, unitOf(users), addressesById(users),
                 () -> ports.calls().presences(users));
         return new TenantPorts(new Directory(tenant, ports.directory(), status), calendars, calls, ports.publisher());
@@ -97,6 +99,19 @@ public final class ObservedPorts {
         Map<String, String> same = new LinkedHashMap<>();
         for (String k : keys) same.put(k, k);
         return same;
+    }
+
+    /** Free/busy with or without the mailbox zones: either read is one observed calendar poll. */
+    private record Calendars(String tenant, CalendarSource delegate, SyncStatus status) implements CalendarSource {
+        @Override
+        public Map<String, SourceResult<List<FreeBusyItem>>> freeBusy(List<User> users, Instant from, Instant to) {
+            return run(status, tenant, SyncStep.CALENDAR_POLL, unitOf(users), addressesById(users), () -> delegate.freeBusy(users, from, to));
+        }
+
+        @Override
+        public Map<String, SourceResult<MailboxSchedule>> schedules(List<User> users, Instant from, Instant to) {
+            return run(status, tenant, SyncStep.CALENDAR_POLL, unitOf(users), addressesById(users), () -> delegate.schedules(users, from, to));
+        }
     }
 
     private record Directory(String tenant, UserDirectory delegate, SyncStatus status) implements UserDirectory {

@@ -66,6 +66,32 @@ class CheckCommandTest {
     }
 
     @Test
+    void aNewUsersFirstCheckNamesTheUnknownUserAndTheMailboxAnAccessPolicyRefusesThoughTheFirstUserIsFine() throws IOException {
+        contoso.user("board@contoso.com", "0000a11c-e000-4000-8000-000000000009").unknownUser("left.company@contoso.com");
+        contoso.answerSchedule("board@contoso.com", GraphFixture.scheduleError("board@contoso.com", "ErrorAccessDenied",
+                "Access to the mailbox is denied by an application access policy."));
+
+        int exit = check(contoso.tenantYaml("contoso", "anna@contoso.com", "left.company@contoso.com", "ben@contoso.com", "board@contoso.com"));
+
+        assertThat(exit).isEqualTo(1);
+        assertThat(out.toString()).contains("left.company@contoso.com: not found in the directory",
+                "users probed", "3 of all 3 users probed", "getSchedule refused 1 user(s) with ErrorAccessDenied: board@contoso.com",
+                "mailbox board@contoso.com is excluded by an application access policy");
+        assertThat(err.toString()).contains("tenant contoso: probed 3 of 3 users (getSchedule and presence)");
+    }
+
+    @Test
+    void theProbeTakesASampleByDefaultAndEveryUserWithAllUsers() throws IOException {
+        String yaml = contoso.tenantYaml("contoso", "anna@contoso.com", "ben@contoso.com");
+
+        assertThat(check(yaml, "--sample", "1")).isZero();
+        assertThat(out.toString()).contains("1 of 2 users (a sample: --all-users probes all) probed");
+        out.getBuffer().setLength(0);
+        assertThat(check(yaml, "--sample", "1", "--all-users")).isZero();
+        assertThat(out.toString()).contains("2 of all 2 users probed");
+    }
+
+    @Test
     void aWrongClientSecretFailsWithTheSecretAdviceAndNeverPrintsTheSecret() throws IOException {
         contoso.rejectSecret();
 

@@ -142,7 +142,7 @@ class MainTest {
     void noCommandIsAWrongCommandLineWithTheUsageOnStderr() {
         assertThat(run()).isEqualTo(Main.CONFIG_ERROR);
         assertThat(out.toString()).isEmpty();
-        assertThat(err.toString()).startsWith("Missing command: one of run, demo, validate, check, version")
+        assertThat(err.toString()).startsWith("Missing command: one of run, demo, validate, check, explain, version")
                 .contains("Usage: presence-sync", "validate", "Exit codes:");
         err.getBuffer().setLength(0);
         assertThat(run("--log-format", "json")).as("a global option alone").isEqualTo(Main.CONFIG_ERROR);

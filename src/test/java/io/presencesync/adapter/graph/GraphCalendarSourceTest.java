@@ -5,6 +5,7 @@ import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import io.presencesync.adapter.config.GraphSettings;
 import io.presencesync.application.port.CalendarSource;
+import io.presencesync.application.port.MailboxSchedule;
 import io.presencesync.application.port.SourceResult;
 import io.presencesync.domain.FreeBusyItem;
 import io.presencesync.domain.FreeBusyStatus;
@@ -18,6 +19,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
+import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -138,6 +140,20 @@ class GraphCalendarSourceTest {
                 new FreeBusyItem(Instant.parse("2025-03-10T12:00:00Z"), Instant.parse("2025-03-10T17:00:00Z"), FreeBusyStatus.WORKING_ELSEWHERE),
                 new FreeBusyItem(Instant.parse("2025-03-10T17:00:00Z"), Instant.parse("2025-03-10T17:00:00.9999999Z"), FreeBusyStatus.UNKNOWN))));
         assertThat(results.get(id(1))).isEqualTo(new SourceResult.Ok<>(List.of()));
+    }
+
+    @Test
+    void theMailboxTimeZoneIsReadFromTheWorkingHoursGetScheduleAnswersWith() {
+        List<User> users = GraphFixture.users(2);
+        stub.answerSchedule(address(0), schedule(address(0),
+                scheduleItem("oof", "2025-03-09T23:00:00.0000000", "2025-03-10T23:00:00.0000000", SUBJECT, LOCATION)));
+
+        Map<String, SourceResult<MailboxSchedule>> results = calendars.schedules(users, FROM, TO);
+
+        MailboxSchedule anna = ((SourceResult.Ok<MailboxSchedule>) results.get(id(0))).value();
+        assertThat(anna.mailboxZone()).isEqualTo(ZoneId.of("Europe/Berlin"));
+        assertThat(anna.items()).singleElement().satisfies(item -> assertThat(item.allDayIn(anna.mailboxZone())).isTrue());
+        assertThat(results.get(id(1))).isInstanceOf(SourceResult.Ok.class);
     }
 
     @Test

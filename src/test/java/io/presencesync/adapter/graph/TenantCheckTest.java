@@ -90,9 +90,10 @@ class TenantCheckTest {
 
         assertThat(v.ok()).isTrue();
         assertThat(v.findings()).extracting(TenantCheck.Finding::step)
-                .containsExactly(TenantCheck.TOKEN, TenantCheck.USERS, TenantCheck.SCHEDULE, TenantCheck.PRESENCE);
+                .containsExactly(TenantCheck.TOKEN, TenantCheck.USERS, TenantCheck.SCHEDULE, TenantCheck.PRESENCE, TenantCheck.PROBE);
         assertThat(v.findings()).allSatisfy(f -> assertThat(f.status()).isEqualTo(TenantCheck.Status.OK));
         assertThat(step(v, TenantCheck.USERS).detail()).isEqualTo("2 of 2 users resolved");
+        assertThat(step(v, TenantCheck.PROBE).detail()).isEqualTo("2 of all 2 users probed");
         assertThat(v.actions()).isEmpty();
     }
 

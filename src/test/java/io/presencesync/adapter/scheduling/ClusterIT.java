@@ -156,7 +156,11 @@ class ClusterIT {
     /** Waits for a line as wanted among those from index {@code from} on. */
     void awaitLineAfter(int from, java.util.function.Predicate<String> wanted, Duration timeout) {
         await("a line as wanted from the nodes").atMost(timeout)
-                .untilAsserted(() -> assertThat(lines.subList(from, lines.size())).anyMatch(wanted));
+                .untilAsserted(() -> {
+                    // A copy first: a sub-list of the live list fails when a node's line arrives while it is read.
+                    List<String> now = List.copyOf(lines);
+                    assertThat(now.subList(from, now.size())).anyMatch(wanted);
+                });
     }
 
     List<Publish> publishes() {

@@ -33,7 +33,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /** A unit's state as stored: read back whole, from an earlier format, from a later one, and never half-read. */
 class UnitStateJsonTest {
 
-    static final User ANNA = new User("id-anna", "anna@contoso.com");
+    static final User ANNA = new User("id-anna", "anna@contoso.com", "Anna Schmidt");
     static final Instant T = Instant.parse("2026-12-01T09:00:00Z");
     /** Anna's meeting from 9:00 to 10:00, published BUSY with version 1764579600000000: as a version writing format 1 stored it. */
     static final String FORMAT_1 = """
@@ -52,10 +52,11 @@ class UnitStateJsonTest {
     @Test
     void aStateIsReadBackAsItWasWrittenFieldForField() throws Exception {
         SavedUser everything = new SavedUser(ANNA, true,
-                new UnitState.Calendar(true, T, List.of(new FreeBusyItem(T, T.plusSeconds(3600), FreeBusyStatus.OOF)), "ErrorMailboxNotFound: gone"),
+                new UnitState.Calendar(true, T, List.of(new FreeBusyItem(T, T.plusSeconds(3600), FreeBusyStatus.OOF)), "ErrorMailboxNotFound: gone",
+                        java.time.ZoneId.of("Europe/Berlin")),
                 new UnitState.Activity(new CallState("InACall", T), new AutoReplies(T, T.plusSeconds(30)), T.plusSeconds(30)),
                 new UnitState.Publication(new EventPresence(Reason.CALL, T, null), 42, true, true, T.plusSeconds(90)), T.plusSeconds(3600));
-        SavedUser nothingYet = new SavedUser(new User("id-ben", "ben@contoso.com"), false, new UnitState.Calendar(false, T, List.of(), null),
+        SavedUser nothingYet = new SavedUser(new User("id-ben", "ben@contoso.com"), false, new UnitState.Calendar(false, T, List.of(), null, null),
                 new UnitState.Activity(null, null, null), new UnitState.Publication(null, 0, false, false, null), null);
         UnitState state = UnitState.restore(List.of(everything, nothingYet), true);
 

@@ -53,7 +53,7 @@ class ApiTlsTest {
             writePem(first, "tls.crt", "tls.key");
             tls = ApiServer.bind(new ApiConfig("127.0.0.1", 0, List.of(new ApiConfig.Token("reader", web.tokens.resolve("reader"),
                     Set.of(ApiConfig.Scope.READ))), Optional.of(new ApiConfig.Tls(dir.resolve("tls.crt"), dir.resolve("tls.key"))),
-                    ApiConfig.Limits.DEFAULTS), new ApiServer.Content(web.health, web.store, web.directory, WebFixture.TENANTS, web.clock));
+                    ApiConfig.Limits.DEFAULTS), new ApiServer.Content(web.health, web.store, web.directory, WebFixture.TENANTS, web.clock, web.explainer));
             tls.start();
             assertThat(tls.scheme()).isEqualTo("https");
 
@@ -80,7 +80,7 @@ class ApiTlsTest {
             writePem(other, "ignored.crt", "tls.key");
             ApiConfig config = new ApiConfig("127.0.0.1", 0, List.of(), Optional.of(new ApiConfig.Tls(dir.resolve("tls.crt"), dir.resolve("tls.key"))),
                     ApiConfig.Limits.DEFAULTS);
-            assertThatThrownBy(() -> ApiServer.bind(config, new ApiServer.Content(web.health, web.store, web.directory, WebFixture.TENANTS, web.clock)))
+            assertThatThrownBy(() -> ApiServer.bind(config, new ApiServer.Content(web.health, web.store, web.directory, WebFixture.TENANTS, web.clock, web.explainer)))
                     .isInstanceOf(ConfigException.class)
                     .hasMessageContaining("api.tls: " + dir.resolve("tls.key") + ": the private key does not belong to the first certificate");
         }

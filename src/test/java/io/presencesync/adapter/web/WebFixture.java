@@ -6,6 +6,11 @@ import io.presencesync.adapter.config.ManagementConfig;
 import io.presencesync.adapter.metrics.PublishLatency;
 import io.presencesync.adapter.metrics.ServiceMetrics;
 import io.presencesync.adapter.publisher.EmbeddedPresenceStore;
+import io.presencesync.application.UnitMembers;
+import io.presencesync.application.UnitStates;
+import io.presencesync.application.UnitSync;
+import io.presencesync.application.delivery.UserDelivery;
+import io.presencesync.application.explain.ServiceExplainer;
 import io.presencesync.application.port.DeliveryListener;
 import io.presencesync.application.port.PresenceUpdate;
 import io.presencesync.application.port.SourceResult;
@@ -17,6 +22,9 @@ import io.presencesync.application.status.SyncStep;
 import io.presencesync.application.status.UserProblem;
 import io.presencesync.domain.EventPresence;
 import io.presencesync.domain.User;
+import io.presencesync.rules.PresenceRules;
+import io.presencesync.rules.RuleSettings;
+import io.presencesync.testsupport.TenantPortsBuilder;
 
 import io.presencesync.adapter.config.ApiConfig;
 
@@ -61,6 +69,13 @@ final class WebFixture implements AutoCloseable {
     volatile boolean schedulerRunning = true;
     final SyncServiceHealth health = new SyncServiceHealth(status, () -> publishers, () -> schedulerRunning, false);
     final ServiceMetrics metrics = new ServiceMetrics(registry, status, health, directory);
+    final UnitMembers members = UnitMembers.inMemory();
+    final UnitStates states = UnitStates.inMemory();
+    final List<UserDelivery> deliveries = new java.util.concurrent.CopyOnWriteArrayList<>();
+    final ServiceExplainer explainer = new ServiceExplainer(new ServiceExplainer.Parts(
+            Map.of("contoso", new PresenceRules(RuleSettings.DEFAULTS), "fabrikam", new PresenceRules(RuleSettings.DEFAULTS)),
+            aSyncTiming().build(), members, states, clock), status,
+            (tenant, userId) -> deliveries.stream().filter(d -> d.answered() != null && d.answered().user().id().equals(userId)).toList());
     final Path tokens;
     final String readerToken = randomToken();
     final String adminToken = randomToken();
@@ -87,7 +102,7 @@ final class WebFixture implements AutoCloseable {
         }
         management = ManagementServer.bind(new ManagementConfig("127.0.0.1", 0), new ManagementServer.Content(health, registry, metrics::refresh));
         management.start();
-        server = ApiServer.bind(apiConfig(limits), new ApiServer.Content(health, store, directory, TENANTS, clock), keepAlive);
+        server = ApiServer.bind(apiConfig(limits), new ApiServer.Content(health, store, directory, TENANTS, clock, explainer), keepAlive);
         server.start();
     }
 
@@ -119,6 +134,21 @@ final class WebFixture implements AutoCloseable {
         PresenceUpdate update = new PresenceUpdate(tenant, user, presence, versions.incrementAndGet());
         store.publish(update);
         latency.delivered(new DeliveryListener.Delivery("embedded", update, clock.instant(), false));
+    }
+
+    /**
+     * The users as the only members of the tenant's unit 0, synchronised once as the service would: a
+     * calendar poll and a call-state poll of {@code ports} through the real {@link UnitSync}, published into the store.
+     */
+    void sync(String tenant, List<User> users, TenantPortsBuilder ports) {
+        members.save(tenant, List.of(users));
+        states.run(tenant, 0, state -> {
+            UnitSync sync = new UnitSync(tenant, state, ports.publishingTo(store).build(), new PresenceRules(RuleSettings.DEFAULTS), clock,
+                    aSyncTiming().build());
+            sync.members(users);
+            sync.pollCalendars();
+            sync.pollCallState();
+        });
     }
 
     /** Every tenant's user lookup finds one user, and that user's unit ends its first calendar poll, as the sync's sources would record it. */
