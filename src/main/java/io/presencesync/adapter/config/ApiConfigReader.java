@@ -71,8 +71,7 @@ final class ApiConfigReader {
         int rate = l.integer("requestsPerSecond", d.requestsPerSecond(), 1, 100_000);
         int burst = l.integer("burst", d.burst(), 1, 1_000_000);
         int streams = l.integer("eventStreamsPerToken", d.eventStreamsPerToken(), 1, 32);
-        Duration session = l.duration("sessionTimeout", d.sessionTimeout());
-        if (session.compareTo(Duration.ofMinutes(1)) < 0) throw l.child("sessionTimeout").error(session + " is shorter than the minimum PT1M");
+        Duration session = l.duration("sessionTimeout", d.sessionTimeout(), Duration.ofMinutes(1));
         return new ApiConfig.Limits(rate, burst, streams, session);
     }
 }

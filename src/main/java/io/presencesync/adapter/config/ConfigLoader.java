@@ -212,20 +212,14 @@ public final class ConfigLoader {
     private static SyncConfig sync(ConfigNode s) {
         s.allowOnly("calendarPollInterval", "callStatePollInterval", "horizon", "userRefreshInterval", "unitSize", "threads");
         SyncConfig d = SyncConfig.DEFAULTS;
-        Duration calendar = atLeast(s, "calendarPollInterval", d.calendarPollInterval(), Duration.ofSeconds(10));
-        Duration call = atLeast(s, "callStatePollInterval", d.callStatePollInterval(), Duration.ofSeconds(5));
-        Duration horizon = atLeast(s, "horizon", d.horizon(), Duration.ofHours(1));
-        if (horizon.compareTo(MAX_HORIZON) > 0) throw s.child("horizon").error(horizon + " is longer than Graph allows (at most 61d)");
-        Duration users = atLeast(s, "userRefreshInterval", d.userRefreshInterval(), Duration.ofMinutes(1));
+        Duration calendar = s.duration("calendarPollInterval", d.calendarPollInterval(), Duration.ofSeconds(10));
+        Duration call = s.duration("callStatePollInterval", d.callStatePollInterval(), Duration.ofSeconds(5));
+        Duration horizon = s.duration("horizon", d.horizon(), Duration.ofHours(1));
+        if (horizon.compareTo(MAX_HORIZON) > 0) throw s.child("horizon").error("'" + s.child("horizon").text() + "' is longer than Graph allows (at most 61d)");
+        Duration users = s.duration("userRefreshInterval", d.userRefreshInterval(), Duration.ofMinutes(1));
         int unitSize = s.integer("unitSize", d.unitSize(), 1, 5000);
         int threads = s.integer("threads", d.threads(), 1, 256);
         return new SyncConfig(calendar, call, horizon, users, unitSize, threads);
-    }
-
-    private static Duration atLeast(ConfigNode s, String key, Duration fallback, Duration min) {
-        Duration d = s.duration(key, fallback);
-        if (d.compareTo(min) < 0) throw s.child(key).error(d + " is shorter than the minimum " + min);
-        return d;
     }
 
     private static ManagementConfig management(ConfigNode m) {
@@ -244,7 +238,7 @@ public final class ConfigLoader {
         }
         String username = c.required("username").text();
         Secret password = Secret.from(c, env, "passwordFile", "passwordEnv", false);
-        Duration checkin = atLeast(c, "checkinInterval", ClusterConfig.DEFAULT_CHECKIN_INTERVAL, Duration.ofSeconds(1));
+        Duration checkin = c.duration("checkinInterval", ClusterConfig.DEFAULT_CHECKIN_INTERVAL, Duration.ofSeconds(1));
         int connections = c.integer("maxConnections", threads + 3, threads + 2, 300);
         return new ClusterConfig(url, username, password, checkin, connections);
     }

@@ -102,6 +102,24 @@ final class ConfigNode {
         return d;
     }
 
+    /** As {@link #duration(String, Duration)}, and at least {@code min}; a shorter one is refused as written. */
+    Duration duration(String key, Duration fallback, Duration min) {
+        Duration d = duration(key, fallback);
+        if (d.compareTo(min) < 0) throw child(key).error("'" + child(key).text() + "' is shorter than the minimum " + show(min));
+        return d;
+    }
+
+    /** A duration the way this file writes them: {@code 100ms}, {@code 15s}, {@code 5m}, {@code 24h}, {@code 61d}. */
+    static String show(Duration d) {
+        long ms = d.toMillis();
+        if (ms % 1000 != 0) return ms + "ms";
+        long s = ms / 1000;
+        if (s != 0 && s % 86_400 == 0) return s / 86_400 + "d";
+        if (s != 0 && s % 3600 == 0) return s / 3600 + "h";
+        if (s != 0 && s % 60 == 0) return s / 60 + "m";
+        return s + "s";
+    }
+
     private Duration parseDuration(String key) {
         ConfigNode c = child(key);
         String text = c.text();

@@ -90,7 +90,7 @@ final class CredentialReader {
         }
         Secret password = Secret.from(c, env, "passwordFile", "passwordEnv", false);
         ConfigNode passwordNode = password == null ? null : c.child(password.file() != null ? "passwordFile" : "passwordEnv");
-        checkPfx(fileNode, path, content, password == null ? "" : password.read(env), passwordNode);
+        checkPfx(fileNode, path, content, password, passwordNode);
         return new CredentialConfig.Certificate(path, CredentialConfig.Certificate.Format.PFX, password);
     }
 
@@ -138,7 +138,8 @@ final class CredentialReader {
     }
 
     /** Opens the PKCS#12 store with the password and finds the RSA key Azure Identity will sign with. */
-    private static void checkPfx(ConfigNode field, Path path, byte[] content, String password, ConfigNode passwordNode) {
+    private void checkPfx(ConfigNode field, Path path, byte[] content, Secret secret, ConfigNode passwordNode) {
+        String password = secret == null ? "" : secret.read(env);
         KeyStore store;
         try {
             store = KeyStore.getInstance("PKCS12");
@@ -148,7 +149,7 @@ final class CredentialReader {
                 if (passwordNode == null) {
                     throw field.error(path + ": the PFX file needs a password: give passwordFile or passwordEnv");
                 }
-                throw passwordNode.error("wrong password for " + path);
+                throw passwordNode.error("wrong password for " + path + " (the one in " + secret + ")");
             }
             throw field.error(path + ": neither PEM (no -----BEGIN block) nor a readable PFX/PKCS#12 file (" + e.getMessage() + ")");
         } catch (GeneralSecurityException e) {

@@ -94,19 +94,19 @@ final class PublisherConfigReader {
         String stream = p.text("stream", keyPrefix + "changes");
         long maxLen = streamMaxLen(p);
         PublisherConfig.Delivery delivery = delivery(p);
-        Duration ttl = atLeast(p, "ttl", DEFAULT_REDIS_TTL, Duration.ofSeconds(1));
+        Duration ttl = p.duration("ttl", DEFAULT_REDIS_TTL, Duration.ofSeconds(1));
         if (ttl.compareTo(delivery.republishInterval().multipliedBy(2)) < 0) {
-            throw p.child(p.has("ttl") ? "ttl" : "republishInterval").error("ttl " + ttl + " must be at least twice republishInterval "
-                    + delivery.republishInterval() + " (a key is renewed once republishInterval has passed, at the next calendar poll)");
+            throw p.child(p.has("ttl") ? "ttl" : "republishInterval").error("ttl " + ConfigNode.show(ttl) + " must be at least twice republishInterval "
+                    + ConfigNode.show(delivery.republishInterval()) + " (a key is renewed once republishInterval has passed, at the next calendar poll)");
         }
         // A key is renewed at the first calendar poll after republishInterval: it must outlive that wait, with a poll to spare.
         Duration needed = delivery.republishInterval().plus(calendarPollInterval.multipliedBy(2));
         if (ttl.compareTo(needed) < 0) {
-            throw p.child("ttl").error("ttl " + ttl + " must be at least republishInterval + 2 x sync.calendarPollInterval = "
-                    + needed + " (keys are renewed at calendar polls)");
+            throw p.child("ttl").error("ttl " + ConfigNode.show(ttl) + " must be at least republishInterval + 2 x sync.calendarPollInterval = "
+                    + ConfigNode.show(needed) + " (keys are renewed at calendar polls)");
         }
-        Duration connectTimeout = atLeast(p, "connectTimeout", DEFAULT_CONNECT_TIMEOUT, Duration.ofMillis(100));
-        Duration timeout = atLeast(p, "timeout", DEFAULT_TIMEOUT, Duration.ofMillis(100));
+        Duration connectTimeout = p.duration("connectTimeout", DEFAULT_CONNECT_TIMEOUT, Duration.ofMillis(100));
+        Duration timeout = p.duration("timeout", DEFAULT_TIMEOUT, Duration.ofMillis(100));
         return new PublisherConfig.Redis(name, uri, username, password, keyPrefix, ttl, stream, maxLen, connectTimeout, timeout, delivery);
     }
 
@@ -157,8 +157,8 @@ final class PublisherConfigReader {
         }
         Map<String, String> headers = headers(p);
         PublisherConfig.HttpAuth auth = p.has("auth") ? auth(p.child("auth")) : new PublisherConfig.HttpAuth.None();
-        Duration connectTimeout = atLeast(p, "connectTimeout", DEFAULT_CONNECT_TIMEOUT, Duration.ofMillis(100));
-        Duration requestTimeout = atLeast(p, "requestTimeout", DEFAULT_TIMEOUT, Duration.ofMillis(100));
+        Duration connectTimeout = p.duration("connectTimeout", DEFAULT_CONNECT_TIMEOUT, Duration.ofMillis(100));
+        Duration requestTimeout = p.duration("requestTimeout", DEFAULT_TIMEOUT, Duration.ofMillis(100));
         return new PublisherConfig.Http(name, url, method, headers, auth, connectTimeout, requestTimeout, delivery(p));
     }
 
@@ -189,7 +189,7 @@ final class PublisherConfigReader {
             case "basic" -> {
                 a.allowOnly("type", "username", "passwordFile", "passwordEnv");
                 String username = a.required("username").text();
-                if (username.contains(":")) throw a.child("username").error("a basic-auth username cannot contain ':'");
+                if (username.contains(":")) throw a.child("username").error("'" + username + "': a basic-auth username cannot contain ':'");
                 yield new PublisherConfig.HttpAuth.Basic(username, Secret.from(a, env, "passwordFile", "passwordEnv", true));
             }
             default -> throw a.child("type").error("'" + type + "' is not an auth type (known: bearer, basic)");
@@ -204,18 +204,14 @@ final class PublisherConfigReader {
     }
 
     private static PublisherConfig.Delivery delivery(ConfigNode p) {
-        Duration republish = atLeast(p, "republishInterval", PublisherConfig.Delivery.DEFAULT_REPUBLISH_INTERVAL, MIN_REPUBLISH_INTERVAL);
-        Duration backoff = atLeast(p, "retryBackoff", PublisherConfig.Delivery.DEFAULT_RETRY_BACKOFF, MIN_RETRY_BACKOFF);
+        Duration republish = p.duration("republishInterval", PublisherConfig.Delivery.DEFAULT_REPUBLISH_INTERVAL, MIN_REPUBLISH_INTERVAL);
+        Duration backoff = p.duration("retryBackoff", PublisherConfig.Delivery.DEFAULT_RETRY_BACKOFF, MIN_RETRY_BACKOFF);
         Duration max = p.duration("maxRetryBackoff", PublisherConfig.Delivery.DEFAULT_MAX_RETRY_BACKOFF.compareTo(backoff) < 0
                 ? backoff : PublisherConfig.Delivery.DEFAULT_MAX_RETRY_BACKOFF);
-        if (max.compareTo(backoff) < 0) throw p.child("maxRetryBackoff").error(max + " is shorter than retryBackoff " + backoff);
+        if (max.compareTo(backoff) < 0) {
+            throw p.child("maxRetryBackoff").error("'" + p.child("maxRetryBackoff").text() + "' is shorter than retryBackoff " + ConfigNode.show(backoff));
+        }
         return new PublisherConfig.Delivery(republish, backoff, max);
-    }
-
-    private static Duration atLeast(ConfigNode p, String key, Duration fallback, Duration min) {
-        Duration d = p.duration(key, fallback);
-        if (d.compareTo(min) < 0) throw p.child(key).error(d + " is shorter than the minimum " + min);
-        return d;
     }
 
     private static URI uri(ConfigNode node) {

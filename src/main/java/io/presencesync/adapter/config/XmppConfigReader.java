@@ -49,11 +49,13 @@ final class XmppConfigReader {
         int rate = x.integer("stanzasPerSecond", XmppConfig.DEFAULT_STANZAS_PER_SECOND, 1, 100_000);
         ZoneId zone = zone(x);
         String name = x.text("name", "presence-sync");
-        Duration backoff = x.duration("reconnectBackoff", XmppConfig.DEFAULT_RECONNECT_BACKOFF);
-        if (backoff.compareTo(Duration.ofMillis(100)) < 0) throw x.child("reconnectBackoff").error(backoff + " is shorter than the minimum PT0.1S");
+        Duration backoff = x.duration("reconnectBackoff", XmppConfig.DEFAULT_RECONNECT_BACKOFF, Duration.ofMillis(100));
         Duration max = x.duration("maxReconnectBackoff", backoff.compareTo(XmppConfig.DEFAULT_MAX_RECONNECT_BACKOFF) > 0 ? backoff
                 : XmppConfig.DEFAULT_MAX_RECONNECT_BACKOFF);
-        if (max.compareTo(backoff) < 0) throw x.child("maxReconnectBackoff").error(max + " is shorter than reconnectBackoff " + backoff);
+        if (max.compareTo(backoff) < 0) {
+            throw x.child("maxReconnectBackoff").error("'" + x.child("maxReconnectBackoff").text() + "' is shorter than reconnectBackoff "
+                    + ConfigNode.show(backoff));
+        }
         int maxSubscriptions = x.integer("maxSubscriptions", XmppConfig.DEFAULT_MAX_SUBSCRIPTIONS, 1, 50_000_000);
         return new XmppConfig(host, port, domain, secret, x.bool("tls", false), policy, approved, localPart, file, rate, zone, name,
                 backoff, max, maxSubscriptions);

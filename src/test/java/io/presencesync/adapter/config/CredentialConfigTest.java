@@ -93,10 +93,10 @@ public class CredentialConfigTest {
         void aWrongOrMissingPfxPasswordIsRefusedAtLoadTime() throws IOException {
             env.put("PW", "not-the-password");
             assertThatThrownBy(() -> credential("{type: certificate, certificateFile: " + cert.pfx() + ", passwordEnv: PW}"))
-                    .hasMessage("tenants[0].credential.passwordEnv: wrong password for " + cert.pfx());
+                    .hasMessage("tenants[0].credential.passwordEnv: wrong password for " + cert.pfx() + " (the one in environment variable PW)");
             Path wrong = Files.writeString(dir.resolve("wrong-password"), "hunter2");
             assertThatThrownBy(() -> credential("{type: certificate, certificateFile: " + cert.pfx() + ", passwordFile: " + wrong + "}"))
-                    .hasMessage("tenants[0].credential.passwordFile: wrong password for " + cert.pfx());
+                    .hasMessage("tenants[0].credential.passwordFile: wrong password for " + cert.pfx() + " (the one in file " + wrong + ")");
             assertThatThrownBy(() -> credential("{type: certificate, certificateFile: " + cert.pfx() + "}"))
                     .hasMessage("tenants[0].credential.certificateFile: " + cert.pfx()
                             + ": the PFX file needs a password: give passwordFile or passwordEnv");

@@ -69,9 +69,9 @@ class PublisherConfigReaderTest {
     @Test
     void aTtlThatTheRepublishCannotRenewInTimeIsRejected() throws IOException {
         assertThatThrownBy(() -> read("  - {type: embedded}\n  - {type: redis, uri: 'redis://r', ttl: 19m}\n"))
-                .hasMessageStartingWith("publishers[1].ttl: ttl PT19M must be at least twice republishInterval PT10M");
+                .hasMessageStartingWith("publishers[1].ttl: ttl 19m must be at least twice republishInterval 10m");
         assertThatThrownBy(() -> read("  - {type: redis, uri: 'redis://r', republishInterval: 16m}\n"))
-                .hasMessageStartingWith("publishers[0].republishInterval: ttl PT30M must be at least twice republishInterval PT16M");
+                .hasMessageStartingWith("publishers[0].republishInterval: ttl 30m must be at least twice republishInterval 16m");
         assertThat(read("  - {type: redis, uri: 'redis://r', ttl: 20m}\n")).hasSize(1);
     }
 
@@ -137,7 +137,7 @@ class PublisherConfigReaderTest {
         assertThatThrownBy(() -> read("  - {type: http, url: 'https://uc/x', auth: {type: basic, username: u, password: p}}\n"))
                 .hasMessageStartingWith("publishers[0].auth.password: unknown key");
         assertThatThrownBy(() -> read("  - {type: http, url: 'https://uc/x', retryBackoff: 5s, maxRetryBackoff: 1s}\n"))
-                .hasMessage("publishers[0].maxRetryBackoff: PT1S is shorter than retryBackoff PT5S");
+                .hasMessage("publishers[0].maxRetryBackoff: '1s' is shorter than retryBackoff 5s");
     }
 
     @Test
