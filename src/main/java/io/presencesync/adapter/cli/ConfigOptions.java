@@ -2,6 +2,7 @@ package io.presencesync.adapter.cli;
 
 import io.presencesync.adapter.config.AppConfig;
 import io.presencesync.adapter.config.ConfigLoader;
+import io.presencesync.adapter.xmpp.XmppFederation;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
@@ -20,8 +21,15 @@ final class ConfigOptions {
     /** The environment; replaceable in tests. */
     Map<String, String> env = System.getenv();
 
-    /** The configuration, read and validated completely; a configuration error names the field at fault. */
+    /**
+     * The configuration, read and validated completely, with what the service reads from disk when it
+     * starts (the XMPP subscribers file) checked by the code that reads it then; a configuration error
+     * names the field at fault. Every command loads it this way, so {@code validate} refuses what
+     * {@code run} would refuse at start, short of binding the ports and connecting.
+     */
     AppConfig load() {
-        return new ConfigLoader(env).read(file);
+        AppConfig config = new ConfigLoader(env).read(file);
+        config.xmpp().ifPresent(XmppFederation::check);
+        return config;
     }
 }

@@ -13,10 +13,12 @@ import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 
 @Command(name = "validate", description = {
-        "Read and validate a configuration file, then exit; nothing is started and no network is used.",
-        "Replaces $${NAME} references from the environment and checks every key, every value, and that each "
-                + "referenced secret file or variable exists (without printing it). On success prints a short "
-                + "summary: tenants with their users and groups, publishers, single node or clustered."},
+        "Read and validate a configuration file, then exit; nothing is started, no port bound, no connection made.",
+        "Replaces $${NAME} references from the environment and checks every key, every value, each referenced "
+                + "secret (without printing it), certificate and token file, the bind addresses and the XMPP "
+                + "subscribers file by the code 'run' checks them with at start. Credentials and Graph are "
+                + "'check''s job. On success prints a short summary: tenants with their users and groups, "
+                + "publishers, single node or clustered."},
         exitCodeList = {"0:the configuration is valid", "2:configuration error, named with its field and the bad value"})
 final class ValidateCommand implements Callable<Integer> {
 

@@ -20,7 +20,7 @@ final class ApiConfigReader {
     static ApiConfig read(ConfigNode a) {
         a.allowOnly("bindAddress", "port", "tokens", "tls", "limits");
         ApiConfig d = ApiConfig.DEFAULTS;
-        String bind = a.text("bindAddress", d.bindAddress());
+        String bind = BindAddress.read(a, "bindAddress", d.bindAddress());
         int port = a.integer("port", d.port(), 0, 65535);
         List<ApiConfig.Token> tokens = a.has("tokens") ? a.list("tokens", ApiConfigReader::token) : List.of();
         Set<String> names = new HashSet<>();
@@ -60,9 +60,12 @@ final class ApiConfigReader {
         return new ApiConfig.Token(name, file, scopes);
     }
 
+    /** Loaded now, by the code the API server loads them with, so a file that does not parse fails here and not at the bind. */
     private static ApiConfig.Tls tls(ConfigNode t) {
         t.allowOnly("certificateFile", "keyFile");
-        return new ApiConfig.Tls(Path.of(t.required("certificateFile").text()), Path.of(t.required("keyFile").text()));
+        ApiConfig.Tls tls = new ApiConfig.Tls(Path.of(t.required("certificateFile").text()), Path.of(t.required("keyFile").text()));
+        PemKeyMaterial.read(tls);
+        return tls;
     }
 
     private static ApiConfig.Limits limits(ConfigNode l) {

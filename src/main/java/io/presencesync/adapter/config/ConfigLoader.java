@@ -27,6 +27,7 @@ public final class ConfigLoader {
     private static final Pattern DOMAIN = Pattern.compile("[A-Za-z0-9-]+(\\.[A-Za-z0-9-]+)+");
     /** getSchedule accepts a window below 62 days; the look-back takes a few minutes of it. */
     static final Duration MAX_HORIZON = Duration.ofDays(61);
+    private static final Pattern PASSWORD_PARAMETER = Pattern.compile("(?i)[?&;]password=");
 
     private final Map<String, String> env;
 
@@ -224,7 +225,7 @@ public final class ConfigLoader {
 
     private static ManagementConfig management(ConfigNode m) {
         m.allowOnly("bindAddress", "port");
-        String bind = m.text("bindAddress", ManagementConfig.DEFAULTS.bindAddress());
+        String bind = BindAddress.read(m, "bindAddress", ManagementConfig.DEFAULTS.bindAddress());
         int port = m.integer("port", ManagementConfig.DEFAULTS.port(), 0, 65535);
         return new ManagementConfig(bind, port);
     }
@@ -233,7 +234,11 @@ public final class ConfigLoader {
     private ClusterConfig cluster(ConfigNode c, int threads) {
         c.allowOnly("jdbcUrl", "username", "passwordFile", "passwordEnv", "checkinInterval", "maxConnections");
         String url = c.required("jdbcUrl").text();
-        if (!url.startsWith("jdbc:postgresql://")) {
+        if (PASSWORD_PARAMETER.matcher(url).find()) {
+            throw c.child("jdbcUrl").error("must not carry the password: give passwordFile or passwordEnv (the secret itself never goes in this file)");
+        }
+        // The driver's own parser: what it refuses here, it would refuse at the first connection.
+        if (!url.startsWith("jdbc:postgresql://") || org.postgresql.Driver.parseURL(url, null) == null) {
             throw c.child("jdbcUrl").error("'" + url + "' is not a PostgreSQL JDBC URL (jdbc:postgresql://host:5432/database)");
         }
         String username = c.required("username").text();

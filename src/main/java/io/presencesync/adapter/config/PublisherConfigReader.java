@@ -78,6 +78,7 @@ final class PublisherConfigReader {
             throw uriNode.error("'" + uriNode.text() + "' must be a redis:// or rediss:// (TLS) URI");
         }
         if (uri.getHost() == null) throw uriNode.error("'" + uriNode.text() + "' names no host");
+        checkPort(uriNode, uri);
         if (uri.getUserInfo() != null) {
             throw uriNode.error("must not carry credentials: give username, and passwordFile or passwordEnv");
         }
@@ -148,6 +149,7 @@ final class PublisherConfigReader {
             throw urlNode.error("'" + url + "' must be an http:// or https:// URL");
         }
         if (uri.getUserInfo() != null) throw urlNode.error("must not carry credentials: use auth");
+        checkPort(urlNode, uri);
         String methodText = p.text("method", "PUT");
         PublisherConfig.Http.Method method;
         try {
@@ -212,6 +214,11 @@ final class PublisherConfigReader {
             throw p.child("maxRetryBackoff").error("'" + p.child("maxRetryBackoff").text() + "' is shorter than retryBackoff " + ConfigNode.show(backoff));
         }
         return new PublisherConfig.Delivery(republish, backoff, max);
+    }
+
+    /** java.net.URI takes any number for a port; the connection would fail on every delivery. */
+    private static void checkPort(ConfigNode node, URI uri) {
+        if (uri.getPort() == 0 || uri.getPort() > 65535) throw node.error("'" + node.text() + "': port " + uri.getPort() + " is outside 1..65535");
     }
 
     private static URI uri(ConfigNode node) {

@@ -1,5 +1,6 @@
 package io.presencesync.adapter.config;
 
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.DateTimeException;
 import java.time.Duration;
@@ -24,7 +25,7 @@ final class XmppConfigReader {
     XmppConfig read(ConfigNode x, boolean clustered) {
         x.allowOnly("host", "port", "domain", "secretFile", "secretEnv", "tls", "subscriptionPolicy", "approvedDomains", "jidLocalPart",
                 "subscribersFile", "stanzasPerSecond", "timeZone", "name", "reconnectBackoff", "maxReconnectBackoff", "maxSubscriptions");
-        String host = x.required("host").text();
+        String host = host(x.required("host"));
         int port = x.integer("port", XmppConfig.DEFAULT_PORT, 1, 65535);
         String domain = domain(x.required("domain"));
         Secret secret = Secret.from(x, env, "secretFile", "secretEnv", true);
@@ -59,6 +60,17 @@ final class XmppConfigReader {
         int maxSubscriptions = x.integer("maxSubscriptions", XmppConfig.DEFAULT_MAX_SUBSCRIPTIONS, 1, 50_000_000);
         return new XmppConfig(host, port, domain, secret, x.bool("tls", false), policy, approved, localPart, file, rate, zone, name,
                 backoff, max, maxSubscriptions);
+    }
+
+    /** A host name or an IP address; one that is neither would fail every connection attempt. */
+    private static String host(ConfigNode node) {
+        String text = node.text();
+        try {
+            if (URI.create("xmpp://" + (text.contains(":") ? "[" + text + "]" : text)).getHost() != null) return text;
+        } catch (IllegalArgumentException e) {
+            // reported below
+        }
+        throw node.error("'" + text + "' is neither a host name nor an IP address");
     }
 
     private static String domain(ConfigNode node) {

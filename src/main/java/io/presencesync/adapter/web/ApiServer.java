@@ -69,7 +69,7 @@ public final class ApiServer implements AutoCloseable {
     /** @param keepAlive how long an idle event stream waits before it sends a keep-alive comment */
     static ApiServer bind(ApiConfig config, Content content, Duration keepAlive) {
         HttpServers.limitRequests();
-        ReloadingKeyManager keys = config.tls().map(ApiServer::keys).orElse(null);
+        ReloadingKeyManager keys = config.tls().map(ReloadingKeyManager::new).orElse(null);
         InetSocketAddress address = new InetSocketAddress(config.bindAddress(), config.port());
         HttpServer server = HttpServers.bind("api", config.bindAddress(), config.port(),
                 () -> keys == null ? HttpServer.create(address, 50) : https(address, keys));
@@ -112,14 +112,6 @@ public final class ApiServer implements AutoCloseable {
      */
     private void route(String path, Map<String, Scope> scopes, ApiRequest.Route route) {
         server.createContext(path, guard.protect(scopes, route, exchange -> LoginRoutes.form(exchange, 401, null)));
-    }
-
-    private static ReloadingKeyManager keys(ApiConfig.Tls tls) {
-        try {
-            return new ReloadingKeyManager(tls);
-        } catch (ConfigException e) {
-            throw new ConfigException("api.tls: " + e.getMessage(), e);
-        }
     }
 
     private static HttpsServer https(InetSocketAddress address, ReloadingKeyManager keys) throws java.io.IOException {

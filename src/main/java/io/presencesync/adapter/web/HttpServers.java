@@ -67,6 +67,10 @@ public final class HttpServers {
         try {
             return binder.bind();
         } catch (BindException e) {
+            if (!String.valueOf(e.getMessage()).contains("in use")) {
+                // e.g. "Permission denied" (a port below 1024 without the capability): not another process's fault
+                throw new ConfigException(key + ".bindAddress/port: cannot listen on " + address + ":" + port + ": " + e.getMessage(), e);
+            }
             throw new ConfigException(key + ".port: cannot listen on " + address + ":" + port + " (" + e.getMessage()
                     + "); another process uses that port: stop it or choose another " + key + ".port", e);
         } catch (IOException e) {

@@ -2,6 +2,7 @@ package io.presencesync.adapter.web;
 
 import io.presencesync.adapter.config.ApiConfig;
 import io.presencesync.adapter.config.ConfigException;
+import io.presencesync.adapter.config.PemKeyMaterial;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,7 +41,7 @@ final class ReloadingKeyManager extends X509ExtendedKeyManager {
     ReloadingKeyManager(ApiConfig.Tls files) {
         this.files = files;
         this.version = version();
-        this.material = PemKeyMaterial.read(files.certificateFile(), files.keyFile());
+        this.material = PemKeyMaterial.read(files);
     }
 
     /** The certificate served now (reloaded first if its files changed). */
@@ -53,7 +54,7 @@ final class ReloadingKeyManager extends X509ExtendedKeyManager {
         if (!Objects.equals(now, version)) {
             version = now;
             try {
-                PemKeyMaterial loaded = PemKeyMaterial.read(files.certificateFile(), files.keyFile());
+                PemKeyMaterial loaded = PemKeyMaterial.read(files);
                 previous = material;
                 material = loaded;
                 generation++;

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.presencesync.adapter.config.ConfigException;
 
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -37,12 +38,26 @@ final class FileSubscriberStore implements SubscriberStore {
 
     FileSubscriberStore(Path file) { this.file = file; }
 
+    /**
+     * What {@link #load()} needs, checked without writing anything: the file, when there is one, holds
+     * subscribers this version reads, and its directory exists or can be made, and is writable.
+     *
+     * @throws ConfigException naming {@code federation.xmpp.subscribersFile} and the file, never a line of it
+     */
+    static void check(Path file) {
+        read(file);
+        Path existing = file.toAbsolutePath().getParent();
+        while (existing != null && !Files.exists(existing)) existing = existing.getParent();
+        if (existing == null) return;
+        if (!Files.isDirectory(existing)) throw error(file, existing + " is not a directory");
+        if (!Files.isWritable(existing)) throw error(file, "cannot write in " + existing);
+    }
+
     @Override
     public synchronized Map<String, Set<String>> load() {
         close();
-        Map<String, Set<String>> subscribers = new HashMap<>();
+        Map<String, Set<String>> subscribers = read(file);
         try {
-            if (Files.exists(file)) replay(Files.readAllLines(file, StandardCharsets.UTF_8), subscribers);
             Path parent = file.toAbsolutePath().getParent();
             if (parent != null) Files.createDirectories(parent);
             Path snapshot = file.resolveSibling(file.getFileName() + ".new");
@@ -58,18 +73,37 @@ final class FileSubscriberStore implements SubscriberStore {
         return subscribers;
     }
 
-    private void replay(List<String> lines, Map<String, Set<String>> subscribers) {
+    /** The subscribers the file holds (none when there is no file yet). */
+    private static Map<String, Set<String>> read(Path file) {
+        Map<String, Set<String>> subscribers = new HashMap<>();
+        if (!Files.exists(file)) return subscribers;
+        if (Files.isDirectory(file)) throw error(file, "a directory, not a file");
+        List<String> lines;
+        try {
+            lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw error(file, "cannot read: " + e.getMessage());
+        }
+        replay(file, lines, subscribers);
+        return subscribers;
+    }
+
+    /** Never quotes a line: a wrong path may name a file of secrets. */
+    private static ConfigException error(Path file, String problem) {
+        return new ConfigException("federation.xmpp.subscribersFile: " + file + ": " + problem);
+    }
+
+    private static void replay(Path file, List<String> lines, Map<String, Set<String>> subscribers) {
         if (lines.isEmpty()) return;
         JsonNode header = parse(lines.get(0));
         if (header == null || !FORMAT.equals(header.path("format").asText()) || header.path("version").asInt() != VERSION) {
-            throw new IllegalStateException("federation.xmpp.subscribersFile " + file + ": not a " + FORMAT + " file of version " + VERSION
-                    + " (line 1: " + abbreviate(lines.get(0)) + ")");
+            throw error(file, "not a " + FORMAT + " file of version " + VERSION + " (line 1 is no such header)");
         }
         for (int i = 1; i < lines.size(); i++) {
             JsonNode change = parse(lines.get(i));
             if (change == null) {
                 if (i == lines.size() - 1) break; // torn by a crash while appending
-                throw new IllegalStateException("federation.xmpp.subscribersFile " + file + ": line " + (i + 1) + " is not JSON: " + abbreviate(lines.get(i)));
+                throw error(file, "line " + (i + 1) + " is not JSON");
             }
             String contact = change.path("contact").asText();
             String subscriber = change.path("subscriber").asText();
@@ -79,7 +113,7 @@ final class FileSubscriberStore implements SubscriberStore {
                     Set<String> of = subscribers.get(contact);
                     if (of != null && of.remove(subscriber) && of.isEmpty()) subscribers.remove(contact);
                 }
-                default -> throw new IllegalStateException("federation.xmpp.subscribersFile " + file + ": line " + (i + 1) + " has no op add or remove");
+                default -> throw error(file, "line " + (i + 1) + " has no op add or remove");
             }
         }
     }
@@ -128,6 +162,4 @@ final class FileSubscriberStore implements SubscriberStore {
             return null;
         }
     }
-
-    private static String abbreviate(String s) { return s.length() > 80 ? s.substring(0, 80) + "…" : s; }
 }

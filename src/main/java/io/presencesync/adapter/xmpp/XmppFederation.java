@@ -96,6 +96,16 @@ public final class XmppFederation implements AutoCloseable {
     }
 
     /**
+     * What a single node's {@link #start()} reads from disk, checked without writing: every command
+     * checks it with the configuration, so {@code validate} refuses what {@code run} would.
+     *
+     * @throws io.presencesync.adapter.config.ConfigException naming {@code federation.xmpp.subscribersFile}
+     */
+    public static void check(XmppConfig config) {
+        if (config.subscribersFile() != null) FileSubscriberStore.check(config.subscribersFile());
+    }
+
+    /**
      * The federation of a single node: the users of {@code store}, subscribers in the configured file.
      * Connects after {@link #start()}.
      */

@@ -170,16 +170,19 @@ class ConfigurationErrorsTest {
      * A bad value for {@code key}: {@code given} sets the surroundings it needs (path → YAML; null
      * removes the key), then {@code value} goes at the key's path with each {@code []} as {@code [0]}.
      * The error must start with that path (or {@code at}) and contain {@code message}; a scalar value
-     * must be shown too.
+     * must be shown too (or what {@code shows} says, for a value holding a secret).
      */
-    record Case(String key, String value, String message, Map<String, String> given, String at) {
+    record Case(String key, String value, String message, Map<String, String> given, String at, String shows) {
         Case given(String path, String yaml) {
             Map<String, String> more = new LinkedHashMap<>(given);
             more.put(path, yaml);
-            return new Case(key, value, message, more, at);
+            return new Case(key, value, message, more, at, shows);
         }
 
-        Case at(String path) { return new Case(key, value, message, given, path); }
+        Case at(String path) { return new Case(key, value, message, given, path, shows); }
+
+        /** A value that holds a secret is named, not shown. */
+        Case shows(String name) { return new Case(key, value, message, given, at, name); }
 
         String path() { return key.replace("[]", "[0]"); }
 
@@ -188,7 +191,7 @@ class ConfigurationErrorsTest {
     }
 
     static Case bad(String key, String value, String message) {
-        return new Case(key, value, message, Map.of(), null);
+        return new Case(key, value, message, Map.of(), null, null);
     }
 
     static final String TLS = "{certificateFile: <tlsCert>, keyFile: <tlsKey>}";
@@ -243,11 +246,12 @@ class ConfigurationErrorsTest {
                 bad("sync.threads", "1000", "1000 is outside 1..256"),
 
                 bad("management", "8080", "expected a mapping (key: value), got '8080'"),
-                bad("management.bindAddress", "''", "expected a non-empty text, got ''"),
+                // what the bind would refuse, refused before it
+                bad("management.bindAddress", "not..an..address", "is neither an IP address nor a host name that resolves (Unresolved address)"),
                 bad("management.port", "70000", "70000 is outside 0..65535"),
 
                 bad("api", "enabled", "expected a mapping (key: value), got 'enabled'"),
-                bad("api.bindAddress", "''", "expected a non-empty text, got ''"),
+                bad("api.bindAddress", "192.0.2.1", "is not an address of this machine (Cannot assign requested address)"),
                 bad("api.port", "8080", "8080 is the management port"),
                 bad("api.tokens", "uc-gateway", "expected a list, got 'uc-gateway'"),
                 bad("api.tokens[].name", "uc gateway", "must be 1-63 letters, digits, '.', '_' or '-'")
@@ -258,8 +262,9 @@ class ConfigurationErrorsTest {
                 bad("api.tokens[].scopes", "[admin]", "'admin' is not one of read, write").at("api.tokens[0].scopes[0]")
                         .given("api.tokens", "[{name: uc-gateway, file: <apiToken>}]"),
                 bad("api.tls", "yes-please", "expected a mapping (key: value), got 'yes-please'"),
-                bad("api.tls.certificateFile", "''", "expected a non-empty text, got ''").given("api.tls", TLS),
-                bad("api.tls.keyFile", "''", "expected a non-empty text, got ''").given("api.tls", TLS),
+                bad("api.tls.certificateFile", "<clientSecret>", ": not a PEM certificate chain").given("api.tls", TLS),
+                bad("api.tls.certificateFile", "<missing>", ": file not found").given("api.tls", TLS),
+                bad("api.tls.keyFile", "<tlsCert>", ": no PEM private key (BEGIN PRIVATE KEY or BEGIN RSA PRIVATE KEY) found").given("api.tls", TLS),
                 bad("api.limits", "none", "expected a mapping (key: value), got 'none'"),
                 bad("api.limits.requestsPerSecond", "0", "0 is outside 1..100000"),
                 bad("api.limits.burst", "0", "0 is outside 1..1000000"),
@@ -269,6 +274,11 @@ class ConfigurationErrorsTest {
                 bad("cluster", "postgres", "expected a mapping (key: value), got 'postgres'").given("publishers", REDIS),
                 bad("cluster.jdbcUrl", "postgresql://db/presence", "is not a PostgreSQL JDBC URL")
                         .given("publishers", REDIS).given("cluster", CLUSTER),
+                bad("cluster.jdbcUrl", "'jdbc:postgresql://db.example.com:5432x/presence'", "is not a PostgreSQL JDBC URL")
+                        .given("publishers", REDIS).given("cluster", CLUSTER),
+                bad("cluster.jdbcUrl", "'jdbc:postgresql://db.example.com/presence?user=presence&password=never-shown-db'",
+                        "must not carry the password: give passwordFile or passwordEnv").shows("cluster.jdbcUrl")
+                        .given("publishers", REDIS).given("cluster", CLUSTER),
                 bad("cluster.username", "''", "expected a non-empty text, got ''").given("publishers", REDIS).given("cluster", CLUSTER),
                 bad("cluster.passwordFile", "<blank>", "file is empty: ").given("publishers", REDIS).given("cluster", CLUSTER),
                 bad("cluster.passwordEnv", "DB_UNSET", "environment variable DB_UNSET is not set").given("publishers", REDIS).given("cluster", CLUSTER),
@@ -277,7 +287,7 @@ class ConfigurationErrorsTest {
 
                 bad("federation", "xmpp", "expected a mapping (key: value), got 'xmpp'"),
                 bad("federation.xmpp", "ejabberd", "expected a mapping (key: value), got 'ejabberd'"),
-                bad("federation.xmpp.host", "''", "expected a non-empty text, got ''").given("federation.xmpp", XMPP),
+                bad("federation.xmpp.host", "not..a..host", "is neither a host name nor an IP address").given("federation.xmpp", XMPP),
                 bad("federation.xmpp.port", "0", "0 is outside 1..65535").given("federation.xmpp", XMPP),
                 bad("federation.xmpp.domain", "presence_contoso", "is not a domain name such as presence.contoso.com").given("federation.xmpp", XMPP),
                 bad("federation.xmpp.secretFile", "<missing>", "file not found: ").given("federation.xmpp", XMPP),
@@ -288,7 +298,10 @@ class ConfigurationErrorsTest {
                 bad("federation.xmpp.approvedDomains", "[contoso_com]", "'contoso_com' is not a domain name").at("federation.xmpp.approvedDomains[0]")
                         .given("federation.xmpp", XMPP).given("federation.xmpp.subscriptionPolicy", "approveDomains"),
                 bad("federation.xmpp.jidLocalPart", "upn", "is not one of user, address").given("federation.xmpp", XMPP),
-                bad("federation.xmpp.subscribersFile", "''", "expected a non-empty text, got ''").given("federation.xmpp", XMPP),
+                // a file of secrets where the subscribers belong: refused without quoting a line
+                bad("federation.xmpp.subscribersFile", "<clientSecret>", "not a presence-sync-xmpp-subscribers file of version 1")
+                        .given("federation.xmpp", XMPP),
+                bad("federation.xmpp.subscribersFile", "<clientSecret>/subscribers.log", "is not a directory").given("federation.xmpp", XMPP),
                 bad("federation.xmpp.stanzasPerSecond", "0", "0 is outside 1..100000").given("federation.xmpp", XMPP),
                 bad("federation.xmpp.timeZone", "Mars/Olympus", "is not a time zone such as Europe/Berlin").given("federation.xmpp", XMPP),
                 bad("federation.xmpp.name", "''", "expected a non-empty text, got ''").given("federation.xmpp", XMPP),
@@ -301,6 +314,7 @@ class ConfigurationErrorsTest {
                 bad("publishers[].log", "verbose", "expected true or false, got 'verbose'").given("publishers", "[{type: embedded}]"),
                 bad("publishers[].name", "Redis_1", "must be 1-40 lower-case letters, digits or '-'").given("publishers", REDIS),
                 bad("publishers[].uri", "http://redis.example.com:6379", "must be a redis:// or rediss:// (TLS) URI").given("publishers", REDIS),
+                bad("publishers[].uri", "'redis://127.0.0.1:99999/0'", "port 99999 is outside 1..65535").given("publishers", REDIS),
                 bad("publishers[].username", "''", "expected a non-empty text, got ''").given("publishers", REDIS),
                 bad("publishers[].passwordFile", "<missing>", "file not found: ").given("publishers", REDIS),
                 bad("publishers[].passwordEnv", "REDIS_UNSET", "environment variable REDIS_UNSET is not set").given("publishers", REDIS),
@@ -315,6 +329,7 @@ class ConfigurationErrorsTest {
                 bad("publishers[].maxRetryBackoff", "1s", "'1s' is shorter than retryBackoff 5s")
                         .given("publishers", HTTP).given("publishers[0].retryBackoff", "5s"),
                 bad("publishers[].url", "ftp://store.example.com/p", "must be an http:// or https:// URL").given("publishers", HTTP),
+                bad("publishers[].url", "'https://store.example.com:0/p'", "port 0 is outside 1..65535").given("publishers", HTTP),
                 bad("publishers[].method", "DELETE", "is not one of PUT, POST").given("publishers", HTTP),
                 bad("publishers[].headers", "{Authorization: Bearer abc}", "set by the publisher itself").at("publishers[0].headers.Authorization")
                         .given("publishers", HTTP),
@@ -350,11 +365,19 @@ class ConfigurationErrorsTest {
                 .endsWith(System.lineSeparator())
                 .hasLineCount(1)
                 .doesNotContain(NEVER_SHOWN);
-        if (value.isValueNode()) assertThat(v.err()).contains(value.asText());
+        if (c.shows() != null) assertThat(v.err()).contains(c.shows());
+        else if (value.isValueNode()) assertThat(v.err()).contains(value.asText());
     }
 
+    private static TreeSet<String> allowedKeys;
+
     /** The keys each mapping of the configurations allows, as the readers list them when refusing an unknown key. */
-    static TreeSet<String> keysTheReadersAllow() {
+    static synchronized TreeSet<String> keysTheReadersAllow() {
+        if (allowedKeys == null) allowedKeys = askTheReaders();
+        return allowedKeys;
+    }
+
+    private static TreeSet<String> askTheReaders() {
         TreeSet<String> keys = new TreeSet<>();
         for (String yaml : EVERY_KEY) {
             JsonNode config = parse(yaml);

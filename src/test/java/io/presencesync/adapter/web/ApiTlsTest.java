@@ -82,7 +82,7 @@ class ApiTlsTest {
                     ApiConfig.Limits.DEFAULTS);
             assertThatThrownBy(() -> ApiServer.bind(config, new ApiServer.Content(web.health, web.store, web.directory, WebFixture.TENANTS, web.clock, web.explainer)))
                     .isInstanceOf(ConfigException.class)
-                    .hasMessageContaining("api.tls: " + dir.resolve("tls.key") + ": the private key does not belong to the first certificate");
+                    .hasMessageContaining("api.tls.keyFile: " + dir.resolve("tls.key") + ": the private key does not belong to the first certificate");
         }
     }
 

@@ -1,6 +1,4 @@
-package io.presencesync.adapter.web;
-
-import io.presencesync.adapter.config.ConfigException;
+package io.presencesync.adapter.config;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -20,23 +18,32 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A certificate chain and its private key from PEM files, with the JDK alone: the key as PKCS#8
+ * The API's certificate chain and its private key from PEM files ({@code api.tls}), with the JDK alone: the key as PKCS#8
  * ({@code BEGIN PRIVATE KEY}: RSA, EC or Ed25519) or PKCS#1 ({@code BEGIN RSA PRIVATE KEY}, cert-manager's
  * default encoding for RSA), which is wrapped into PKCS#8. The key must match the first certificate.
+ * Read when the configuration is loaded, and again by the API server whenever the files change.
  */
-record PemKeyMaterial(List<X509Certificate> chain, PrivateKey key) {
+public record PemKeyMaterial(List<X509Certificate> chain, PrivateKey key) {
+
+    static final String CERTIFICATE_FIELD = "api.tls.certificateFile";
+    static final String KEY_FIELD = "api.tls.keyFile";
 
     private static final Pattern BLOCK = Pattern.compile("-----BEGIN ([A-Z0-9 ]+)-----([^-]+)-----END \\1-----");
     /** AlgorithmIdentifier of rsaEncryption with NULL parameters, as a PKCS#8 wrapper needs it. */
     private static final byte[] RSA_ALGORITHM = {0x30, 0x0d, 0x06, 0x09, 0x2a, (byte) 0x86, 0x48, (byte) 0x86, (byte) 0xf7, 0x0d, 0x01, 0x01, 0x01, 0x05, 0x00};
 
-    static PemKeyMaterial read(Path certificateFile, Path keyFile) {
-        List<X509Certificate> chain = certificates(certificateFile);
-        PrivateKey key = key(keyFile);
+    /** @throws ConfigException naming the field and the file at fault, never the key */
+    public static PemKeyMaterial read(ApiConfig.Tls files) {
+        List<X509Certificate> chain = certificates(files.certificateFile());
+        PrivateKey key = key(files.keyFile());
         if (!matches(chain.get(0), key)) {
-            throw new ConfigException(keyFile + ": the private key does not belong to the first certificate of " + certificateFile);
+            throw error(KEY_FIELD, files.keyFile(), "the private key does not belong to the first certificate of " + files.certificateFile());
         }
         return new PemKeyMaterial(chain, key);
+    }
+
+    private static ConfigException error(String field, Path file, String problem) {
+        return new ConfigException(field + ": " + file + ": " + problem);
     }
 
     private static List<X509Certificate> certificates(Path file) {
@@ -44,12 +51,12 @@ record PemKeyMaterial(List<X509Certificate> chain, PrivateKey key) {
             CertificateFactory factory = CertificateFactory.getInstance("X.509");
             List<X509Certificate> chain = factory.generateCertificates(new ByteArrayInputStream(Files.readAllBytes(file))).stream()
                     .map(X509Certificate.class::cast).toList();
-            if (chain.isEmpty()) throw new ConfigException(file + ": no PEM certificate (BEGIN CERTIFICATE) found");
+            if (chain.isEmpty()) throw error(CERTIFICATE_FIELD, file, "no PEM certificate (BEGIN CERTIFICATE) found");
             return chain;
         } catch (IOException e) {
-            throw new ConfigException("cannot read " + file + ": " + e.getMessage(), e);
+            throw error(CERTIFICATE_FIELD, file, unreadable(file, e));
         } catch (GeneralSecurityException e) {
-            throw new ConfigException(file + ": not a PEM certificate chain: " + e.getMessage(), e);
+            throw error(CERTIFICATE_FIELD, file, "not a PEM certificate chain: " + e.getMessage());
         }
     }
 
@@ -58,21 +65,26 @@ record PemKeyMaterial(List<X509Certificate> chain, PrivateKey key) {
         try {
             text = Files.readString(file, StandardCharsets.US_ASCII);
         } catch (IOException e) {
-            throw new ConfigException("cannot read " + file + ": " + e.getMessage(), e);
+            throw error(KEY_FIELD, file, unreadable(file, e));
         }
         Matcher m = BLOCK.matcher(text);
         while (m.find()) {
-            byte[] der = Base64.getMimeDecoder().decode(m.group(2));
+            byte[] der;
+            try {
+                der = Base64.getMimeDecoder().decode(m.group(2));
+            } catch (IllegalArgumentException e) {
+                throw error(KEY_FIELD, file, "the " + m.group(1) + " block is not Base64");
+            }
             switch (m.group(1)) {
                 case "PRIVATE KEY" -> { return pkcs8(file, der); }
                 case "RSA PRIVATE KEY" -> { return pkcs8(file, wrapRsa(der)); }
-                case "EC PRIVATE KEY" -> throw new ConfigException(file + ": an EC key in SEC1 encoding; give it as PKCS#8 "
+                case "EC PRIVATE KEY" -> throw error(KEY_FIELD, file, "an EC key in SEC1 encoding; give it as PKCS#8 "
                         + "('openssl pkcs8 -topk8 -nocrypt', or cert-manager's privateKey.encoding: PKCS8)");
-                case "ENCRYPTED PRIVATE KEY" -> throw new ConfigException(file + ": the key is encrypted; give it unencrypted (the file is the secret)");
+                case "ENCRYPTED PRIVATE KEY" -> throw error(KEY_FIELD, file, "the key is encrypted; give it unencrypted (the file is the secret)");
                 default -> { } // e.g. EC PARAMETERS before the key
             }
         }
-        throw new ConfigException(file + ": no PEM private key (BEGIN PRIVATE KEY or BEGIN RSA PRIVATE KEY) found");
+        throw error(KEY_FIELD, file, "no PEM private key (BEGIN PRIVATE KEY or BEGIN RSA PRIVATE KEY) found");
     }
 
     private static PrivateKey pkcs8(Path file, byte[] der) {
@@ -83,7 +95,14 @@ record PemKeyMaterial(List<X509Certificate> chain, PrivateKey key) {
                 // the PKCS#8 structure names its algorithm; only the matching factory accepts it
             }
         }
-        throw new ConfigException(file + ": not an RSA, EC or Ed25519 private key");
+        throw error(KEY_FIELD, file, "not an RSA, EC or Ed25519 private key");
+    }
+
+    /** Why a file named by the configuration cannot be read, in a few words. */
+    private static String unreadable(Path file, IOException e) {
+        if (!Files.exists(file)) return "file not found";
+        if (Files.isDirectory(file)) return "a directory, not a file";
+        return "cannot read: " + e.getMessage();
     }
 
     /** PrivateKeyInfo ::= SEQUENCE { version 0, rsaEncryption, OCTET STRING { the PKCS#1 key } }. */
