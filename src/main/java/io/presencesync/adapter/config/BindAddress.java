@@ -27,7 +27,8 @@ final class BindAddress {
             throw node.error("'" + text + "' is neither an IP address nor a host name that resolves (Unresolved address)" + HINT);
         }
         if (address.isAnyLocalAddress() || address.isLoopbackAddress() || isOfThisMachine(address)) return text;
-        throw node.error("'" + text + "' (" + address.getHostAddress() + ") is not an address of this machine (Cannot assign requested address)" + HINT);
+        String resolved = text.equals(address.getHostAddress()) ? "" : " (" + address.getHostAddress() + ")";
+        throw node.error("'" + text + "'" + resolved + " is not an address of this machine (Cannot assign requested address)" + HINT);
     }
 
     private static boolean isOfThisMachine(InetAddress address) {
