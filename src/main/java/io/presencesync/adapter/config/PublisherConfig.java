@@ -2,6 +2,7 @@ package io.presencesync.adapter.config;
 
 import java.net.URI;
 import java.time.Duration;
+import java.time.ZoneId;
 import java.util.Map;
 import java.util.Objects;
 
@@ -56,6 +57,61 @@ public sealed interface PublisherConfig {
         }
 
         public enum Method { PUT, POST }
+    }
+
+    /**
+     * A SIP presence server (Kamailio, OpenSIPS): presence-sync publishes each user's event presence as
+     * their presence user agent (RFC 3903 PUBLISH of PIDF with RPID) through the outbound proxy
+     * {@code proxyHost:proxyPort}, so no user's domain is ever looked up in DNS.
+     *
+     * @param presentity  the user's presentity: a {@code sip:} template with {address}, {localpart} and {domain}
+     *                    of the user's directory address ({@code sip:{address}} by default)
+     * @param expires     the Expires asked for; the server's answer decides, and publications are refreshed by it
+     * @param auth        the service account for digest authentication, or null when the server trusts this
+     *                    service by its source address
+     * @param timeZone    the zone of the times in notes ("In a meeting until 12:00")
+     */
+    record Sip(String name, String proxyHost, int proxyPort, SipTransport transport, String presentity, Duration expires,
+               NoteLanguage noteLanguage, ZoneId timeZone, SipAccount auth, Duration requestTimeout, Delivery delivery)
+            implements PublisherConfig {
+        public static final String DEFAULT_PRESENTITY = "sip:{address}";
+        public static final Duration DEFAULT_EXPIRES = Duration.ofMinutes(10);
+
+        public Sip {
+            Objects.requireNonNull(name, "name");
+            Objects.requireNonNull(proxyHost, "proxyHost");
+            Objects.requireNonNull(transport, "transport");
+            Objects.requireNonNull(presentity, "presentity");
+            Objects.requireNonNull(expires, "expires");
+            Objects.requireNonNull(noteLanguage, "noteLanguage");
+            Objects.requireNonNull(timeZone, "timeZone");
+            Objects.requireNonNull(requestTimeout, "requestTimeout");
+            Objects.requireNonNull(delivery, "delivery");
+            if (proxyPort < 1 || proxyPort > 65535) throw new IllegalArgumentException("proxyPort " + proxyPort + " is outside 1..65535");
+            if (!presentity.startsWith("sip:")) throw new IllegalArgumentException("presentity " + presentity + " is not a sip: URI");
+        }
+
+        /** The service account's user name, or the name presence-sync gives itself in From when the server trusts its address. */
+        public String fromUser() { return auth == null ? "presence-sync" : auth.username(); }
+    }
+
+    /** The transports a SIP publisher speaks to its outbound proxy. */
+    enum SipTransport {
+        UDP, TCP;
+
+        /** The name in the configuration file and in SIP (Via, the proxy's transport parameter). */
+        public String key() { return name().toLowerCase(java.util.Locale.ROOT); }
+    }
+
+    /** The language of the notes a SIP publisher sends with an event presence. */
+    enum NoteLanguage { EN, DE }
+
+    /** The service account a SIP publisher answers a digest challenge (401, 407) with. */
+    record SipAccount(String username, Secret password) {
+        public SipAccount {
+            Objects.requireNonNull(username, "username");
+            Objects.requireNonNull(password, "password");
+        }
     }
 
     /**

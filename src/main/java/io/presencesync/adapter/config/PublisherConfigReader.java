@@ -15,7 +15,7 @@ import java.util.regex.Pattern;
 /** Reads and checks the {@code publishers} list: each type with only its own keys, names unique. */
 final class PublisherConfigReader {
 
-    static final String TYPES = "embedded, redis, http";
+    static final String TYPES = "embedded, redis, http, sip";
     static final Duration MIN_REPUBLISH_INTERVAL = Duration.ofSeconds(10);
     static final Duration MIN_RETRY_BACKOFF = Duration.ofMillis(10);
     static final Duration DEFAULT_REDIS_TTL = Duration.ofMinutes(30);
@@ -25,6 +25,10 @@ final class PublisherConfigReader {
     private static final Pattern NAME = Pattern.compile("[a-z0-9]([a-z0-9-]{0,38}[a-z0-9])?");
     private static final Pattern PLACEHOLDER = Pattern.compile("\\{([^}]*)}");
     private static final Set<String> PLACEHOLDERS = Set.of("tenant", "userId", "upn");
+    private static final Set<String> PRESENTITY_PLACEHOLDERS = Set.of("address", "localpart", "domain");
+    private static final Pattern PROXY = Pattern.compile("(\\[[0-9A-Fa-f:.]+]|[A-Za-z0-9.-]+)(?::(\\d{1,5}))?");
+    static final int DEFAULT_SIP_PORT = 5060;
+    static final Duration MIN_SIP_EXPIRES = Duration.ofSeconds(10);
     /** Headers the publisher sets itself; a credential never goes into the YAML. */
     private static final Set<String> RESERVED_HEADERS = Set.of("authorization", "content-type", "content-length", "host");
 
@@ -66,6 +70,8 @@ final class PublisherConfigReader {
                     "stream", "streamMaxLen", "connectTimeout", "timeout", "republishInterval", "retryBackoff", "maxRetryBackoff"));
             case "http" -> http(p.allowOnly("type", "name", "url", "method", "headers", "auth", "connectTimeout", "requestTimeout",
                     "republishInterval", "retryBackoff", "maxRetryBackoff"));
+            case "sip" -> sip(p.allowOnly("type", "name", "proxy", "transport", "presentity", "expires", "noteLanguage", "timeZone",
+                    "username", "passwordFile", "passwordEnv", "requestTimeout", "republishInterval", "retryBackoff", "maxRetryBackoff"));
             default -> throw p.child("type").error("'" + type + "' is not a publisher type (known: " + TYPES + ")");
         };
     }
@@ -109,6 +115,76 @@ final class PublisherConfigReader {
         Duration connectTimeout = p.duration("connectTimeout", DEFAULT_CONNECT_TIMEOUT, Duration.ofMillis(100));
         Duration timeout = p.duration("timeout", DEFAULT_TIMEOUT, Duration.ofMillis(100));
         return new PublisherConfig.Redis(name, uri, username, password, keyPrefix, ttl, stream, maxLen, connectTimeout, timeout, delivery);
+    }
+
+    private PublisherConfig.Sip sip(ConfigNode p) {
+        String name = name(p, "sip");
+        ConfigNode proxyNode = p.required("proxy");
+        Matcher proxy = PROXY.matcher(proxyNode.text());
+        if (!proxy.matches()) throw proxyNode.error("'" + proxyNode.text() + "' is not host:port (e.g. sip.example.com:5060 or 10.0.0.5)");
+        int port = proxy.group(2) == null ? DEFAULT_SIP_PORT : Integer.parseInt(proxy.group(2));
+        if (port < 1 || port > 65535) throw proxyNode.error("port " + port + " is outside 1..65535");
+        String transportText = p.text("transport", "udp");
+        PublisherConfig.SipTransport transport = switch (transportText) {
+            case "udp" -> PublisherConfig.SipTransport.UDP;
+            case "tcp" -> PublisherConfig.SipTransport.TCP;
+            default -> throw p.child("transport").error("'" + transportText + "' is not a transport (known: udp, tcp)");
+        };
+        String presentity = presentity(p);
+        Duration expires = atLeast(p, "expires", PublisherConfig.Sip.DEFAULT_EXPIRES, MIN_SIP_EXPIRES);
+        if (expires.compareTo(Duration.ofDays(1)) > 0) throw p.child("expires").error(expires + " is longer than the maximum PT24H");
+        if (expires.toMillis() % 1000 != 0) throw p.child("expires").error(expires + " is not whole seconds (SIP counts seconds)");
+        String languageText = p.text("noteLanguage", "en");
+        PublisherConfig.NoteLanguage language = switch (languageText) {
+            case "en" -> PublisherConfig.NoteLanguage.EN;
+            case "de" -> PublisherConfig.NoteLanguage.DE;
+            default -> throw p.child("noteLanguage").error("'" + languageText + "' is not a note language (known: en, de)");
+        };
+        java.time.ZoneId zone = java.time.ZoneId.systemDefault();
+        if (p.has("timeZone")) {
+            try {
+                zone = java.time.ZoneId.of(p.child("timeZone").text());
+            } catch (java.time.DateTimeException e) {
+                throw p.child("timeZone").error("'" + p.child("timeZone").text() + "' is not a time zone (e.g. Europe/Berlin, UTC)");
+            }
+        }
+        PublisherConfig.SipAccount account = null;
+        Secret password = Secret.from(p, env, "passwordFile", "passwordEnv", false);
+        if (p.has("username")) {
+            String username = p.child("username").text();
+            if (!username.matches("[A-Za-z0-9._~!$&'()*+,;=%-]+")) {
+                throw p.child("username").error("'" + username + "' is not a SIP user name (letters, digits and -_.!~*'()&=+$,;%)");
+            }
+            if (password == null) throw p.child("username").error("a username needs passwordFile or passwordEnv");
+            account = new PublisherConfig.SipAccount(username, password);
+        } else if (password != null) {
+            throw p.child(p.has("passwordFile") ? "passwordFile" : "passwordEnv").error("a password needs the username of the service account");
+        }
+        Duration requestTimeout = atLeast(p, "requestTimeout", DEFAULT_TIMEOUT, Duration.ofMillis(100));
+        return new PublisherConfig.Sip(name, proxy.group(1), port, transport, presentity, expires, language, zone, account,
+                requestTimeout, delivery(p));
+    }
+
+    /** A sip: template of the user's address that names one presentity per user and nothing a SIP header could not carry. */
+    private static String presentity(ConfigNode p) {
+        if (!p.has("presentity")) return PublisherConfig.Sip.DEFAULT_PRESENTITY;
+        ConfigNode node = p.child("presentity");
+        String template = node.text();
+        if (!template.startsWith("sip:")) throw node.error("'" + template + "' must start with sip: (e.g. sip:{localpart}@uc.example.com)");
+        Matcher m = PLACEHOLDER.matcher(template);
+        boolean perUser = false;
+        while (m.find()) {
+            if (!PRESENTITY_PLACEHOLDERS.contains(m.group(1))) {
+                throw node.error("unknown placeholder {" + m.group(1) + "} (known: {address}, {localpart}, {domain})");
+            }
+            perUser |= !m.group(1).equals("domain");
+        }
+        if (!perUser) throw node.error("'" + template + "' names no user: use {address} or {localpart}");
+        String filled = m.replaceAll(r -> r.group(1).equals("address") ? "x@x" : "x");
+        if (!filled.matches("sip:[^@\\s<>\"?;]+@[A-Za-z0-9.-]+")) {
+            throw node.error("'" + template + "' is not of the form sip:user@host (no parameters, headers or spaces)");
+        }
+        return template;
     }
 
     private static long streamMaxLen(ConfigNode p) {

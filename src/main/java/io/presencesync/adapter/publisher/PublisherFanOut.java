@@ -49,6 +49,8 @@ public final class PublisherFanOut implements PresencePublisher, AutoCloseable {
                     outboxes.add(new PublisherOutbox(c.name(), new RedisPublisher(redis, env), redis.delivery(), true, clock, listener));
                 } else if (c instanceof PublisherConfig.Http http) {
                     outboxes.add(new PublisherOutbox(c.name(), new HttpPublisher(http, env, clock), http.delivery(), true, clock, listener));
+                } else {
+                    throw new IllegalArgumentException("publisher " + c.name() + ": type " + c.getClass().getSimpleName() + " cannot run yet");
                 }
             }
         } catch (RuntimeException e) {

@@ -94,9 +94,9 @@ class PublisherConfigReaderTest {
         assertThatThrownBy(() -> read("  - {type: embedded, uri: 'redis://r'}\n"))
                 .hasMessageStartingWith("publishers[0].uri: unknown key");
         assertThatThrownBy(() -> read("  - {type: kafka}\n"))
-                .hasMessage("publishers[0].type: 'kafka' is not a publisher type (known: embedded, redis, http)");
+                .hasMessage("publishers[0].type: 'kafka' is not a publisher type (known: embedded, redis, http, sip)");
         assertThatThrownBy(() -> read("  - {uri: 'redis://r'}\n"))
-                .hasMessage("publishers[0].type: required (one of embedded, redis, http)");
+                .hasMessage("publishers[0].type: required (one of embedded, redis, http, sip)");
     }
 
     @Test
@@ -138,6 +138,79 @@ class PublisherConfigReaderTest {
                 .hasMessageStartingWith("publishers[0].auth.password: unknown key");
         assertThatThrownBy(() -> read("  - {type: http, url: 'https://uc/x', retryBackoff: 5s, maxRetryBackoff: 1s}\n"))
                 .hasMessage("publishers[0].maxRetryBackoff: '1s' is shorter than retryBackoff 5s");
+    }
+
+    @Test
+    void sipWithOnlyItsProxyPublishesTheUsersAddressOverUdpInTrustedMode() throws IOException {
+        PublisherConfig.Sip sip = (PublisherConfig.Sip) read("  - {type: sip, proxy: 'kamailio.example.com'}\n").get(0);
+        assertThat(sip).isEqualTo(new PublisherConfig.Sip("sip", "kamailio.example.com", 5060, PublisherConfig.SipTransport.UDP,
+                "sip:{address}", Duration.ofMinutes(10), PublisherConfig.NoteLanguage.EN, java.time.ZoneId.systemDefault(), null,
+                PublisherConfigReader.DEFAULT_TIMEOUT, PublisherConfig.Delivery.DEFAULTS));
+        assertThat(sip.fromUser()).isEqualTo("presence-sync");
+    }
+
+    @Test
+    void everySipKeyIsRead() throws IOException {
+        Path password = Files.writeString(dir.resolve("sip-password"), "s1p\n");
+        PublisherConfig.Sip sip = (PublisherConfig.Sip) read("""
+                  - type: sip
+                    name: kamailio
+                    proxy: 10.0.0.5:5070
+                    transport: tcp
+                    presentity: 'sip:{localpart}@uc.example.com'
+                    expires: 15m
+                    noteLanguage: de
+                    timeZone: Europe/Berlin
+                    username: presence-sync
+                    passwordFile: %s
+                    requestTimeout: 2s
+                    republishInterval: 5m
+                """.formatted(password)).get(0);
+        assertThat(sip.name()).isEqualTo("kamailio");
+        assertThat(sip.proxyHost()).isEqualTo("10.0.0.5");
+        assertThat(sip.proxyPort()).isEqualTo(5070);
+        assertThat(sip.transport()).isEqualTo(PublisherConfig.SipTransport.TCP);
+        assertThat(sip.presentity()).isEqualTo("sip:{localpart}@uc.example.com");
+        assertThat(sip.expires()).isEqualTo(Duration.ofMinutes(15));
+        assertThat(sip.noteLanguage()).isEqualTo(PublisherConfig.NoteLanguage.DE);
+        assertThat(sip.timeZone()).isEqualTo(java.time.ZoneId.of("Europe/Berlin"));
+        assertThat(sip.auth()).isEqualTo(new PublisherConfig.SipAccount("presence-sync", Secret.file(password)));
+        assertThat(sip.fromUser()).isEqualTo("presence-sync");
+        assertThat(sip.requestTimeout()).isEqualTo(Duration.ofSeconds(2));
+        assertThat(sip.delivery().republishInterval()).isEqualTo(Duration.ofMinutes(5));
+    }
+
+    @Test
+    void sipMistakesAreNamedWithTheirPathAndValue() {
+        assertThatThrownBy(() -> read("  - {type: sip}\n")).hasMessage("publishers[0].proxy: required");
+        assertThatThrownBy(() -> read("  - {type: sip, proxy: 'sip:kamailio'}\n"))
+                .hasMessage("publishers[0].proxy: 'sip:kamailio' is not host:port (e.g. sip.example.com:5060 or 10.0.0.5)");
+        assertThatThrownBy(() -> read("  - {type: sip, proxy: 'kamailio:70000'}\n"))
+                .hasMessage("publishers[0].proxy: port 70000 is outside 1..65535");
+        assertThatThrownBy(() -> read("  - {type: sip, proxy: kamailio, transport: sctp}\n"))
+                .hasMessage("publishers[0].transport: 'sctp' is not a transport (known: udp, tcp)");
+        assertThatThrownBy(() -> read("  - {type: sip, proxy: kamailio, presentity: 'tel:{localpart}'}\n"))
+                .hasMessage("publishers[0].presentity: 'tel:{localpart}' must start with sip: (e.g. sip:{localpart}@uc.example.com)");
+        assertThatThrownBy(() -> read("  - {type: sip, proxy: kamailio, presentity: 'sip:{upn}'}\n"))
+                .hasMessage("publishers[0].presentity: unknown placeholder {upn} (known: {address}, {localpart}, {domain})");
+        assertThatThrownBy(() -> read("  - {type: sip, proxy: kamailio, presentity: 'sip:office@{domain}'}\n"))
+                .hasMessage("publishers[0].presentity: 'sip:office@{domain}' names no user: use {address} or {localpart}");
+        assertThatThrownBy(() -> read("  - {type: sip, proxy: kamailio, presentity: 'sip:{localpart}@uc.example.com;transport=tcp'}\n"))
+                .hasMessageContaining("is not of the form sip:user@host");
+        assertThatThrownBy(() -> read("  - {type: sip, proxy: kamailio, expires: 5s}\n"))
+                .hasMessage("publishers[0].expires: PT5S is shorter than the minimum PT10S");
+        assertThatThrownBy(() -> read("  - {type: sip, proxy: kamailio, noteLanguage: fr}\n"))
+                .hasMessage("publishers[0].noteLanguage: 'fr' is not a note language (known: en, de)");
+        assertThatThrownBy(() -> read("  - {type: sip, proxy: kamailio, timeZone: Mars/Olympus}\n"))
+                .hasMessage("publishers[0].timeZone: 'Mars/Olympus' is not a time zone (e.g. Europe/Berlin, UTC)");
+        assertThatThrownBy(() -> read("  - {type: sip, proxy: kamailio, username: presence-sync}\n"))
+                .hasMessage("publishers[0].username: a username needs passwordFile or passwordEnv");
+        assertThatThrownBy(() -> read("  - {type: sip, proxy: kamailio, passwordEnv: UC_TOKEN}\n"))
+                .hasMessage("publishers[0].passwordEnv: a password needs the username of the service account");
+        assertThatThrownBy(() -> read("  - {type: sip, proxy: kamailio, username: ps, passwordEnv: NOT_SET}\n"))
+                .hasMessage("publishers[0].passwordEnv: environment variable NOT_SET is not set");
+        assertThatThrownBy(() -> read("  - {type: sip, proxy: kamailio, password: s3cret}\n"))
+                .hasMessageStartingWith("publishers[0].password: unknown key");
     }
 
     @Test
