@@ -71,7 +71,7 @@ final class ServiceRunner implements AutoCloseable {
         SyncTiming timing = new SyncTiming(sync.calendarPollInterval(), sync.horizon(), sync.userRefreshInterval(), sync.callStatePollInterval());
         SyncStatus status = new SyncStatus(clock, names, timing);
         PresenceDirectory directory = new PresenceDirectory(store);
-        publishers = PublisherFanOut.start(config.publishers(), env, clock, store, new PublishLatency(registry, clock));
+        publishers = PublisherFanOut.start(config.publishers(), env, clock, store, new PublishLatency(registry, clock), registry);
         try {
             xmpp = config.xmpp().map(x -> federation(x, config, env, clock)).orElse(null);
         } catch (RuntimeException e) {

@@ -1,6 +1,8 @@
 package io.presencesync.adapter.publisher;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.presencesync.adapter.config.PublisherConfig;
+import io.presencesync.adapter.sip.SipPublisher;
 import io.presencesync.application.delivery.UserDelivery;
 import io.presencesync.application.port.DeliveryListener;
 import io.presencesync.application.port.PresencePublisher;
@@ -32,10 +34,11 @@ public final class PublisherFanOut implements PresencePublisher, AutoCloseable {
 
     /**
      * Starts one outbox per configured publisher; {@code embedded} is the store an embedded
-     * publisher writes to. Secrets are read from their files or environment variables now.
+     * publisher writes to, {@code registry} where publishers with meters of their own (SIP) register them.
+     * Secrets are read from their files or environment variables now.
      */
     public static PublisherFanOut start(List<PublisherConfig> configs, Map<String, String> env, Clock clock,
-                                        EmbeddedPresenceStore embedded, DeliveryListener listener) {
+                                        EmbeddedPresenceStore embedded, DeliveryListener listener, MeterRegistry registry) {
         List<PublisherOutbox> outboxes = new ArrayList<>();
         try {
             for (PublisherConfig c : configs) {
@@ -49,8 +52,8 @@ public final class PublisherFanOut implements PresencePublisher, AutoCloseable {
                     outboxes.add(new PublisherOutbox(c.name(), new RedisPublisher(redis, env), redis.delivery(), true, clock, listener));
                 } else if (c instanceof PublisherConfig.Http http) {
                     outboxes.add(new PublisherOutbox(c.name(), new HttpPublisher(http, env, clock), http.delivery(), true, clock, listener));
-                } else {
-                    throw new IllegalArgumentException("publisher " + c.name() + ": type " + c.getClass().getSimpleName() + " cannot run yet");
+                } else if (c instanceof PublisherConfig.Sip sip) {
+                    outboxes.add(new PublisherOutbox(c.name(), new SipPublisher(sip, env, clock, registry), sip.delivery(), true, clock, listener));
                 }
             }
         } catch (RuntimeException e) {

@@ -42,7 +42,7 @@ class NoLostUpdateTest {
              RedisClient redis = RedisTestServer.client()) {
             PublisherConfig.Redis redisConfig = aRedisPublisher().at(URI.create("redis://127.0.0.1:" + gate.port())).withKeyPrefix(prefix).build();
             PublisherFanOut fanOut = PublisherFanOut.start(List.of(new PublisherConfig.Embedded(false), redisConfig), Map.of(),
-                    Clock.systemUTC(), embedded, DeliveryListener.NONE);
+                    Clock.systemUTC(), embedded, DeliveryListener.NONE, new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
             try {
                 int[] version = new int[USERS];
                 for (int round = 1; round <= VERSIONS; round++) {

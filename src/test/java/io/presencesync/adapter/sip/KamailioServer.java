@@ -1,0 +1,179 @@
+package io.presencesync.adapter.sip;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+import static org.awaitility.Awaitility.await;
+
+/**
+ * A real SIP presence server for the SIP publisher's tests: Debian's Kamailio 5.6 with the presence
+ * and presence_xml modules on sqlite, started from {@code src/test/resources/kamailio/kamailio.cfg}
+ * on 127.0.0.1 with a free port (UDP and TCP) and a fresh database in a temporary directory. Never
+ * skips: without Kamailio, its presence or sqlite modules or the sqlite3 command the test fails,
+ * naming the package to install.
+ */
+public final class KamailioServer implements AutoCloseable {
+
+    /** The service account the digest configuration knows (table subscriber). */
+    public static final String ACCOUNT = "presence-sync";
+    public static final String ACCOUNT_PASSWORD = "sip-account-password-for-tests";
+    static final String MODULES = "/usr/lib/x86_64-linux-gnu/kamailio/modules";
+
+    /** Who may publish: presence-sync's source address (permissions module) or its service account (digest). */
+    public enum Mode { TRUSTED, DIGEST }
+
+    public final int port;
+    private final Path dir;
+    private final Path db;
+    private final Mode mode;
+    private Process process;
+
+    /** Starts Kamailio; {@code maxExpires}/{@code minExpires} bound the Expires it grants (seconds). */
+    public static KamailioServer start(Mode mode, int maxExpires, int minExpires) throws IOException, InterruptedException {
+        KamailioServer k = new KamailioServer(mode, maxExpires, minExpires);
+        k.start();
+        return k;
+    }
+
+    private KamailioServer(Mode mode, int maxExpires, int minExpires) throws IOException, InterruptedException {
+        requireInstalled();
+        this.mode = mode;
+        this.dir = Files.createTempDirectory("kamailio-");
+        this.db = dir.resolve("kamailio.sqlite");
+        this.port = freePort();
+        for (String schema : List.of("standard", "presence", "permissions", "auth_db")) {
+            sqlite(Path.of("/usr/share/kamailio/db_sqlite", schema + "-create.sql"), null);
+        }
+        sqlite(null, "INSERT INTO subscriber (username, domain, password) VALUES ('" + ACCOUNT + "', 'uc.example.com', '"
+                + ACCOUNT_PASSWORD + "');\nINSERT INTO address (grp, ip_addr, mask, port) VALUES (1, '127.0.0.1', 32, 0);\n");
+        String cfg;
+        try (InputStream in = KamailioServer.class.getResourceAsStream("/kamailio/kamailio.cfg")) {
+            if (in == null) throw new AssertionError("missing test resource kamailio/kamailio.cfg");
+            cfg = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        Files.writeString(dir.resolve("kamailio.cfg"), cfg.replace("@PORT@", String.valueOf(port)).replace("@DB@", db.toString())
+                .replace("@MAX_EXPIRES@", String.valueOf(maxExpires)).replace("@MIN_EXPIRES@", String.valueOf(minExpires)));
+    }
+
+    /** The proxy setting of a publisher for this server. */
+    public String proxy() { return "127.0.0.1:" + port; }
+
+    /** Starts (again) and waits until it answers OPTIONS; the database and port stay across restarts. */
+    public void start() throws IOException {
+        List<String> command = new ArrayList<>(List.of("kamailio", "-f", dir.resolve("kamailio.cfg").toString(), "-DD", "-E",
+                "-Y", dir.toString(), "-m", "128", "-M", "16", "-A", mode == Mode.DIGEST ? "WITH_AUTH" : "WITH_TRUSTED"));
+        process = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("kamailio.log").toFile())).start();
+        await("Kamailio to answer OPTIONS (log: " + dir.resolve("kamailio.log") + ")").atMost(Duration.ofSeconds(20))
+                .pollInterval(Duration.ofMillis(100)).until(() -> {
+                    if (!process.isAlive()) throw new AssertionError("Kamailio exited with " + process.exitValue() + ": " + log());
+                    return answersOptions();
+                });
+    }
+
+    /** Stops it, as an admin would (SIGTERM), and waits until it is gone. */
+    public void stop() throws InterruptedException {
+        if (process == null) return;
+        process.destroy();
+        if (!process.waitFor(10, TimeUnit.SECONDS)) {
+            process.descendants().forEach(ProcessHandle::destroyForcibly);
+            process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        }
+        process.descendants().forEach(ProcessHandle::destroyForcibly);
+        process = null;
+    }
+
+    /** Forgets every publication, as a server that lost its data (run while stopped). */
+    public void forgetPublications() throws IOException, InterruptedException {
+        sqlite(null, "DELETE FROM presentity;\n");
+    }
+
+    /** The publications the server holds for {@code presentity} (user@domain), from its database. */
+    public int publications(String user, String domain) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder("sqlite3", db.toString(), "SELECT count(*) FROM presentity WHERE username = '" + user
+                + "' AND domain = '" + domain + "' AND expires > strftime('%s','now');").redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+        p.waitFor(10, TimeUnit.SECONDS);
+        return Integer.parseInt(out);
+    }
+
+    public String log() {
+        try {
+            return Files.readString(dir.resolve("kamailio.log"));
+        } catch (IOException e) {
+            return "(no log: " + e.getMessage() + ")";
+        }
+    }
+
+    @Override
+    public void close() throws InterruptedException { stop(); }
+
+    private void sqlite(Path script, String sql) throws IOException, InterruptedException {
+        ProcessBuilder pb = new ProcessBuilder("sqlite3", db.toString()).redirectErrorStream(true);
+        Path input = script;
+        if (sql != null) {
+            input = dir.resolve("input-" + UUID.randomUUID() + ".sql");
+            Files.writeString(input, sql);
+        }
+        Process p = pb.redirectInput(input.toFile()).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) throw new AssertionError("sqlite3 " + db + " < " + input + " failed: " + out);
+    }
+
+    private boolean answersOptions() throws IOException {
+        String branch = "z9hG4bK" + UUID.randomUUID().toString().replace("-", "");
+        try (DatagramSocket s = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+            s.setSoTimeout(200);
+            String options = "OPTIONS sip:127.0.0.1:" + port + " SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1:" + s.getLocalPort() + ";branch=" + branch
+                    + "\r\nMax-Forwards: 70\r\nFrom: <sip:probe@127.0.0.1>;tag=probe\r\nTo: <sip:127.0.0.1:" + port + ">\r\nCall-ID: " + branch
+                    + "\r\nCSeq: 1 OPTIONS\r\nContent-Length: 0\r\n\r\n";
+            byte[] bytes = options.getBytes(StandardCharsets.US_ASCII);
+            s.send(new DatagramPacket(bytes, bytes.length, InetAddress.getLoopbackAddress(), port));
+            DatagramPacket answer = new DatagramPacket(new byte[2048], 2048);
+            s.receive(answer);
+            return new String(answer.getData(), 0, answer.getLength(), StandardCharsets.US_ASCII).startsWith("SIP/2.0 200");
+        } catch (SocketTimeoutException e) {
+            return false;
+        }
+    }
+
+    static void requireInstalled() {
+        String install = " (./test installs them as root: apt-get install kamailio kamailio-presence-modules kamailio-sqlite-modules sqlite3)";
+        if (!Files.isExecutable(Path.of("/usr/sbin/kamailio"))) throw new AssertionError("kamailio is not installed: the SIP tests need Debian's kamailio" + install);
+        if (!Files.exists(Path.of(MODULES, "presence.so")) || !Files.exists(Path.of(MODULES, "presence_xml.so"))) {
+            throw new AssertionError("Kamailio's presence modules are not installed: the SIP tests need Debian's kamailio-presence-modules" + install);
+        }
+        if (!Files.exists(Path.of(MODULES, "db_sqlite.so"))) {
+            throw new AssertionError("Kamailio's sqlite module is not installed: the SIP tests need Debian's kamailio-sqlite-modules" + install);
+        }
+        boolean sqlite = false;
+        for (String d : System.getenv().getOrDefault("PATH", "/usr/bin").split(":")) sqlite |= Files.isExecutable(Path.of(d, "sqlite3"));
+        if (!sqlite) throw new AssertionError("sqlite3 is not installed: the SIP tests make Kamailio's database with Debian's sqlite3" + install);
+    }
+
+    /** A port free for both UDP and TCP on 127.0.0.1. */
+    private static int freePort() throws IOException {
+        for (int i = 0; i < 50; i++) {
+            try (ServerSocket tcp = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+                 DatagramSocket udp = new DatagramSocket(tcp.getLocalPort(), InetAddress.getLoopbackAddress())) {
+                return udp.getLocalPort();
+            } catch (IOException e) {
+                // that port is taken for UDP: try another
+            }
+        }
+        throw new IOException("no port free for both UDP and TCP on 127.0.0.1");
+    }
+}
