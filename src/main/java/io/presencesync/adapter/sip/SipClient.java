@@ -59,8 +59,13 @@ import java.util.concurrent.atomic.AtomicLong;
 final class SipClient implements AutoCloseable {
 
     /** A final answer, or none: {@code status} 0 when the request timed out or could not be sent ({@code failure} says why). */
-    record Answer(int status, String reason, String etag, int expires, int minExpires, Duration retryAfter, String failure) {
-        static Answer failed(String failure) { return new Answer(0, null, null, -1, -1, null, failure); }
+    record Answer(int status, String reason, String etag, int expires, int minExpires, Duration retryAfter, String failure, int challenge) {
+        static Answer failed(String failure) { return new Answer(0, null, null, -1, -1, null, failure, 0); }
+
+        /** The same answer, after a digest challenge of status {@code challenge} (401 or 407) was answered. */
+        Answer afterChallenge(int challenge) {
+            return new Answer(status, reason, etag, expires, minExpires, retryAfter, failure, challenge);
+        }
 
         boolean ok() { return status >= 200 && status < 300; }
 
@@ -140,8 +145,9 @@ final class SipClient implements AutoCloseable {
         try {
             ClientTransaction tx = provider.getNewClientTransaction(request);
             Response response = send(tx);
-            if ((response.getStatusCode() == 401 || response.getStatusCode() == 407) && auth != null) {
-                response = send(auth.handleChallenge(response, tx, provider, 0, true));
+            int challenge = response.getStatusCode();
+            if ((challenge == 401 || challenge == 407) && auth != null) {
+                return answer(send(auth.handleChallenge(response, tx, provider, 0, true))).afterChallenge(challenge);
             }
             return answer(response);
         } catch (SipException e) {
@@ -192,7 +198,7 @@ final class SipClient implements AutoCloseable {
         MinExpiresHeader min = (MinExpiresHeader) r.getHeader(MinExpiresHeader.NAME);
         RetryAfterHeader retry = (RetryAfterHeader) r.getHeader(RetryAfterHeader.NAME);
         return new Answer(r.getStatusCode(), r.getReasonPhrase(), etag == null ? null : etag.getETag(), expires == null ? -1 : expires.getExpires(),
-                min == null ? -1 : min.getExpires(), retry == null ? null : Duration.ofSeconds(retry.getRetryAfter()), null);
+                min == null ? -1 : min.getExpires(), retry == null ? null : Duration.ofSeconds(retry.getRetryAfter()), null, 0);
     }
 
     /**

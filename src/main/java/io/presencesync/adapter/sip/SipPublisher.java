@@ -184,7 +184,7 @@ public final class SipPublisher implements StoreWriter {
             try {
                 request = client.publish(entity, etag, expires, body);
             } catch (ParseException | InvalidArgumentException e) {
-                return new SipClient.Answer(400, "presentity " + entity + " is not a SIP URI: " + e.getMessage(), null, -1, -1, null, null);
+                return new SipClient.Answer(400, "presentity " + entity + " is not a SIP URI: " + e.getMessage(), null, -1, -1, null, null, 0);
             }
             a = client.exchange(request);
             count(kind, a);
@@ -198,8 +198,13 @@ public final class SipPublisher implements StoreWriter {
     private int requestedExpires() { return (int) Math.max(config.expires().toSeconds(), minExpires); }
 
     private void count(String kind, SipClient.Answer a) {
+        if (a.challenge() != 0) count(kind, Integer.toString(a.challenge()));
+        count(kind, a.status() == 0 ? "none" : Integer.toString(a.status()));
+    }
+
+    private void count(String kind, String status) {
         Counter.builder("presencesync.sip.responses").description("final answers to PUBLISH requests, by request kind and status")
-                .tag("publisher", config.name()).tag("request", kind).tag("status", a.status() == 0 ? "none" : Integer.toString(a.status()))
+                .tag("publisher", config.name()).tag("request", kind).tag("status", status)
                 .register(registry).increment();
     }
 

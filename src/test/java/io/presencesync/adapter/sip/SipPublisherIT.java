@@ -66,6 +66,134 @@ class SipPublisherIT {
         }
     }
 
+    @Test
+    void theServiceAccountAnswersTheDigestChallengeOverTcpAndAWrongPasswordMakesThePublisherRetryWithoutShowingIt() throws Exception {
+        try (KamailioServer kamailio = KamailioServer.start(KamailioServer.Mode.DIGEST, 3600, 10);
+             SipWatcher watcher = new SipWatcher(kamailio.proxy())) {
+            String ben = "sip:ben.mueller@" + DOMAIN;
+            watcher.subscribe(ben);
+            Map<String, String> env = Map.of("SIP_PASSWORD", KamailioServer.ACCOUNT_PASSWORD, "WRONG", "not-the-password");
+            PublisherConfig.SipAccount account = new PublisherConfig.SipAccount(KamailioServer.ACCOUNT, Secret.env("SIP_PASSWORD"));
+            Instant now = CLOCK.instant();
+            try (SipPublisher publisher = new SipPublisher(config(kamailio, PublisherConfig.SipTransport.TCP, account), env, CLOCK, registry)) {
+                assertThat(publisher.write(update("ben.mueller", new EventPresence(Reason.CALL, now, null), 1))).isEqualTo(WriteResult.WRITTEN);
+                await("busy, then on the phone").atMost(Duration.ofSeconds(10))
+                        .until(() -> watcher.latest(ben).contains("<rpid:busy/><rpid:on-the-phone/>"));
+                assertThat(counted("publish", "407")).as("challenges answered").isEqualTo(1);
+            }
+            PublisherConfig.SipAccount wrong = new PublisherConfig.SipAccount(KamailioServer.ACCOUNT, Secret.env("WRONG"));
+            try (SipPublisher publisher = new SipPublisher(config(kamailio, PublisherConfig.SipTransport.UDP, wrong), env, CLOCK, registry)) {
+                WriteResult result = publisher.write(update("ben.mueller", new EventPresence(Reason.CALENDAR_OOF, now, null), 2));
+                assertThat(result).isInstanceOf(WriteResult.Retry.class);
+                assertThat(((WriteResult.Retry) result).error()).contains("407", "the service account presence-sync was not accepted")
+                        .doesNotContain("not-the-password");
+            }
+            try (SipPublisher publisher = new SipPublisher(config(kamailio, PublisherConfig.SipTransport.UDP, null), env, CLOCK, registry)) {
+                WriteResult result = publisher.write(update("ben.mueller", new EventPresence(Reason.CALENDAR_OOF, now, null), 3));
+                assertThat(((WriteResult.Retry) result).error()).contains("the server asks for authentication: configure username and passwordFile");
+            }
+            assertThat(watcher.latest(ben)).as("nothing the refused publications said").doesNotContain("rpid:away");
+        }
+    }
+
+    @Test
+    void publicationsAreRefreshedByTheExpiresTheServerGrantedAcrossSeveralPeriods() throws Exception {
+        // Kamailio cuts the 10 minutes asked for to 3 s: only refreshes keep the publication alive.
+        try (KamailioServer kamailio = KamailioServer.start(KamailioServer.Mode.TRUSTED, 3, 1);
+             SipWatcher watcher = new SipWatcher(kamailio.proxy());
+             SipPublisher publisher = new SipPublisher(config(kamailio, PublisherConfig.SipTransport.UDP, null), Map.of(), CLOCK, registry)) {
+            String clara = "sip:clara.fischer@" + DOMAIN;
+            watcher.subscribe(clara);
+            Instant now = CLOCK.instant();
+            publisher.write(update("clara.fischer", new EventPresence(Reason.CALENDAR_OOF, now, now.plus(Duration.ofDays(2))), 1));
+            await("three refreshes").atMost(Duration.ofSeconds(20)).until(() -> counted("refresh", "200") >= 3);
+            assertThat(counted("refresh", "412")).as("a refresh after the publication expired").isZero();
+            assertThat(kamailio.publications("clara.fischer", DOMAIN)).isEqualTo(1);
+            assertThat(watcher.latest(clara)).contains("<rpid:away/>").contains("Out of office");
+        }
+    }
+
+    @Test
+    void aRestartedServerThatLostItsPublicationsGetsThemAgainAtTheNextRefresh() throws Exception {
+        try (KamailioServer kamailio = KamailioServer.start(KamailioServer.Mode.TRUSTED, 3, 1);
+             SipPublisher publisher = new SipPublisher(config(kamailio, PublisherConfig.SipTransport.UDP, null), Map.of(), CLOCK, registry)) {
+            Instant now = CLOCK.instant();
+            publisher.write(update("felix.hoffmann", new EventPresence(Reason.CALENDAR_BUSY, now, now.plusSeconds(3600)), 1));
+            assertThat(kamailio.publications("felix.hoffmann", DOMAIN)).isEqualTo(1);
+            kamailio.stop();
+            kamailio.forgetPublications();
+            kamailio.start();
+            await("the publication made afresh").atMost(Duration.ofSeconds(15)).until(() -> counted("refresh", "412") >= 1
+                    && kamailio.publications("felix.hoffmann", DOMAIN) == 1);
+            try (SipWatcher watcher = new SipWatcher(kamailio.proxy())) {
+                watcher.subscribe("sip:felix.hoffmann@" + DOMAIN);
+                await("busy, then meeting, after the restart").atMost(Duration.ofSeconds(10))
+                        .until(() -> watcher.latest("sip:felix.hoffmann@" + DOMAIN).contains("<rpid:busy/><rpid:meeting/>"));
+            }
+        }
+    }
+
+    @Test
+    void whileTheServerIsDownNothingIsLostAndEachUsersLatestStateWins() throws Exception {
+        try (KamailioServer kamailio = KamailioServer.start(KamailioServer.Mode.TRUSTED, 3600, 10)) {
+            SipPublisher publisher = new SipPublisher(config(kamailio, PublisherConfig.SipTransport.UDP, null), Map.of(), CLOCK, registry);
+            PublisherOutbox outbox = new PublisherOutbox("sip", publisher, FAST_RETRIES, true, CLOCK, DeliveryListener.NONE);
+            try (SipWatcher watcher = new SipWatcher(kamailio.proxy())) {
+                Instant now = CLOCK.instant();
+                outbox.publish(update("greta.schulz", new EventPresence(Reason.CALENDAR_BUSY, now, null), 1));
+                await("Greta's meeting published").atMost(Duration.ofSeconds(10)).until(() -> kamailio.publications("greta.schulz", DOMAIN) == 1);
+                kamailio.stop();
+                outbox.publish(update("greta.schulz", new EventPresence(Reason.CALL, now, null), 2));
+                outbox.publish(update("hannah.koch", new EventPresence(Reason.CALENDAR_BUSY, now, null), 1));
+                outbox.publish(update("hannah.koch", new EventPresence(Reason.CALENDAR_OOF, now, null), 2));
+                outbox.publish(update("ida.wolf", new EventPresence(Reason.CALL, now, null), 1));
+                outbox.publish(update("ida.wolf", EventPresence.none(now, null), 2));
+                await("the publisher to be unhealthy").atMost(Duration.ofSeconds(10)).until(() -> !outbox.health().healthy());
+                kamailio.start();
+                watcher.subscribe("sip:greta.schulz@" + DOMAIN);
+                watcher.subscribe("sip:hannah.koch@" + DOMAIN);
+                await("each user's latest state").atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+                    assertThat(watcher.latest("sip:greta.schulz@" + DOMAIN)).contains("<rpid:busy/><rpid:on-the-phone/>");
+                    assertThat(watcher.latest("sip:hannah.koch@" + DOMAIN)).contains("<rpid:away/>");
+                    assertThat(outbox.health().healthy()).isTrue();
+                    assertThat(outbox.health().pending()).isZero();
+                });
+                assertThat(kamailio.publications("greta.schulz", DOMAIN)).as("one publication, modified").isEqualTo(1);
+                assertThat(kamailio.publications("ida.wolf", DOMAIN)).as("a call that ended during the outage").isZero();
+            } finally {
+                outbox.close();
+            }
+        }
+    }
+
+    @Test
+    void aBurstOfAHundredUsersAtTheTopOfTheHourIsPublishedAndRemovedInFull() throws Exception {
+        try (KamailioServer kamailio = KamailioServer.start(KamailioServer.Mode.TRUSTED, 3600, 10)) {
+            SipPublisher publisher = new SipPublisher(config(kamailio, PublisherConfig.SipTransport.TCP, null), Map.of(), CLOCK, registry);
+            PublisherOutbox outbox = new PublisherOutbox("sip", publisher, FAST_RETRIES, true, CLOCK, DeliveryListener.NONE);
+            try {
+                Instant hour = CLOCK.instant();
+                for (int i = 0; i < 100; i++) {
+                    outbox.publish(update("user" + i, new EventPresence(Reason.CALENDAR_BUSY, hour, hour.plusSeconds(1800)), 1));
+                }
+                await("100 publications").atMost(Duration.ofSeconds(30)).until(() -> outbox.health().delivered() == 100);
+                assertThat(publisher.publications()).isEqualTo(100);
+                for (int i = 0; i < 100; i++) assertThat(kamailio.publications("user" + i, DOMAIN)).isEqualTo(1);
+                for (int i = 0; i < 100; i++) outbox.publish(update("user" + i, EventPresence.none(hour.plusSeconds(1800), null), 2));
+                await("100 removals").atMost(Duration.ofSeconds(30)).until(() -> outbox.health().delivered() == 200);
+                assertThat(publisher.publications()).isZero();
+                assertThat(outbox.health().rejected()).isZero();
+            } finally {
+                outbox.close();
+            }
+        }
+    }
+
+    private double counted(String request, String status) {
+        var counter = registry.find("presencesync.sip.responses").tags("request", request, "status", status).counter();
+        return counter == null ? 0 : counter.count();
+    }
+
     static PublisherConfig.Sip config(KamailioServer k, PublisherConfig.SipTransport transport, PublisherConfig.SipAccount account) {
         return new PublisherConfig.Sip("sip", "127.0.0.1", k.port, transport, "sip:{localpart}@" + DOMAIN, Duration.ofMinutes(10),
                 PublisherConfig.NoteLanguage.EN, ZoneId.of("Europe/Berlin"), account, Duration.ofSeconds(2), FAST_RETRIES);
