@@ -30,7 +30,6 @@ public final class KamailioServer implements AutoCloseable {
     /** The service account the digest configuration knows (table subscriber). */
     public static final String ACCOUNT = "presence-sync";
     public static final String ACCOUNT_PASSWORD = "sip-account-password-for-tests";
-    static final String MODULES = "/usr/lib/x86_64-linux-gnu/kamailio/modules";
 
     /** Who may publish: presence-sync's source address (permissions module) or its service account (digest). */
     public enum Mode { TRUSTED, DIGEST }
@@ -157,13 +156,23 @@ public final class KamailioServer implements AutoCloseable {
         }
     }
 
+    /** Debian's module directory, under the machine's multiarch triplet (x86_64-linux-gnu, aarch64-linux-gnu, …). */
+    static Path modules() {
+        try (var dirs = Files.list(Path.of("/usr/lib"))) {
+            return dirs.map(d -> d.resolve("kamailio/modules")).filter(Files::isDirectory).findFirst().orElse(Path.of("/usr/lib/kamailio/modules"));
+        } catch (IOException e) {
+            return Path.of("/usr/lib/kamailio/modules");
+        }
+    }
+
     static void requireInstalled() {
+        Path modules = modules();
         String install = " (./test installs them as root: apt-get install kamailio kamailio-presence-modules kamailio-sqlite-modules sqlite3)";
         if (!Files.isExecutable(Path.of("/usr/sbin/kamailio"))) throw new AssertionError("kamailio is not installed: the SIP tests need Debian's kamailio" + install);
-        if (!Files.exists(Path.of(MODULES, "presence.so")) || !Files.exists(Path.of(MODULES, "presence_xml.so"))) {
+        if (!Files.exists(modules.resolve("presence.so")) || !Files.exists(modules.resolve("presence_xml.so"))) {
             throw new AssertionError("Kamailio's presence modules are not installed: the SIP tests need Debian's kamailio-presence-modules" + install);
         }
-        if (!Files.exists(Path.of(MODULES, "db_sqlite.so"))) {
+        if (!Files.exists(modules.resolve("db_sqlite.so"))) {
             throw new AssertionError("Kamailio's sqlite module is not installed: the SIP tests need Debian's kamailio-sqlite-modules" + install);
         }
         boolean sqlite = false;
