@@ -227,7 +227,8 @@ class PublisherConfigReaderTest {
         String publishers = example.substring(example.indexOf("publishers:\n") + "publishers:\n".length())
                 .replaceAll("(?m)^  # (?=- |  )", "  ")
                 .replace("/var/run/secrets/presence-sync/redis-password", Files.writeString(dir.resolve("redis"), "r3dis").toString())
-                .replace("/var/run/secrets/presence-sync/uc-token", Files.writeString(dir.resolve("uc"), "t0ken").toString());
-        assertThat(read(publishers)).extracting(PublisherConfig::name).containsExactly("embedded", "redis", "ucserver");
+                .replace("/var/run/secrets/presence-sync/uc-token", Files.writeString(dir.resolve("uc"), "t0ken").toString())
+                .replace("/var/run/secrets/presence-sync/sip-password", Files.writeString(dir.resolve("sip"), "s1p").toString());
+        assertThat(read(publishers)).extracting(PublisherConfig::name).containsExactly("embedded", "redis", "ucserver", "kamailio");
     }
 }

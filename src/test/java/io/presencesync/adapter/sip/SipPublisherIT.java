@@ -134,6 +134,31 @@ class SipPublisherIT {
     }
 
     @Test
+    void aPublicationLeftBehindByARestartShowsNoLongerThanOneExpiresAndTheNewOneWins() throws Exception {
+        try (KamailioServer kamailio = KamailioServer.start(KamailioServer.Mode.TRUSTED, 4, 1);
+             SipWatcher watcher = new SipWatcher(kamailio.proxy())) {
+            String jonas = "sip:jonas.richter@" + DOMAIN;
+            watcher.subscribe(jonas);
+            Instant now = CLOCK.instant();
+            // The first run of presence-sync publishes a meeting and stops without removing it (its ETag is gone with it).
+            SipPublisher first = new SipPublisher(config(kamailio, PublisherConfig.SipTransport.UDP, null), Map.of(), CLOCK, registry);
+            first.write(update("jonas.richter", new EventPresence(Reason.CALENDAR_BUSY, now, now.plusSeconds(3600)), 1));
+            first.close();
+            try (SipPublisher second = new SipPublisher(config(kamailio, PublisherConfig.SipTransport.UDP, null), Map.of(), CLOCK, registry)) {
+                second.write(update("jonas.richter", new EventPresence(Reason.CALL, now, null), 2));
+                await("the new publication shown").atMost(Duration.ofSeconds(10))
+                        .until(() -> watcher.latest(jonas).contains("<rpid:busy/><rpid:on-the-phone/>"));
+                assertThat(watcher.latest(jonas)).as("the tuple of the same id left behind is not shown next to it").doesNotContain("rpid:meeting");
+                second.write(update("jonas.richter", EventPresence.none(now, null), 3));
+                await("the left-behind publication gone with its Expires").atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
+                    assertThat(kamailio.publications("jonas.richter", DOMAIN)).isZero();
+                    assertThat(watcher.latest(jonas)).doesNotContain("rpid:busy");
+                });
+            }
+        }
+    }
+
+    @Test
     void whileTheServerIsDownNothingIsLostAndEachUsersLatestStateWins() throws Exception {
         try (KamailioServer kamailio = KamailioServer.start(KamailioServer.Mode.TRUSTED, 3600, 10)) {
             SipPublisher publisher = new SipPublisher(config(kamailio, PublisherConfig.SipTransport.UDP, null), Map.of(), CLOCK, registry);
