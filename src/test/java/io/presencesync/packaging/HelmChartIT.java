@@ -332,6 +332,37 @@ class HelmChartIT {
     }
 
     @Test
+    void networkPolicyOpensTheSipServersPortsByTransportAndTheSchemaTakesTheSipPublisher() {
+        Map<String, HasMetadata> objects = render("""
+                config:
+                  tenants:
+                %s
+                  publishers:
+                    - {type: embedded}
+                    - type: sip
+                      name: kamailio
+                      proxy: kamailio.uc.svc:5070
+                      transport: tcp
+                      presentity: "sip:{localpart}@uc.example.com"
+                      expires: 15m
+                      noteLanguage: de
+                      timeZone: Europe/Berlin
+                      username: presence-sync
+                      passwordFile: /var/run/secrets/presence-sync/sip-password
+                    - {type: sip, name: opensips, proxy: 10.1.2.4}
+                networkPolicy:
+                  enabled: true
+                  sipTo: [{ipBlock: {cidr: 10.1.2.0/24}}]
+                """.formatted(CONTOSO_WITH_SECRET_ENV));
+
+        NetworkPolicy policy = (NetworkPolicy) objects.get("NetworkPolicy/sync-presence-sync");
+        assertThat(egressPorts(policy)).containsExactlyInAnyOrder("53/UDP", "53/TCP", "443/TCP", "5070/TCP", "5060/UDP");
+        assertThat(policy.getSpec().getEgress()).filteredOn(rule -> rule.getPorts().get(0).getPort().getIntVal() == 5070)
+                .singleElement().satisfies(rule -> assertThat(rule.getTo()).singleElement()
+                        .satisfies(peer -> assertThat(peer.getIpBlock().getCidr()).isEqualTo("10.1.2.0/24")));
+    }
+
+    @Test
     void networkPolicyOpensTheXmppServersComponentPortAndTheSchemaTakesTheFederation() {
         Map<String, HasMetadata> objects = render("""
                 config:
@@ -545,7 +576,7 @@ class HelmChartIT {
                 publishers: [{type: embedded}]
                 cluster: {jdbcUrl: "jdbc:postgresql://db/x", username: u}
                 """);
-        assertThatThrownBy(() -> new ConfigLoader(Map.of()).read(file)).hasMessageStartingWith("publishers: with cluster, configure a redis or http publisher");
+        assertThatThrownBy(() -> new ConfigLoader(Map.of()).read(file)).hasMessageStartingWith("publishers: with cluster, configure a redis, http or sip publisher");
     }
 
     @ParameterizedTest(name = "{0}")

@@ -65,7 +65,7 @@ public final class ConfigLoader {
         }
         Optional<ClusterConfig> cluster = root.has("cluster") ? Optional.of(cluster(root.child("cluster"), sync.threads())) : Optional.empty();
         if (cluster.isPresent() && publishers.stream().allMatch(p -> p instanceof PublisherConfig.Embedded)) {
-            throw new ConfigException("publishers: with cluster, configure a redis or http publisher: the embedded store holds only "
+            throw new ConfigException("publishers: with cluster, configure a redis, http or sip publisher: the embedded store holds only "
                     + "the presences its own node published, so each replica would show a different part of the users");
         }
         Optional<XmppConfig> xmpp = federation(root, publishers, cluster.isPresent());

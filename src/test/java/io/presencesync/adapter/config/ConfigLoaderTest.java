@@ -238,7 +238,7 @@ class ConfigLoaderTest {
         assertThat(c.management()).isEqualTo(new ManagementConfig("127.0.0.1", 9090));
 
         assertThatThrownBy(() -> read(tenant("cluster: {jdbcUrl: 'jdbc:postgresql://db/x', username: u}\n")))
-                .hasMessageStartingWith("publishers: with cluster, configure a redis or http publisher");
+                .hasMessageStartingWith("publishers: with cluster, configure a redis, http or sip publisher");
         assertThatThrownBy(() -> read(tenant("cluster: {jdbcUrl: 'jdbc:mysql://db/x', username: u}\n")))
                 .hasMessageContaining("cluster.jdbcUrl: 'jdbc:mysql://db/x' is not a PostgreSQL JDBC URL");
         assertThatThrownBy(() -> read(tenant("cluster: {jdbcUrl: 'jdbc:postgresql://db/x', username: u, passwordEnv: NOPE}\n")))
