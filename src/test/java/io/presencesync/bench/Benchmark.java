@@ -8,6 +8,7 @@ import io.presencesync.adapter.demo.DemoCertificate;
 import io.presencesync.adapter.demo.DemoGraphSimulator;
 import io.presencesync.adapter.demo.DemoGraphSimulator.Endpoint;
 import io.presencesync.adapter.demo.LoadCalendars;
+import io.presencesync.adapter.sip.KamailioServer;
 
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -41,11 +42,11 @@ public final class Benchmark {
 
     private Benchmark() {}
 
-    record Options(int users, int minutes, int warmupSeconds, String serviceHeap, boolean jfr, Path outDir, int unitSize) {
+    record Options(int users, int minutes, int warmupSeconds, String serviceHeap, boolean jfr, Path outDir, int unitSize, boolean sip) {
         static Options parse(String[] args) {
             int users = 100_000, minutes = 3, warmup = 120, unitSize = SyncConfig.DEFAULT_UNIT_SIZE;
             String heap = "512m";
-            boolean jfr = false;
+            boolean jfr = false, sip = false;
             Path out = Path.of("target");
             for (int i = 0; i < args.length; i++) {
                 switch (args[i]) {
@@ -56,12 +57,13 @@ public final class Benchmark {
                     case "--jfr" -> jfr = true;
                     case "--out" -> out = Path.of(args[++i]);
                     case "--unit-size" -> unitSize = Integer.parseInt(args[++i]);
+                    case "--sip" -> sip = true;
                     default -> throw new IllegalArgumentException("unknown option " + args[i]
-                            + " (known: --users N, --minutes M, --warmup SECONDS, --unit-size N, --service-heap SIZE, --jfr, --out DIR)");
+                            + " (known: --users N, --minutes M, --warmup SECONDS, --unit-size N, --service-heap SIZE, --jfr, --out DIR, --sip)");
                 }
             }
             if (users < 1 || minutes < 1 || warmup < 0) throw new IllegalArgumentException("--users and --minutes must be positive");
-            return new Options(users, minutes, warmup, heap, jfr, out, unitSize);
+            return new Options(users, minutes, warmup, heap, jfr, out, unitSize, sip);
         }
     }
 
@@ -74,14 +76,16 @@ public final class Benchmark {
         long generating = System.nanoTime();
         DemoCalendars calendars = LoadCalendars.generate(t0, o.users(), dense, SEED);
         log("generated %,d users' calendars in %.1f s", o.users(), (System.nanoTime() - generating) / 1e9);
-        try (DemoCertificate certificate = DemoCertificate.generate();
+        // --sip: a local Kamailio (presence modules, sqlite in memory, one worker) that the service publishes to.
+        try (KamailioServer kamailio = o.sip() ? KamailioServer.start(KamailioServer.Mode.TRUSTED, 3600, 10) : null;
+             DemoCertificate certificate = DemoCertificate.generate();
              DemoGraphSimulator sim = DemoGraphSimulator.start(clock, certificate, calendars)) {
             Path secret = Files.createTempFile(work, "secret-", ".txt", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
             Files.writeString(secret, sim.clientSecret());
             Instant launched = clock.instant();
             Instant from = launched.plusSeconds(o.warmupSeconds());
             Instant until = from.plus(Duration.ofMinutes(o.minutes()));
-            Process service = startService(o, sim, certificate, secret, from, until, work);
+            Process service = startService(o, sim, certificate, secret, from, until, work, kamailio == null ? 0 : kamailio.port);
             log("service JVM pid %d started; warm-up until %s, measuring until %s", service.pid(), time(from), time(until));
             Snapshot before = Snapshot.at(from, sim, service.pid());
             log("measuring (%d min)…", o.minutes());
@@ -106,7 +110,13 @@ public final class Benchmark {
                     calendars.users().stream().map(DemoCalendars.DemoUser::id).toList(), clock.instant(), 8);
             Map<Endpoint, Integer> cvAfter = counts(sim);
 
-            String report = new Report(o, t0, from, until, before, after, serviceFigures, latency, cv, cvBefore, cvAfter).render();
+            SipCapacity.Result capacity = null;
+            if (kamailio != null) {
+                log("SIP capacity: a burst of %,d users against the same Kamailio…", Math.min(o.users(), 10_000));
+                capacity = SipCapacity.run(kamailio.port, Math.min(o.users(), 10_000));
+                log("%s", SipCapacity.describe(capacity));
+            }
+            String report = new Report(o, t0, from, until, before, after, serviceFigures, latency, cv, cvBefore, cvAfter, capacity).render();
             System.out.println(report);
             Files.writeString(o.outDir().resolve("benchmark-report.md"), report);
             log("report written to %s", o.outDir().resolve("benchmark-report.md"));
@@ -114,7 +124,7 @@ public final class Benchmark {
     }
 
     private static Process startService(Options o, DemoGraphSimulator sim, DemoCertificate certificate, Path secret,
-                                        Instant from, Instant until, Path work) throws IOException {
+                                        Instant from, Instant until, Path work, int sipPort) throws IOException {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx" + o.serviceHeap(), "-XX:+ExitOnOutOfMemoryError",
                 "-Djavax.net.ssl.trustStore=" + certificate.trustStore(),
@@ -124,7 +134,7 @@ public final class Benchmark {
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), BenchService.class.getName(),
                 sim.tenantId(), sim.clientId(), sim.authorityHost(), sim.graphBaseUrl(), secret.toString(),
                 DemoCalendars.ALL_USERS_GROUP_ID, String.valueOf(from.toEpochMilli()), String.valueOf(until.toEpochMilli()), work.toString(),
-                String.valueOf(o.unitSize())));
+                String.valueOf(o.unitSize()), String.valueOf(sipPort)));
         Files.deleteIfExists(work.resolve("service.properties"));
         Files.deleteIfExists(work.resolve("published.tsv"));
         return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(work.resolve("service.log").toFile()).start();

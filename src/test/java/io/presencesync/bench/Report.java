@@ -22,11 +22,13 @@ final class Report {
     private final CalendarViewCycle.Result cv;
     private final Map<Endpoint, Integer> cvBefore;
     private final Map<Endpoint, Integer> cvAfter;
+    private final SipCapacity.Result sip;
     private final StringBuilder md = new StringBuilder();
 
     Report(Benchmark.Options o, Instant t0, Instant from, Instant until, Benchmark.Snapshot before, Benchmark.Snapshot after,
            Properties service, TransitionLatency.Result latency, CalendarViewCycle.Result cv,
-           Map<Endpoint, Integer> cvBefore, Map<Endpoint, Integer> cvAfter) {
+           Map<Endpoint, Integer> cvBefore, Map<Endpoint, Integer> cvAfter, SipCapacity.Result sip) {
+        this.sip = sip;
         this.o = o;
         this.t0 = t0;
         this.from = from;
@@ -93,7 +95,8 @@ final class Report {
         line("| everything per 60 s (presence-sync adds 4 call-state polls, which calendarView does not do at all) | %,d | %.1f | %.1f× |",
                 cvItems, ours60, cvItems / ours60);
         line("");
-        line("## Event presence latency (store accept − appointment start/end)");
+        line(sip == null ? "## Event presence latency (store accept − appointment start/end)"
+                : "## Event presence latency (Kamailio's 200 to the PUBLISH − appointment start/end)");
         line("");
         line("Transitions in the window (starts and ends of busy time, merged as the rules merge them): %,d expected, "
                 + "%,d published, %,d missed, %d publishes matching no transition.", latency.expected(), latency.latenciesMillis().length,
@@ -125,6 +128,19 @@ final class Report {
         if (machineCores - cpu / wall - simCpu / window > 0.25) {
             line("**Warning:** other processes used %.2f cores of %d during the window; the service competed for CPU, "
                     + "so latency and cycle counts are worse than on a machine of its own.", machineCores - cpu / wall - simCpu / window, cpus);
+            line("");
+        }
+        line("Threads of the service JVM at the end: %s (peak %s); open files: %s.", service.getProperty("threads"),
+                service.getProperty("threadsPeak"), service.getProperty("openFiles"));
+        line("");
+        if (sip != null) {
+            line("## SIP publisher (Kamailio 5.6, presence modules, sqlite in memory, one worker)");
+            line("");
+            line("In the window the sip publisher had %,d PUBLISH requests acknowledged (changes, removals and re-sends): **%.1f PUBLISH/s** "
+                    + "sustained, which is what the calendars ask for. Threads by name: %s.", Long.parseLong(service.getProperty("sipWrites")),
+                    Long.parseLong(service.getProperty("sipWrites")) / window, service.getProperty("threadNames"));
+            line("");
+            line("Capacity, apart from the service (same Kamailio, production outbox and publisher): %s.", SipCapacity.describe(sip));
             line("");
         }
         line("Not measured: real Graph latency and throttling, the network, TLS to remote hosts, a real presence store "

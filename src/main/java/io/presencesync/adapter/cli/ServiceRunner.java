@@ -26,6 +26,7 @@ import io.presencesync.adapter.xmpp.XmppFederation;
 import io.presencesync.application.SyncTiming;
 import io.presencesync.application.TenantPorts;
 import io.presencesync.application.TenantSetup;
+import io.presencesync.application.port.DeliveryListener;
 import io.presencesync.application.explain.ServiceExplainer;
 import io.presencesync.application.status.ObservedPorts;
 import io.presencesync.application.status.ServiceHealth;
@@ -61,6 +62,12 @@ final class ServiceRunner implements AutoCloseable {
 
     /** @param changes how the embedded store's changes are shown when its publisher says {@code log: true} */
     ServiceRunner(AppConfig config, Map<String, String> env, Clock clock, ChangeLine changes) throws SchedulerException {
+        this(config, env, clock, changes, DeliveryListener.NONE);
+    }
+
+    /** @param deliveries told of every store's acknowledgements besides the latency metric (the benchmark measures a publisher with it) */
+    ServiceRunner(AppConfig config, Map<String, String> env, Clock clock, ChangeLine changes, DeliveryListener deliveries)
+            throws SchedulerException {
         for (PublisherConfig p : config.publishers()) {
             if (p instanceof PublisherConfig.Embedded embedded && embedded.log()) {
                 store.addListener(changes);
@@ -71,7 +78,11 @@ final class ServiceRunner implements AutoCloseable {
         SyncTiming timing = new SyncTiming(sync.calendarPollInterval(), sync.horizon(), sync.userRefreshInterval(), sync.callStatePollInterval());
         SyncStatus status = new SyncStatus(clock, names, timing);
         PresenceDirectory directory = new PresenceDirectory(store);
-        publishers = PublisherFanOut.start(config.publishers(), env, clock, store, new PublishLatency(registry, clock), registry);
+        PublishLatency latency = new PublishLatency(registry, clock);
+        publishers = PublisherFanOut.start(config.publishers(), env, clock, store, d -> {
+            latency.delivered(d);
+            deliveries.delivered(d);
+        }, registry);
         try {
             xmpp = config.xmpp().map(x -> federation(x, config, env, clock)).orElse(null);
         } catch (RuntimeException e) {

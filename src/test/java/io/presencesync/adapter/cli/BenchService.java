@@ -4,7 +4,10 @@ import com.sun.management.GarbageCollectionNotificationInfo;
 import com.sun.management.OperatingSystemMXBean;
 import io.presencesync.adapter.config.ApiConfig;
 import io.presencesync.adapter.config.AppConfig;
+import io.presencesync.adapter.config.PublisherConfig;
 import io.presencesync.adapter.config.TenantConfig;
+import io.presencesync.application.port.DeliveryListener;
+import io.presencesync.testsupport.AppConfigBuilder;
 import io.presencesync.adapter.publisher.ChangeLine;
 import io.presencesync.application.port.PresenceUpdate;
 import io.presencesync.domain.EventPresence;
@@ -20,6 +23,7 @@ import java.lang.management.MemoryUsage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -40,30 +44,50 @@ import static io.presencesync.testsupport.TenantConfigBuilder.aTenant;
  * and at the end of the measured window writes what it saw to {@code --out} and stops.
  *
  * <p>Arguments: {@code tenantId clientId authorityHost graphBaseUrl secretFile groupId measureFromMillis
- * measureUntilMillis outDir unitSize}; the trust store comes from {@code -Djavax.net.ssl.trustStore*}.
+ * measureUntilMillis outDir unitSize sipPort}; the trust store comes from {@code -Djavax.net.ssl.trustStore*}. With a
+ * {@code sipPort} other than 0, a sip publisher to the Kamailio on 127.0.0.1 at that port runs too, and its
+ * acknowledgements are what is recorded (not the embedded store's).
  */
 public final class BenchService {
 
     private BenchService() {}
 
     public static void main(String[] args) throws Exception {
-        if (args.length != 10) throw new IllegalArgumentException("usage: tenantId clientId authorityHost graphBaseUrl secretFile groupId "
-                + "measureFromMillis measureUntilMillis outDir unitSize");
+        if (args.length != 11) throw new IllegalArgumentException("usage: tenantId clientId authorityHost graphBaseUrl secretFile groupId "
+                + "measureFromMillis measureUntilMillis outDir unitSize sipPort");
+        int sipPort = Integer.parseInt(args[10]);
         long measureFrom = Long.parseLong(args[6]);
         long measureUntil = Long.parseLong(args[7]);
         Path out = Path.of(args[8]);
         HeapWatch heap = new HeapWatch();
         TenantConfig tenant = aTenant().named("bench").withTenantId(args[0]).withClientId(args[1]).withAuthorityHost(args[2])
                 .withGraphBaseUrl(args[3]).withSecretFile(Path.of(args[4])).withUsers().withGroups(args[5]).build();
-        AppConfig config = anAppConfig().withTenants(tenant).withUnitSize(Integer.parseInt(args[9])).build();
+        AppConfigBuilder builder = anAppConfig().withTenants(tenant).withUnitSize(Integer.parseInt(args[9]));
+        if (sipPort != 0) {
+            builder.withPublishers(new PublisherConfig.Embedded(false), new PublisherConfig.Sip("sip", "127.0.0.1", sipPort,
+                    PublisherConfig.SipTransport.UDP, "sip:{localpart}@bench.example.com", PublisherConfig.Sip.DEFAULT_EXPIRES,
+                    PublisherConfig.NoteLanguage.EN, ZoneId.of("Europe/Berlin"), null, Duration.ofSeconds(5), PublisherConfig.Delivery.DEFAULTS));
+        }
+        AppConfig config = builder.build();
         // Only presences that began shortly before the window are of interest: the first poll publishes every user.
         long recordFrom = measureFrom - 120_000;
         ConcurrentLinkedQueue<String> published = new ConcurrentLinkedQueue<>();
         OperatingSystemMXBean os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
         long startedAt = System.currentTimeMillis();
+        AtomicLong sipWrites = new AtomicLong();
+        DeliveryListener sip = d -> {
+            if (!d.publisher().equals("sip")) return;
+            long now = d.acknowledged().toEpochMilli();
+            if (now >= measureFrom && now < measureUntil) sipWrites.incrementAndGet();
+            EventPresence p = d.update().presence();
+            if (d.republish() || p.since().toEpochMilli() < recordFrom) return;
+            published.add(d.update().user().id() + '\t' + p.state() + '\t' + p.reason() + '\t' + p.since().toEpochMilli() + '\t'
+                    + (p.until() == null ? "" : p.until().toEpochMilli()) + '\t' + now);
+        };
         try (ServiceRunner runner = new ServiceRunner(config, System.getenv(), Clock.systemUTC(),
-                ChangeLine.text(new PrintStream(PrintStream.nullOutputStream()), Clock.systemUTC(), ZoneId.systemDefault()))) {
-            runner.store().addListener((t, user, before, after) -> {
+                ChangeLine.text(new PrintStream(PrintStream.nullOutputStream()), Clock.systemUTC(), ZoneId.systemDefault()),
+                sipPort != 0 ? sip : DeliveryListener.NONE)) {
+            if (sipPort == 0) runner.store().addListener((t, user, before, after) -> {
                 PresenceUpdate update = after.event();
                 if (update == null || (before != null && before.event() == update)) return;
                 long now = System.currentTimeMillis();
@@ -100,6 +124,19 @@ public final class BenchService {
             p.setProperty("gcs", gc1.keySet().stream().map(name -> name + ": " + (gc1.get(name)[0] - gc0.getOrDefault(name, new long[2])[0])
                     + " collections, " + (gc1.get(name)[1] - gc0.getOrDefault(name, new long[2])[1]) + " ms").collect(Collectors.joining("; ")));
             p.setProperty("gcName", String.join(", ", gc1.keySet()));
+            p.setProperty("threads", String.valueOf(ManagementFactory.getThreadMXBean().getThreadCount()));
+            p.setProperty("threadsPeak", String.valueOf(ManagementFactory.getThreadMXBean().getPeakThreadCount()));
+            try (var fds = Files.list(Path.of("/proc/self/fd"))) {
+                p.setProperty("openFiles", String.valueOf(fds.count()));
+            } catch (java.io.IOException e) {
+                p.setProperty("openFiles", "unknown");
+            }
+            if (sipPort != 0) {
+                p.setProperty("sipWrites", String.valueOf(sipWrites.get()));
+                // What runs in the service JVM, by thread name with numbers folded: the SIP stack's share shows.
+                p.setProperty("threadNames", Thread.getAllStackTraces().keySet().stream().map(t -> t.getName().replaceAll("\\d+", "#"))
+                        .collect(Collectors.groupingBy(n -> n, java.util.TreeMap::new, Collectors.counting())).toString());
+            }
             try (var w = Files.newBufferedWriter(out.resolve("service.properties"))) {
                 p.store(w, "bench service");
             }
