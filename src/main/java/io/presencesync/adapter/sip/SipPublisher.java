@@ -86,15 +86,22 @@ public final class SipPublisher implements StoreWriter {
         } catch (IllegalArgumentException e) {
             return new WriteResult.Rejected(e.getMessage());
         }
-        Publication p = publications.computeIfAbsent(key, Publication::new);
-        synchronized (p) {
-            if (p.etag != null && !p.entity.equals(entity)) remove(p); // the template changed the user's presentity
-            p.entity = entity;
-            p.update = update;
-            p.named = clock.instant();
-            WriteResult result = publishDocument(p, "publish");
-            if (p.etag == null) forget(p);
-            return result;
+        while (true) {
+            Publication p = publications.computeIfAbsent(key, Publication::new);
+            synchronized (p) {
+                if (publications.get(key) != p) continue; // the refresher forgot it meanwhile: take the current one
+                if (p.etag != null && !p.entity.equals(entity)) {
+                    // The user's address changed: their old presentity's publication goes, the new one is made below.
+                    send(p.entity, p.etag, 0, null, "remove");
+                    p.etag = null;
+                }
+                p.entity = entity;
+                p.update = update;
+                p.named = clock.instant();
+                WriteResult result = publishDocument(p, "publish");
+                if (p.etag == null) forget(p);
+                return result;
+            }
         }
     }
 
@@ -118,10 +125,12 @@ public final class SipPublisher implements StoreWriter {
     }
 
     private WriteResult remove(String key) {
-        Publication p = publications.get(key);
-        if (p == null) return WriteResult.WRITTEN; // nothing published: nothing shows
-        synchronized (p) {
-            return remove(p);
+        while (true) {
+            Publication p = publications.get(key);
+            if (p == null) return WriteResult.WRITTEN; // nothing published: nothing shows
+            synchronized (p) {
+                if (publications.get(key) == p) return remove(p);
+            }
         }
     }
 
