@@ -136,9 +136,11 @@ final class Report {
         if (sip != null) {
             line("## SIP publisher (Kamailio 5.6, presence modules, sqlite in memory, one worker)");
             line("");
-            line("In the window the sip publisher had %,d PUBLISH requests acknowledged (changes, removals and re-sends): **%.1f PUBLISH/s** "
-                    + "sustained, which is what the calendars ask for. Threads by name: %s.", Long.parseLong(service.getProperty("sipWrites")),
-                    Long.parseLong(service.getProperty("sipWrites")) / window, service.getProperty("threadNames"));
+            long requests = Long.parseLong(service.getProperty("sipRequests"));
+            line("In the window the sip publisher sent %,d PUBLISH requests (publications, modifications, removals, refreshes; a digest "
+                    + "challenge counts twice): **%.1f PUBLISH/s** sustained, what the calendars asked for; its outbox settled %,d deliveries "
+                    + "(a NONE for a user with nothing published and a re-send of a held publication cost no request). Threads by name: %s.",
+                    requests, requests / window, Long.parseLong(service.getProperty("sipWrites")), service.getProperty("threadNames"));
             line("");
             line("Capacity, apart from the service (same Kamailio, production outbox and publisher): %s.", SipCapacity.describe(sip));
             line("");

@@ -29,7 +29,8 @@ import java.util.concurrent.ConcurrentSkipListSet;
  * plus one thread of its own that refreshes the publications it holds before the Expires the server
  * granted runs out.
  *
- * <p>Answers: 2xx keeps the new SIP-ETag; 412 (the server lost the publication) publishes afresh;
+ * <p>A re-send of the version a held publication shows costs no request: its refreshes keep it alive
+ * and heal a server that lost it. Answers: 2xx keeps the new SIP-ETag; 412 (the server lost the publication) publishes afresh;
  * 423 asks again with the server's Min-Expires; 401/407 is answered with the service account's
  * digest; 403/404 rejects that user (logged, counted); no answer, 408 and 5xx are retried by the
  * outbox's rules. A publication the sync no longer names (another node serves the user now, or the
@@ -95,9 +96,14 @@ public final class SipPublisher implements StoreWriter {
                     send(p.entity, p.etag, 0, null, "remove");
                     p.etag = null;
                 }
+                p.named = clock.instant();
+                if (p.etag != null && p.entity.equals(entity) && p.update.version() == update.version()) {
+                    // A re-send of the state this publication shows: the refreshes keep it alive, and a server that lost it
+                    // answers the next refresh with 412, which publishes it afresh. Only that the sync still names the user counts.
+                    return WriteResult.WRITTEN;
+                }
                 p.entity = entity;
                 p.update = update;
-                p.named = clock.instant();
                 WriteResult result = publishDocument(p, "publish");
                 if (p.etag == null) forget(p);
                 return result;

@@ -99,11 +99,13 @@ public final class BenchService {
             runner.start();
             System.err.println("bench service: started; measuring from " + measureFrom + " until " + measureUntil);
             sleepUntil(measureFrom);
+            double sipRequests0 = sipPort == 0 ? 0 : sipRequests(runner.managementPort());
             long cpu0 = os.getProcessCpuTime();
             long wall0 = System.nanoTime();
             Map<String, long[]> gc0 = gcTotals();
             heap.reset();
             sleepUntil(measureUntil);
+            double sipRequests1 = sipPort == 0 ? 0 : sipRequests(runner.managementPort());
             long cpu1 = os.getProcessCpuTime();
             long wall1 = System.nanoTime();
             Map<String, long[]> gc1 = gcTotals();
@@ -133,6 +135,7 @@ public final class BenchService {
             }
             if (sipPort != 0) {
                 p.setProperty("sipWrites", String.valueOf(sipWrites.get()));
+                p.setProperty("sipRequests", String.valueOf(Math.round(sipRequests1 - sipRequests0)));
                 // What runs in the service JVM, by thread name with numbers folded: the SIP stack's share shows.
                 p.setProperty("threadNames", Thread.getAllStackTraces().keySet().stream().map(t -> t.getName().replaceAll("\\d+", "#"))
                         .collect(Collectors.groupingBy(n -> n, java.util.TreeMap::new, Collectors.counting())).toString());
@@ -150,6 +153,14 @@ public final class BenchService {
     private static void sleepUntil(long epochMillis) throws InterruptedException {
         long wait;
         while ((wait = epochMillis - System.currentTimeMillis()) > 0) Thread.sleep(Math.min(wait, 1000));
+    }
+
+    /** The final answers the SIP publisher got so far (every PUBLISH: changes, removals, refreshes), from the service's /metrics. */
+    private static double sipRequests(int managementPort) throws Exception {
+        String metrics = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create("http://127.0.0.1:" + managementPort + "/metrics")).build(), java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+        return metrics.lines().filter(l -> l.startsWith("presencesync_sip_responses_total{"))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
     }
 
     private static long heapUsed() {

@@ -42,7 +42,12 @@ public final class KamailioServer implements AutoCloseable {
     /** Starts Kamailio; {@code maxExpires}/{@code minExpires} bound the Expires it grants (seconds). */
     public static KamailioServer start(Mode mode, int maxExpires, int minExpires) throws IOException, InterruptedException {
         KamailioServer k = new KamailioServer(mode, maxExpires, minExpires);
-        k.start();
+        try {
+            k.start();
+        } catch (IOException | RuntimeException | Error e) {
+            k.close(); // no process or directory left behind by a start that failed
+            throw e;
+        }
         return k;
     }
 

@@ -54,6 +54,9 @@ class SipPublisherIT {
                         .contains("In a meeting until");
             });
             assertThat(kamailio.publications("anna.schmidt", DOMAIN)).isEqualTo(2);
+            assertThat(publisher.write(update("anna.schmidt", new EventPresence(Reason.CALENDAR_BUSY, now, now.plusSeconds(1800)), 1)))
+                    .as("a re-send of the state shown").isEqualTo(WriteResult.WRITTEN);
+            assertThat(counted("publish", "200")).as("a re-send costs no request: refreshes keep the publication").isEqualTo(1);
 
             assertThat(publisher.write(update("anna.schmidt", EventPresence.none(now, null), 2))).isEqualTo(WriteResult.WRITTEN);
             // Kamailio tells watchers once that the removed publication closed, next to the device's own state.
