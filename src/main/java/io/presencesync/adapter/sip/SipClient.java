@@ -166,6 +166,12 @@ final class SipClient implements AutoCloseable {
         try {
             return answer.get(config.requestTimeout().toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
+            // Given up: the stack must not retransmit it any more, or a server back in a moment would still apply it, after newer ones.
+            try {
+                tx.terminate();
+            } catch (javax.sip.ObjectInUseException ignored) {
+                // already ending
+            }
             throw new NoAnswer("no answer from " + proxy() + " within " + config.requestTimeout().toMillis() + " ms");
         } catch (ExecutionException e) {
             throw new NoAnswer(e.getCause().getMessage());

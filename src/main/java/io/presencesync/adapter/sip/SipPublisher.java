@@ -97,7 +97,7 @@ public final class SipPublisher implements StoreWriter {
                     p.etag = null;
                 }
                 p.named = clock.instant();
-                if (p.etag != null && p.entity.equals(entity) && p.update.version() == update.version()) {
+                if (p.etag != null && p.entity.equals(entity) && p.shownVersion == update.version()) {
                     // A re-send of the state this publication shows: the refreshes keep it alive, and a server that lost it
                     // answers the next refresh with 412, which publishes it afresh. Only that the sync still names the user counts.
                     return WriteResult.WRITTEN;
@@ -174,6 +174,7 @@ public final class SipPublisher implements StoreWriter {
         Instant now = clock.instant();
         Duration granted = Duration.ofSeconds(a.expires() > 0 ? a.expires() : requestedExpires());
         p.etag = a.etag();
+        p.shownVersion = p.update.version();
         p.refreshFailures = 0;
         schedule(p, now.plus(granted).minus(margin(granted)));
         return WriteResult.WRITTEN;
@@ -308,7 +309,10 @@ public final class SipPublisher implements StoreWriter {
         final String key;
         String entity;
         String etag;
+        /** The update to show: the latest written, acknowledged or not. */
         PresenceUpdate update;
+        /** The version the server acknowledged last (what the publication shows). */
+        long shownVersion = -1;
         /** When the sync last named the user's state (a write or a re-send by the outbox). */
         Instant named;
         Due due;
