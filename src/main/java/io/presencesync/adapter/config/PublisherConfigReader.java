@@ -123,7 +123,7 @@ final class PublisherConfigReader {
         Matcher proxy = PROXY.matcher(proxyNode.text());
         if (!proxy.matches()) throw proxyNode.error("'" + proxyNode.text() + "' is not host:port (e.g. sip.example.com:5060 or 10.0.0.5)");
         int port = proxy.group(2) == null ? DEFAULT_SIP_PORT : Integer.parseInt(proxy.group(2));
-        if (port < 1 || port > 65535) throw proxyNode.error("port " + port + " is outside 1..65535");
+        if (port < 1 || port > 65535) throw proxyNode.error("'" + proxyNode.text() + "': port " + port + " is outside 1..65535");
         String transportText = p.text("transport", "udp");
         PublisherConfig.SipTransport transport = switch (transportText) {
             case "udp" -> PublisherConfig.SipTransport.UDP;
@@ -131,23 +131,16 @@ final class PublisherConfigReader {
             default -> throw p.child("transport").error("'" + transportText + "' is not a transport (known: udp, tcp)");
         };
         String presentity = presentity(p);
-        Duration expires = atLeast(p, "expires", PublisherConfig.Sip.DEFAULT_EXPIRES, MIN_SIP_EXPIRES);
-        if (expires.compareTo(Duration.ofDays(1)) > 0) throw p.child("expires").error(expires + " is longer than the maximum PT24H");
-        if (expires.toMillis() % 1000 != 0) throw p.child("expires").error(expires + " is not whole seconds (SIP counts seconds)");
+        Duration expires = p.duration("expires", PublisherConfig.Sip.DEFAULT_EXPIRES, MIN_SIP_EXPIRES);
+        if (expires.compareTo(Duration.ofDays(1)) > 0) throw p.child("expires").error("'" + p.child("expires").text() + "' is longer than the maximum 24h");
+        if (expires.toMillis() % 1000 != 0) throw p.child("expires").error("'" + p.child("expires").text() + "' is not whole seconds (SIP counts seconds)");
         String languageText = p.text("noteLanguage", "en");
         PublisherConfig.NoteLanguage language = switch (languageText) {
             case "en" -> PublisherConfig.NoteLanguage.EN;
             case "de" -> PublisherConfig.NoteLanguage.DE;
             default -> throw p.child("noteLanguage").error("'" + languageText + "' is not a note language (known: en, de)");
         };
-        java.time.ZoneId zone = java.time.ZoneId.systemDefault();
-        if (p.has("timeZone")) {
-            try {
-                zone = java.time.ZoneId.of(p.child("timeZone").text());
-            } catch (java.time.DateTimeException e) {
-                throw p.child("timeZone").error("'" + p.child("timeZone").text() + "' is not a time zone (e.g. Europe/Berlin, UTC)");
-            }
-        }
+        java.time.ZoneId zone = XmppConfigReader.zone(p);
         PublisherConfig.SipAccount account = null;
         Secret password = Secret.from(p, env, "passwordFile", "passwordEnv", false);
         if (p.has("username")) {
@@ -160,7 +153,7 @@ final class PublisherConfigReader {
         } else if (password != null) {
             throw p.child(p.has("passwordFile") ? "passwordFile" : "passwordEnv").error("a password needs the username of the service account");
         }
-        Duration requestTimeout = atLeast(p, "requestTimeout", DEFAULT_TIMEOUT, Duration.ofMillis(100));
+        Duration requestTimeout = p.duration("requestTimeout", DEFAULT_TIMEOUT, Duration.ofMillis(100));
         return new PublisherConfig.Sip(name, proxy.group(1), port, transport, presentity, expires, language, zone, account,
                 requestTimeout, delivery(p));
     }

@@ -87,7 +87,8 @@ final class XmppConfigReader {
         throw x.child("subscriptionPolicy").error("'" + text + "' is not one of approveAll, approveDomains, deny");
     }
 
-    private static ZoneId zone(ConfigNode x) {
+    /** {@code timeZone} of {@code x}, or the service's zone; the one reader of a configured zone. */
+    static ZoneId zone(ConfigNode x) {
         if (!x.has("timeZone")) return ZoneId.systemDefault();
         String text = x.child("timeZone").text();
         try {

@@ -64,7 +64,7 @@ class ConfigurationErrorsTest {
         files.put("tlsKey", write("tls.key", cert.privateKeyPem()));
         files.put("pfxPassword", write("pfx-password", PFX_PASSWORD + "\n"));
         files.put("wrongPfxPassword", write("wrong-pfx-password", NEVER_SHOWN + "-wrong\n"));
-        for (String secret : List.of("clientSecret", "redisPassword", "bearerToken", "basicPassword", "xmppSecret", "dbPassword")) {
+        for (String secret : List.of("clientSecret", "redisPassword", "bearerToken", "basicPassword", "xmppSecret", "dbPassword", "sipPassword")) {
             files.put(secret, write(secret, NEVER_SHOWN + "-" + secret + "\n"));
         }
         files.put("apiToken", write("api-token", NEVER_SHOWN + "-0123456789abcdef0123456789abcdef\n"));
@@ -76,7 +76,7 @@ class ConfigurationErrorsTest {
         env.put("AZURE_FEDERATED_TOKEN_FILE", files.get("workloadToken"));
         env.put("PFX_PASSWORD", PFX_PASSWORD);
         env.put("WRONG_PFX_PASSWORD", NEVER_SHOWN + "-wrong");
-        for (String secret : List.of("CLIENT_SECRET", "REDIS_PASSWORD", "BEARER_TOKEN", "BASIC_PASSWORD", "XMPP_SECRET", "DB_PASSWORD")) {
+        for (String secret : List.of("CLIENT_SECRET", "REDIS_PASSWORD", "BEARER_TOKEN", "BASIC_PASSWORD", "XMPP_SECRET", "DB_PASSWORD", "SIP_PASSWORD")) {
             env.put(secret, NEVER_SHOWN + "-" + secret);
         }
         env.put("AZURE_CLIENT_SECRET", NEVER_SHOWN + "-azure");
@@ -135,6 +135,9 @@ class ConfigurationErrorsTest {
                  auth: {type: bearer, tokenFile: <bearerToken>}, connectTimeout: 2s, requestTimeout: 5s,
                  republishInterval: 10m, retryBackoff: 1s, maxRetryBackoff: 1m}
               - {type: http, name: basic-store, url: 'https://store.example.com/p', auth: {type: basic, username: presence, passwordFile: <basicPassword>}}
+              - {type: sip, name: kamailio, proxy: 'kamailio.example.com:5060', transport: tcp, presentity: 'sip:{localpart}@uc.example.com',
+                 expires: 10m, noteLanguage: de, timeZone: Europe/Berlin, username: presence-sync, passwordFile: <sipPassword>,
+                 requestTimeout: 5s, republishInterval: 10m, retryBackoff: 1s, maxRetryBackoff: 1m}
             federation:
               xmpp: {host: xmpp.example.com, port: 5347, domain: presence.example.com, secretFile: <xmppSecret>, tls: false,
                      subscriptionPolicy: approveDomains, approvedDomains: [example.com], jidLocalPart: user,
@@ -157,6 +160,7 @@ class ConfigurationErrorsTest {
               - {type: redis, uri: 'rediss://redis.example.com:6380/1', passwordEnv: REDIS_PASSWORD}
               - {type: http, url: 'https://store.example.com/p', auth: {type: bearer, tokenEnv: BEARER_TOKEN}}
               - {type: http, name: basic, url: 'https://store.example.com/p', auth: {type: basic, username: u, passwordEnv: BASIC_PASSWORD}}
+              - {type: sip, proxy: kamailio.example.com, username: presence-sync, passwordEnv: SIP_PASSWORD}
             cluster: {jdbcUrl: 'jdbc:postgresql://db.example.com:5432/presence', username: presence, passwordFile: <dbPassword>,
                       checkinInterval: 5s, maxConnections: 20}
             federation:
@@ -198,6 +202,7 @@ class ConfigurationErrorsTest {
     static final String XMPP = "{host: xmpp.example.com, domain: presence.example.com, secretFile: <xmppSecret>, subscribersFile: <dir>/xmpp/subscribers.log}";
     static final String REDIS = "[{type: redis, uri: 'redis://127.0.0.1:6379/0'}]";
     static final String HTTP = "[{type: http, url: 'https://store.example.com/p'}]";
+    static final String SIP = "[{type: sip, proxy: kamailio.example.com}]";
     static final String CLUSTER = "{jdbcUrl: 'jdbc:postgresql://db.example.com/presence', username: presence}";
 
     static List<Case> cases() {
@@ -310,7 +315,7 @@ class ConfigurationErrorsTest {
                 bad("federation.xmpp.maxSubscriptions", "0", "0 is outside 1..50000000").given("federation.xmpp", XMPP),
 
                 bad("publishers", "redis", "expected a list, got 'redis'"),
-                bad("publishers[].type", "kafka", "is not a publisher type (known: embedded, redis, http)").given("publishers", "[{}]"),
+                bad("publishers[].type", "kafka", "is not a publisher type (known: embedded, redis, http, sip)").given("publishers", "[{}]"),
                 bad("publishers[].log", "verbose", "expected true or false, got 'verbose'").given("publishers", "[{type: embedded}]"),
                 bad("publishers[].name", "Redis_1", "must be 1-40 lower-case letters, digits or '-'").given("publishers", REDIS),
                 bad("publishers[].uri", "http://redis.example.com:6379", "must be a redis:// or rediss:// (TLS) URI").given("publishers", REDIS),
@@ -331,6 +336,15 @@ class ConfigurationErrorsTest {
                 bad("publishers[].url", "ftp://store.example.com/p", "must be an http:// or https:// URL").given("publishers", HTTP),
                 bad("publishers[].url", "'https://store.example.com:0/p'", "port 0 is outside 1..65535").given("publishers", HTTP),
                 bad("publishers[].method", "DELETE", "is not one of PUT, POST").given("publishers", HTTP),
+                bad("publishers[].proxy", "'sip:kamailio'", "is not host:port (e.g. sip.example.com:5060 or 10.0.0.5)").given("publishers", SIP),
+                bad("publishers[].proxy", "'kamailio:70000'", "port 70000 is outside 1..65535").given("publishers", SIP),
+                bad("publishers[].transport", "sctp", "is not a transport (known: udp, tcp)").given("publishers", SIP),
+                bad("publishers[].presentity", "'tel:{localpart}'", "must start with sip:").given("publishers", SIP),
+                bad("publishers[].presentity", "'sip:office@{domain}'", "names no user: use {address} or {localpart}").given("publishers", SIP),
+                bad("publishers[].expires", "5s", "'5s' is shorter than the minimum 10s").given("publishers", SIP),
+                bad("publishers[].expires", "2d", "'2d' is longer than the maximum 24h").given("publishers", SIP),
+                bad("publishers[].noteLanguage", "fr", "is not a note language (known: en, de)").given("publishers", SIP),
+                bad("publishers[].timeZone", "Mars/Olympus", "is not a time zone such as Europe/Berlin").given("publishers", SIP),
                 bad("publishers[].headers", "{Authorization: Bearer abc}", "set by the publisher itself").at("publishers[0].headers.Authorization")
                         .given("publishers", HTTP),
                 bad("publishers[].requestTimeout", "10ms", "'10ms' is shorter than the minimum 100ms").given("publishers", HTTP),
