@@ -47,7 +47,6 @@ public final class SipWatcher implements AutoCloseable {
     private final HeaderFactory headers;
     private final MessageFactory messages;
     private final Map<String, List<String>> notifications = new ConcurrentHashMap<>();
-    private final Map<String, Integer> answers = new ConcurrentHashMap<>();
 
     public SipWatcher(String proxy) throws Exception {
         SipFactory f = SipFactory.getInstance();
@@ -96,9 +95,6 @@ public final class SipWatcher implements AutoCloseable {
         return all.isEmpty() ? "" : all.get(all.size() - 1);
     }
 
-    /** The final status of the last request sent for {@code presentity}, or null before one came. */
-    public Integer answer(String presentity) { return answers.get(presentity); }
-
     @Override
     public void close() { stack.stop(); }
 
@@ -113,8 +109,6 @@ public final class SipWatcher implements AutoCloseable {
 
     private void send(Request r) throws Exception {
         ClientTransaction tx = provider.getNewClientTransaction(r);
-        tx.setApplicationData(((SipURI) r.getRequestURI()).toString());
-        answers.remove(tx.getApplicationData().toString());
         tx.sendRequest();
     }
 
@@ -136,11 +130,7 @@ public final class SipWatcher implements AutoCloseable {
         }
 
         @Override
-        public void processResponse(ResponseEvent event) {
-            if (event.getClientTransaction() != null && event.getResponse().getStatusCode() >= 200) {
-                answers.put(event.getClientTransaction().getApplicationData().toString(), event.getResponse().getStatusCode());
-            }
-        }
+        public void processResponse(ResponseEvent event) {}
 
         @Override
         public void processTimeout(TimeoutEvent event) {}
