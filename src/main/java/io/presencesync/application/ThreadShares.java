@@ -1,0 +1,56 @@
+package io.presencesync.application;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Which tenant may start a run that waits for its sources (a poll, a user lookup) on one of this
+ * node's sync threads. Such a run holds its thread as long as Graph takes to answer: a tenant whose
+ * Graph hangs, whose token endpoint is down or whose Graph is slow would otherwise fill every thread,
+ * and the other tenants' transitions and polls would wait behind it. So each tenant is sure of an
+ * equal share ({@code threads ÷ tenants}, at least 1) and may use more only while every other
+ * tenant's unused share stays free. A run refused here is skipped (a missed poll is not made up: the
+ * next one reads the then-current state). Transitions never wait for Graph and are not counted.
+ */
+final class ThreadShares {
+
+    private final int threads;
+    private final int share;
+    private final Map<String, Integer> held = new HashMap<>();
+    private int total;
+
+    ThreadShares(int threads, List<String> tenants) {
+        if (threads < 1) throw new IllegalArgumentException("threads must be positive: " + threads);
+        this.threads = threads;
+        this.share = Math.max(1, threads / Math.max(1, tenants.size()));
+        for (String t : tenants) held.put(t, 0);
+    }
+
+    /** The threads each tenant is sure of. */
+    int share() { return share; }
+
+    int threads() { return threads; }
+
+    /** Takes a thread for one of {@code tenant}'s runs; false when its share is in use and no thread is spare. */
+    synchronized boolean tryTake(String tenant) {
+        int mine = held.getOrDefault(tenant, 0);
+        if (mine >= share) {
+            int reserved = 0; // the other tenants' shares not in use: kept free for them
+            for (Map.Entry<String, Integer> e : held.entrySet()) {
+                if (!e.getKey().equals(tenant)) reserved += Math.max(0, share - e.getValue());
+            }
+            if (total + 1 + reserved > threads) return false;
+        }
+        held.put(tenant, mine + 1);
+        total++;
+        return true;
+    }
+
+    synchronized void giveBack(String tenant) {
+        int mine = held.getOrDefault(tenant, 0);
+        if (mine <= 0) throw new IllegalStateException("tenant " + tenant + " holds no sync thread");
+        held.put(tenant, mine - 1);
+        total--;
+    }
+}
