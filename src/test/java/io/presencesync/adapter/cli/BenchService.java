@@ -4,7 +4,9 @@ import com.sun.management.GarbageCollectionNotificationInfo;
 import com.sun.management.OperatingSystemMXBean;
 import io.presencesync.adapter.config.ApiConfig;
 import io.presencesync.adapter.config.AppConfig;
+import io.presencesync.adapter.config.PublisherConfig;
 import io.presencesync.adapter.config.TenantConfig;
+import io.presencesync.testsupport.AppConfigBuilder;
 import io.presencesync.adapter.publisher.ChangeLine;
 import io.presencesync.application.port.PresenceUpdate;
 import io.presencesync.domain.EventPresence;
@@ -18,7 +20,9 @@ import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
 import java.lang.management.MemoryUsage;
 import java.nio.file.Files;
+import java.net.URI;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Clock;
 import java.time.ZoneId;
 import java.util.ArrayList;
@@ -31,6 +35,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 
 import static io.presencesync.testsupport.AppConfigBuilder.anAppConfig;
+import static io.presencesync.testsupport.RedisPublisherConfigBuilder.aRedisPublisher;
 import static io.presencesync.testsupport.TenantConfigBuilder.aTenant;
 
 /**
@@ -40,22 +45,36 @@ import static io.presencesync.testsupport.TenantConfigBuilder.aTenant;
  * and at the end of the measured window writes what it saw to {@code --out} and stops.
  *
  * <p>Arguments: {@code tenantId clientId authorityHost graphBaseUrl secretFile groupId measureFromMillis
- * measureUntilMillis outDir unitSize}; the trust store comes from {@code -Djavax.net.ssl.trustStore*}.
+ * measureUntilMillis outDir unitSize [redisUri]}; the trust store comes from {@code -Djavax.net.ssl.trustStore*}.
+ * With a Redis URI it serves the soak ({@code bash bench/soak}): Redis is a second publisher (keys
+ * {@code soak:…}, re-published every 2 minutes), and the live heap is taken after a full GC at the
+ * start of the window and every 5 minutes, so that a growing heap shows.
  */
 public final class BenchService {
+
+    public static final String SOAK_KEYS = "soak:";
+    static final Duration SOAK_REPUBLISH = Duration.ofMinutes(2);
+    private static final Duration LIVE_HEAP_EVERY = Duration.ofMinutes(5);
 
     private BenchService() {}
 
     public static void main(String[] args) throws Exception {
-        if (args.length != 10) throw new IllegalArgumentException("usage: tenantId clientId authorityHost graphBaseUrl secretFile groupId "
-                + "measureFromMillis measureUntilMillis outDir unitSize");
+        if (args.length != 10 && args.length != 11) throw new IllegalArgumentException("usage: tenantId clientId authorityHost graphBaseUrl "
+                + "secretFile groupId measureFromMillis measureUntilMillis outDir unitSize [redisUri]");
+        boolean soak = args.length == 11;
         long measureFrom = Long.parseLong(args[6]);
         long measureUntil = Long.parseLong(args[7]);
         Path out = Path.of(args[8]);
         HeapWatch heap = new HeapWatch();
         TenantConfig tenant = aTenant().named("bench").withTenantId(args[0]).withClientId(args[1]).withAuthorityHost(args[2])
                 .withGraphBaseUrl(args[3]).withSecretFile(Path.of(args[4])).withUsers().withGroups(args[5]).build();
-        AppConfig config = anAppConfig().withTenants(tenant).withUnitSize(Integer.parseInt(args[9])).build();
+        AppConfigBuilder builder = anAppConfig().withTenants(tenant).withUnitSize(Integer.parseInt(args[9]));
+        if (soak) {
+            builder.withPublishers(new PublisherConfig.Embedded(false), aRedisPublisher().at(URI.create(args[10])).withKeyPrefix(SOAK_KEYS)
+                    .withTtl(Duration.ofMinutes(30)).withTimeout(Duration.ofSeconds(2))
+                    .withDelivery(new PublisherConfig.Delivery(SOAK_REPUBLISH, Duration.ofSeconds(1), Duration.ofMinutes(1))).build());
+        }
+        AppConfig config = builder.build();
         // Only presences that began shortly before the window are of interest: the first poll publishes every user.
         long recordFrom = measureFrom - 120_000;
         ConcurrentLinkedQueue<String> published = new ConcurrentLinkedQueue<>();
@@ -75,10 +94,21 @@ public final class BenchService {
             runner.start();
             System.err.println("bench service: started; measuring from " + measureFrom + " until " + measureUntil);
             sleepUntil(measureFrom);
+            Properties p = new Properties();
+            if (soak) {
+                System.gc();
+                p.setProperty("heapAfterFullGcAtStart", String.valueOf(heapUsed()));
+            }
             long cpu0 = os.getProcessCpuTime();
             long wall0 = System.nanoTime();
             Map<String, long[]> gc0 = gcTotals();
             heap.reset();
+            for (long at = measureFrom + LIVE_HEAP_EVERY.toMillis(); soak && at < measureUntil - 60_000; at += LIVE_HEAP_EVERY.toMillis()) {
+                sleepUntil(at);
+                System.gc();
+                p.setProperty("heapAfterFullGcAt." + (at - measureFrom) / 60_000, String.valueOf(heapUsed()));
+                System.err.println("bench service: live heap after " + (at - measureFrom) / 60_000 + " min: " + heapUsed() / (1 << 20) + " MB");
+            }
             sleepUntil(measureUntil);
             long cpu1 = os.getProcessCpuTime();
             long wall1 = System.nanoTime();
@@ -86,7 +116,6 @@ public final class BenchService {
             HeapWatch.Figures during = heap.figures();
             System.gc();
             long liveAfterFullGc = heapUsed();
-            Properties p = new Properties();
             p.setProperty("startupMillis", String.valueOf(measureFrom - startedAt));
             p.setProperty("cpuSeconds", String.valueOf((cpu1 - cpu0) / 1e9));
             p.setProperty("wallSeconds", String.valueOf((wall1 - wall0) / 1e9));
