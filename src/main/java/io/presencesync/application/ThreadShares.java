@@ -22,14 +22,15 @@ final class ThreadShares {
 
     ThreadShares(int threads, List<String> tenants) {
         if (threads < 1) throw new IllegalArgumentException("threads must be positive: " + threads);
-        this.threads = threads;
-        this.share = Math.max(1, threads / Math.max(1, tenants.size()));
+        this.threads = threads > 1 ? threads - 1 : threads; // the one kept for transitions
+        this.share = Math.max(1, this.threads / Math.max(1, tenants.size()));
         for (String t : tenants) held.put(t, 0);
     }
 
     /** The threads each tenant is sure of. */
     int share() { return share; }
 
+    /** The threads runs that wait for Graph may hold at once: all but the one kept for transitions. */
     int threads() { return threads; }
 
     /** Takes a thread for one of {@code tenant}'s runs; false when its share is in use and no thread is spare. */

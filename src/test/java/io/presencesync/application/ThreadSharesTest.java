@@ -11,16 +11,17 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class ThreadSharesTest {
 
     @Test
-    void aLoneTenantMayUseEveryThread() {
+    void aLoneTenantMayUseEveryThreadButTheOneKeptForTransitions() {
         ThreadShares shares = new ThreadShares(8, List.of("contoso"));
 
-        for (int i = 0; i < 8; i++) assertThat(shares.tryTake("contoso")).as("run %d", i).isTrue();
-        assertThat(shares.tryTake("contoso")).isFalse();
+        for (int i = 0; i < 7; i++) assertThat(shares.tryTake("contoso")).as("run %d", i).isTrue();
+        assertThat(shares.tryTake("contoso")).as("the eighth thread waits for transitions").isFalse();
+        assertThat(new ThreadShares(1, List.of("contoso")).tryTake("contoso")).as("a single thread does everything").isTrue();
     }
 
     @Test
     void aTenantWhoseRunsHangNeverTakesTheThreadsTheOthersAreSureOf() {
-        ThreadShares shares = new ThreadShares(8, List.of("hanging", "token-down", "slow", "healthy"));
+        ThreadShares shares = new ThreadShares(9, List.of("hanging", "token-down", "slow", "healthy"));
         assertThat(shares.share()).isEqualTo(2);
 
         int hanging = 0;
@@ -37,14 +38,14 @@ class ThreadSharesTest {
 
     @Test
     void aBusyTenantBorrowsIdleThreadsButLeavesEveryOtherTenantsShareFree() {
-        ThreadShares shares = new ThreadShares(8, List.of("big", "small"));
+        ThreadShares shares = new ThreadShares(9, List.of("big", "small"));
 
         for (int i = 0; i < 4; i++) assertThat(shares.tryTake("big")).isTrue();
         assertThat(shares.tryTake("big")).as("the small tenant's 4 stay free while it runs nothing").isFalse();
         assertThat(shares.tryTake("small")).isTrue();
         assertThat(shares.tryTake("big")).as("still the small tenant's 3 unused").isFalse();
 
-        ThreadShares three = new ThreadShares(10, List.of("a", "b", "c")); // share 3, one thread over
+        ThreadShares three = new ThreadShares(11, List.of("a", "b", "c")); // share 3, one thread over
         for (int i = 0; i < 4; i++) assertThat(three.tryTake("a")).as("run %d of a", i).isTrue();
         assertThat(three.tryTake("a")).isFalse();
         three.giveBack("a");
@@ -53,7 +54,7 @@ class ThreadSharesTest {
 
     @Test
     void moreTenantsThanThreadsEachStillRunOneAtATime() {
-        ThreadShares shares = new ThreadShares(2, List.of("a", "b", "c"));
+        ThreadShares shares = new ThreadShares(3, List.of("a", "b", "c"));
 
         assertThat(shares.share()).isEqualTo(1);
         assertThat(shares.tryTake("a")).isTrue();

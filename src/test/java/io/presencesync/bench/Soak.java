@@ -137,6 +137,7 @@ public final class Soak {
             try (var r = Files.newBufferedReader(work.resolve("service.properties"))) {
                 figures.load(r);
             }
+            figures.setProperty("redisAtEnd", check.describe(clock.instant()));
             List<TransitionLatency.Published> published = Files.readAllLines(work.resolve("published.tsv")).stream()
                     .map(TransitionLatency.Published::parse).toList();
             TransitionLatency.Result latency = TransitionLatency.of(calendars, published, from, until);
@@ -173,12 +174,19 @@ public final class Soak {
                 played.size(), converged ? "yes" : "**no**"));
         b.append(String.format(Locale.ROOT, "| service CPU | %.2f cores | |%n%n",
                 Double.parseDouble(figures.getProperty("cpuSeconds")) / Double.parseDouble(figures.getProperty("wallSeconds"))));
-        b.append("| fault | began (UTC) | lasted | answers spoiled | worst users out of step in Redis | in step again after the fault |\n|---|---|---|---|---|---|\n");
+        b.append("| fault | began (UTC) | lasted | answers spoiled | latest transition due in it (or 30 s after) | worst users out of step in Redis | "
+                + "in step again after the fault |\n|---|---|---|---|---|---|---|\n");
         for (Played p : played) {
-            b.append(String.format(Locale.ROOT, "| %s | %s | %d s | %s | %d | %s |%n", p.fault(), Benchmark.time(p.from()),
+            long late = latency.maxDueIn(p.from().toEpochMilli(), p.until().toEpochMilli() + 30_000);
+            b.append(String.format(Locale.ROOT, "| %s | %s | %d s | %s | %s | %d | %s |%n", p.fault(), Benchmark.time(p.from()),
                     Duration.between(p.from(), p.until()).toSeconds(), p.fault().startsWith("REDIS") ? "–" : String.valueOf(p.spoiled()),
-                    p.worstMismatch(), p.converged() == null ? "**not within " + CONVERGE_WITHIN.toMinutes() + " min**" : p.converged().toSeconds() + " s"));
+                    late < 0 ? "–" : late + " ms", p.worstMismatch(),
+                    p.converged() == null ? "**not within " + CONVERGE_WITHIN.toMinutes() + " min**" : p.converged().toSeconds() + " s"));
         }
+        if (!latency.missedTransitions().isEmpty()) {
+            b.append(String.format(Locale.ROOT, "%nLost transitions: %s%n", latency.missedTransitions()));
+        }
+        b.append(String.format(Locale.ROOT, "%nRedis at the end, against the calendars: %s%n", figures.getProperty("redisAtEnd", "–")));
         return b.toString();
     }
 
@@ -214,10 +222,20 @@ public final class Soak {
             for (DemoCalendars.DemoUser u : calendars.users()) busy.put(u.id(), TransitionLatency.mergedBusy(calendars.appointments(u.id())));
         }
 
-        /** Users whose Redis state (no key: NONE) is not what their calendar says now; users with a transition within 3 s are left out. */
         int mismatches(Instant at) {
+            return outOfStep(at).size();
+        }
+
+        /** How many users are out of step, and a few of them: user, what Redis has, what the calendar says. */
+        String describe(Instant at) {
+            List<String> wrong = outOfStep(at);
+            return wrong.size() + " users out of step" + (wrong.isEmpty() ? "" : ", e.g. " + wrong.subList(0, Math.min(5, wrong.size())));
+        }
+
+        /** Users whose Redis state (no key: NONE) is not what their calendar says now; users with a transition within 3 s are left out. */
+        List<String> outOfStep(Instant at) {
             long now = at.toEpochMilli();
-            int wrong = 0;
+            List<String> wrong = new ArrayList<>();
             try (RedisClient client = RedisClient.create(redis.uri())) {
                 for (Map.Entry<String, List<long[]>> u : busy.entrySet()) {
                     String expected = "NONE";
@@ -228,10 +246,12 @@ public final class Soak {
                     }
                     if (near) continue;
                     String state = client.hget(BenchService.SOAK_KEYS + "bench:presence:" + u.getKey(), "state");
-                    if (!expected.equals(state == null ? "NONE" : state)) wrong++;
+                    if (!expected.equals(state == null ? "NONE" : state)) {
+                        wrong.add(u.getKey() + ": Redis " + (state == null ? "no key" : state) + ", calendar " + expected);
+                    }
                 }
             } catch (RuntimeException e) {
-                return busy.size(); // Redis not there (yet): nobody is in step
+                return new ArrayList<>(busy.keySet()); // Redis not there (yet): nobody is in step
             }
             return wrong;
         }

@@ -66,6 +66,7 @@ class TenantIsolationIT {
     void aHealthyTenantKeepsItsTransitionsOnTimeAndItsPollsOnScheduleWhileThreeOthersFail() throws Exception {
         Clock clock = Clock.systemUTC();
         Instant from = clock.instant().truncatedTo(ChronoUnit.SECONDS).plusSeconds(20);
+        // A transition every second from here on, for the healthy tenant: the first ones may fall before the faults are in place.
         Instant until = from.plus(MEASURED);
 
         GraphFixture healthy = fixture("11111111-0000-4000-8000-000000000001");
@@ -128,7 +129,9 @@ class TenantIsolationIT {
                 .until(() -> hangingGraph.requests().stream().filter(r -> r.getUrl().startsWith("/v1.0/users/")).count() >= FAULTY_USERS);
         slow.server.setGlobalFixedDelay(5_000);
         hang.hang();
-        assertThat(clock.instant()).as("the faults are in place before the measured window").isBefore(from.minusSeconds(5));
+        // On a slow machine the setup may eat into the window: only what follows the faults counts.
+        Instant measured = clock.instant().plusSeconds(1).isAfter(from) ? clock.instant().plusSeconds(1) : from;
+        assertThat(Duration.between(measured, until)).as("time left to measure").isGreaterThanOrEqualTo(MEASURED.dividedBy(2));
 
         await("the measured window ends").atMost(MEASURED.plusSeconds(40)).pollInterval(Duration.ofSeconds(1))
                 .until(() -> clock.instant().isAfter(until.plusSeconds(2)));
@@ -137,6 +140,7 @@ class TenantIsolationIT {
         List<String> missed = new ArrayList<>();
         expected.forEach((user, transitions) -> {
             for (int t = 0; t < transitions.size(); t++) {
+                if (transitions.get(t).isBefore(measured)) continue;
                 String key = user + "/" + (t % 2 == 0 ? "BUSY" : "NONE") + "/" + transitions.get(t);
                 Instant at = accepted.get(key);
                 if (at == null) missed.add(key);
@@ -155,14 +159,14 @@ class TenantIsolationIT {
         Map<String, List<Instant>> polls = new TreeMap<>();
         for (LoggedRequest r : healthy.presenceRequests()) {
             Instant at = r.getLoggedDate().toInstant();
-            if (at.isBefore(from) || at.isAfter(until)) continue;
+            if (at.isBefore(measured) || at.isAfter(until)) continue;
             polls.computeIfAbsent(GraphFixture.json(r.getBodyAsString()).get("ids").toString(), k -> new ArrayList<>()).add(at);
         }
         assertThat(polls).as("the healthy tenant's units").hasSize(HEALTHY_USERS / UNIT_SIZE);
         polls.forEach((unit, times) -> {
             times.sort(null);
             assertThat(times.size()).as("call-state polls of unit %s in %s: %s", unit, MEASURED, times)
-                    .isGreaterThanOrEqualTo((int) (MEASURED.toSeconds() / CALL_STATE_POLL.toSeconds()) - 1);
+                    .isGreaterThanOrEqualTo((int) (Duration.between(measured, until).toSeconds() / CALL_STATE_POLL.toSeconds()) - 1);
             for (int i = 1; i < times.size(); i++) {
                 assertThat(Duration.between(times.get(i - 1), times.get(i))).as("gap between call-state polls of unit %s: %s", unit, times)
                         .isLessThanOrEqualTo(CALL_STATE_POLL.plusSeconds(1));
