@@ -102,6 +102,8 @@ class ClusterFaultsIT {
 
     @Test
     void aNodeWhoseClockIs30SecondsAheadLosesNoTransition() throws Exception {
+        assertThat(java.util.stream.Stream.of(System.getenv("PATH").split(":")).anyMatch(d -> Files.isExecutable(Path.of(d, "faketime")))).as("faketime (Debian package faketime; ./test installs it) plays "
+                + "the node whose clock is off").isTrue();
         jdbcUrl = TestPostgres.freshSchema("skew");
         Instant t0 = Instant.ofEpochSecond(Instant.now().getEpochSecond() + 8);
         ScriptedTenant script = script(t0, 4, 20);
