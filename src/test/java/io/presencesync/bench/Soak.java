@@ -24,7 +24,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Random;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The soak (not shipped, not in CI; {@code bash bench/soak}): the benchmark's generated tenant served by
@@ -128,19 +127,11 @@ public final class Soak {
                 Thread.sleep((20 + random.nextInt(21)) * 1000L);
             }
             Benchmark.log("no more faults; measuring until %s", Benchmark.time(until));
-            if (!service.waitFor(Duration.between(clock.instant(), until).toMillis() + 300_000, TimeUnit.MILLISECONDS)) {
-                service.destroy();
-                throw new IllegalStateException("the service JVM did not finish; see " + work.resolve("service.log"));
-            }
-            if (service.exitValue() != 0) throw new IllegalStateException("the service JVM failed (" + service.exitValue() + "); see " + work.resolve("service.log"));
-            Properties figures = new Properties();
-            try (var r = Files.newBufferedReader(work.resolve("service.properties"))) {
-                figures.load(r);
-            }
+            Benchmark.ServiceResults results = Benchmark.ServiceResults.await(service, work,
+                    Duration.between(clock.instant(), until).plusMinutes(5));
+            Properties figures = results.figures();
             figures.setProperty("redisAtEnd", check.describe(clock.instant()));
-            List<TransitionLatency.Published> published = Files.readAllLines(work.resolve("published.tsv")).stream()
-                    .map(TransitionLatency.Published::parse).toList();
-            TransitionLatency.Result latency = TransitionLatency.of(calendars, published, from, until);
+            TransitionLatency.Result latency = TransitionLatency.of(calendars, results.published(), from, until);
             String report = report(o, from, until, latency, figures, played);
             System.out.println(report);
             Files.writeString(o.outDir().resolve("soak-report.md"), report);
