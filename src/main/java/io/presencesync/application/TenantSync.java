@@ -134,7 +134,13 @@ public final class TenantSync {
     public void runUnit(int unit, UnitStep step) {
         boolean polls = step != UnitStep.TRANSITION;
         if (polls && !context.threads().tryTake(name())) {
+            // A unit's first poll runs once: it must not be lost, nor must any poll wait a whole interval.
             skipped(step.name().toLowerCase(Locale.ROOT).replace('_', ' ') + " of unit " + unit);
+            try {
+                context.schedule().retryPoll(name(), unit, step, context.clock().instant().plus(SKIPPED_RETRY));
+            } catch (RuntimeException e) {
+                log.error("tenant {}: unit {}: cannot schedule the {} again; it follows at its next turn", name(), unit, step, e);
+            }
             return;
         }
         try {

@@ -8,10 +8,11 @@ import java.util.Map;
  * Which tenant may start a run that waits for its sources (a poll, a user lookup) on one of this
  * node's sync threads. Such a run holds its thread as long as Graph takes to answer: a tenant whose
  * Graph hangs, whose token endpoint is down or whose Graph is slow would otherwise fill every thread,
- * and the other tenants' transitions and polls would wait behind it. So each tenant is sure of an
- * equal share ({@code threads ÷ tenants}, at least 1) and may use more only while every other
- * tenant's unused share stays free. A run refused here is skipped (a missed poll is not made up: the
- * next one reads the then-current state). Transitions never wait for Graph and are not counted.
+ * and the transitions and polls of the others would wait behind it. So one thread is kept for
+ * transitions (they never wait for Graph and are not counted) whenever there are two or more, each
+ * tenant is sure of an equal share of the others ({@code (threads - 1) ÷ tenants}, at least 1), and
+ * may use more only while every other tenant's unused share stays free. A poll refused here is tried
+ * again a second later, a user lookup one calendar-poll interval later.
  */
 final class ThreadShares {
 
