@@ -29,7 +29,7 @@ public final class TenantSync {
 
     private final TenantSetup setup;
     private final SyncContext context;
-    /** Runs skipped since the last warning about them, and when that was (one warning per calendar-poll interval). */
+    /** Runs put off since the last warning about them, and when that was (one warning per calendar-poll interval). */
     private final AtomicInteger skippedRuns = new AtomicInteger();
     private final AtomicReference<Instant> skipWarned = new AtomicReference<>(Instant.MIN);
 
@@ -51,7 +51,7 @@ public final class TenantSync {
     /** The directory run on the tenant's kept roster (see {@link #refreshDirectory(TenantRoster)}). */
     public void refreshDirectory() {
         if (!context.threads().tryTake(name())) {
-            skipped("user lookup");
+            putOff("user lookup", context.timing().calendarPollInterval());
             try {
                 context.schedule().directoryRetry(name(), Optional.of(context.clock().instant().plus(context.timing().calendarPollInterval())));
             } catch (RuntimeException e) {
@@ -72,14 +72,14 @@ public final class TenantSync {
      * A run this tenant's share of the sync threads had no room for ({@link ThreadShares}): its
      * runs still wait for Graph. Warned about once a calendar-poll interval, with a count.
      */
-    private void skipped(String what) {
+    private void putOff(String what, Duration by) {
         int count = skippedRuns.incrementAndGet();
         Instant now = context.clock().instant();
         Instant last = skipWarned.get();
         if (now.isBefore(last.plus(context.timing().calendarPollInterval())) || !skipWarned.compareAndSet(last, now)) return;
         skippedRuns.addAndGet(-count);
-        log.warn("tenant {}: {} skipped ({} run(s) skipped since the last warning): the tenant's runs already hold its share of the "
-                + "sync threads ({} of {}) waiting for Graph; the other tenants keep theirs", name(), what, count,
+        log.warn("tenant {}: {} put off by {} s ({} run(s) put off since the last warning): the tenant's runs already hold its share "
+                + "of the sync threads ({} of {}) waiting for Graph; the other tenants keep theirs", name(), what, by.toSeconds(), count,
                 context.threads().share(), context.threads().threads());
     }
 
@@ -135,7 +135,7 @@ public final class TenantSync {
         boolean polls = step != UnitStep.TRANSITION;
         if (polls && !context.threads().tryTake(name())) {
             // A unit's first poll runs once: it must not be lost, nor must any poll wait a whole interval.
-            skipped(step.name().toLowerCase(Locale.ROOT).replace('_', ' ') + " of unit " + unit);
+            putOff(step.name().toLowerCase(Locale.ROOT).replace('_', ' ') + " of unit " + unit, SKIPPED_RETRY);
             try {
                 context.schedule().retryPoll(name(), unit, step, context.clock().instant().plus(SKIPPED_RETRY));
             } catch (RuntimeException e) {
