@@ -9,6 +9,7 @@ import io.presencesync.domain.EventPresence;
 import io.presencesync.testsupport.GraphFixture;
 import io.presencesync.testsupport.TcpGate;
 import org.junit.jupiter.api.AfterEach;
+import org.quartz.impl.SchedulerRepository;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -113,6 +114,9 @@ class TenantIsolationIT {
         Map<String, Instant> accepted = new ConcurrentHashMap<>();
         ServiceRunner runner = new ServiceRunner(config, Map.of(), clock,
                 ChangeLine.text(new PrintStream(PrintStream.nullOutputStream()), clock, ZoneId.systemDefault()));
+        // Quartz keeps a scheduler by name until its shutdown ends: the next service test of this JVM must not find this one.
+        resources.add(() -> await("this test's scheduler gone").atMost(Duration.ofSeconds(60))
+                .until(() -> SchedulerRepository.getInstance().lookup("presence-sync") == null));
         resources.add(runner);
         runner.store().addListener((tenant, user, before, after) -> {
             EventPresence p = after.eventPresence();
@@ -123,6 +127,7 @@ class TenantIsolationIT {
         resources.add(() -> { // before the service stops: no run waits out a request's timeout then
             hang.cut();
             slow.server.setGlobalFixedDelay(0);
+            tokenDown.reset();
         });
         // The hanging tenant's units exist and have polled once; then its Graph stops answering.
         await("the hanging tenant's users looked up").atMost(Duration.ofSeconds(20))

@@ -105,9 +105,11 @@ class ClusterFaultsIT {
         assertThat(java.util.stream.Stream.of(System.getenv("PATH").split(":")).anyMatch(d -> Files.isExecutable(Path.of(d, "faketime")))).as("faketime (Debian package faketime; ./test installs it) plays "
                 + "the node whose clock is off").isTrue();
         jdbcUrl = TestPostgres.freshSchema("skew");
+        // The meetings begin once the slow-starting node is up (about 30 s under faketime on a busy machine).
         Instant t0 = Instant.ofEpochSecond(Instant.now().getEpochSecond() + 8);
-        ScriptedTenant script = script(t0, 4, 20);
+        ScriptedTenant script = script(t0, 45, 61);
         startBoth(jdbcUrl, script, 50, List.of(), List.of("faketime", "-f", "+30s"));
+        assertThat(Instant.now()).as("node b (clock 30 s ahead) runs before the first meeting starts").isBefore(script.start(0));
         assertEveryTransitionPublished(script, "one node's clock 30 s ahead", t0);
     }
 
@@ -118,7 +120,8 @@ class ClusterFaultsIT {
         nodes.put("a", cluster.start(aOptions, "a", url, script, pollMillis));
         cluster.awaitLine("STARTED a", Duration.ofSeconds(30));
         nodes.put("b", cluster.start(bOptions, "b", url, script, pollMillis));
-        cluster.awaitLine("STARTED b", Duration.ofSeconds(30));
+        // A JVM under faketime starts slowly (every clock read goes through it): about 30 s on a busy 2-core machine.
+        cluster.awaitLine("STARTED b", Duration.ofSeconds(bOptions.contains("faketime") ? 120 : 30));
         return nodes.get("a");
     }
 
