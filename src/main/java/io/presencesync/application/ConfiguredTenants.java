@@ -28,10 +28,13 @@ public final class ConfiguredTenants {
 
     /**
      * @param unitSize how many users a sync unit takes at most
+     * @param threads  how many runs may go on at once on this node; shared fairly among the tenants ({@link ThreadShares})
      * @param stores   where the units' members and states, the rosters and the configuration generations are kept
      */
-    public ConfiguredTenants(List<TenantSetup> tenants, SyncTiming timing, int unitSize, Clock clock, SyncSchedule schedule, SyncStores stores) {
-        this.context = new SyncContext(schedule, stores, timing, unitSize, clock);
+    public ConfiguredTenants(List<TenantSetup> tenants, SyncTiming timing, int unitSize, int threads, Clock clock, SyncSchedule schedule,
+                             SyncStores stores) {
+        this.context = new SyncContext(schedule, stores, timing, unitSize, clock,
+                new ThreadShares(threads, tenants.stream().map(TenantSetup::name).toList()));
         for (TenantSetup t : tenants) byName.put(t.name(), new TenantSync(t, context));
         this.fingerprint = ConfigFingerprint.of(tenants, timing, unitSize);
     }

@@ -41,6 +41,12 @@ public interface SyncSchedule {
     /** A run of the unit that was skipped, again at {@code at} as a transition run, apart from the unit's next transition. */
     void retrySkipped(String tenant, int unit, Instant at);
 
+    /**
+     * A poll of the unit that found no sync thread it may take ({@link ThreadShares}), again at {@code at},
+     * apart from the unit's other runs; a pending one of that step is moved.
+     */
+    void retryPoll(String tenant, int unit, UnitStep step, Instant at);
+
     /** A unit's regular run: {@code step} at {@code first}, then every {@code every}. */
     record Poll(UnitStep step, Instant first, Duration every) {
         public Poll {

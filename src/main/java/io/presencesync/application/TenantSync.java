@@ -8,7 +8,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * One configured tenant's runs, as the scheduler's jobs call them: the directory refresh decides
@@ -26,6 +29,9 @@ public final class TenantSync {
 
     private final TenantSetup setup;
     private final SyncContext context;
+    /** Runs put off since the last warning about them, and when that was (one warning per calendar-poll interval). */
+    private final AtomicInteger skippedRuns = new AtomicInteger();
+    private final AtomicReference<Instant> skipWarned = new AtomicReference<>(Instant.MIN);
 
     TenantSync(TenantSetup setup, SyncContext context) {
         this.setup = setup;
@@ -44,11 +50,37 @@ public final class TenantSync {
 
     /** The directory run on the tenant's kept roster (see {@link #refreshDirectory(TenantRoster)}). */
     public void refreshDirectory() {
+        if (!context.threads().tryTake(name())) {
+            putOff("user lookup", context.timing().calendarPollInterval());
+            try {
+                context.schedule().directoryRetry(name(), Optional.of(context.clock().instant().plus(context.timing().calendarPollInterval())));
+            } catch (RuntimeException e) {
+                log.error("tenant {}: cannot schedule the skipped user lookup again; it follows at the next refresh", name(), e);
+            }
+            return;
+        }
         try {
             context.stores().rosters().run(name(), this::refreshDirectory);
         } catch (RuntimeException e) {
             log.error("tenant {}: user lookup failed; trying again at the next refresh", name(), e);
+        } finally {
+            context.threads().giveBack(name());
         }
+    }
+
+    /**
+     * A run this tenant's share of the sync threads had no room for ({@link ThreadShares}): its
+     * runs still wait for Graph. Warned about once a calendar-poll interval, with a count.
+     */
+    private void putOff(String what, Duration by) {
+        int count = skippedRuns.incrementAndGet();
+        Instant now = context.clock().instant();
+        Instant last = skipWarned.get();
+        if (now.isBefore(last.plus(context.timing().calendarPollInterval())) || !skipWarned.compareAndSet(last, now)) return;
+        skippedRuns.addAndGet(-count);
+        log.warn("tenant {}: {} put off by {} s ({} run(s) put off since the last warning): the tenant's runs already hold its share "
+                + "of the sync threads ({} of {}) waiting for Graph; the other tenants keep theirs", name(), what, by.toSeconds(), count,
+                context.threads().share(), context.threads().threads());
     }
 
     /**
@@ -100,6 +132,25 @@ public final class TenantSync {
      * own, so the holder's next transition stays and no due transition waits for the next poll.
      */
     public void runUnit(int unit, UnitStep step) {
+        boolean polls = step != UnitStep.TRANSITION;
+        if (polls && !context.threads().tryTake(name())) {
+            // A unit's first poll runs once: it must not be lost, nor must any poll wait a whole interval.
+            putOff(step.name().toLowerCase(Locale.ROOT).replace('_', ' ') + " of unit " + unit, SKIPPED_RETRY);
+            try {
+                context.schedule().retryPoll(name(), unit, step, context.clock().instant().plus(SKIPPED_RETRY));
+            } catch (RuntimeException e) {
+                log.error("tenant {}: unit {}: cannot schedule the {} again; it follows at its next turn", name(), unit, step, e);
+            }
+            return;
+        }
+        try {
+            runUnitStep(unit, step);
+        } finally {
+            if (polls) context.threads().giveBack(name());
+        }
+    }
+
+    private void runUnitStep(int unit, UnitStep step) {
         List<Instant> next = new ArrayList<>(1);
         boolean ran;
         try {

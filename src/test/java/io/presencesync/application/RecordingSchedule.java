@@ -75,6 +75,11 @@ final class RecordingSchedule implements SyncSchedule {
         change("retry skipped " + tenant + " " + unit + " at " + at);
     }
 
+    @Override
+    public void retryPoll(String tenant, int unit, UnitStep step, Instant at) {
+        change("retry " + step + " " + tenant + " " + unit + " at " + at);
+    }
+
     private void change(String line) {
         if (down) throw new IllegalStateException("scheduler's database unreachable");
         log.add(line);

@@ -95,7 +95,7 @@ final class SyncWorld {
     }
 
     ConfiguredTenants node(UnitStates states, TenantSetup... tenants) {
-        return new ConfiguredTenants(List.of(tenants), TIMING, unitSize, clock, schedule,
+        return new ConfiguredTenants(List.of(tenants), TIMING, unitSize, 8, clock, schedule,
                 new SyncStores(members, states, rosters, generations));
     }
 

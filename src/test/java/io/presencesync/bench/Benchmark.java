@@ -90,18 +90,9 @@ public final class Benchmark {
             Snapshot before = Snapshot.at(from, sim, service.pid());
             log("measuring (%d min)…", o.minutes());
             Snapshot after = Snapshot.at(until, sim, service.pid());
-            if (!service.waitFor(5, TimeUnit.MINUTES)) {
-                service.destroy();
-                throw new IllegalStateException("the service JVM did not finish; see " + work.resolve("service.log"));
-            }
-            if (service.exitValue() != 0) throw new IllegalStateException("the service JVM failed (" + service.exitValue() + "); see " + work.resolve("service.log"));
-            Properties serviceFigures = new Properties();
-            try (var r = Files.newBufferedReader(work.resolve("service.properties"))) {
-                serviceFigures.load(r);
-            }
-            List<TransitionLatency.Published> published = Files.readAllLines(work.resolve("published.tsv")).stream()
-                    .map(TransitionLatency.Published::parse).toList();
-            TransitionLatency.Result latency = TransitionLatency.of(calendars, published, from, until);
+            ServiceResults results = ServiceResults.await(service, work, Duration.ofMinutes(5));
+            Properties serviceFigures = results.figures();
+            TransitionLatency.Result latency = TransitionLatency.of(calendars, results.published(), from, until);
 
             // The alternative, alone on the simulator now that the service has stopped.
             Map<Endpoint, Integer> cvBefore = counts(sim);
@@ -138,6 +129,22 @@ public final class Benchmark {
         Files.deleteIfExists(work.resolve("service.properties"));
         Files.deleteIfExists(work.resolve("published.tsv"));
         return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(work.resolve("service.log").toFile()).start();
+    }
+
+    /** What the service JVM ({@link BenchService}) wrote at the end of its window: its figures and the presences the store accepted. */
+    record ServiceResults(Properties figures, List<TransitionLatency.Published> published) {
+        static ServiceResults await(Process service, Path work, Duration timeout) throws IOException, InterruptedException {
+            if (!service.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                service.destroy();
+                throw new IllegalStateException("the service JVM did not finish; see " + work.resolve("service.log"));
+            }
+            if (service.exitValue() != 0) throw new IllegalStateException("the service JVM failed (" + service.exitValue() + "); see " + work.resolve("service.log"));
+            Properties figures = new Properties();
+            try (var r = Files.newBufferedReader(work.resolve("service.properties"))) {
+                figures.load(r);
+            }
+            return new ServiceResults(figures, Files.readAllLines(work.resolve("published.tsv")).stream().map(TransitionLatency.Published::parse).toList());
+        }
     }
 
     static Map<Endpoint, Integer> counts(DemoGraphSimulator sim) {

@@ -21,7 +21,16 @@ import java.util.Set;
 final class TransitionLatency {
 
     /** @param latenciesMillis sorted; {@code missed}: expected transitions never published; {@code unexpected}: publishes matching none */
-    record Result(int expected, long[] latenciesMillis, int missed, int unexpected) {
+    record Result(int expected, long[] latenciesMillis, int missed, int unexpected, List<long[]> dueAndLatency, List<String> missedTransitions) {
+        Result(int expected, long[] latenciesMillis, int missed, int unexpected) {
+            this(expected, latenciesMillis, missed, unexpected, List.of(), List.of());
+        }
+
+        /** The largest latency of the transitions due in [from, until), -1 when none was. */
+        long maxDueIn(long from, long until) {
+            return dueAndLatency.stream().filter(d -> d[0] >= from && d[0] < until).mapToLong(d -> d[1]).max().orElse(-1);
+        }
+
         long percentile(double q) {
             if (latenciesMillis.length == 0) return -1;
             int i = (int) Math.ceil(q * latenciesMillis.length) - 1;
@@ -59,6 +68,7 @@ final class TransitionLatency {
             }
         }
         List<Long> latencies = new ArrayList<>();
+        List<long[]> dueAndLatency = new ArrayList<>();
         int unexpected = 0;
         Set<String> seen = new HashSet<>();
         for (Published p : published) {
@@ -68,11 +78,19 @@ final class TransitionLatency {
                 unexpected++;
             } else if (seen.add(p.userId() + '/' + p.state() + '/' + p.sinceMillis())) {
                 latencies.add(p.publishedMillis() - p.sinceMillis()); // the first accept counts; a re-send with a later until does not
+                dueAndLatency.add(new long[] {p.sinceMillis(), p.publishedMillis() - p.sinceMillis()});
             }
         }
         long[] sorted = latencies.stream().mapToLong(Long::longValue).toArray();
         Arrays.sort(sorted);
-        return new Result(expected, sorted, expected - sorted.length, unexpected);
+        List<String> missed = new ArrayList<>();
+        starts.forEach((user, instants) -> instants.forEach(t -> {
+            if (!seen.contains(user + "/BUSY/" + t)) missed.add(user + " BUSY at " + Instant.ofEpochMilli(t));
+        }));
+        ends.forEach((user, instants) -> instants.forEach(t -> {
+            if (!seen.contains(user + "/NONE/" + t)) missed.add(user + " NONE at " + Instant.ofEpochMilli(t));
+        }));
+        return new Result(expected, sorted, expected - sorted.length, unexpected, dueAndLatency, missed);
     }
 
     private static boolean inside(long millis, Instant from, Instant until) {

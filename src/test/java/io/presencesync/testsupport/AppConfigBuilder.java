@@ -53,6 +53,11 @@ public final class AppConfigBuilder {
         return this;
     }
 
+    public AppConfigBuilder withSync(SyncConfig settings) {
+        sync = settings;
+        return this;
+    }
+
     public AppConfigBuilder withPublishers(PublisherConfig... stores) {
         publishers = List.of(stores);
         return this;

@@ -179,6 +179,11 @@ public final class GraphFixture implements AutoCloseable, BeforeEachCallback, Af
     /** The reply Graph would give to what the item asks for (after the replies before it in {@link #answerVia}). */
     public static ItemReply asAsked() { return new ItemReply(200, Map.of(), null); }
 
+    /** Every getSchedule item, through whichever mailbox, gets this reply (null: each is answered as asked again). */
+    public void answerEveryScheduleItem(ItemReply reply) {
+        answers.everyAnchor = reply;
+    }
+
     /** An item reply with a JSON body and headers given as name, value, name, value... */
     public static ItemReply reply(int status, String body, String... headers) {
         Map<String, String> h = new LinkedHashMap<>();

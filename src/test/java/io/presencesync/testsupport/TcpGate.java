@@ -11,8 +11,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * A TCP forwarder in front of a real server, to play an outage: while {@link #cut()} it drops
- * every open connection and every new one, until {@link #restore()}. Only the client behind it
- * sees the outage; the server and everyone else's use of it are untouched.
+ * every open connection and every new one, until {@link #restore()}; while {@link #hang()} it
+ * accepts connections and reads requests but never answers (a server that hangs). Only the client
+ * behind it sees the outage; the server and everyone else's use of it are untouched.
  */
 public final class TcpGate implements AutoCloseable {
 
@@ -21,6 +22,7 @@ public final class TcpGate implements AutoCloseable {
     private final int targetPort;
     private final List<Socket> open = new CopyOnWriteArrayList<>();
     private volatile boolean cut;
+    private volatile boolean hanging;
 
     public TcpGate(String targetHost, int targetPort) throws IOException {
         this.targetHost = targetHost;
@@ -39,7 +41,13 @@ public final class TcpGate implements AutoCloseable {
         open.clear();
     }
 
-    public void restore() { cut = false; }
+    /** From now on nothing reaches the client: open connections and new ones stay open, silent, until {@link #restore()}. */
+    public void hang() { hanging = true; }
+
+    public void restore() {
+        cut = false;
+        hanging = false;
+    }
 
     private void accept() {
         while (!server.isClosed()) {
@@ -47,6 +55,11 @@ public final class TcpGate implements AutoCloseable {
                 Socket client = server.accept();
                 if (cut) {
                     closeQuietly(client);
+                    continue;
+                }
+                if (hanging) {
+                    open.add(client);
+                    swallow(client);
                     continue;
                 }
                 Socket upstream = new Socket(targetHost, targetPort);
@@ -60,10 +73,29 @@ public final class TcpGate implements AutoCloseable {
         }
     }
 
+    /** Reads what the client sends and answers nothing, until the client gives up. */
+    private void swallow(Socket client) {
+        Thread t = new Thread(() -> {
+            try (InputStream in = client.getInputStream()) {
+                in.transferTo(OutputStream.nullOutputStream());
+            } catch (IOException e) {
+                // the client gave up
+            } finally {
+                closeQuietly(client);
+            }
+        }, "tcp-gate-hang");
+        t.setDaemon(true);
+        t.start();
+    }
+
     private void pump(Socket from, Socket to) {
         Thread t = new Thread(() -> {
+            byte[] buffer = new byte[8192];
             try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
-                in.transferTo(out);
+                for (int n; (n = in.read(buffer)) >= 0; ) {
+                    if (!hanging) out.write(buffer, 0, n); // hanging: connections stay open, nothing goes through
+                    out.flush();
+                }
             } catch (IOException e) {
                 // a side closed
             } finally {

@@ -159,10 +159,21 @@ final class QuartzSchedule implements SyncSchedule {
         once(unitRun(key, unitKey(tenant, unit), Date.from(at)));
     }
 
+    @Override
+    public void retryPoll(String tenant, int unit, UnitStep step, Instant at) {
+        TriggerKey key = TriggerKey.triggerKey("unit-" + unit + "-" + step.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-') + "-retry", tenant);
+        once(unitRun(key, unitKey(tenant, unit), Date.from(at), step));
+    }
+
     /** A one-off transition run of a unit; never skipped: late, it runs at once. */
     private static Trigger unitRun(TriggerKey key, JobKey unit, Date at) {
+        return unitRun(key, unit, at, UnitStep.TRANSITION);
+    }
+
+    /** A one-off run of a unit's step; never skipped: late, it runs at once. */
+    private static Trigger unitRun(TriggerKey key, JobKey unit, Date at, UnitStep step) {
         return TriggerBuilder.newTrigger().withIdentity(key).forJob(unit)
-                .usingJobData(SyncJobs.STEP, UnitStep.TRANSITION.name()).startAt(at)
+                .usingJobData(SyncJobs.STEP, step.name()).startAt(at)
                 .withSchedule(SimpleScheduleBuilder.simpleSchedule().withMisfireHandlingInstructionFireNow())
                 .build();
     }

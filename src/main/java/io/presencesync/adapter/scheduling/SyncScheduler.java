@@ -119,7 +119,7 @@ public final class SyncScheduler implements AutoCloseable {
         try {
             scheduler = new StdSchedulerFactory(p).getScheduler();
             schedule = new QuartzSchedule(scheduler);
-            this.tenants = new ConfiguredTenants(tenants, timing, unitSize, clock, schedule, stores);
+            this.tenants = new ConfiguredTenants(tenants, timing, unitSize, threads, clock, schedule, stores);
             scheduler.setJobFactory(jobFactory());
             this.tenants.reconcile(publisher);
         } catch (QuartzSchedule.Failure e) {

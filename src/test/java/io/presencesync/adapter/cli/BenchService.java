@@ -21,7 +21,9 @@ import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
 import java.lang.management.MemoryUsage;
 import java.nio.file.Files;
+import java.net.URI;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.ZoneId;
@@ -35,6 +37,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 
 import static io.presencesync.testsupport.AppConfigBuilder.anAppConfig;
+import static io.presencesync.testsupport.RedisPublisherConfigBuilder.aRedisPublisher;
 import static io.presencesync.testsupport.TenantConfigBuilder.aTenant;
 
 /**
@@ -44,18 +47,26 @@ import static io.presencesync.testsupport.TenantConfigBuilder.aTenant;
  * and at the end of the measured window writes what it saw to {@code --out} and stops.
  *
  * <p>Arguments: {@code tenantId clientId authorityHost graphBaseUrl secretFile groupId measureFromMillis
- * measureUntilMillis outDir unitSize sipPort}; the trust store comes from {@code -Djavax.net.ssl.trustStore*}. With a
- * {@code sipPort} other than 0, a sip publisher to the Kamailio on 127.0.0.1 at that port runs too, and its
+ * measureUntilMillis outDir unitSize sipPort [redisUri]}; the trust store comes from {@code -Djavax.net.ssl.trustStore*}.
+ * With a {@code sipPort} other than 0, a sip publisher to the Kamailio on 127.0.0.1 at that port runs too, and its
  * acknowledgements are what is recorded (not the embedded store's).
+ * With a Redis URI it serves the soak ({@code bash bench/soak}): Redis is a second publisher (keys
+ * {@code soak:…}, re-published every 2 minutes), and the live heap is taken after a full GC at the
+ * start of the window and every 5 minutes, so that a growing heap shows.
  */
 public final class BenchService {
+
+    public static final String SOAK_KEYS = "soak:";
+    static final Duration SOAK_REPUBLISH = Duration.ofMinutes(2);
+    private static final Duration LIVE_HEAP_EVERY = Duration.ofMinutes(5);
 
     private BenchService() {}
 
     public static void main(String[] args) throws Exception {
-        if (args.length != 11) throw new IllegalArgumentException("usage: tenantId clientId authorityHost graphBaseUrl secretFile groupId "
-                + "measureFromMillis measureUntilMillis outDir unitSize sipPort");
+        if (args.length != 11 && args.length != 12) throw new IllegalArgumentException("usage: tenantId clientId authorityHost graphBaseUrl "
+                + "secretFile groupId measureFromMillis measureUntilMillis outDir unitSize sipPort [redisUri]");
         int sipPort = Integer.parseInt(args[10]);
+        boolean soak = args.length == 12;
         long measureFrom = Long.parseLong(args[6]);
         long measureUntil = Long.parseLong(args[7]);
         Path out = Path.of(args[8]);
@@ -67,6 +78,11 @@ public final class BenchService {
             builder.withPublishers(new PublisherConfig.Embedded(false), new PublisherConfig.Sip("sip", "127.0.0.1", sipPort,
                     PublisherConfig.SipTransport.UDP, "sip:{localpart}@bench.example.com", PublisherConfig.Sip.DEFAULT_EXPIRES,
                     PublisherConfig.NoteLanguage.EN, ZoneId.of("Europe/Berlin"), null, Duration.ofSeconds(5), PublisherConfig.Delivery.DEFAULTS));
+        }
+        if (soak) {
+            builder.withPublishers(new PublisherConfig.Embedded(false), aRedisPublisher().at(URI.create(args[11])).withKeyPrefix(SOAK_KEYS)
+                    .withTtl(Duration.ofMinutes(30)).withTimeout(Duration.ofSeconds(2))
+                    .withDelivery(new PublisherConfig.Delivery(SOAK_REPUBLISH, Duration.ofSeconds(1), Duration.ofMinutes(1))).build());
         }
         AppConfig config = builder.build();
         // Only presences that began shortly before the window are of interest: the first poll publishes every user.
@@ -100,19 +116,31 @@ public final class BenchService {
             System.err.println("bench service: started; measuring from " + measureFrom + " until " + measureUntil);
             sleepUntil(measureFrom);
             double sipRequests0 = sipPort == 0 ? 0 : sipRequests(runner.managementPort());
+            Properties p = new Properties();
+            if (soak) p.setProperty("heapAfterFullGcAtStart", String.valueOf(liveHeap()));
             long cpu0 = os.getProcessCpuTime();
             long wall0 = System.nanoTime();
             Map<String, long[]> gc0 = gcTotals();
             heap.reset();
+            for (long at = measureFrom + LIVE_HEAP_EVERY.toMillis(); soak && at < measureUntil - 60_000; at += LIVE_HEAP_EVERY.toMillis()) {
+                sleepUntil(at);
+                long live = liveHeap();
+                p.setProperty("heapAfterFullGcAt." + (at - measureFrom) / 60_000, String.valueOf(live));
+                System.err.println("bench service: live heap after " + (at - measureFrom) / 60_000 + " min: " + live / (1 << 20) + " MB");
+            }
             sleepUntil(measureUntil);
             double sipRequests1 = sipPort == 0 ? 0 : sipRequests(runner.managementPort());
             long cpu1 = os.getProcessCpuTime();
             long wall1 = System.nanoTime();
             Map<String, long[]> gc1 = gcTotals();
             HeapWatch.Figures during = heap.figures();
-            System.gc();
-            long liveAfterFullGc = heapUsed();
-            Properties p = new Properties();
+            long liveAfterFullGc;
+            if (soak) {
+                liveAfterFullGc = liveHeap();
+            } else {
+                System.gc();
+                liveAfterFullGc = heapUsed();
+            }
             p.setProperty("startupMillis", String.valueOf(measureFrom - startedAt));
             p.setProperty("cpuSeconds", String.valueOf((cpu1 - cpu0) / 1e9));
             p.setProperty("wallSeconds", String.valueOf((wall1 - wall0) / 1e9));
@@ -161,6 +189,20 @@ public final class BenchService {
                 java.net.URI.create("http://127.0.0.1:" + managementPort + "/metrics")).build(), java.net.http.HttpResponse.BodyHandlers.ofString()).body();
         return metrics.lines().filter(l -> l.startsWith("presencesync_sip_responses_total{"))
                 .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+    }
+
+    /**
+     * The soak's live heap: the least heap used right after three full GCs 5 s apart, so that what a
+     * poll or a store's backlog holds for a moment does not pass for growth.
+     */
+    private static long liveHeap() throws InterruptedException {
+        long least = Long.MAX_VALUE;
+        for (int i = 0; i < 3; i++) {
+            if (i > 0) Thread.sleep(5_000);
+            System.gc();
+            least = Math.min(least, heapUsed());
+        }
+        return least;
     }
 
     private static long heapUsed() {

@@ -21,7 +21,8 @@ import static io.presencesync.testsupport.SyncTimingBuilder.aSyncTiming;
  * (milliseconds), and optionally more tenant names, comma-separated, scripted alike (a configuration
  * with more tenants). It reports on standard output, one line each:
  * {@code PUBLISH node user state sinceMillis version atMillis … tenant=name}, {@code POLLSTART node firstUser} and
- * {@code POLL node firstUser startMillis endMillis}.
+ * {@code POLL node firstUser startMillis endMillis}. With {@code -Dnode.publishMillis=N} each publish takes N ms
+ * and is announced first ({@code PUBLISHSTART node user state}), so that a kill can fall inside one.
  */
 public final class ClusterNode {
 
@@ -35,9 +36,15 @@ public final class ClusterNode {
                 .inMeetingsFrom(Instant.ofEpochMilli(Long.parseLong(args[3]))).until(Instant.ofEpochMilli(Long.parseLong(args[4])));
         PrintStream out = System.out;
         long pollMillis = Long.parseLong(args[5]);
-        PresencePublisher publisher = u -> report(out, "PUBLISH " + node + " " + u.user().id() + " " + u.presence().state() + " "
+        long publishMillis = Long.getLong("node.publishMillis", 0);
+        PresencePublisher reporter = u -> report(out, "PUBLISH " + node + " " + u.user().id() + " " + u.presence().state() + " "
                 + u.presence().since().toEpochMilli() + " " + u.version() + " " + System.currentTimeMillis()
                 + " unit=" + MDC.get("unit") + " step=" + MDC.get("step") + " thread=" + Thread.currentThread().getName() + " tenant=" + u.tenant());
+        PresencePublisher publisher = publishMillis == 0 ? reporter : u -> {
+            report(out, "PUBLISHSTART " + node + " " + u.user().id() + " " + u.presence().state());
+            sleep(publishMillis);
+            reporter.publish(u);
+        };
         var setup = script.setup(publisher);
         var calendars = setup.ports().calendars();
         var observed = new io.presencesync.application.TenantSetup(setup.name(), setup.users(), setup.groups(),

@@ -20,20 +20,35 @@ final class ClusterNodes implements AutoCloseable {
     record Publish(String node, String tenant, String user, String state, long since, long version, long at) {}
 
     final List<String> lines = new CopyOnWriteArrayList<>();
+    /** When this JVM read each PUBLISH line (its own clock: a node's may be off). */
+    final java.util.Map<String, Long> publishReadAt = new java.util.concurrent.ConcurrentHashMap<>();
     private final List<Process> nodes = new ArrayList<>();
 
     /** A node running {@code script}, and the tenants named in {@code moreTenants} scripted alike, whose calendar polls take {@code pollMillis}. */
     Process start(String node, String jdbcUrl, ScriptedTenant script, long pollMillis, String... moreTenants) throws IOException {
+        return start(List.of(), node, jdbcUrl, script, pollMillis, moreTenants);
+    }
+
+    /** @param prefix what the node's command starts with (e.g. faketime and its offset), then JVM options ({@code -D…}) */
+    Process start(List<String> prefix, String node, String jdbcUrl, ScriptedTenant script, long pollMillis, String... moreTenants) throws IOException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> command = new ArrayList<>(List.of(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"), ClusterNode.class.getName(),
+        List<String> command = new ArrayList<>(prefix.stream().filter(a -> !a.startsWith("-D")).toList());
+        command.addAll(List.of(java, "-Xmx256m"));
+        command.addAll(prefix.stream().filter(a -> a.startsWith("-D")).toList());
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), ClusterNode.class.getName(),
                 node, jdbcUrl, String.valueOf(script.users()), String.valueOf(script.firstStart().toEpochMilli()),
                 String.valueOf(script.firstEnd().toEpochMilli()), String.valueOf(pollMillis)));
         if (moreTenants.length > 0) command.add(String.join(",", moreTenants));
-        Process p = new ProcessBuilder(command).redirectError(Path.of("target", "cluster-node-" + node + ".log").toFile()).start();
+        ProcessBuilder builder = new ProcessBuilder(command);
+        builder.environment().put("DONT_FAKE_MONOTONIC", "1"); // under faketime: the JVM's timers keep real time, its clock is off
+        Process p = builder.redirectError(Path.of("target", "cluster-node-" + node + ".log").toFile()).start();
         nodes.add(p);
         Thread reader = new Thread(() -> {
             try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-                for (String line; (line = r.readLine()) != null; ) lines.add(line);
+                for (String line; (line = r.readLine()) != null; ) {
+                    if (line.startsWith("PUBLISH ")) publishReadAt.put(line, System.currentTimeMillis());
+                    lines.add(line);
+                }
             } catch (IOException ignored) {
                 // the node was killed
             }
