@@ -70,6 +70,10 @@ final class ClusterNodes implements AutoCloseable {
 
     @Override
     public void close() throws InterruptedException {
-        for (Process node : nodes) node.destroyForcibly().waitFor();
+        for (Process node : nodes) {
+            // A node started through a wrapper (faketime forks the JVM) is the wrapper's child: it goes first.
+            node.descendants().forEach(ProcessHandle::destroyForcibly);
+            node.destroyForcibly().waitFor();
+        }
     }
 }
