@@ -117,6 +117,29 @@ class SipPublisherIT {
     }
 
     @Test
+    void aServerAnswering423IsAskedAgainWithItsMinExpiresAndFromThenOn() throws Exception {
+        // Publications of at least 15 minutes: the 10 minutes presence-sync asks for are too brief.
+        try (KamailioServer kamailio = KamailioServer.start(KamailioServer.Mode.TRUSTED, 3600, 900);
+             SipWatcher watcher = new SipWatcher(kamailio.proxy());
+             SipPublisher publisher = new SipPublisher(config(kamailio, PublisherConfig.SipTransport.UDP, null), Map.of(), CLOCK, registry)) {
+            String ida = "sip:ida.wolf@" + DOMAIN;
+            watcher.subscribe(ida);
+            Instant now = CLOCK.instant();
+            assertThat(publisher.write(update("ida.wolf", new EventPresence(Reason.CALENDAR_BUSY, now, now.plusSeconds(1800)), 1)))
+                    .isEqualTo(WriteResult.WRITTEN);
+            assertThat(counted("publish", "423")).as("Interval Too Brief, with Min-Expires").isEqualTo(1);
+            await("busy, then meeting").atMost(Duration.ofSeconds(10)).until(() -> watcher.latest(ida).contains("<rpid:busy/><rpid:meeting/>"));
+            assertThat(kamailio.publications("ida.wolf", DOMAIN)).isEqualTo(1);
+
+            assertThat(publisher.write(update("jonas.richter", new EventPresence(Reason.CALL, now, null), 1))).isEqualTo(WriteResult.WRITTEN);
+            assertThat(counted("publish", "423")).as("the next publication asks for the Min-Expires at once").isEqualTo(1);
+            assertThat(publisher.write(update("ida.wolf", EventPresence.none(now, null), 2))).as("a removal (Expires 0)").isEqualTo(WriteResult.WRITTEN);
+            assertThat(kamailio.publications("ida.wolf", DOMAIN)).isZero();
+            assertThat(counted("publish", "200") + counted("remove", "200")).isEqualTo(3);
+        }
+    }
+
+    @Test
     void aRestartedServerThatLostItsPublicationsGetsThemAgainAtTheNextRefresh() throws Exception {
         try (KamailioServer kamailio = KamailioServer.start(KamailioServer.Mode.TRUSTED, 3, 1);
              SipPublisher publisher = new SipPublisher(config(kamailio, PublisherConfig.SipTransport.UDP, null), Map.of(), CLOCK, registry)) {
