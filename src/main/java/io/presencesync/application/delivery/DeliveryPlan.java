@@ -32,7 +32,7 @@ import java.util.Optional;
  * heals, TTLs are renewed, and a write lost with a node that died is made good by the node that runs
  * the unit next; a node never re-sends a user another node now serves.
  *
- * <p>Not thread-safe: its worker's lock guards it. What it wants logged it keeps as {@link DeliveryEvent}s.
+ * <p>Not thread-safe: its workers' lock guards it. What it wants logged it keeps as {@link DeliveryEvent}s.
  */
 public final class DeliveryPlan {
 
