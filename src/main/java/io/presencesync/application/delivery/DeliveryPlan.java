@@ -20,8 +20,9 @@ import java.util.Optional;
  *
  * <p>Per user it keeps the latest update (a newer version replaces a pending one), sends users in the
  * order they changed, and never sends a version at or below one the store already answered for.
- * While the store fails, one user is tried per pause (one write in flight), which grows with the backoff while different
- * users fail in turn (the store is down) and follows the store's Retry-After when it names one; a
+ * While the store fails, one user is tried per pause (one write in flight), which grows with the
+ * backoff while different users fail in turn (the store is down; writes that were under way when
+ * one failed count once) and follows the store's Retry-After when it names one; a
  * user whose write failed goes behind the others with a backoff of their own, so a user the store
  * keeps refusing never holds up the rest. When the store is back, every pending user's latest state
  * follows.
