@@ -150,50 +150,71 @@ public final class TenantSync {
         }
     }
 
+    /**
+     * A transition runs on the unit's state. A poll reads its source first, holding the unit's poll but
+     * not its state ({@link UnitStates#poll}), so that a transition due meanwhile is published on time
+     * however long Graph takes; then it takes its answer in on the state. The unit's next transition is
+     * scheduled while the state is still held: of a poll and a transition ending at once, the later one's
+     * decision stands.
+     */
     private void runUnitStep(int unit, UnitStep step) {
-        List<Instant> next = new ArrayList<>(1);
         boolean ran;
         try {
             List<User> members = context.members().load(name(), unit);
-            ran = context.states().run(name(), unit, state -> next.add(run(state, members, unit, step)));
+            ran = step == UnitStep.TRANSITION
+                    ? context.states().run(name(), unit, state -> run(state, members, unit, step, null))
+                    : context.states().poll(name(), unit, () -> read(members, unit, step), (state, read) -> run(state, members, unit, step, read));
         } catch (RuntimeException e) {
             log.error("tenant {}: unit {}: {} failed; the next run continues", name(), unit, step, e);
             return;
         }
-        Instant now = context.clock().instant();
+        if (ran) return;
         try {
-            if (ran) {
-                context.schedule().transition(name(), unit, Optional.ofNullable(next.get(0)).map(at -> at.isBefore(now) ? now : at));
-                return;
-            }
             // Logged once a calendar-poll interval, not at every retry of a second.
             if (step == UnitStep.CALENDAR_POLL) {
                 log.info("tenant {}: unit {} is running elsewhere (another node, or one taken for dead that is still at it); "
                         + "its runs are left to that one until it ends", name(), unit);
             }
-            context.schedule().retrySkipped(name(), unit, now.plus(SKIPPED_RETRY));
+            context.schedule().retrySkipped(name(), unit, context.clock().instant().plus(SKIPPED_RETRY));
         } catch (RuntimeException e) {
             log.error("tenant {}: unit {}: cannot schedule its next transition; it follows at the next poll", name(), unit, e);
         }
     }
 
-    /** The step on the unit's state; returns the unit's next transition (null: none). */
-    private Instant run(UnitState state, List<User> members, int unit, UnitStep step) {
+    /** A poll's wait for its source; null when the source failed outright (logged): the run then publishes what is due only. */
+    private Object read(List<User> members, int unit, UnitStep step) {
+        try {
+            return step == UnitStep.CALENDAR_POLL
+                    ? UnitSync.readCalendars(setup.ports(), members, context.clock(), context.timing())
+                    : UnitSync.readCallState(setup.ports(), members);
+        } catch (RuntimeException e) {
+            log.error("tenant {}: unit {}: {} failed; the next run continues", name(), unit, step, e);
+            return null;
+        }
+    }
+
+    /** The step on the unit's state ({@code read}: what its poll read), then the unit's next transition scheduled. */
+    private void run(UnitState state, List<User> members, int unit, UnitStep step, Object read) {
         UnitSync sync = new UnitSync(name(), state, setup.ports(), setup.rules(), context.clock(), context.timing());
         try {
             sync.members(members);
-            if (sync.recovering()) {
-                sync.pollAfresh();
+            if (sync.recovering() && step != UnitStep.TRANSITION) {
+                sync.pollAfresh(); // rare (an unreadable stored state): it reads both sources again, holding the state
+            } else if (read instanceof UnitSync.CalendarRead calendars) {
+                sync.calendarsRead(calendars);
+            } else if (read instanceof UnitSync.CallStateRead calls) {
+                sync.callStateRead(calls);
             } else {
-                switch (step) {
-                    case CALENDAR_POLL -> sync.pollCalendars();
-                    case CALL_STATE_POLL -> sync.pollCallState();
-                    case TRANSITION -> sync.publishDueTransitions();
-                }
+                sync.publishDueTransitions();
             }
         } catch (RuntimeException e) {
             log.error("tenant {}: unit {}: {} failed; the next run continues", name(), unit, step, e);
         }
-        return sync.nextTransition().orElse(null);
+        Instant now = context.clock().instant();
+        try {
+            context.schedule().transition(name(), unit, sync.nextTransition().map(at -> at.isBefore(now) ? now : at));
+        } catch (RuntimeException e) {
+            log.error("tenant {}: unit {}: cannot schedule its next transition; it follows at the next poll", name(), unit, e);
+        }
     }
 }

@@ -39,6 +39,8 @@ final class SyncWorld {
     /** By user id; a user missing here has an empty calendar. */
     final Map<String, SourceResult<List<FreeBusyItem>>> calendars = new HashMap<>();
     int calendarReads;
+    /** Runs inside every calendar read, before it answers: a test may make Graph wait there. */
+    volatile Runnable calendarWait = () -> {};
     /** When set, the directory fails outright (not user by user). */
     boolean directoryDown;
     final RecordingSchedule schedule = new RecordingSchedule(log);
@@ -80,6 +82,7 @@ final class SyncWorld {
         };
         CalendarSource calendarSource = (asked, from, to) -> {
             calendarReads++;
+            calendarWait.run();
             Map<String, SourceResult<List<FreeBusyItem>>> answer = new HashMap<>();
             for (User u : asked) answer.put(u.id(), calendars.getOrDefault(u.id(), new SourceResult.Ok<>(List.of())));
             return answer;

@@ -13,6 +13,11 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.stream.IntStream;
 
@@ -157,6 +162,42 @@ class TenantSyncTest {
     }
 
     @Test
+    void aUnitsDueTransitionIsPublishedWhileItsOwnPollWaitsForGraph() throws Exception {
+        world.meeting(anna, "2026-11-30T08:30:00Z", "2026-11-30T09:00:00Z");
+        TenantSync tenant = contoso(anna);
+        tenant.refreshDirectory(roster);
+        tenant.runUnit(0, UnitStep.CALENDAR_POLL);
+        CountDownLatch reading = new CountDownLatch(1);
+        CountDownLatch graphAnswers = new CountDownLatch(1);
+        world.calendarWait = () -> {
+            reading.countDown();
+            try {
+                graphAnswers.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        };
+        ExecutorService threads = Executors.newFixedThreadPool(2);
+        try {
+            Future<?> poll = threads.submit(() -> tenant.runUnit(0, UnitStep.CALENDAR_POLL));
+            assertThat(reading.await(5, TimeUnit.SECONDS)).as("the poll waits for Graph").isTrue();
+            world.clock.set(Instant.parse("2026-11-30T09:00:00Z"));
+
+            threads.submit(() -> tenant.runUnit(0, UnitStep.TRANSITION)).get(5, TimeUnit.SECONDS);
+
+            assertThat(world.published).extracting(u -> u.presence().state()).as("the meeting's end, while the poll still waits")
+                    .containsExactly(EventState.BUSY, EventState.NONE);
+            assertThat(poll).isNotDone();
+            graphAnswers.countDown();
+            poll.get(5, TimeUnit.SECONDS);
+            assertThat(world.published).as("the poll found nothing new").hasSize(2);
+        } finally {
+            graphAnswers.countDown();
+            threads.shutdownNow();
+        }
+    }
+
+    @Test
     void aTransitionThatFellDueWhileTheRunWasPublishingIsScheduledForNow() {
         world.meeting(anna, "2026-11-30T08:30:00Z", "2026-11-30T08:59:02Z");
         PresencePublisher slowStore = update -> world.clock.advance(Duration.ofSeconds(5));
@@ -174,6 +215,11 @@ class TenantSyncTest {
         UnitStates heldElsewhere = new UnitStates() {
             @Override
             public boolean run(String tenant, int unit, Consumer<UnitState> run) { return false; }
+
+            @Override
+            public <T> boolean poll(String tenant, int unit, java.util.function.Supplier<T> read, java.util.function.BiConsumer<UnitState, T> apply) {
+                return false;
+            }
 
             @Override
             public List<UnitState> forget(String tenant) { return new ArrayList<>(); }

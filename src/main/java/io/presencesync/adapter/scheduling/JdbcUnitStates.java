@@ -5,11 +5,13 @@ import io.presencesync.application.UnitStates;
 
 import javax.sql.DataSource;
 import java.util.List;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * The units' states in PostgreSQL, one row per unit in {@link UnitStateJson}, each held for its
- * unit's whole run ({@link JsonRows}). A state that cannot be read starts as
+ * unit's whole run, a poll's wait for Graph excepted ({@link JsonRows#poll}). A state that cannot be read starts as
  * {@link UnitState#unreadable()}: the unit's next run reads both sources afresh and holds back NONE
  * until it knows the call state, so no busy user flashes NONE.
  */
@@ -32,6 +34,11 @@ final class JdbcUnitStates implements UnitStates {
     @Override
     public boolean run(String tenant, int unit, Consumer<UnitState> run) {
         return rows.run(List.of(tenant, unit), run);
+    }
+
+    @Override
+    public <T> boolean poll(String tenant, int unit, Supplier<T> read, BiConsumer<UnitState, T> apply) {
+        return rows.poll(List.of(tenant, unit), read, apply);
     }
 
     @Override

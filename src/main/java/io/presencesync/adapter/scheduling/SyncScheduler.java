@@ -209,6 +209,7 @@ public final class SyncScheduler implements AutoCloseable {
             Class<?> type = bundle.getJobDetail().getJobClass();
             if (type == SyncJobs.DirectoryJob.class) return new SyncJobs.DirectoryJob(tenant.get());
             if (type == SyncJobs.UnitJob.class) return new SyncJobs.UnitJob(tenant.get());
+            if (type == SyncJobs.TransitionJob.class) return new SyncJobs.TransitionJob(tenant.get());
             throw new SchedulerException("unknown job type " + type.getName());
         };
     }
