@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -32,6 +33,8 @@ public final class TenantSync {
     /** Runs put off since the last warning about them, and when that was (one warning per calendar-poll interval). */
     private final AtomicInteger skippedRuns = new AtomicInteger();
     private final AtomicReference<Instant> skipWarned = new AtomicReference<>(Instant.MIN);
+    /** Polls put off since the start (a metric's). */
+    private final AtomicLong pollsPutOff = new AtomicLong();
 
     TenantSync(TenantSetup setup, SyncContext context) {
         this.setup = setup;
@@ -39,6 +42,9 @@ public final class TenantSync {
     }
 
     public String name() { return setup.name(); }
+
+    /** The polls of this tenant put off since the node started, because its runs held its share of the sync threads. */
+    public long pollsPutOff() { return pollsPutOff.get(); }
 
     /**
      * The directory job refreshes at once and then every user-refresh interval, also when it exists
@@ -135,6 +141,7 @@ public final class TenantSync {
         boolean polls = step != UnitStep.TRANSITION;
         if (polls && !context.threads().tryTake(name())) {
             // A unit's first poll runs once: it must not be lost, nor must any poll wait a whole interval.
+            pollsPutOff.incrementAndGet();
             putOff(step.name().toLowerCase(Locale.ROOT).replace('_', ' ') + " of unit " + unit, SKIPPED_RETRY);
             try {
                 context.schedule().retryPoll(name(), unit, step, context.clock().instant().plus(SKIPPED_RETRY));

@@ -50,6 +50,8 @@ final class SyncWorld {
     /** Where this world's nodes stand among the configurations; a test may make theirs older. */
     ConfigGenerations generations = ConfigGenerations.single();
     int unitSize = 2;
+    /** The node's sync threads. */
+    int threads = 8;
 
     /** A user the directory finds under {@code name@tenant.com}. */
     User user(String tenant, String name) {
@@ -98,7 +100,7 @@ final class SyncWorld {
     }
 
     ConfiguredTenants node(UnitStates states, TenantSetup... tenants) {
-        return new ConfiguredTenants(List.of(tenants), TIMING, unitSize, 8, clock, schedule,
+        return new ConfiguredTenants(List.of(tenants), TIMING, unitSize, threads, clock, schedule,
                 new SyncStores(members, states, rosters, generations));
     }
 

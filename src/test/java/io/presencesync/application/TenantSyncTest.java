@@ -198,6 +198,46 @@ class TenantSyncTest {
     }
 
     @Test
+    void aPollBeyondTheTenantsShareOfTheSyncThreadsIsPutOffByASecondAndCounted() throws Exception {
+        world.threads = 1;
+        world.unitSize = 1;
+        ConfiguredTenants node = world.node(world.tenant("contoso", anna, ben));
+        TenantSync tenant = node.find("contoso").orElseThrow();
+        tenant.refreshDirectory(roster);
+        CountDownLatch reading = new CountDownLatch(1);
+        CountDownLatch graphAnswers = new CountDownLatch(1);
+        world.calendarWait = () -> {
+            reading.countDown();
+            try {
+                graphAnswers.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        };
+        ExecutorService threads = Executors.newSingleThreadExecutor();
+        try {
+            Future<?> poll = threads.submit(() -> tenant.runUnit(0, UnitStep.CALENDAR_POLL)); // holds the node's one sync thread
+            assertThat(reading.await(5, TimeUnit.SECONDS)).isTrue();
+            world.log.clear();
+
+            tenant.runUnit(1, UnitStep.CALL_STATE_POLL);
+
+            assertThat(world.log).containsExactly("retry CALL_STATE_POLL contoso 1 at 2026-11-30T08:59:01Z");
+            assertThat(node.pollsPutOff("contoso")).isEqualTo(1);
+            assertThat(node.pollsPutOff("fabrikam")).as("a tenant not configured").isZero();
+            graphAnswers.countDown();
+            poll.get(5, TimeUnit.SECONDS);
+            world.log.clear();
+            tenant.runUnit(1, UnitStep.CALL_STATE_POLL);
+            assertThat(world.log).as("the thread is free again").noneMatch(l -> l.startsWith("retry"));
+            assertThat(tenant.pollsPutOff()).isEqualTo(1);
+        } finally {
+            graphAnswers.countDown();
+            threads.shutdownNow();
+        }
+    }
+
+    @Test
     void aTransitionThatFellDueWhileTheRunWasPublishingIsScheduledForNow() {
         world.meeting(anna, "2026-11-30T08:30:00Z", "2026-11-30T08:59:02Z");
         PresencePublisher slowStore = update -> world.clock.advance(Duration.ofSeconds(5));

@@ -157,6 +157,16 @@ public final class SyncScheduler implements AutoCloseable {
         return unitStates == null ? 0 : unitStates.unreadable() + rosters.unreadable();
     }
 
+    /** The configured tenants' names. */
+    public List<String> tenants() {
+        return tenants.names();
+    }
+
+    /** The tenant's polls put off since this node started: its runs held its share of the sync threads waiting for Graph. */
+    public long pollsPutOff(String tenant) {
+        return tenants.pollsPutOff(tenant);
+    }
+
     /** A failed check-in keeps what this node knew; the next one tries again. */
     private void checkInGeneration() {
         try {
