@@ -130,8 +130,13 @@ class ClusterFaultsIT {
      * each transition's delay (read here minus its instant) and what the nodes logged at WARN or above.
      */
     private void assertEveryTransitionPublished(ScriptedTenant script, String fault, Instant faultEnded) throws IOException {
-        await("every meeting's start and end published after " + fault).atMost(Duration.between(Instant.now(), script.end(USERS - 1)).plusSeconds(30))
-                .until(() -> missing(script).isEmpty());
+        try {
+            await("every meeting's start and end published after " + fault).atMost(Duration.between(Instant.now(), script.end(USERS - 1)).plusSeconds(30))
+                    .untilAsserted(() -> assertThat(missing(script)).as("transitions not published yet").isEmpty());
+        } finally {
+            // What the nodes reported (PUBLISH lines carry unit, step and thread), for a look after a failure.
+            Files.write(Path.of("target", "cluster-faults-" + fault.replaceAll("[^a-zA-Z0-9]+", "-") + ".log"), cluster.lines);
+        }
         List<String> delays = new ArrayList<>();
         long worst = Long.MIN_VALUE;
         long earliest = Long.MAX_VALUE;
