@@ -14,9 +14,10 @@ import java.time.Duration;
 import java.util.Optional;
 
 /**
- * The two Quartz jobs: thin shells around the application's {@link TenantSync}. What they remember
- * (a tenant's roster, a unit's state) is the application's stores', never Quartz's job data, which
- * holds only a unit's number and a trigger's step name. The job classes' names are stored with the
+ * The Quartz jobs (a tenant's directory, a unit's polls, a unit's transitions): thin shells around
+ * the application's {@link TenantSync}. What they remember (a tenant's roster, a unit's state) is the
+ * application's stores', never Quartz's job data, which holds only a unit's number and a trigger's
+ * step name. The job classes' names are stored with the
  * jobs in clustered mode.
  */
 final class SyncJobs {
