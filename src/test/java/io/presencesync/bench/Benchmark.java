@@ -26,7 +26,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 
 /**
  * The benchmark (not shipped; {@code bash bench/run}): a Graph simulator scaled to N users in this JVM,
@@ -42,9 +44,14 @@ public final class Benchmark {
 
     private Benchmark() {}
 
-    record Options(int users, int minutes, int warmupSeconds, String serviceHeap, boolean jfr, Path outDir, int unitSize, boolean sip) {
+    /** A meeting moved or deleted may leave a wrong presence at most this long: one calendar poll + 2 s. */
+    static final Duration EDIT_ALLOWED = CALENDAR_CYCLE.plusSeconds(2);
+
+    record Options(int users, int minutes, int warmupSeconds, String serviceHeap, boolean jfr, Path outDir, int unitSize, boolean sip,
+                   double editsPercent) {
         static Options parse(String[] args) {
             int users = 100_000, minutes = 3, warmup = 120, unitSize = SyncConfig.DEFAULT_UNIT_SIZE;
+            double edits = 2;
             String heap = "512m";
             boolean jfr = false, sip = false;
             Path out = Path.of("target");
@@ -58,12 +65,15 @@ public final class Benchmark {
                     case "--out" -> out = Path.of(args[++i]);
                     case "--unit-size" -> unitSize = Integer.parseInt(args[++i]);
                     case "--sip" -> sip = true;
+                    case "--edits" -> edits = Double.parseDouble(args[++i]);
                     default -> throw new IllegalArgumentException("unknown option " + args[i]
-                            + " (known: --users N, --minutes M, --warmup SECONDS, --unit-size N, --service-heap SIZE, --jfr, --out DIR, --sip)");
+                            + " (known: --users N, --minutes M, --warmup SECONDS, --unit-size N, --service-heap SIZE, --jfr, --out DIR, --sip, --edits PCT)");
                 }
             }
-            if (users < 1 || minutes < 1 || warmup < 0) throw new IllegalArgumentException("--users and --minutes must be positive");
-            return new Options(users, minutes, warmup, heap, jfr, out, unitSize, sip);
+            if (users < 1 || minutes < 1 || warmup < 0 || edits < 0 || edits > 100) {
+                throw new IllegalArgumentException("--users and --minutes must be positive, --edits between 0 and 100");
+            }
+            return new Options(users, minutes, warmup, heap, jfr, out, unitSize, sip, edits);
         }
     }
 
@@ -86,13 +96,28 @@ public final class Benchmark {
             Instant from = launched.plusSeconds(o.warmupSeconds());
             Instant until = from.plus(Duration.ofMinutes(o.minutes()));
             Process service = startService(o, sim, certificate, secret, from, until, work, kamailio == null ? 0 : kamailio.port);
+            ColdStart coldStart = ColdStart.sample(sim, from.toEpochMilli());
             log("service JVM pid %d started; warm-up until %s, measuring until %s", service.pid(), time(from), time(until));
+            // Edits until one allowed stretch (+10 s) before the window ends, so that each one is seen through.
+            List<Edits.Planned> plan = Edits.plan(calendars.users().stream().map(DemoCalendars.DemoUser::id).toList(), o.editsPercent(),
+                    from, until.minus(EDIT_ALLOWED).minusSeconds(10), SEED);
+            ConcurrentLinkedQueue<Edits.Edit> audit = new ConcurrentLinkedQueue<>();
             Snapshot before = Snapshot.at(from, sim, service.pid());
-            log("measuring (%d min)…", o.minutes());
+            Thread editing = Edits.applyInBackground(plan, calendars, clock, audit);
+            log("measuring (%d min, %d edits)…", o.minutes(), plan.size());
             Snapshot after = Snapshot.at(until, sim, service.pid());
             ServiceResults results = ServiceResults.await(service, work, Duration.ofMinutes(5));
+            editing.join();
             Properties serviceFigures = results.figures();
-            TransitionLatency.Result latency = TransitionLatency.of(calendars, results.published(), from, until);
+            List<Edits.Edit> edits = List.copyOf(audit);
+            Files.write(work.resolve("edits.tsv"), edits.stream().map(e -> e.userId() + '\t' + e.kind() + '\t' + e.when() + '\t'
+                    + e.appliedMillis()).toList());
+            EditLatency.Result editLatency = EditLatency.of(edits, results.published(), until, EDIT_ALLOWED.toMillis());
+            TransitionLatency.Result latency = TransitionLatency.of(calendars, results.published(), from, until,
+                    edits.stream().map(Edits.Edit::userId).collect(Collectors.toSet()));
+            ColdStart.Result cold = coldStart.result(launched.toEpochMilli(), Long.parseLong(serviceFigures.getProperty("readyMillis")),
+                    Long.parseLong(serviceFigures.getProperty("allUsersPublishedMillis")),
+                    Integer.parseInt(serviceFigures.getProperty("usersPublished")), o.users());
 
             // The alternative, alone on the simulator now that the service has stopped.
             Map<Endpoint, Integer> cvBefore = counts(sim);
@@ -107,7 +132,8 @@ public final class Benchmark {
                 capacity = SipCapacity.run(kamailio.port, Math.min(o.users(), 10_000));
                 log("%s", SipCapacity.describe(capacity));
             }
-            String report = new Report(o, t0, from, until, before, after, serviceFigures, latency, cv, cvBefore, cvAfter, capacity).render();
+            String report = new Report(o, t0, from, until, before, after, serviceFigures, latency, cv, cvBefore, cvAfter, capacity,
+                    cold, editLatency).render();
             System.out.println(report);
             Files.writeString(o.outDir().resolve("benchmark-report.md"), report);
             log("report written to %s", o.outDir().resolve("benchmark-report.md"));

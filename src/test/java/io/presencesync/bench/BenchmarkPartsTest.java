@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Random;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -71,5 +72,81 @@ class BenchmarkPartsTest {
                 new Appointment(t0, t0.plusSeconds(60), DemoCalendars.BUSY, false, "a", ""),
                 new Appointment(t0.plusSeconds(60), t0.plusSeconds(120), DemoCalendars.BUSY, false, "b", ""))))
                 .singleElement().satisfies(b -> assertThat(b).containsExactly(t0.toEpochMilli(), t0.plusSeconds(120).toEpochMilli()));
+    }
+
+    @Test
+    void anEditChangesWhatTheSimulatorAnswersAndEachKindChangesThePresenceAsSaid() throws Exception {
+        Clock clock = Clock.systemUTC();
+        DemoCalendars calendars = LoadCalendars.generate(clock.instant(), 210, Duration.ofHours(3), 1);
+        try (DemoCertificate certificate = DemoCertificate.generate();
+             DemoGraphSimulator sim = DemoGraphSimulator.start(clock, certificate, calendars)) {
+            List<String> ids = calendars.users().stream().map(DemoCalendars.DemoUser::id).toList();
+            CalendarViewCycle cycle = new CalendarViewCycle(sim.trustStore(), sim.trustStorePassword(), sim.authorityHost(), sim.graphBaseUrl());
+            long eventsBefore = cycle.run(sim.tenantId(), sim.clientId(), sim.clientSecret(), ids, clock.instant(), 4).events();
+            String user = ids.get(7);
+            int hers = calendars.appointments(user, clock.instant().minus(Duration.ofMinutes(5)), clock.instant().plus(Duration.ofHours(24))).size();
+            calendars.replaceAppointments(user, List.of());
+
+            assertThat(hers).isPositive();
+            assertThat(cycle.run(sim.tenantId(), sim.clientId(), sim.clientSecret(), ids, clock.instant(), 4).events()).isEqualTo(eventsBefore - hers);
+        }
+        Instant now = Instant.parse("2026-12-06T10:00:00.500Z");
+        Appointment running = new Appointment(now.minusSeconds(120), now.plusSeconds(1200), DemoCalendars.BUSY, false, "a", "");
+        Appointment later = new Appointment(now.plusSeconds(7200), now.plusSeconds(9000), DemoCalendars.BUSY, false, "b", "");
+        List<Appointment> before = List.of(running, later);
+        long t = now.toEpochMilli();
+        for (Edits.Kind kind : List.of(Edits.Kind.MOVE, Edits.Kind.DELETE)) {
+            Edits.Change c = Edits.change(before, kind, Edits.When.NOW, now, new Random(1));
+            assertThat(c.kind()).isEqualTo(kind);
+            assertThat(EditLatency.busy(TransitionLatency.mergedBusy(c.after()), t)).as(kind.name()).isFalse();
+        }
+        Edits.Change created = Edits.change(List.of(later), Edits.Kind.CREATE, Edits.When.PAST_HOUR, now, new Random(2));
+        assertThat(EditLatency.busy(TransitionLatency.mergedBusy(created.after()), t)).isTrue();
+        assertThat(created.after()).filteredOn(a -> a != later).singleElement().satisfies(a -> assertThat(a.start()).isBefore(now.minusSeconds(299)));
+        Edits.Change shortened = Edits.change(before, Edits.Kind.SHORTEN, Edits.When.LATER_TODAY, now, new Random(3));
+        assertThat(shortened.after()).contains(running).contains(new Appointment(later.start(), later.start().plusSeconds(900), later.status(),
+                later.isPrivate(), later.subject(), later.location()));
+        Edits.Change noTarget = Edits.change(List.of(later), Edits.Kind.DELETE, Edits.When.NOW, now, new Random(4));
+        assertThat(noTarget.kind()).isEqualTo(Edits.Kind.CREATE);
+        assertThat(EditLatency.busy(TransitionLatency.mergedBusy(noTarget.after()), t)).isTrue();
+    }
+
+    @Test
+    void editLatencyIsAppliedToTheStoresNewStateAndAWrongPresenceBeyondThePollAndTwoSecondsIsAViolation() {
+        Instant now = Instant.parse("2026-12-06T10:00:00Z");
+        long t = now.toEpochMilli();
+        Appointment running = new Appointment(now.minusSeconds(120), now.plusSeconds(1200), DemoCalendars.BUSY, false, "a", "");
+        Edits.Edit quick = new Edits.Edit("u1", Edits.Kind.DELETE, Edits.When.NOW, List.of(running), List.of(), t);
+        Edits.Edit slow = new Edits.Edit("u2", Edits.Kind.DELETE, Edits.When.NOW, List.of(running), List.of(), t);
+        Edits.Edit never = new Edits.Edit("u3", Edits.Kind.MOVE, Edits.When.NOW, List.of(running), List.of(), t);
+        Appointment later = new Appointment(now.plusSeconds(600), now.plusSeconds(900), DemoCalendars.BUSY, false, "b", "");
+        Edits.Edit future = new Edits.Edit("u4", Edits.Kind.CREATE, Edits.When.LATER_TODAY, List.of(), List.of(later), t);
+        List<TransitionLatency.Published> published = List.of(
+                new TransitionLatency.Published("u1", "BUSY", running.start().toEpochMilli(), running.start().toEpochMilli() + 40),
+                new TransitionLatency.Published("u1", "NONE", t + 3_000, t + 3_000),
+                new TransitionLatency.Published("u2", "NONE", t + 70_000, t + 70_000),
+                new TransitionLatency.Published("u4", "BUSY", later.start().toEpochMilli(), later.start().toEpochMilli() + 250),
+                new TransitionLatency.Published("u4", "NONE", later.end().toEpochMilli(), later.end().toEpochMilli() + 90));
+
+        EditLatency.Result r = EditLatency.of(List.of(quick, slow, never, future), published, now.plusSeconds(1000), 62_000);
+
+        assertThat(r.latenciesMillis()).containsExactly(3_000, 70_000);
+        assertThat(r.futureOnly()).isEqualTo(1);
+        assertThat(r.violations()).hasSize(2).anySatisfy(v -> assertThat(v).startsWith("u2 DELETE"))
+                .anySatisfy(v -> assertThat(v).startsWith("u3 MOVE").contains("still at the window's end"));
+        assertThat(r.longestWrongMillis()).isEqualTo(1_000_000);
+    }
+
+    @Test
+    void theFirstCalendarCycleCountsTheItemsOfSixtySecondsFromTheFirstOne() {
+        List<long[]> samples = List.of(new long[] {1_000, 0}, new long[] {2_000, 0}, new long[] {3_000, 40}, new long[] {30_000, 500},
+                new long[] {63_000, 1_000}, new long[] {63_100, 1_050}, new long[] {90_000, 1_200});
+
+        ColdStart.Result r = ColdStart.of(samples, 500, 20_000, 31_000, 10_000, 10_000, 60_000);
+
+        assertThat(r.firstScheduleMillis()).isEqualTo(3_000);
+        assertThat(r.itemsFirstCycle()).isEqualTo(1_000);
+        assertThat(r.firstCycleRatio()).isEqualTo(2.0);
+        assertThat(r.itemsUntilAllPublished()).isEqualTo(500);
     }
 }

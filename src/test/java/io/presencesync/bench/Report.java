@@ -23,12 +23,17 @@ final class Report {
     private final Map<Endpoint, Integer> cvBefore;
     private final Map<Endpoint, Integer> cvAfter;
     private final SipCapacity.Result sip;
+    private final ColdStart.Result cold;
+    private final EditLatency.Result edits;
     private final StringBuilder md = new StringBuilder();
 
     Report(Benchmark.Options o, Instant t0, Instant from, Instant until, Benchmark.Snapshot before, Benchmark.Snapshot after,
            Properties service, TransitionLatency.Result latency, CalendarViewCycle.Result cv,
-           Map<Endpoint, Integer> cvBefore, Map<Endpoint, Integer> cvAfter, SipCapacity.Result sip) {
+           Map<Endpoint, Integer> cvBefore, Map<Endpoint, Integer> cvAfter, SipCapacity.Result sip,
+           ColdStart.Result cold, EditLatency.Result edits) {
         this.sip = sip;
+        this.cold = cold;
+        this.edits = edits;
         this.o = o;
         this.t0 = t0;
         this.from = from;
@@ -107,6 +112,8 @@ final class Report {
         line("| %d ms | %d ms | **%d ms** | %d ms | %,d |", latency.percentile(0.5), latency.percentile(0.9), latency.percentile(0.99),
                 latency.max(), latency.latenciesMillis().length);
         line("");
+        editsSection();
+        coldStartSection();
         line("## Service JVM (-Xmx%s)", o.serviceHeap());
         line("");
         double cpu = Double.parseDouble(service.getProperty("cpuSeconds"));
@@ -148,6 +155,46 @@ final class Report {
         line("Not measured: real Graph latency and throttling, the network, TLS to remote hosts, a real presence store "
                 + "(the embedded store accepts in memory).");
         return md.toString();
+    }
+
+    private void editsSection() {
+        line("## Edits (edit applied in the simulator → the store's acknowledgement of the changed presence)");
+        line("");
+        if (edits.edits() == 0) {
+            line("No edits (`--edits 0`, or a window too short for one: edits stop %d s before its end).", Benchmark.EDIT_ALLOWED.toSeconds() + 10);
+            line("");
+            return;
+        }
+        line("%,d edits (%.1f %% of the users per minute of the edit span; one per user; their users are left out of the transition "
+                + "latency above): %s. %,d changed the presence at once (latency below), %,d only a later transition.",
+                edits.edits(), o.editsPercent(), edits.byKind(), edits.latenciesMillis().length, edits.edits() - edits.futureOnly(),
+                edits.futureOnly());
+        line("");
+        line("| p50 | p99 | max | calendar poll interval | allowed wrong presence | longest wrong presence after an edit | violations |");
+        line("|---:|---:|---:|---:|---:|---:|---:|");
+        line("| %.1f s | **%.1f s** | %.1f s | %d s | %d s | %.1f s | **%d** |", edits.percentile(0.5) / 1000.0, edits.percentile(0.99) / 1000.0,
+                edits.max() / 1000.0, Benchmark.CALENDAR_CYCLE.toSeconds(), Benchmark.EDIT_ALLOWED.toSeconds(),
+                edits.longestWrongMillis() / 1000.0, edits.violations().size());
+        line("");
+        for (String v : edits.violations().subList(0, Math.min(10, edits.violations().size()))) line("- %s", v);
+        if (!edits.violations().isEmpty()) line("");
+    }
+
+    private void coldStartSection() {
+        line("## Cold start");
+        line("");
+        line("| process start → `/readyz` 200 | → every user in the store | first getSchedule item | getSchedule items in the first 60 s of polling | ÷ ⌈N/20⌉ |");
+        line("|---:|---:|---:|---:|---:|");
+        line("| %s | %s (%,d of %,d users) | %s | %,d | **%.2f** |", seconds(cold.readyMillis()), seconds(cold.allPublishedMillis()),
+                cold.usersPublished(), cold.users(), seconds(cold.firstScheduleMillis()), cold.itemsFirstCycle(), cold.firstCycleRatio());
+        line("");
+        line("getSchedule items until every user was in the store: %,d (%.2f × ⌈N/20⌉).", cold.itemsUntilAllPublished(),
+                cold.itemsUntilAllPublished() / (double) ceil(cold.users(), 20));
+        line("");
+    }
+
+    private String seconds(long millis) {
+        return millis < 0 ? "never" : String.format(Locale.ROOT, "%.1f s", (millis - cold.launchedMillis()) / 1000.0);
     }
 
     private int delta(Endpoint e) { return after.requests().get(e) - before.requests().get(e); }

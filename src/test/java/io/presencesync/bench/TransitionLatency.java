@@ -52,10 +52,16 @@ final class TransitionLatency {
 
     /** Transitions with an instant in [from, until) count; publishes are matched by user, state and instant. */
     static Result of(DemoCalendars calendars, List<Published> published, Instant from, Instant until) {
+        return of(calendars, published, from, until, Set.of());
+    }
+
+    /** The same without the users in {@code leftOut} (the edited ones: their calendars changed during the window). */
+    static Result of(DemoCalendars calendars, List<Published> published, Instant from, Instant until, Set<String> leftOut) {
         Map<String, Set<Long>> starts = new HashMap<>();
         Map<String, Set<Long>> ends = new HashMap<>();
         int expected = 0;
         for (DemoCalendars.DemoUser u : calendars.users()) {
+            if (leftOut.contains(u.id())) continue;
             for (long[] busy : mergedBusy(calendars.appointments(u.id()))) {
                 if (inside(busy[0], from, until)) {
                     starts.computeIfAbsent(u.id(), k -> new HashSet<>()).add(busy[0]);
@@ -72,7 +78,7 @@ final class TransitionLatency {
         int unexpected = 0;
         Set<String> seen = new HashSet<>();
         for (Published p : published) {
-            if (!inside(p.sinceMillis(), from, until)) continue;
+            if (!inside(p.sinceMillis(), from, until) || leftOut.contains(p.userId())) continue;
             Set<Long> candidates = ("NONE".equals(p.state()) ? ends : starts).getOrDefault(p.userId(), Set.of());
             if (!candidates.contains(p.sinceMillis())) {
                 unexpected++;

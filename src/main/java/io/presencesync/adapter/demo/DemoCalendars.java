@@ -17,6 +17,7 @@ import java.util.Optional;
 import java.util.Random;
 import java.util.TreeSet;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The demo tenant: 25 users of {@value #DOMAIN} with appointments and Teams calls laid out around a
@@ -97,7 +98,7 @@ public final class DemoCalendars {
                   Map<String, List<Call>> calls) {
         this.start = start;
         this.users = List.copyOf(users);
-        this.appointments = Map.copyOf(appointments);
+        this.appointments = new ConcurrentHashMap<>(appointments);
         this.calls = Map.copyOf(calls);
         Map<String, DemoUser> keys = new HashMap<>();
         for (DemoUser u : users) {
@@ -128,6 +129,15 @@ public final class DemoCalendars {
     /** The user's appointments that overlap [from, to). */
     public List<Appointment> appointments(String userId, Instant from, Instant to) {
         return appointments(userId).stream().filter(a -> a.overlaps(from, to)).toList();
+    }
+
+    /**
+     * Edits the user's calendar as an organiser would (the benchmark's edits): from now on the simulator
+     * answers with {@code edited}, ordered by start here.
+     */
+    public void replaceAppointments(String userId, List<Appointment> edited) {
+        if (!appointments.containsKey(userId)) throw new IllegalArgumentException("no such user: " + userId);
+        appointments.put(userId, edited.stream().sorted(Comparator.comparing(Appointment::start)).toList());
     }
 
     /** The user's calls ordered by start; empty for an unknown id. */

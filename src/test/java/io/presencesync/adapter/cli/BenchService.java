@@ -89,6 +89,8 @@ public final class BenchService {
         // Only presences that began shortly before the window are of interest: the first poll publishes every user.
         long recordFrom = measureFrom - 120_000;
         ConcurrentLinkedQueue<String> published = new ConcurrentLinkedQueue<>();
+        Map<String, Long> firstSeen = new java.util.concurrent.ConcurrentHashMap<>();
+        AtomicLong readyAt = new AtomicLong(-1);
         OperatingSystemMXBean os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
         long startedAt = System.currentTimeMillis();
         AtomicLong sipWrites = new AtomicLong();
@@ -109,11 +111,14 @@ public final class BenchService {
                 if (update == null || (before != null && before.event() == update)) return;
                 long now = System.currentTimeMillis();
                 EventPresence p = update.presence();
-                if (p.since().toEpochMilli() < recordFrom) return;
+                firstSeen.putIfAbsent(user.id(), now);
+                // During the window every change counts (an edited calendar's presence may begin long before).
+                if (p.since().toEpochMilli() < recordFrom && now < recordFrom) return;
                 published.add(user.id() + '\t' + p.state() + '\t' + p.reason() + '\t' + p.since().toEpochMilli() + '\t'
                         + (p.until() == null ? "" : p.until().toEpochMilli()) + '\t' + now);
             });
             runner.start();
+            Thread readiness = awaitReady(runner.managementPort(), readyAt);
             System.err.println("bench service: started; measuring from " + measureFrom + " until " + measureUntil);
             sleepUntil(measureFrom);
             double sipRequests0 = sipPort == 0 ? 0 : sipRequests(runner.managementPort());
@@ -143,6 +148,11 @@ public final class BenchService {
                 liveAfterFullGc = heapUsed();
             }
             p.setProperty("startupMillis", String.valueOf(measureFrom - startedAt));
+            readiness.interrupt();
+            p.setProperty("jvmStartMillis", String.valueOf(ManagementFactory.getRuntimeMXBean().getStartTime()));
+            p.setProperty("readyMillis", String.valueOf(readyAt.get()));
+            p.setProperty("usersPublished", String.valueOf(firstSeen.size()));
+            p.setProperty("allUsersPublishedMillis", String.valueOf(firstSeen.values().stream().mapToLong(Long::longValue).max().orElse(-1)));
             p.setProperty("cpuSeconds", String.valueOf((cpu1 - cpu0) / 1e9));
             p.setProperty("wallSeconds", String.valueOf((wall1 - wall0) / 1e9));
             p.setProperty("processors", String.valueOf(Runtime.getRuntime().availableProcessors()));
@@ -176,6 +186,25 @@ public final class BenchService {
             System.err.println("bench service: window done; stopping");
         }
         System.exit(0);
+    }
+
+    /** Asks /readyz every 50 ms until it answers 200; the instant it first did goes to {@code readyAt}. */
+    private static Thread awaitReady(int managementPort, AtomicLong readyAt) {
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        java.net.http.HttpRequest ready = java.net.http.HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + managementPort + "/readyz")).build();
+        Thread t = new Thread(() -> {
+            try {
+                while (http.send(ready, java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode() != 200) Thread.sleep(50);
+                readyAt.set(System.currentTimeMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (java.io.IOException e) {
+                System.err.println("bench service: /readyz did not answer: " + e);
+            }
+        }, "bench-readiness");
+        t.setDaemon(true);
+        t.start();
+        return t;
     }
 
     /** The benchmark measures a window of wall-clock time agreed with its driver: real time passes to its edges. */
