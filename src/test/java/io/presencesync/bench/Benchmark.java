@@ -48,11 +48,11 @@ public final class Benchmark {
     static final Duration EDIT_ALLOWED = CALENDAR_CYCLE.plusSeconds(2);
 
     record Options(int users, int minutes, int warmupSeconds, String serviceHeap, boolean jfr, Path outDir, int unitSize, boolean sip,
-                   double editsPercent) {
+                   double editsPercent, int nodes, String publisher, int killAfter, int restartAfter) {
         static Options parse(String[] args) {
-            int users = 100_000, minutes = 3, warmup = 120, unitSize = SyncConfig.DEFAULT_UNIT_SIZE;
+            int users = 100_000, minutes = 3, warmup = 120, unitSize = SyncConfig.DEFAULT_UNIT_SIZE, nodes = 0, killAfter = -1, restartAfter = -1;
             double edits = 2;
-            String heap = "512m";
+            String heap = "512m", publisher = null;
             boolean jfr = false, sip = false;
             Path out = Path.of("target");
             for (int i = 0; i < args.length; i++) {
@@ -66,16 +66,35 @@ public final class Benchmark {
                     case "--unit-size" -> unitSize = Integer.parseInt(args[++i]);
                     case "--sip" -> sip = true;
                     case "--edits" -> edits = Double.parseDouble(args[++i]);
+                    case "--nodes" -> nodes = Integer.parseInt(args[++i]);
+                    case "--publisher" -> publisher = args[++i];
+                    case "--kill-after" -> killAfter = Integer.parseInt(args[++i]);
+                    case "--restart-after" -> restartAfter = Integer.parseInt(args[++i]);
                     default -> throw new IllegalArgumentException("unknown option " + args[i]
-                            + " (known: --users N, --minutes M, --warmup SECONDS, --unit-size N, --service-heap SIZE, --jfr, --out DIR, --sip, --edits PCT)");
+                            + " (known: --users N, --minutes M, --warmup SECONDS, --unit-size N, --service-heap SIZE, --jfr, --out DIR, --sip, "
+                            + "--edits PCT, --nodes K, --publisher redis|http, --kill-after SECONDS, --restart-after SECONDS)");
                 }
             }
-            if (users < 1 || minutes < 1 || warmup < 0 || edits < 0 || edits > 100) {
-                throw new IllegalArgumentException("--users and --minutes must be positive, --edits between 0 and 100");
+            if (users < 1 || minutes < 1 || warmup < 0 || edits < 0 || edits > 100 || nodes < 0) {
+                throw new IllegalArgumentException("--users and --minutes must be positive, --edits between 0 and 100, --nodes at least 1");
             }
-            return new Options(users, minutes, warmup, heap, jfr, out, unitSize, sip, edits);
+            if (nodes > 0 && publisher == null) publisher = "redis";
+            if (publisher != null && (nodes == 0 || !List.of("redis", "http").contains(publisher))) {
+                throw new IllegalArgumentException("--publisher is redis or http, with --nodes");
+            }
+            if (nodes > 0 && sip) throw new IllegalArgumentException("--sip runs one node: not with --nodes");
+            if (killAfter >= 0 && (nodes < 2 || killAfter >= minutes * 60)) {
+                throw new IllegalArgumentException("--kill-after needs --nodes 2 or more and an instant inside the window");
+            }
+            if (restartAfter >= 0 && (killAfter < 0 || restartAfter <= killAfter || restartAfter >= minutes * 60)) {
+                throw new IllegalArgumentException("--restart-after needs --kill-after and a later instant inside the window");
+            }
+            return new Options(users, minutes, warmup, heap, jfr, out, unitSize, sip, edits, nodes, publisher, killAfter, restartAfter);
         }
     }
+
+    /** One service JVM: its name, its directory (service.log, service.properties, published.tsv) and its process. */
+    record Node(String name, Path dir, Process process) {}
 
     public static void main(String[] args) throws Exception {
         Options o = Options.parse(args);
@@ -86,38 +105,90 @@ public final class Benchmark {
         long generating = System.nanoTime();
         DemoCalendars calendars = LoadCalendars.generate(t0, o.users(), dense, SEED);
         log("generated %,d users' calendars in %.1f s", o.users(), (System.nanoTime() - generating) / 1e9);
+        String runId = "bench_" + Long.toString(System.currentTimeMillis(), 36);
         // --sip: a local Kamailio (presence modules, sqlite in memory, one worker) that the service publishes to.
+        // --nodes: a database of the run's own on the machine's PostgreSQL; --publisher http: the receiver the nodes publish to.
         try (KamailioServer kamailio = o.sip() ? KamailioServer.start(KamailioServer.Mode.TRUSTED, 3600, 10) : null;
+             ClusterParts.Database db = o.nodes() > 0 ? new ClusterParts.Database(runId) : null;
+             ClusterParts.Receiver receiver = "http".equals(o.publisher()) ? new ClusterParts.Receiver() : null;
              DemoCertificate certificate = DemoCertificate.generate();
              DemoGraphSimulator sim = DemoGraphSimulator.start(clock, certificate, calendars)) {
+            ScheduleReads reads = new ScheduleReads();
+            sim.onGetSchedule(addresses -> reads.read(addresses, System.currentTimeMillis()));
+            if (db != null) db.sampleEverySecond();
             Path secret = Files.createTempFile(work, "secret-", ".txt", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
             Files.writeString(secret, sim.clientSecret());
             Instant launched = clock.instant();
             Instant from = launched.plusSeconds(o.warmupSeconds());
             Instant until = from.plus(Duration.ofMinutes(o.minutes()));
-            Process service = startService(o, sim, certificate, secret, from, until, work, kamailio == null ? 0 : kamailio.port);
+            List<String> system = new ArrayList<>();
+            if (db != null) system.add("-Dbench.cluster=" + db.jdbcUrl());
+            if (o.publisher() != null) {
+                system.add("-Dbench.publisher=" + o.publisher());
+                system.add("-Dbench.target=" + (receiver != null ? receiver.url() : "redis://127.0.0.1:6379"));
+                system.add("-Dbench.keyPrefix=" + runId + ":");
+            }
+            List<Node> nodes = new ArrayList<>();
+            for (int i = 0; i < Math.max(1, o.nodes()); i++) {
+                Path dir = o.nodes() == 0 ? work : Files.createDirectories(work.resolve("node-" + (i + 1)));
+                nodes.add(startService(o, "node-" + (i + 1), sim, certificate, secret, from, until, dir, kamailio == null ? 0 : kamailio.port, system));
+            }
             ColdStart coldStart = ColdStart.sample(sim, from.toEpochMilli());
-            log("service JVM pid %d started; warm-up until %s, measuring until %s", service.pid(), time(from), time(until));
+            log("%d service JVM(s) started (%s); warm-up until %s, measuring until %s", nodes.size(),
+                    nodes.stream().map(n -> String.valueOf(n.process().pid())).collect(Collectors.joining(", ")), time(from), time(until));
             // Edits until one allowed stretch (+10 s) before the window ends, so that each one is seen through.
             List<Edits.Planned> plan = Edits.plan(calendars.users().stream().map(DemoCalendars.DemoUser::id).toList(), o.editsPercent(),
                     from, until.minus(EDIT_ALLOWED).minusSeconds(10), SEED);
             ConcurrentLinkedQueue<Edits.Edit> audit = new ConcurrentLinkedQueue<>();
-            Snapshot before = Snapshot.at(from, sim, service.pid());
+            Snapshot before = Snapshot.at(from, sim, nodes.get(0).process().pid());
             Thread editing = Edits.applyInBackground(plan, calendars, clock, audit);
             log("measuring (%d min, %d edits)…", o.minutes(), plan.size());
-            Snapshot after = Snapshot.at(until, sim, service.pid());
-            ServiceResults results = ServiceResults.await(service, work, Duration.ofMinutes(5));
+            Node killed = null, restarted = null;
+            long killedAt = -1, restartedAt = -1;
+            if (o.killAfter() >= 0) {
+                killed = nodes.get(nodes.size() - 1);
+                Snapshot.at(from.plusSeconds(o.killAfter()), sim, 0);
+                killed.process().destroyForcibly(); // SIGKILL: kill -9
+                killedAt = clock.millis();
+                killed.process().waitFor();
+                log("killed %s (pid %d) with SIGKILL at %s", killed.name(), killed.process().pid(), time(Instant.ofEpochMilli(killedAt)));
+            }
+            if (o.restartAfter() >= 0) {
+                Snapshot.at(from.plusSeconds(o.restartAfter()), sim, 0);
+                restarted = startService(o, killed.name() + "-again", sim, certificate, secret, from, until,
+                        Files.createDirectories(work.resolve(killed.name() + "-again")), 0, system);
+                restartedAt = clock.millis();
+                log("started %s again (pid %d) at %s", killed.name(), restarted.process().pid(), time(Instant.ofEpochMilli(restartedAt)));
+            }
+            Snapshot after = Snapshot.at(until, sim, nodes.get(0).process().pid());
+            List<Node> finishing = new ArrayList<>(nodes);
+            finishing.remove(killed);
+            if (restarted != null) finishing.add(restarted);
+            Map<Node, ServiceResults> results = new java.util.LinkedHashMap<>();
+            for (Node n : finishing) results.put(n, ServiceResults.await(n.process(), n.dir(), Duration.ofMinutes(5)));
             editing.join();
-            Properties serviceFigures = results.figures();
+            Properties serviceFigures = results.values().iterator().next().figures();
+            // What the store acknowledged: the receiver's record (http), else every node's, the killed one's up to its death.
+            Map<Node, List<String>> lines = new java.util.LinkedHashMap<>();
+            for (Node n : nodes) lines.put(n, Files.readAllLines(n.dir().resolve("published.tsv")));
+            if (restarted != null) lines.put(restarted, Files.readAllLines(restarted.dir().resolve("published.tsv")));
+            List<String> acknowledged = receiver != null ? receiver.lines() : lines.values().stream().flatMap(List::stream).toList();
+            List<TransitionLatency.Published> published = acknowledged.stream().map(TransitionLatency.Published::parse).toList();
             List<Edits.Edit> edits = List.copyOf(audit);
             Files.write(work.resolve("edits.tsv"), edits.stream().map(e -> e.userId() + '\t' + e.kind() + '\t' + e.when() + '\t'
                     + e.appliedMillis()).toList());
-            EditLatency.Result editLatency = EditLatency.of(edits, results.published(), until, EDIT_ALLOWED.toMillis());
-            TransitionLatency.Result latency = TransitionLatency.of(calendars, results.published(), from, until,
+            EditLatency.Result editLatency = EditLatency.of(edits, published, until, EDIT_ALLOWED.toMillis());
+            TransitionLatency.Result latency = TransitionLatency.of(calendars, published, from, until,
                     edits.stream().map(Edits.Edit::userId).collect(Collectors.toSet()));
-            ColdStart.Result cold = coldStart.result(launched.toEpochMilli(), Long.parseLong(serviceFigures.getProperty("readyMillis")),
-                    Long.parseLong(serviceFigures.getProperty("allUsersPublishedMillis")),
-                    Integer.parseInt(serviceFigures.getProperty("usersPublished")), o.users());
+            ColdStart.Result cold = coldStart.result(launched.toEpochMilli(),
+                    nodes.stream().filter(results::containsKey).mapToLong(n -> Long.parseLong(results.get(n).figures().getProperty("readyMillis"))).max().orElse(-1),
+                    nodes.stream().filter(results::containsKey).mapToLong(n -> Long.parseLong(results.get(n).figures().getProperty("allUsersPublishedMillis"))).max().orElse(-1),
+                    nodes.stream().filter(results::containsKey).mapToInt(n -> Integer.parseInt(results.get(n).figures().getProperty("usersPublished"))).sum(),
+                    o.users(), reads);
+            ClusterReport cluster = o.nodes() == 0 ? null : ClusterReport.of(o, from.toEpochMilli(), until.toEpochMilli(), results.entrySet().stream()
+                            .collect(Collectors.toMap(e -> e.getKey().name(), e -> e.getValue().figures(), (a, b) -> a, java.util.LinkedHashMap::new)),
+                    lines.entrySet().stream().collect(Collectors.toMap(e -> e.getKey().name(), Map.Entry::getValue, (a, b) -> a, java.util.LinkedHashMap::new)),
+                    acknowledged, db, receiver, reads, latency, killedAt, restartedAt, launched.toEpochMilli());
 
             // The alternative, alone on the simulator now that the service has stopped.
             Map<Endpoint, Integer> cvBefore = counts(sim);
@@ -133,22 +204,32 @@ public final class Benchmark {
                 log("%s", SipCapacity.describe(capacity));
             }
             String report = new Report(o, t0, from, until, before, after, serviceFigures, latency, cv, cvBefore, cvAfter, capacity,
-                    cold, editLatency).render();
+                    cold, editLatency, cluster).render();
             System.out.println(report);
             Files.writeString(o.outDir().resolve("benchmark-report.md"), report);
             log("report written to %s", o.outDir().resolve("benchmark-report.md"));
+            if ("redis".equals(o.publisher())) deleteRedisKeys(runId + ":");
         }
         // JAIN-SIP's EventScannerThread (not a daemon) outlives its stopped stack: with --sip the JVM would never end.
         System.exit(0);
     }
 
-    private static Process startService(Options o, DemoGraphSimulator sim, DemoCertificate certificate, Path secret,
-                                        Instant from, Instant until, Path work, int sipPort) throws IOException {
+    /** The run's keys in the machine's Redis (the shared one): its stream, and the users' hashes, which would expire anyway. */
+    private static void deleteRedisKeys(String prefix) {
+        try (var r = redis.clients.jedis.RedisClient.create(java.net.URI.create("redis://127.0.0.1:6379"))) {
+            var keys = r.keys(prefix + "*");
+            if (!keys.isEmpty()) r.del(keys.toArray(String[]::new));
+        }
+    }
+
+    private static Node startService(Options o, String name, DemoGraphSimulator sim, DemoCertificate certificate, Path secret,
+                                     Instant from, Instant until, Path work, int sipPort, List<String> system) throws IOException {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx" + o.serviceHeap(), "-XX:+ExitOnOutOfMemoryError",
                 "-Djavax.net.ssl.trustStore=" + certificate.trustStore(),
                 "-Djavax.net.ssl.trustStorePassword=" + new String(certificate.password()),
                 "-Djavax.net.ssl.trustStoreType=PKCS12"));
+        command.addAll(system);
         if (o.jfr()) command.add("-XX:StartFlightRecording=filename=" + work.resolve("service.jfr") + ",settings=profile");
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), BenchService.class.getName(),
                 sim.tenantId(), sim.clientId(), sim.authorityHost(), sim.graphBaseUrl(), secret.toString(),
@@ -156,7 +237,7 @@ public final class Benchmark {
                 String.valueOf(o.unitSize()), String.valueOf(sipPort)));
         Files.deleteIfExists(work.resolve("service.properties"));
         Files.deleteIfExists(work.resolve("published.tsv"));
-        return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(work.resolve("service.log").toFile()).start();
+        return new Node(name, work, new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(work.resolve("service.log").toFile()).start());
     }
 
     /** What the service JVM ({@link BenchService}) wrote at the end of its window: its figures and the presences the store accepted. */

@@ -80,15 +80,13 @@ class BenchmarkPartsTest {
         DemoCalendars calendars = LoadCalendars.generate(clock.instant(), 210, Duration.ofHours(3), 1);
         try (DemoCertificate certificate = DemoCertificate.generate();
              DemoGraphSimulator sim = DemoGraphSimulator.start(clock, certificate, calendars)) {
-            List<String> ids = calendars.users().stream().map(DemoCalendars.DemoUser::id).toList();
+            String user = calendars.users().get(7).id();
             CalendarViewCycle cycle = new CalendarViewCycle(sim.trustStore(), sim.trustStorePassword(), sim.authorityHost(), sim.graphBaseUrl());
-            long eventsBefore = cycle.run(sim.tenantId(), sim.clientId(), sim.clientSecret(), ids, clock.instant(), 4).events();
-            String user = ids.get(7);
-            int hers = calendars.appointments(user, clock.instant().minus(Duration.ofMinutes(5)), clock.instant().plus(Duration.ofHours(24))).size();
+            long before = cycle.run(sim.tenantId(), sim.clientId(), sim.clientSecret(), List.of(user), clock.instant(), 1).events();
             calendars.replaceAppointments(user, List.of());
 
-            assertThat(hers).isPositive();
-            assertThat(cycle.run(sim.tenantId(), sim.clientId(), sim.clientSecret(), ids, clock.instant(), 4).events()).isEqualTo(eventsBefore - hers);
+            assertThat(before).isPositive();
+            assertThat(cycle.run(sim.tenantId(), sim.clientId(), sim.clientSecret(), List.of(user), clock.instant(), 1).events()).isZero();
         }
         Instant now = Instant.parse("2026-12-06T10:00:00.500Z");
         Appointment running = new Appointment(now.minusSeconds(120), now.plusSeconds(1200), DemoCalendars.BUSY, false, "a", "");
@@ -148,5 +146,68 @@ class BenchmarkPartsTest {
         assertThat(r.itemsFirstCycle()).isEqualTo(1_000);
         assertThat(r.firstCycleRatio()).isEqualTo(2.0);
         assertThat(r.itemsUntilAllPublished()).isEqualTo(500);
+    }
+
+    @Test
+    void aUserReadAgainWithinHalfAPollIsAPollTwiceAndTheGapAcrossAKillIsMeasured() {
+        ScheduleReads reads = new ScheduleReads();
+        reads.read(List.of("A@x", "b@x"), 0);
+        reads.read(List.of("a@x", "b@x"), 60_000);
+        reads.read(List.of("a@x"), 70_000);
+        reads.read(List.of("b@x"), 190_000);
+        reads.read(List.of("c@x"), 50_000);
+
+        assertThat(reads.doubleReads(0, 200_000, 30_000)).isEqualTo(1);
+        assertThat(reads.doubleReads(65_000, 200_000, 5_000)).isZero();
+        ScheduleReads.Gap gap = reads.across(100_000, 200_000, 61_000);
+        assertThat(gap.users()).isEqualTo(1);
+        assertThat(gap.maxMillis()).isEqualTo(130_000);
+        assertThat(gap.usersOverCycle()).isEqualTo(1);
+        assertThat(gap.neverAgain()).isEqualTo(2);
+    }
+
+    @Test
+    void theReceiverRecordsWhatItAcknowledgesAndTheSameChangeTwiceIsADuplicate() throws Exception {
+        try (ClusterParts.Receiver receiver = new ClusterParts.Receiver()) {
+            var http = java.net.http.HttpClient.newHttpClient();
+            String body = "{\"tenant\":\"t\",\"userId\":\"u1\",\"upn\":\"u1@x\",\"state\":\"BUSY\",\"reason\":\"MEETING\","
+                    + "\"since\":\"2026-12-06T10:00:00Z\",\"until\":\"2026-12-06T10:30:00Z\",\"version\":7}";
+            for (int i = 0; i < 2; i++) {
+                var answer = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(receiver.url().replace("{userId}", "u1")))
+                        .PUT(java.net.http.HttpRequest.BodyPublishers.ofString(body)).build(), java.net.http.HttpResponse.BodyHandlers.discarding());
+                assertThat(answer.statusCode()).isEqualTo(204);
+            }
+
+            assertThat(receiver.lines()).hasSize(2);
+            TransitionLatency.Published p = TransitionLatency.Published.parse(receiver.lines().get(0));
+            assertThat(p.userId()).isEqualTo("u1");
+            assertThat(p.state()).isEqualTo("BUSY");
+            assertThat(p.sinceMillis()).isEqualTo(Instant.parse("2026-12-06T10:00:00Z").toEpochMilli());
+            assertThat(receiver.sameVersionAgain()).isEqualTo(1);
+            assertThat(ClusterParts.duplicates(receiver.lines(), 0, Long.MAX_VALUE)).isEqualTo(1);
+            assertThat(ClusterParts.duplicates(List.of("u\tBUSY\tM\t1\t2\t10", "u\tBUSY\tM\t1\t3\t11"), 0, 100)).isZero();
+        }
+    }
+
+    @Test
+    void theRunsDatabaseCountsItsOwnTransactionsAndSessionsAndIsDroppedAfterwards() throws Exception {
+        String name = "bench_parts_" + Long.toString(System.nanoTime(), 36);
+        try (ClusterParts.Database db = new ClusterParts.Database(name)) {
+            db.sampleEverySecond();
+            long from = System.currentTimeMillis();
+            try (java.sql.Connection c = java.sql.DriverManager.getConnection(db.jdbcUrl(), "postgres", "")) {
+                for (int i = 0; i < 50; i++) c.createStatement().execute("SELECT 1");
+                org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+                    double[] rates = db.rates(from, System.currentTimeMillis());
+                    assertThat(rates[0]).isPositive();
+                    assertThat(rates[3]).isGreaterThanOrEqualTo(1);
+                });
+            }
+        }
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:postgresql://127.0.0.1:5432/postgres", "postgres", "");
+             var r = c.createStatement().executeQuery("SELECT count(*) FROM pg_database WHERE datname = '" + name + "'")) {
+            r.next();
+            assertThat(r.getInt(1)).isZero();
+        }
     }
 }

@@ -14,7 +14,7 @@ import java.util.List;
 final class ColdStart {
 
     record Result(long launchedMillis, long readyMillis, long allPublishedMillis, int usersPublished, int users,
-                  long firstScheduleMillis, int itemsFirstCycle, int itemsUntilAllPublished) {
+                  long firstScheduleMillis, int itemsFirstCycle, int itemsUntilAllPublished, int readTwiceFirstCycle) {
         double firstCycleRatio() { return itemsFirstCycle / (double) ((users + 19) / 20); }
     }
 
@@ -41,10 +41,15 @@ final class ColdStart {
     /** Samples until {@code untilMillis} (the warm-up's end), counting from the items served so far. */
     static ColdStart sample(DemoGraphSimulator sim, long untilMillis) { return new ColdStart(sim, untilMillis); }
 
-    Result result(long launchedMillis, long readyMillis, long allPublishedMillis, int usersPublished, int users) throws InterruptedException {
+    Result result(long launchedMillis, long readyMillis, long allPublishedMillis, int usersPublished, int users, ScheduleReads reads)
+            throws InterruptedException {
         sampler.join();
+        long cycle = Benchmark.CALENDAR_CYCLE.toMillis();
         synchronized (samples) {
-            return of(samples, launchedMillis, readyMillis, allPublishedMillis, usersPublished, users, Benchmark.CALENDAR_CYCLE.toMillis());
+            Result r = of(samples, launchedMillis, readyMillis, allPublishedMillis, usersPublished, users, cycle);
+            int twice = r.firstScheduleMillis() < 0 ? 0 : reads.doubleReads(r.firstScheduleMillis(), r.firstScheduleMillis() + cycle, cycle);
+            return new Result(r.launchedMillis(), r.readyMillis(), r.allPublishedMillis(), r.usersPublished(), r.users(), r.firstScheduleMillis(),
+                    r.itemsFirstCycle(), r.itemsUntilAllPublished(), twice);
         }
     }
 
@@ -61,6 +66,6 @@ final class ColdStart {
             if (allPublishedMillis >= 0 && s[0] <= allPublishedMillis) atAllPublished = s[1];
         }
         return new Result(launchedMillis, readyMillis, allPublishedMillis, usersPublished, users, first,
-                (int) (atCycleEnd - base), (int) (atAllPublished - base));
+                (int) (atCycleEnd - base), (int) (atAllPublished - base), 0);
     }
 }

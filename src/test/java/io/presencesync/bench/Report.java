@@ -25,12 +25,14 @@ final class Report {
     private final SipCapacity.Result sip;
     private final ColdStart.Result cold;
     private final EditLatency.Result edits;
+    private final ClusterReport cluster;
     private final StringBuilder md = new StringBuilder();
 
     Report(Benchmark.Options o, Instant t0, Instant from, Instant until, Benchmark.Snapshot before, Benchmark.Snapshot after,
            Properties service, TransitionLatency.Result latency, CalendarViewCycle.Result cv,
            Map<Endpoint, Integer> cvBefore, Map<Endpoint, Integer> cvAfter, SipCapacity.Result sip,
-           ColdStart.Result cold, EditLatency.Result edits) {
+           ColdStart.Result cold, EditLatency.Result edits, ClusterReport cluster) {
+        this.cluster = cluster;
         this.sip = sip;
         this.cold = cold;
         this.edits = edits;
@@ -114,7 +116,8 @@ final class Report {
         line("");
         editsSection();
         coldStartSection();
-        line("## Service JVM (-Xmx%s)", o.serviceHeap());
+        if (cluster != null) md.append(cluster.render());
+        line(cluster == null ? "## Service JVM (-Xmx%s)" : "## The first node's JVM (-Xmx%s)", o.serviceHeap());
         line("");
         double cpu = Double.parseDouble(service.getProperty("cpuSeconds"));
         double wall = Double.parseDouble(service.getProperty("wallSeconds"));
@@ -166,8 +169,8 @@ final class Report {
             return;
         }
         line("%,d edits (%.1f %% of the users per minute of the edit span; one per user; their users are left out of the transition "
-                + "latency above): %s. %,d changed the presence at once (latency below), %,d only a later transition.",
-                edits.edits(), o.editsPercent(), edits.byKind(), edits.latenciesMillis().length, edits.edits() - edits.futureOnly(),
+                + "latency above): %s. %,d changed the presence at once (%,d of them reached the store: latency below), %,d only a later transition.",
+                edits.edits(), o.editsPercent(), edits.byKind(), edits.edits() - edits.futureOnly(), edits.latenciesMillis().length,
                 edits.futureOnly());
         line("");
         line("| p50 | p99 | max | calendar poll interval | allowed wrong presence | longest wrong presence after an edit | violations |");
@@ -188,8 +191,9 @@ final class Report {
         line("| %s | %s (%,d of %,d users) | %s | %,d | **%.2f** |", seconds(cold.readyMillis()), seconds(cold.allPublishedMillis()),
                 cold.usersPublished(), cold.users(), seconds(cold.firstScheduleMillis()), cold.itemsFirstCycle(), cold.firstCycleRatio());
         line("");
-        line("getSchedule items until every user was in the store: %,d (%.2f × ⌈N/20⌉).", cold.itemsUntilAllPublished(),
-                cold.itemsUntilAllPublished() / (double) ceil(cold.users(), 20));
+        line("getSchedule items until every user was in the store: %,d (%.2f × ⌈N/20⌉). Users whose calendar was read twice in the first "
+                + "60 s of polling (at the simulator): %,d.", cold.itemsUntilAllPublished(),
+                cold.itemsUntilAllPublished() / (double) ceil(cold.users(), 20), cold.readTwiceFirstCycle());
         line("");
     }
 

@@ -63,5 +63,11 @@ public final class AppConfigBuilder {
         return this;
     }
 
+    /** Clustered mode on this database. */
+    public AppConfigBuilder withCluster(ClusterConfig clustered) {
+        cluster = Optional.of(clustered);
+        return this;
+    }
+
     public AppConfig build() { return new AppConfig(tenants, sync, publishers, management, api, cluster); }
 }

@@ -23,6 +23,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -40,6 +41,9 @@ final class DemoGraphApi {
 
     private final DemoCalendars calendars;
     private final Clock clock;
+    private volatile Consumer<List<String>> scheduleReads = addresses -> { };
+
+    void onGetSchedule(Consumer<List<String>> listener) { scheduleReads = listener; }
 
     DemoGraphApi(DemoCalendars calendars, Clock clock) {
         this.calendars = calendars;
@@ -61,6 +65,7 @@ final class DemoGraphApi {
         }
         JsonNode body = request.json();
         List<String> schedules = strings(DemoRequest.property(body, "schedules"), "Schedules", MAX_SCHEDULES);
+        scheduleReads.accept(schedules);
         Instant from = instant(DemoRequest.property(body, "startTime"), "StartTime");
         Instant to = instant(DemoRequest.property(body, "endTime"), "EndTime");
         if (!to.isAfter(from) || Duration.between(from, to).compareTo(MAX_WINDOW) > 0) {

@@ -25,6 +25,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -168,6 +169,9 @@ public final class DemoGraphSimulator implements AutoCloseable {
     public Path trustStore() { return certificate.trustStore(); }
 
     public char[] trustStorePassword() { return certificate.password(); }
+
+    /** Told the addresses of every getSchedule request (in a {@code $batch} or not) as it is answered; the benchmark's per-user poll record. */
+    public void onGetSchedule(Consumer<List<String>> listener) { graph.onGetSchedule(listener); }
 
     /** How many requests reached an endpoint since start, whatever their outcome. */
     public int requestCount(Endpoint endpoint) { return counts.get(endpoint).get(); }

@@ -4,6 +4,8 @@ import com.sun.management.GarbageCollectionNotificationInfo;
 import com.sun.management.OperatingSystemMXBean;
 import io.presencesync.adapter.config.ApiConfig;
 import io.presencesync.adapter.config.AppConfig;
+import io.presencesync.adapter.config.ClusterConfig;
+import io.presencesync.adapter.config.SyncConfig;
 import io.presencesync.adapter.config.PublisherConfig;
 import io.presencesync.adapter.config.TenantConfig;
 import io.presencesync.application.port.DeliveryListener;
@@ -53,6 +55,12 @@ import static io.presencesync.testsupport.TenantConfigBuilder.aTenant;
  * With a Redis URI it serves the soak ({@code bash bench/soak}): Redis is a second publisher (keys
  * {@code soak:…}, re-published every 2 minutes), and the live heap is taken after a full GC at the
  * start of the window and every 5 minutes, so that a growing heap shows.
+ *
+ * <p>A node of the clustered benchmark runs with {@code -Dbench.cluster=JDBC-URL} (Quartz on that
+ * PostgreSQL database) and {@code -Dbench.publisher=redis|http} with {@code -Dbench.target=URI} (and
+ * {@code -Dbench.keyPrefix} for Redis); what is recorded then is that publisher's acknowledgement.
+ * The presences recorded are appended to {@code published.tsv} every 500 ms, so that a node killed
+ * with {@code kill -9} leaves what it had acknowledged up to then.
  */
 public final class BenchService {
 
@@ -80,6 +88,20 @@ public final class BenchService {
                     PublisherConfig.NoteLanguage.EN, ZoneId.of("Europe/Berlin"), null, Duration.ofSeconds(5),
                     PublisherConfig.Sip.DEFAULT_MAX_IN_FLIGHT, PublisherConfig.Delivery.DEFAULTS));
         }
+        String recorded = sipPort != 0 ? "sip" : System.getProperty("bench.publisher");
+        if ("redis".equals(recorded)) {
+            builder.withPublishers(new PublisherConfig.Embedded(false), aRedisPublisher().at(URI.create(System.getProperty("bench.target")))
+                    .withKeyPrefix(System.getProperty("bench.keyPrefix")).withTtl(Duration.ofMinutes(15)).withTimeout(Duration.ofSeconds(2))
+                    .withDelivery(PublisherConfig.Delivery.DEFAULTS).build());
+        } else if ("http".equals(recorded)) {
+            builder.withPublishers(new PublisherConfig.Embedded(false), new PublisherConfig.Http("http", System.getProperty("bench.target"),
+                    PublisherConfig.Http.Method.PUT, Map.of(), new PublisherConfig.HttpAuth.None(), Duration.ofSeconds(2), Duration.ofSeconds(5),
+                    PublisherConfig.Delivery.DEFAULTS));
+        }
+        if (System.getProperty("bench.cluster") != null) {
+            builder.withCluster(new ClusterConfig(System.getProperty("bench.cluster"), "postgres", null, ClusterConfig.DEFAULT_CHECKIN_INTERVAL,
+                    SyncConfig.DEFAULTS.threads() + 3));
+        }
         if (soak) {
             builder.withPublishers(new PublisherConfig.Embedded(false), aRedisPublisher().at(URI.create(args[11])).withKeyPrefix(SOAK_KEYS)
                     .withTtl(Duration.ofMinutes(30)).withTimeout(Duration.ofSeconds(2))
@@ -94,19 +116,20 @@ public final class BenchService {
         OperatingSystemMXBean os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
         long startedAt = System.currentTimeMillis();
         AtomicLong sipWrites = new AtomicLong();
-        DeliveryListener sip = d -> {
-            if (!d.publisher().equals("sip")) return;
+        DeliveryListener acknowledged = d -> {
+            if (!d.publisher().equals(recorded)) return;
             long now = d.acknowledged().toEpochMilli();
             if (now >= measureFrom && now < measureUntil) sipWrites.incrementAndGet();
             EventPresence p = d.update().presence();
-            if (d.republish() || p.since().toEpochMilli() < recordFrom) return;
+            if (!d.republish()) firstSeen.putIfAbsent(d.update().user().id(), now);
+            if (d.republish() || (p.since().toEpochMilli() < recordFrom && now < recordFrom)) return;
             published.add(d.update().user().id() + '\t' + p.state() + '\t' + p.reason() + '\t' + p.since().toEpochMilli() + '\t'
                     + (p.until() == null ? "" : p.until().toEpochMilli()) + '\t' + now);
         };
         try (ServiceRunner runner = new ServiceRunner(config, System.getenv(), Clock.systemUTC(),
                 ChangeLine.text(new PrintStream(PrintStream.nullOutputStream()), Clock.systemUTC(), ZoneId.systemDefault()),
-                sipPort != 0 ? sip : DeliveryListener.NONE)) {
-            if (sipPort == 0) runner.store().addListener((t, user, before, after) -> {
+                recorded != null ? acknowledged : DeliveryListener.NONE)) {
+            if (recorded == null) runner.store().addListener((t, user, before, after) -> {
                 PresenceUpdate update = after.event();
                 if (update == null || (before != null && before.event() == update)) return;
                 long now = System.currentTimeMillis();
@@ -117,6 +140,7 @@ public final class BenchService {
                 published.add(user.id() + '\t' + p.state() + '\t' + p.reason() + '\t' + p.since().toEpochMilli() + '\t'
                         + (p.until() == null ? "" : p.until().toEpochMilli()) + '\t' + now);
             });
+            Thread appending = appendEvery500Millis(published, out.resolve("published.tsv"));
             runner.start();
             Thread readiness = awaitReady(runner.managementPort(), readyAt);
             System.err.println("bench service: started; measuring from " + measureFrom + " until " + measureUntil);
@@ -182,10 +206,34 @@ public final class BenchService {
             try (var w = Files.newBufferedWriter(out.resolve("service.properties"))) {
                 p.store(w, "bench service");
             }
-            Files.write(out.resolve("published.tsv"), new ArrayList<>(published));
+            appending.interrupt();
+            appending.join();
             System.err.println("bench service: window done; stopping");
         }
         System.exit(0);
+    }
+
+    /** Moves the recorded lines to {@code file} every 500 ms, and the rest when interrupted. */
+    private static Thread appendEvery500Millis(ConcurrentLinkedQueue<String> lines, Path file) throws java.io.IOException {
+        var w = Files.newBufferedWriter(file);
+        Thread t = new Thread(() -> {
+            try (w) {
+                boolean last = false;
+                while (!last) {
+                    try {
+                        Thread.sleep(500);
+                    } catch (InterruptedException e) {
+                        last = true;
+                    }
+                    for (String line; (line = lines.poll()) != null; ) w.write(line + '\n');
+                    w.flush();
+                }
+            } catch (java.io.IOException e) {
+                System.err.println("bench service: cannot write " + file + ": " + e);
+            }
+        }, "bench-published");
+        t.start();
+        return t;
     }
 
     /** Asks /readyz every 50 ms until it answers 200; the instant it first did goes to {@code readyAt}. */
