@@ -39,6 +39,11 @@ record ClusterReport(Benchmark.Options o, long from, long until, Map<String, Pro
                 receiver == null ? -1 : receiver.sameVersionAgain(), db.rates(from, until), failure);
     }
 
+    /** The CPU of the nodes that lived to the end of the window, in cores. */
+    double cpuCores() {
+        return figures.values().stream().mapToDouble(p -> Double.parseDouble(p.getProperty("cpuSeconds")) / Double.parseDouble(p.getProperty("wallSeconds"))).sum();
+    }
+
     String render() {
         StringBuilder md = new StringBuilder();
         line(md, "## Cluster: %d nodes on PostgreSQL, `%s` publisher", o.nodes(), o.publisher());

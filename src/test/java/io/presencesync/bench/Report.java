@@ -130,14 +130,17 @@ final class Report {
         line("|---:|---:|---:|---:|");
         line("| **%s** | %s | %s | %s of %s |", mb("heapAfterFullGc"), mb("heapAfterGcMax"), mb("heapUsedMax"), mb("heapCommittedMax"), mb("heapMax"));
         line("");
-        line("CPU in the window: service **%.2f cores** (%.0f%% of %d), simulator %.2f cores, whole machine %.2f cores "
+        // Clustered: every node that lived to the end counts as the service (a killed one's CPU shows as other load).
+        double services = cluster == null ? cpu / wall : cluster.cpuCores();
+        line("CPU in the window: service **%.2f cores** (%.0f%% of %d)%s, simulator %.2f cores, whole machine %.2f cores "
                         + "(the rest, %.2f, is other load on the shared machine). GC: %s. Start-up to the window: %.0f s.",
-                cpu / wall, 100 * cpu / wall / cpus, cpus, simCpu / window, machineCores, machineCores - cpu / wall - simCpu / window,
-                service.getProperty("gcs"), Long.parseLong(service.getProperty("startupMillis")) / 1000.0);
+                cpu / wall, 100 * cpu / wall / cpus, cpus,
+                cluster == null ? "" : String.format(Locale.ROOT, ", all nodes %.2f cores", services), simCpu / window, machineCores,
+                machineCores - services - simCpu / window, service.getProperty("gcs"), Long.parseLong(service.getProperty("startupMillis")) / 1000.0);
         line("");
-        if (machineCores - cpu / wall - simCpu / window > 0.25) {
+        if (machineCores - services - simCpu / window > 0.25) {
             line("**Warning:** other processes used %.2f cores of %d during the window; the service competed for CPU, "
-                    + "so latency and cycle counts are worse than on a machine of its own.", machineCores - cpu / wall - simCpu / window, cpus);
+                    + "so latency and cycle counts are worse than on a machine of its own.", machineCores - services - simCpu / window, cpus);
             line("");
         }
         line("Threads of the service JVM at the end: %s (peak %s); open files: %s.", service.getProperty("threads"),
@@ -188,7 +191,7 @@ final class Report {
         line("");
         line("| process start → `/readyz` 200 | → every user in the store | first getSchedule item | getSchedule items in the first 60 s of polling | ÷ ⌈N/20⌉ |");
         line("|---:|---:|---:|---:|---:|");
-        line("| %s | %s (%,d of %,d users) | %s | %,d | **%.2f** |", seconds(cold.readyMillis()), seconds(cold.allPublishedMillis()),
+        line("| %s | %s (%,d of %,d users; clustered: summed over the nodes) | %s | %,d | **%.2f** |", seconds(cold.readyMillis()), seconds(cold.allPublishedMillis()),
                 cold.usersPublished(), cold.users(), seconds(cold.firstScheduleMillis()), cold.itemsFirstCycle(), cold.firstCycleRatio());
         line("");
         line("getSchedule items until every user was in the store: %,d (%.2f × ⌈N/20⌉). Users whose calendar was read twice in the first "
