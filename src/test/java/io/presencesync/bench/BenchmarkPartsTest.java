@@ -159,6 +159,10 @@ class BenchmarkPartsTest {
 
         assertThat(reads.doubleReads(0, 200_000, 30_000)).isEqualTo(1);
         assertThat(reads.doubleReads(65_000, 200_000, 5_000)).isZero();
+        assertThat(reads.secondReads(0, 200_000, 30_000)).isZero();
+        reads.read(List.of("d@x"), 100_000);
+        reads.read(List.of("d@x"), 120_000);
+        assertThat(reads.secondReads(0, 200_000, 30_000)).isEqualTo(1);
         ScheduleReads.Gap gap = reads.across(100_000, 200_000, 61_000);
         assertThat(gap.users()).isEqualTo(1);
         assertThat(gap.maxMillis()).isEqualTo(130_000);
@@ -183,9 +187,11 @@ class BenchmarkPartsTest {
             assertThat(p.userId()).isEqualTo("u1");
             assertThat(p.state()).isEqualTo("BUSY");
             assertThat(p.sinceMillis()).isEqualTo(Instant.parse("2026-12-06T10:00:00Z").toEpochMilli());
-            assertThat(receiver.sameVersionAgain()).isEqualTo(1);
-            assertThat(ClusterParts.duplicates(receiver.lines(), 0, Long.MAX_VALUE)).isEqualTo(1);
-            assertThat(ClusterParts.duplicates(List.of("u\tBUSY\tM\t1\t2\t10", "u\tBUSY\tM\t1\t3\t11"), 0, 100)).isZero();
+            assertThat(ClusterParts.duplicates(receiver.lines(), 0, Long.MAX_VALUE)).containsExactly(0, 1);
+            assertThat(ClusterParts.duplicates(List.of("u\tBUSY\tM\t1\t2\t10\t7", "u\tBUSY\tM\t1\t2\t11\t8", "u\tBUSY\tM\t1\t3\t12\t9"),
+                    0, 100)).containsExactly(1, 0);
+            assertThat(ClusterParts.duplicates(List.of("u\tBUSY\tM\t1\t2\t10", "u\tBUSY\tM\t1\t2\t11"), 0, 100)).containsExactly(1, 0);
+            assertThat(ClusterParts.duplicates(List.of("u\tBUSY\tM\t1\t2\t10", "u\tBUSY\tM\t1\t2\t11"), 0, 11)).containsExactly(0, 0);
         }
     }
 

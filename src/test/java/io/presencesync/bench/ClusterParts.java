@@ -105,11 +105,13 @@ final class ClusterParts {
         }
     }
 
-    /** The http publisher's store: answers 204 at once to every PUT and records it as a published.tsv line (received = acknowledged). */
+    /**
+     * The http publisher's store: answers 204 at once to every PUT and records it as a published.tsv line
+     * (received = acknowledged) with the update's version as a seventh field.
+     */
     static final class Receiver implements AutoCloseable {
         private final HttpServer server;
         private final ConcurrentLinkedQueue<String> lines = new ConcurrentLinkedQueue<>();
-        private final ConcurrentLinkedQueue<String> versions = new ConcurrentLinkedQueue<>();
         final AtomicInteger requests = new AtomicInteger();
 
         Receiver() throws IOException {
@@ -125,7 +127,6 @@ final class ClusterParts {
                     long now = System.currentTimeMillis();
                     requests.incrementAndGet();
                     lines.add(line(b, now));
-                    versions.add(b.path("userId").asText() + '/' + b.path("version").asText());
                 } finally {
                     exchange.sendResponseHeaders(204, -1);
                     exchange.close();
@@ -140,31 +141,33 @@ final class ClusterParts {
         static String line(JsonNode b, long receivedMillis) {
             String until = b.path("until").isNull() || b.path("until").isMissingNode() ? "" : String.valueOf(Instant.parse(b.path("until").asText()).toEpochMilli());
             return b.path("userId").asText() + '\t' + b.path("state").asText() + '\t' + b.path("reason").asText() + '\t'
-                    + Instant.parse(b.path("since").asText()).toEpochMilli() + '\t' + until + '\t' + receivedMillis;
+                    + Instant.parse(b.path("since").asText()).toEpochMilli() + '\t' + until + '\t' + receivedMillis + '\t' + b.path("version").asText();
         }
 
         List<String> lines() { return List.copyOf(lines); }
-
-        /** The same version of a user received more than once (a retry or a re-send). */
-        int sameVersionAgain() {
-            Set<String> seen = new HashSet<>();
-            int again = 0;
-            for (String v : versions) if (!seen.add(v)) again++;
-            return again;
-        }
 
         @Override
         public void close() { server.stop(0); }
     }
 
-    /** Acknowledgements of the same change (user, state, since, until) beyond the first, among published.tsv lines acknowledged in [from, until). */
-    static int duplicates(List<String> lines, long from, long until) {
-        Map<String, Integer> times = new HashMap<>();
+    /**
+     * Among published.tsv lines acknowledged in [from, until): {the same change (user, state, since, until)
+     * acknowledged again under another version, or of unknown version (a node's own record); the same
+     * change and version acknowledged again (a re-send)}.
+     */
+    static int[] duplicates(List<String> lines, long from, long until) {
+        Map<String, Set<String>> versions = new HashMap<>();
+        int again = 0, resent = 0;
         for (String line : lines) {
-            int last = line.lastIndexOf('\t');
-            long at = Long.parseLong(line.substring(last + 1));
-            if (at >= from && at < until) times.merge(line.substring(0, last), 1, Integer::sum);
+            String[] f = line.split("\t", -1);
+            long at = Long.parseLong(f[5]);
+            if (at < from || at >= until) continue;
+            Set<String> seen = versions.computeIfAbsent(String.join("\t", f[0], f[1], f[3], f[4]), k -> new HashSet<>());
+            String version = f.length > 6 ? f[6] : "line " + seen.size();
+            if (seen.isEmpty()) seen.add(version);
+            else if (seen.add(version)) again++;
+            else resent++;
         }
-        return times.values().stream().mapToInt(n -> n - 1).sum();
+        return new int[] {again, resent};
     }
 }

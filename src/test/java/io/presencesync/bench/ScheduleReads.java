@@ -28,11 +28,16 @@ final class ScheduleReads {
     }
 
     /** Reads in [from, until) that came less than {@code minGapMillis} after the same user's previous read. */
-    int doubleReads(long from, long until, long minGapMillis) {
+    int doubleReads(long from, long until, long minGapMillis) { return doubleReads(from, until, minGapMillis, false); }
+
+    /** The same, only a user's second read ever: the poll at once of a new unit followed by the one at its phase. */
+    int secondReads(long from, long until, long minGapMillis) { return doubleReads(from, until, minGapMillis, true); }
+
+    private int doubleReads(long from, long until, long minGapMillis, boolean secondOnly) {
         int n = 0;
         for (List<Long> times : reads.values()) {
             synchronized (times) {
-                for (int i = 1; i < times.size(); i++) {
+                for (int i = 1; i < (secondOnly ? Math.min(2, times.size()) : times.size()); i++) {
                     long t = times.get(i);
                     if (t >= from && t < until && t - times.get(i - 1) < minGapMillis) n++;
                 }
