@@ -216,4 +216,19 @@ class BenchmarkPartsTest {
             assertThat(r.getInt(1)).isZero();
         }
     }
+
+    @Test
+    void theClusterOptionsGoTogetherOrAreRejected() {
+        Benchmark.Options o = Benchmark.Options.parse(new String[] {"--users", "5000", "--nodes", "3", "--kill-after", "30", "--restart-after", "100",
+                "--minutes", "4"});
+        assertThat(o.publisher()).isEqualTo("redis");
+        assertThat(o.editsPercent()).isEqualTo(2.0);
+        assertThat(Benchmark.Options.parse(new String[] {"--nodes", "2", "--publisher", "http"}).publisher()).isEqualTo("http");
+        for (String[] bad : List.of(new String[] {"--publisher", "redis"}, new String[] {"--nodes", "2", "--publisher", "kafka"},
+                new String[] {"--nodes", "1", "--kill-after", "30"}, new String[] {"--nodes", "3", "--kill-after", "200"},
+                new String[] {"--nodes", "3", "--kill-after", "30", "--restart-after", "20"}, new String[] {"--nodes", "2", "--sip"},
+                new String[] {"--edits", "-1"})) {
+            org.assertj.core.api.Assertions.assertThatIllegalArgumentException().as(String.join(" ", bad)).isThrownBy(() -> Benchmark.Options.parse(bad));
+        }
+    }
 }
