@@ -180,10 +180,17 @@ public final class Benchmark {
             EditLatency.Result editLatency = EditLatency.of(edits, published, until, EDIT_ALLOWED.toMillis());
             TransitionLatency.Result latency = TransitionLatency.of(calendars, published, from, until,
                     edits.stream().map(Edits.Edit::userId).collect(Collectors.toSet()));
+            // Each user's first acknowledgement on any node that lived to the end (a killed node's record is lost with it).
+            Map<String, Long> firstSeen = new java.util.HashMap<>();
+            for (Node n : results.keySet()) {
+                for (String line : Files.readAllLines(n.dir().resolve("first-seen.tsv"))) {
+                    String[] f = line.split("\t");
+                    firstSeen.merge(f[0], Long.parseLong(f[1]), Math::min);
+                }
+            }
             ColdStart.Result cold = coldStart.result(launched.toEpochMilli(),
                     nodes.stream().filter(results::containsKey).mapToLong(n -> Long.parseLong(results.get(n).figures().getProperty("readyMillis"))).max().orElse(-1),
-                    nodes.stream().filter(results::containsKey).mapToLong(n -> Long.parseLong(results.get(n).figures().getProperty("allUsersPublishedMillis"))).max().orElse(-1),
-                    nodes.stream().filter(results::containsKey).mapToInt(n -> Integer.parseInt(results.get(n).figures().getProperty("usersPublished"))).sum(),
+                    firstSeen.values().stream().mapToLong(Long::longValue).max().orElse(-1), firstSeen.size(),
                     o.users(), reads);
             ClusterReport cluster = o.nodes() == 0 ? null : ClusterReport.of(o, from.toEpochMilli(), until.toEpochMilli(), results.entrySet().stream()
                             .collect(Collectors.toMap(e -> e.getKey().name(), e -> e.getValue().figures(), (a, b) -> a, java.util.LinkedHashMap::new)),

@@ -208,6 +208,7 @@ public final class BenchService {
             }
             appending.interrupt();
             appending.join();
+            Files.write(out.resolve("first-seen.tsv"), firstSeen.entrySet().stream().map(e -> e.getKey() + "\t" + e.getValue()).toList());
             System.err.println("bench service: window done; stopping");
         }
         System.exit(0);
