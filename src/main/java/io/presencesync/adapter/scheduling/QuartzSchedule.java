@@ -220,7 +220,7 @@ final class QuartzSchedule implements SyncSchedule {
         });
     }
 
-    /** A poll trigger; a missed poll is not made up (the next one reads the then-current state anyway). */
+    /** A poll trigger; when late it is left for its next phase, and {@link MissedPolls} makes the missed poll up once, at once. */
     private static Trigger poll(String tenant, int unit, Poll poll) {
         return TriggerBuilder.newTrigger().withIdentity("unit-" + unit + "-" + poll.step().name().toLowerCase().replace('_', '-'), tenant)
                 .forJob(unitKey(tenant, unit)).usingJobData(SyncJobs.STEP, poll.step().name()).startAt(Date.from(poll.first()))

@@ -53,6 +53,7 @@ public final class SyncScheduler implements AutoCloseable {
 
     private Scheduler scheduler;
     private QuartzSchedule schedule;
+    private MissedPolls missedPolls;
     private ConfiguredTenants tenants;
     private HikariDataSource dataSource;
     private final Clock clock;
@@ -119,6 +120,8 @@ public final class SyncScheduler implements AutoCloseable {
         try {
             scheduler = new StdSchedulerFactory(p).getScheduler();
             schedule = new QuartzSchedule(scheduler);
+            missedPolls = new MissedPolls(schedule, clock);
+            scheduler.getListenerManager().addTriggerListener(missedPolls);
             this.tenants = new ConfiguredTenants(tenants, timing, unitSize, threads, clock, schedule, stores);
             scheduler.setJobFactory(jobFactory());
             this.tenants.reconcile(publisher);
@@ -198,6 +201,7 @@ public final class SyncScheduler implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         if (stopping.isAlive()) log.warn("units still running after {}s; leaving them unfinished", STOP_GRACE.toSeconds());
+        missedPolls.close();
         tenants.leave();
         if (dataSource != null) dataSource.close();
     }
@@ -209,6 +213,7 @@ public final class SyncScheduler implements AutoCloseable {
         } catch (SchedulerException | RuntimeException e) {
             log.warn("scheduler did not stop cleanly after a failed start", e);
         }
+        if (missedPolls != null) missedPolls.close();
         if (dataSource != null) dataSource.close();
     }
 
