@@ -34,9 +34,9 @@ class SchemaMigrationsTest {
         for (String node : List.of("a", "b", "c")) nodes.add(CompletableFuture.supplyAsync(() -> SchemaMigrations.migrate(pool, node)));
 
         assertThat(nodes).allSatisfy(n -> assertThat(n.join()).isEqualTo(latest));
-        assertThat(query("SELECT version FROM " + SchemaMigrations.TABLE + " ORDER BY version")).containsExactly("1", "2");
+        assertThat(query("SELECT version FROM " + SchemaMigrations.TABLE + " ORDER BY version")).containsExactly("1", "2", "3");
         assertThat(query("SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() AND table_name LIKE 'presence_sync%'"))
-                .containsExactlyInAnyOrder("presence_sync_schema", "presence_sync_unit_members", "presence_sync_unit_state",
+                .containsExactlyInAnyOrder("presence_sync_schema", "presence_sync_unit_members", "presence_sync_unit_state", "presence_sync_unit_user",
                         "presence_sync_tenant_roster", "presence_sync_config_generation", "presence_sync_node");
     }
 
