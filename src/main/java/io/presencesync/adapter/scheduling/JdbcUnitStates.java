@@ -19,6 +19,8 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -41,8 +43,8 @@ import static io.presencesync.adapter.scheduling.VersionedJson.JSON;
  * sequence (never the same twice, also after a tenant was removed and added again) and marks the user
  * rows it wrote with it. Each node keeps a mirror of the rows as of the generation it last read or
  * wrote: when the unit's row still has that generation, the run reads nothing more; when another node
- * ran the unit meanwhile, it reads only the user rows of a later generation (and the ids of the others,
- * for the users that were removed). At the end the run writes the users whose row would change and,
+ * ran the unit meanwhile, it reads only the user rows of a later generation (and, when users were
+ * removed meanwhile, the ids of all: the unit's row counts its user rows). At the end the run writes the users whose row would change and,
  * when anything changed, the unit's row. A row of another format, or none yet, is read whole and
  * written anew in the current one.
  *
@@ -57,6 +59,8 @@ final class JdbcUnitStates implements UnitStates {
     static final String TABLE = "presence_sync_unit_state";
     static final String USERS = "presence_sync_unit_user";
     static final String GENERATIONS = "presence_sync_unit_generation";
+    /** The unit row's count of its user rows. */
+    private static final String USER_ROWS = "userRows";
     /** The last format whose users were inside the unit's row. */
     private static final int ONE_ROW = 2;
     /** PostgreSQL's SQLSTATE lock_not_available: NOWAIT or lock_timeout met a lock held by another run. */
@@ -202,10 +206,29 @@ final class JdbcUnitStates implements UnitStates {
 
     /**
      * The unit's rows as of {@code generation}: the user rows written after {@code known} was (all
-     * without it) are read, the others taken from it.
+     * without it) are read, the others taken from it. When the unit's row counts as many user rows as
+     * that makes, none was removed meanwhile; else the ids of all are read to tell which were.
      */
     private Mirror mirror(Connection c, Key key, long generation, String unit, Mirror known) throws SQLException {
         JsonNode root = parse(unit);
+        boolean recovering = VersionedJson.flag(root, "recovering");
+        Shared shared = UnitStateJson.readShared(root);
+        if (known != null) {
+            Map<String, Row> users = new HashMap<>(known.users());
+            try (PreparedStatement select = c.prepareStatement("SELECT user_id, seq, state FROM " + USERS + " WHERE tenant = ? AND unit = ? AND generation > ?")) {
+                bind(select, 1, key);
+                select.setLong(3, known.generation());
+                try (ResultSet rs = select.executeQuery()) {
+                    while (rs.next()) users.put(rs.getString(1), new Row(UnitStateJson.readUser(parse(rs.getString(3))), rs.getInt(2)));
+                }
+            }
+            if (users.size() == root.path(USER_ROWS).asInt(-1)) {
+                Map<String, Row> ordered = new LinkedHashMap<>();
+                users.entrySet().stream().sorted(Map.Entry.comparingByValue(Comparator.comparingInt(Row::seq)))
+                        .forEach(e -> ordered.put(e.getKey(), e.getValue()));
+                return new Mirror(generation, recovering, shared, ordered, ordered.values().stream().mapToInt(Row::seq).max().orElse(0));
+            }
+        }
         Map<String, Row> users = new LinkedHashMap<>();
         int lastSeq = 0;
         try (PreparedStatement select = c.prepareStatement("SELECT user_id, seq, CASE WHEN generation > ? THEN state END FROM " + USERS
@@ -217,21 +240,15 @@ final class JdbcUnitStates implements UnitStates {
                     String id = rs.getString(1);
                     int seq = rs.getInt(2);
                     String state = rs.getString(3);
-                    StoredUser stored;
-                    if (state != null) {
-                        stored = UnitStateJson.readUser(parse(state));
-                    } else {
-                        Row row = known.users().get(id);
-                        // Unchanged since the mirror's generation, yet not in it: the mirror is not to be trusted.
-                        if (row == null) return mirror(c, key, generation, unit, null);
-                        stored = row.stored();
-                    }
-                    users.put(id, new Row(stored, seq));
+                    Row row = state != null ? new Row(UnitStateJson.readUser(parse(state)), seq) : known.users().get(id);
+                    // Unchanged since the mirror's generation, yet not in it: the mirror is not to be trusted.
+                    if (row == null) return mirror(c, key, generation, unit, null);
+                    users.put(id, new Row(row.stored(), seq));
                     lastSeq = Math.max(lastSeq, seq);
                 }
             }
         }
-        return new Mirror(generation, VersionedJson.flag(root, "recovering"), UnitStateJson.readShared(root), users, lastSeq);
+        return new Mirror(generation, recovering, shared, users, lastSeq);
     }
 
     /** A unit of a later format as one document, its users inside, for reading it as far as this version knows it. */
@@ -274,7 +291,7 @@ final class JdbcUnitStates implements UnitStates {
         try (PreparedStatement update = c.prepareStatement("UPDATE " + TABLE + " SET format = ?, generation = nextval('" + GENERATIONS + "'), state = ?"
                 + " WHERE tenant = ? AND unit = ? RETURNING generation")) {
             update.setInt(1, UnitStateJson.FORMAT.current());
-            update.setString(2, UnitStateJson.writeUnit(state.recovering(), shared).toString());
+            update.setString(2, UnitStateJson.writeUnit(state.recovering(), shared).put(USER_ROWS, users.size()).toString());
             bind(update, 3, key);
             try (ResultSet rs = update.executeQuery()) {
                 if (!rs.next()) throw new SQLException("the row of " + key.named() + " vanished during its run");
