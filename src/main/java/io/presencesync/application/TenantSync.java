@@ -186,7 +186,10 @@ public final class TenantSync {
                 sync.pollAfresh();
             } else {
                 switch (step) {
-                    case CALENDAR_POLL -> sync.pollCalendars();
+                    case CALENDAR_POLL -> {
+                        if (sync.calendarsFresh()) sync.publishDueTransitions();
+                        else sync.pollCalendars();
+                    }
                     case CALL_STATE_POLL -> sync.pollCallState();
                     case TRANSITION -> sync.publishDueTransitions();
                 }

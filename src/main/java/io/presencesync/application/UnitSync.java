@@ -151,6 +151,24 @@ public final class UnitSync {
         }
     }
 
+    /**
+     * Whether every member's calendar was read less than half a calendar-poll interval ago. A new unit
+     * reads its calendars at once and then at its own phase, which may be seconds later: that second
+     * read is left out (the next one is an interval later), which halves a node's calendar reads
+     * while it starts and keeps the put-off polls of a busy start from piling up.
+     */
+    public boolean calendarsFresh() {
+        Instant readAfter = clock.instant().minus(timing.calendarPollInterval().dividedBy(2));
+        boolean any = false;
+        for (UserSlot slot : state.slots.values()) {
+            if (slot.left) continue;
+            // A calendar read at T has its window start at T - LOOK_BACK.
+            if (!slot.calendarKnown || !slot.windowStart.plus(LOOK_BACK).isAfter(readAfter)) return false;
+            any = true;
+        }
+        return any;
+    }
+
     /** Reads every user's Teams activity and automatic replies, and publishes what changed. */
     public void pollCallState() {
         Map<String, SourceResult<TeamsPresence>> results = ports.calls().presences(users());

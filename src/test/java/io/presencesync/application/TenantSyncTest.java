@@ -157,6 +157,33 @@ class TenantSyncTest {
     }
 
     @Test
+    void aNewUnitsRegularCalendarPollSecondsAfterItsFirstReadsNothingTheNextOneAnIntervalLaterReads() {
+        world.meeting(anna, "2026-11-30T09:00:00Z", "2026-11-30T09:30:00Z");
+        TenantSync tenant = contoso(anna, ben);
+        tenant.refreshDirectory(roster);
+        Duration interval = SyncWorld.TIMING.calendarPollInterval();
+
+        tenant.runUnit(0, UnitStep.CALENDAR_POLL); // the new unit's first poll, at once
+        assertThat(world.calendarReads).isEqualTo(1);
+
+        world.clock.advance(interval.dividedBy(2).minusSeconds(1)); // its own phase, soon after
+        world.log.clear();
+        tenant.runUnit(0, UnitStep.CALENDAR_POLL);
+        assertThat(world.calendarReads).as("read under half an interval ago: not again").isEqualTo(1);
+        assertThat(world.log).as("still a run: its next transition is scheduled").containsExactly("transition contoso 0 at 2026-11-30T09:00:00Z");
+
+        for (int poll = 2; poll <= 4; poll++) {
+            world.clock.advance(interval);
+            tenant.runUnit(0, UnitStep.CALENDAR_POLL);
+            assertThat(world.calendarReads).as("every interval after that").isEqualTo(poll);
+        }
+
+        world.clock.advance(interval.dividedBy(2).plusSeconds(1)); // a poll put off this long finds its read half an interval old
+        tenant.runUnit(0, UnitStep.CALENDAR_POLL);
+        assertThat(world.calendarReads).isEqualTo(5);
+    }
+
+    @Test
     void aTransitionThatFellDueWhileTheRunWasPublishingIsScheduledForNow() {
         world.meeting(anna, "2026-11-30T08:30:00Z", "2026-11-30T08:59:02Z");
         PresencePublisher slowStore = update -> world.clock.advance(Duration.ofSeconds(5));
