@@ -158,12 +158,15 @@ public final class UnitSync {
      * while it starts and keeps the put-off polls of a busy start from piling up.
      */
     public boolean calendarsFresh() {
-        Instant readAfter = clock.instant().minus(timing.calendarPollInterval().dividedBy(2));
+        Instant now = clock.instant();
+        Instant readAfter = now.minus(timing.calendarPollInterval().dividedBy(2));
         boolean any = false;
         for (UserSlot slot : state.slots.values()) {
             if (slot.left) continue;
-            // A calendar read at T has its window start at T - LOOK_BACK.
-            if (!slot.calendarKnown || !slot.windowStart.plus(LOOK_BACK).isAfter(readAfter)) return false;
+            // A calendar read at T has its window start at T - LOOK_BACK. One read "later than now" was read
+            // by a node whose clock is ahead of this one's: its age is unknown, so it is read again.
+            Instant readAt = slot.windowStart.plus(LOOK_BACK);
+            if (!slot.calendarKnown || !readAt.isAfter(readAfter) || readAt.isAfter(now)) return false;
             any = true;
         }
         return any;

@@ -181,6 +181,10 @@ class TenantSyncTest {
         world.clock.advance(interval.dividedBy(2).plusSeconds(1)); // a poll put off this long finds its read half an interval old
         tenant.runUnit(0, UnitStep.CALENDAR_POLL);
         assertThat(world.calendarReads).isEqualTo(5);
+
+        world.clock.advance(Duration.ofSeconds(-3)); // a node whose clock is behind the one that read them: their age is unknown
+        tenant.runUnit(0, UnitStep.CALENDAR_POLL);
+        assertThat(world.calendarReads).isEqualTo(6);
     }
 
     @Test
