@@ -41,6 +41,15 @@ public final class ConfiguredTenants {
 
     public int size() { return byName.size(); }
 
+    /** The configured tenants' names, in configuration order. */
+    public List<String> names() { return List.copyOf(byName.keySet()); }
+
+    /** The polls of a configured tenant put off for its share of the sync threads since this node started ({@link ThreadShares}). */
+    public long pollsPutOff(String tenant) {
+        TenantSync sync = byName.get(tenant);
+        return sync == null ? 0 : sync.pollsPutOff();
+    }
+
     /**
      * The runs of a tenant this node runs now; empty for a tenant it does not know, and, while a newer
      * configuration decides, for one whose settings that configuration changed or dropped.

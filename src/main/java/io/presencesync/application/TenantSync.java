@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -32,6 +33,8 @@ public final class TenantSync {
     /** Runs put off since the last warning about them, and when that was (one warning per calendar-poll interval). */
     private final AtomicInteger skippedRuns = new AtomicInteger();
     private final AtomicReference<Instant> skipWarned = new AtomicReference<>(Instant.MIN);
+    /** Polls put off since the start (a metric's). */
+    private final AtomicLong pollsPutOff = new AtomicLong();
 
     TenantSync(TenantSetup setup, SyncContext context) {
         this.setup = setup;
@@ -39,6 +42,9 @@ public final class TenantSync {
     }
 
     public String name() { return setup.name(); }
+
+    /** The polls of this tenant put off since the node started, because its runs held its share of the sync threads. */
+    public long pollsPutOff() { return pollsPutOff.get(); }
 
     /**
      * The directory job refreshes at once and then every user-refresh interval, also when it exists
@@ -118,10 +124,13 @@ public final class TenantSync {
 
     /**
      * A poll whose phase is the unit's own, so units do not all call Graph in the same second; every
-     * node works out the same phase. A missed poll is not made up: the next one reads the then-current state anyway.
+     * node works out the same phase. A new unit reads its calendars at once, so its regular calendar
+     * polls begin at the first phase at least half an interval later: a phase seconds after that first
+     * read would read the same calendars again (a starting node's calendar reads were doubled).
      */
     private SyncSchedule.Poll poll(int unit, UnitStep step, Duration every, Instant now) {
         double spread = ((unit + 1) * GOLDEN + (name().hashCode() & 0xffff) / 65536.0) % 1.0;
+        if (step == UnitStep.CALENDAR_POLL && spread < 0.5) spread += 1;
         return new SyncSchedule.Poll(step, now.plusMillis((long) (spread * every.toMillis())), every);
     }
 
@@ -135,6 +144,7 @@ public final class TenantSync {
         boolean polls = step != UnitStep.TRANSITION;
         if (polls && !context.threads().tryTake(name())) {
             // A unit's first poll runs once: it must not be lost, nor must any poll wait a whole interval.
+            pollsPutOff.incrementAndGet();
             putOff(step.name().toLowerCase(Locale.ROOT).replace('_', ' ') + " of unit " + unit, SKIPPED_RETRY);
             try {
                 context.schedule().retryPoll(name(), unit, step, context.clock().instant().plus(SKIPPED_RETRY));
@@ -150,53 +160,71 @@ public final class TenantSync {
         }
     }
 
+    /**
+     * A transition runs on the unit's state. A poll reads its source first, holding the unit's poll but
+     * not its state ({@link UnitStates#poll}), so that a transition due meanwhile is published on time
+     * however long Graph takes; then it takes its answer in on the state. The unit's next transition is
+     * scheduled while the state is still held: of a poll and a transition ending at once, the later one's
+     * decision stands.
+     */
     private void runUnitStep(int unit, UnitStep step) {
-        List<Instant> next = new ArrayList<>(1);
         boolean ran;
         try {
             List<User> members = context.members().load(name(), unit);
-            ran = context.states().run(name(), unit, state -> next.add(run(state, members, unit, step)));
+            ran = step == UnitStep.TRANSITION
+                    ? context.states().run(name(), unit, state -> run(state, members, unit, step, null))
+                    : context.states().poll(name(), unit, () -> read(members, unit, step), (state, read) -> run(state, members, unit, step, read));
         } catch (RuntimeException e) {
             log.error("tenant {}: unit {}: {} failed; the next run continues", name(), unit, step, e);
             return;
         }
-        Instant now = context.clock().instant();
+        if (ran) return;
         try {
-            if (ran) {
-                context.schedule().transition(name(), unit, Optional.ofNullable(next.get(0)).map(at -> at.isBefore(now) ? now : at));
-                return;
-            }
             // Logged once a calendar-poll interval, not at every retry of a second.
             if (step == UnitStep.CALENDAR_POLL) {
                 log.info("tenant {}: unit {} is running elsewhere (another node, or one taken for dead that is still at it); "
                         + "its runs are left to that one until it ends", name(), unit);
             }
-            context.schedule().retrySkipped(name(), unit, now.plus(SKIPPED_RETRY));
+            context.schedule().retrySkipped(name(), unit, context.clock().instant().plus(SKIPPED_RETRY));
         } catch (RuntimeException e) {
             log.error("tenant {}: unit {}: cannot schedule its next transition; it follows at the next poll", name(), unit, e);
         }
     }
 
-    /** The step on the unit's state; returns the unit's next transition (null: none). */
-    private Instant run(UnitState state, List<User> members, int unit, UnitStep step) {
+    /** A poll's wait for its source; null when the source failed outright (logged): the run then publishes what is due only. */
+    private Object read(List<User> members, int unit, UnitStep step) {
+        try {
+            return step == UnitStep.CALENDAR_POLL
+                    ? UnitSync.readCalendars(setup.ports(), members, context.clock(), context.timing())
+                    : UnitSync.readCallState(setup.ports(), members);
+        } catch (RuntimeException e) {
+            log.error("tenant {}: unit {}: {} failed; the next run continues", name(), unit, step, e);
+            return null;
+        }
+    }
+
+    /** The step on the unit's state ({@code read}: what its poll read), then the unit's next transition scheduled. */
+    private void run(UnitState state, List<User> members, int unit, UnitStep step, Object read) {
         UnitSync sync = new UnitSync(name(), state, setup.ports(), setup.rules(), context.clock(), context.timing());
         try {
             sync.members(members);
-            if (sync.recovering()) {
-                sync.pollAfresh();
+            if (sync.recovering() && step != UnitStep.TRANSITION) {
+                sync.pollAfresh(); // rare (an unreadable stored state): it reads both sources again, holding the state
+            } else if (read instanceof UnitSync.CalendarRead calendars) {
+                sync.calendarsRead(calendars);
+            } else if (read instanceof UnitSync.CallStateRead calls) {
+                sync.callStateRead(calls);
             } else {
-                switch (step) {
-                    case CALENDAR_POLL -> {
-                        if (sync.calendarsFresh()) sync.publishDueTransitions();
-                        else sync.pollCalendars();
-                    }
-                    case CALL_STATE_POLL -> sync.pollCallState();
-                    case TRANSITION -> sync.publishDueTransitions();
-                }
+                sync.publishDueTransitions();
             }
         } catch (RuntimeException e) {
             log.error("tenant {}: unit {}: {} failed; the next run continues", name(), unit, step, e);
         }
-        return sync.nextTransition().orElse(null);
+        Instant now = context.clock().instant();
+        try {
+            context.schedule().transition(name(), unit, sync.nextTransition().map(at -> at.isBefore(now) ? now : at));
+        } catch (RuntimeException e) {
+            log.error("tenant {}: unit {}: cannot schedule its next transition; it follows at the next poll", name(), unit, e);
+        }
     }
 }

@@ -6,8 +6,11 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * What each sync unit remembers between runs ({@link UnitState}), and the guarantee that only one
@@ -15,6 +18,8 @@ import java.util.function.Function;
  * {@code @DisallowConcurrentExecution}) is enough and the states live in memory; in a cluster, Quartz
  * takes a node that stalled past its check-in for dead and runs its units elsewhere while it may
  * still be inside them, so the database's store holds a row lock on the unit's state for the whole run.
+ * A poll waits for Graph holding only the unit's <em>poll</em> ({@link #poll}), not its state: the unit's
+ * transitions are published on time while its poll waits for a Graph that hangs.
  */
 public interface UnitStates {
 
@@ -23,6 +28,15 @@ public interface UnitStates {
      * it, when another run holds the unit right now (on another node).
      */
     boolean run(String tenant, int unit, Consumer<UnitState> run);
+
+    /**
+     * A poll of the unit: {@code read} (the wait for the sources) runs holding the unit's poll only, so
+     * that no other poll of the unit reads at the same time, on any node, while the unit's transitions
+     * go on; then {@code apply} runs on the unit's state as in {@link #run}, once no other run holds it
+     * (a transition's run is short). Returns false, without applying, when another poll holds the
+     * unit's poll (then without reading either), or when another run keeps the state too long.
+     */
+    <T> boolean poll(String tenant, int unit, Supplier<T> read, BiConsumer<UnitState, T> apply);
 
     /**
      * What {@code read} makes of the unit's state, taken like a run (so never while a run works on
@@ -38,15 +52,29 @@ public interface UnitStates {
 
     static UnitStates inMemory() {
         Map<String, Map<Integer, UnitState>> byTenant = new ConcurrentHashMap<>();
+        Map<String, ReentrantLock> polls = new ConcurrentHashMap<>();
         return new UnitStates() {
             @Override
             public boolean run(String tenant, int unit, Consumer<UnitState> run) {
                 UnitState state = byTenant.computeIfAbsent(tenant, t -> new ConcurrentHashMap<>()).computeIfAbsent(unit, u -> new UnitState());
-                // The scheduler never runs a unit twice at once; the lock keeps a read (an explanation) off a run in progress.
+                // A poll and a transition of one unit may run at once; the lock makes them take turns on the state, and keeps a
+                // read (an explanation) off a run in progress.
                 synchronized (state) {
                     run.accept(state);
                 }
                 return true;
+            }
+
+            @Override
+            public <T> boolean poll(String tenant, int unit, Supplier<T> read, BiConsumer<UnitState, T> apply) {
+                ReentrantLock polling = polls.computeIfAbsent(tenant + "/" + unit, k -> new ReentrantLock());
+                if (!polling.tryLock()) return false;
+                try {
+                    T answer = read.get();
+                    return run(tenant, unit, state -> apply.accept(state, answer));
+                } finally {
+                    polling.unlock();
+                }
             }
 
             @Override

@@ -33,7 +33,8 @@ import java.util.function.Predicate;
  * One run of a sync unit: a few hundred users of one tenant, polled and evaluated together. Polls
  * feed the latest calendar and call state per user into the unit's {@link UnitState}; every
  * evaluation publishes the users whose event presence changed — at the instant a transition is
- * due, not at the next poll. A unit never runs concurrently with itself, so no locks are needed.
+ * due, not at the next poll. A poll reads its source first, without the state ({@link #readCalendars},
+ * {@link #readCallState}), then takes it in; one run at a time holds the state ({@link UnitStates}), so no locks are needed here.
  * One user's failure (calendar, publish) never holds up another's.
  */
 public final class UnitSync {
@@ -111,23 +112,46 @@ public final class UnitSync {
         state.recovering = false;
     }
 
+    /** What a calendar poll read, before it takes the unit's state: free/busy per user id over [from, from + look-back + horizon). */
+    public record CalendarRead(Instant from, Map<String, SourceResult<MailboxSchedule>> results) {}
+
+    /** What a call-state poll read, before it takes the unit's state: Teams presence per user id. */
+    public record CallStateRead(Map<String, SourceResult<TeamsPresence>> results) {}
+
     /**
-     * Reads every user's free/busy over [now - look-back, now + horizon), publishes what changed, and
-     * first names every user's state published before to the publisher again ({@link PresencePublisher#renew}):
-     * an event presence at each calendar poll, a NONE once, at the first calendar poll after it was published.
+     * Reads the free/busy of {@code users} over [now - look-back, now + horizon): the wait for Graph,
+     * done without the unit's state, so that its transitions are not held up meanwhile.
      */
-    public void pollCalendars() {
+    public static CalendarRead readCalendars(TenantPorts ports, List<User> users, Clock clock, SyncTiming timing) {
         Instant now = clock.instant();
         Instant from = now.minus(LOOK_BACK);
-        renew(now); // what earlier runs published; a change this poll finds is then sent as a change
-        Map<String, SourceResult<MailboxSchedule>> results = ports.calendars().schedules(users(), from, now.plus(timing.horizon()));
+        return new CalendarRead(from, ports.calendars().schedules(users, from, now.plus(timing.horizon())));
+    }
+
+    /** Reads the Teams activity and automatic replies of {@code users}, without the unit's state. */
+    public static CallStateRead readCallState(TenantPorts ports, List<User> users) {
+        return new CallStateRead(ports.calls().presences(users));
+    }
+
+    /** Reads every user's free/busy and takes it in ({@link #calendarsRead}). */
+    public void pollCalendars() {
+        calendarsRead(readCalendars(ports, users(), clock, timing));
+    }
+
+    /**
+     * Takes in what a calendar poll read and publishes what changed, after first naming every user's
+     * state published before to the publisher again ({@link PresencePublisher#renew}): an event
+     * presence at each calendar poll, a NONE once, at the first calendar poll after it was published.
+     */
+    public void calendarsRead(CalendarRead read) {
+        renew(clock.instant()); // what earlier runs published; a change this poll finds is then sent as a change
         for (UserSlot slot : state.slots.values()) {
-            SourceResult<MailboxSchedule> r = result(results, slot);
+            SourceResult<MailboxSchedule> r = result(read.results(), slot);
             if (r instanceof SourceResult.Ok<MailboxSchedule> ok) {
-                calendarLoaded(slot, from, ok.value().items());
+                calendarLoaded(slot, read.from(), ok.value().items());
                 if (ok.value().mailboxZone() != null) slot.mailboxZone = ok.value().mailboxZone();
             } else if (r instanceof SourceResult.UserError<MailboxSchedule> e) {
-                calendarFailed(slot, from, e.code() + ": " + e.message());
+                calendarFailed(slot, read.from(), e.code() + ": " + e.message());
             } // Unavailable: keep the last known calendar, its transitions still fire on time
         }
         evaluate(clock.instant(), slot -> true);
@@ -151,30 +175,14 @@ public final class UnitSync {
         }
     }
 
-    /**
-     * Whether every member's calendar was read less than half a calendar-poll interval ago. A new unit
-     * reads its calendars at once and then at its own phase, which may be seconds later: that second
-     * read is left out (the next one is an interval later), which halves a node's calendar reads
-     * while it starts and keeps the put-off polls of a busy start from piling up.
-     */
-    public boolean calendarsFresh() {
-        Instant now = clock.instant();
-        Instant readAfter = now.minus(timing.calendarPollInterval().dividedBy(2));
-        boolean any = false;
-        for (UserSlot slot : state.slots.values()) {
-            if (slot.left) continue;
-            // A calendar read at T has its window start at T - LOOK_BACK. One read "later than now" was read
-            // by a node whose clock is ahead of this one's: its age is unknown, so it is read again.
-            Instant readAt = slot.windowStart.plus(LOOK_BACK);
-            if (!slot.calendarKnown || !readAt.isAfter(readAfter) || readAt.isAfter(now)) return false;
-            any = true;
-        }
-        return any;
+    /** Reads every user's Teams activity and automatic replies, and takes them in ({@link #callStateRead}). */
+    public void pollCallState() {
+        callStateRead(readCallState(ports, users()));
     }
 
-    /** Reads every user's Teams activity and automatic replies, and publishes what changed. */
-    public void pollCallState() {
-        Map<String, SourceResult<TeamsPresence>> results = ports.calls().presences(users());
+    /** Takes in what a call-state poll read, and publishes what changed. */
+    public void callStateRead(CallStateRead read) {
+        Map<String, SourceResult<TeamsPresence>> results = read.results();
         Instant now = clock.instant();
         Set<UserSlot> settled = Collections.newSetFromMap(new IdentityHashMap<>());
         for (UserSlot slot : state.slots.values()) {

@@ -39,6 +39,8 @@ final class SyncWorld {
     /** By user id; a user missing here has an empty calendar. */
     final Map<String, SourceResult<List<FreeBusyItem>>> calendars = new HashMap<>();
     int calendarReads;
+    /** Runs inside every calendar read, before it answers: a test may make Graph wait there. */
+    volatile Runnable calendarWait = () -> {};
     /** When set, the directory fails outright (not user by user). */
     boolean directoryDown;
     final RecordingSchedule schedule = new RecordingSchedule(log);
@@ -48,6 +50,8 @@ final class SyncWorld {
     /** Where this world's nodes stand among the configurations; a test may make theirs older. */
     ConfigGenerations generations = ConfigGenerations.single();
     int unitSize = 2;
+    /** The node's sync threads. */
+    int threads = 8;
 
     /** A user the directory finds under {@code name@tenant.com}. */
     User user(String tenant, String name) {
@@ -80,6 +84,7 @@ final class SyncWorld {
         };
         CalendarSource calendarSource = (asked, from, to) -> {
             calendarReads++;
+            calendarWait.run();
             Map<String, SourceResult<List<FreeBusyItem>>> answer = new HashMap<>();
             for (User u : asked) answer.put(u.id(), calendars.getOrDefault(u.id(), new SourceResult.Ok<>(List.of())));
             return answer;
@@ -95,7 +100,7 @@ final class SyncWorld {
     }
 
     ConfiguredTenants node(UnitStates states, TenantSetup... tenants) {
-        return new ConfiguredTenants(List.of(tenants), TIMING, unitSize, 8, clock, schedule,
+        return new ConfiguredTenants(List.of(tenants), TIMING, unitSize, threads, clock, schedule,
                 new SyncStores(members, states, rosters, generations));
     }
 

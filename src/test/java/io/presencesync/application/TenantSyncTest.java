@@ -13,6 +13,11 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.stream.IntStream;
 
@@ -62,7 +67,7 @@ class TenantSyncTest {
     }
 
     @Test
-    void eachUnitPollsInAPhaseOfItsOwnWithinTheIntervalAndEveryNodeWorksOutTheSamePhases() {
+    void eachUnitPollsInAPhaseOfItsOwnAndEveryNodeWorksOutTheSamePhases() {
         world.unitSize = 1;
         User[] users = IntStream.range(0, 12).mapToObj(i -> world.user("contoso", "user" + i)).toArray(User[]::new);
         contoso(users).refreshDirectory(roster);
@@ -73,7 +78,8 @@ class TenantSyncTest {
             List<SyncSchedule.Poll> polls = world.schedule.polls("contoso", unit);
             assertThat(polls).extracting(SyncSchedule.Poll::step).containsExactly(UnitStep.CALENDAR_POLL, UnitStep.CALL_STATE_POLL);
             assertThat(polls).extracting(SyncSchedule.Poll::every).containsExactly(Duration.ofSeconds(60), Duration.ofSeconds(15));
-            assertThat(polls.get(0).first()).isBetween(now, now.plusSeconds(60).minusMillis(1));
+            assertThat(polls.get(0).first()).as("half an interval at least after the new unit's first read, at once")
+                    .isBetween(now.plusSeconds(30), now.plusSeconds(90).minusMillis(1));
             assertThat(polls.get(1).first()).isBetween(now, now.plusSeconds(15).minusMillis(1));
             calendarPolls.add(polls.get(0).first().truncatedTo(ChronoUnit.SECONDS));
         }
@@ -157,34 +163,79 @@ class TenantSyncTest {
     }
 
     @Test
-    void aNewUnitsRegularCalendarPollSecondsAfterItsFirstReadsNothingTheNextOneAnIntervalLaterReads() {
-        world.meeting(anna, "2026-11-30T09:00:00Z", "2026-11-30T09:30:00Z");
-        TenantSync tenant = contoso(anna, ben);
+    void aUnitsDueTransitionIsPublishedWhileItsOwnPollWaitsForGraph() throws Exception {
+        world.meeting(anna, "2026-11-30T08:30:00Z", "2026-11-30T09:00:00Z");
+        TenantSync tenant = contoso(anna);
         tenant.refreshDirectory(roster);
-        Duration interval = SyncWorld.TIMING.calendarPollInterval();
-
-        tenant.runUnit(0, UnitStep.CALENDAR_POLL); // the new unit's first poll, at once
-        assertThat(world.calendarReads).isEqualTo(1);
-
-        world.clock.advance(interval.dividedBy(2).minusSeconds(1)); // its own phase, soon after
-        world.log.clear();
         tenant.runUnit(0, UnitStep.CALENDAR_POLL);
-        assertThat(world.calendarReads).as("read under half an interval ago: not again").isEqualTo(1);
-        assertThat(world.log).as("still a run: its next transition is scheduled").containsExactly("transition contoso 0 at 2026-11-30T09:00:00Z");
+        CountDownLatch reading = new CountDownLatch(1);
+        CountDownLatch graphAnswers = new CountDownLatch(1);
+        world.calendarWait = () -> {
+            reading.countDown();
+            try {
+                graphAnswers.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        };
+        ExecutorService threads = Executors.newFixedThreadPool(2);
+        try {
+            Future<?> poll = threads.submit(() -> tenant.runUnit(0, UnitStep.CALENDAR_POLL));
+            assertThat(reading.await(5, TimeUnit.SECONDS)).as("the poll waits for Graph").isTrue();
+            world.clock.set(Instant.parse("2026-11-30T09:00:00Z"));
 
-        for (int poll = 2; poll <= 4; poll++) {
-            world.clock.advance(interval);
-            tenant.runUnit(0, UnitStep.CALENDAR_POLL);
-            assertThat(world.calendarReads).as("every interval after that").isEqualTo(poll);
+            threads.submit(() -> tenant.runUnit(0, UnitStep.TRANSITION)).get(5, TimeUnit.SECONDS);
+
+            assertThat(world.published).extracting(u -> u.presence().state()).as("the meeting's end, while the poll still waits")
+                    .containsExactly(EventState.BUSY, EventState.NONE);
+            assertThat(poll).isNotDone();
+            graphAnswers.countDown();
+            poll.get(5, TimeUnit.SECONDS);
+            assertThat(world.published).as("the poll found nothing new").hasSize(2);
+        } finally {
+            graphAnswers.countDown();
+            threads.shutdownNow();
         }
+    }
 
-        world.clock.advance(interval.dividedBy(2).plusSeconds(1)); // a poll put off this long finds its read half an interval old
-        tenant.runUnit(0, UnitStep.CALENDAR_POLL);
-        assertThat(world.calendarReads).isEqualTo(5);
+    @Test
+    void aPollBeyondTheTenantsShareOfTheSyncThreadsIsPutOffByASecondAndCounted() throws Exception {
+        world.threads = 1;
+        world.unitSize = 1;
+        ConfiguredTenants node = world.node(world.tenant("contoso", anna, ben));
+        TenantSync tenant = node.find("contoso").orElseThrow();
+        tenant.refreshDirectory(roster);
+        CountDownLatch reading = new CountDownLatch(1);
+        CountDownLatch graphAnswers = new CountDownLatch(1);
+        world.calendarWait = () -> {
+            reading.countDown();
+            try {
+                graphAnswers.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        };
+        ExecutorService threads = Executors.newSingleThreadExecutor();
+        try {
+            Future<?> poll = threads.submit(() -> tenant.runUnit(0, UnitStep.CALENDAR_POLL)); // holds the node's one sync thread
+            assertThat(reading.await(5, TimeUnit.SECONDS)).isTrue();
+            world.log.clear();
 
-        world.clock.advance(Duration.ofSeconds(-3)); // a node whose clock is behind the one that read them: their age is unknown
-        tenant.runUnit(0, UnitStep.CALENDAR_POLL);
-        assertThat(world.calendarReads).isEqualTo(6);
+            tenant.runUnit(1, UnitStep.CALL_STATE_POLL);
+
+            assertThat(world.log).containsExactly("retry CALL_STATE_POLL contoso 1 at 2026-11-30T08:59:01Z");
+            assertThat(node.pollsPutOff("contoso")).isEqualTo(1);
+            assertThat(node.pollsPutOff("fabrikam")).as("a tenant not configured").isZero();
+            graphAnswers.countDown();
+            poll.get(5, TimeUnit.SECONDS);
+            world.log.clear();
+            tenant.runUnit(1, UnitStep.CALL_STATE_POLL);
+            assertThat(world.log).as("the thread is free again").noneMatch(l -> l.startsWith("retry"));
+            assertThat(tenant.pollsPutOff()).isEqualTo(1);
+        } finally {
+            graphAnswers.countDown();
+            threads.shutdownNow();
+        }
     }
 
     @Test
@@ -205,6 +256,11 @@ class TenantSyncTest {
         UnitStates heldElsewhere = new UnitStates() {
             @Override
             public boolean run(String tenant, int unit, Consumer<UnitState> run) { return false; }
+
+            @Override
+            public <T> boolean poll(String tenant, int unit, java.util.function.Supplier<T> read, java.util.function.BiConsumer<UnitState, T> apply) {
+                return false;
+            }
 
             @Override
             public List<UnitState> forget(String tenant) { return new ArrayList<>(); }

@@ -29,14 +29,20 @@ final class SipCapacity {
     private SipCapacity() {}
 
     static Result run(int port, int users) throws InterruptedException {
+        return run(port, users, PublisherConfig.Sip.DEFAULT_MAX_IN_FLIGHT);
+    }
+
+    /** The same with {@code maxInFlight} PUBLISH requests awaiting answers at once (1: one after the other). */
+    static Result run(int port, int users, int maxInFlight) throws InterruptedException {
         Clock clock = Clock.systemUTC();
         PublisherConfig.Sip config = new PublisherConfig.Sip("sip", "127.0.0.1", port, PublisherConfig.SipTransport.UDP,
                 "sip:{localpart}@capacity.example.com", PublisherConfig.Sip.DEFAULT_EXPIRES, PublisherConfig.NoteLanguage.EN,
-                ZoneId.of("UTC"), null, Duration.ofSeconds(5), PublisherConfig.Delivery.DEFAULTS);
+                ZoneId.of("UTC"), null, Duration.ofSeconds(5), maxInFlight,
+                PublisherConfig.Delivery.DEFAULTS);
         Map<String, Long> acknowledged = new ConcurrentHashMap<>();
         AtomicLong delivered = new AtomicLong();
         PublisherOutbox outbox = new PublisherOutbox("sip", new SipPublisher(config, Map.of(), clock, new SimpleMeterRegistry()),
-                config.delivery(), true, clock, d -> {
+                config.delivery(), true, config.maxInFlight(), clock, d -> {
                     acknowledged.put(d.update().user().id(), d.acknowledged().toEpochMilli());
                     delivered.incrementAndGet();
                 });

@@ -117,6 +117,10 @@ final class ServiceRunner implements AutoCloseable {
                 scheduler = new SyncScheduler(tenants, timing, sync.unitSize(), sync.threads(), clock, config.cluster().map(c -> database(c, env)), publishers);
                 FunctionCounter.builder("presencesync.stored.state.unreadable", scheduler, SyncScheduler::unreadableRows)
                         .description("unit states and rosters found unreadable in the database (each recovered afresh)").register(registry);
+                for (String tenant : scheduler.tenants()) {
+                    FunctionCounter.builder("presencesync.polls.put.off", scheduler, s -> s.pollsPutOff(tenant)).tag("tenant", tenant)
+                            .description("polls put off by a second because the tenant's runs held its share of the sync threads").register(registry);
+                }
                 explainer = scheduler.explainer(status, publishers::deliveries);
             } catch (SchedulerException | RuntimeException e) {
                 api.close();

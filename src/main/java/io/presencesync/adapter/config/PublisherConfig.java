@@ -70,12 +70,15 @@ public sealed interface PublisherConfig {
      * @param auth        the service account for digest authentication, or null when the server trusts this
      *                    service by its source address
      * @param timeZone    the zone of the times in notes ("In a meeting until 12:00")
+     * @param maxInFlight how many PUBLISH requests (of different users) may wait for their answers at once
      */
     record Sip(String name, String proxyHost, int proxyPort, SipTransport transport, String presentity, Duration expires,
-               NoteLanguage noteLanguage, ZoneId timeZone, SipAccount auth, Duration requestTimeout, Delivery delivery)
+               NoteLanguage noteLanguage, ZoneId timeZone, SipAccount auth, Duration requestTimeout, int maxInFlight, Delivery delivery)
             implements PublisherConfig {
         public static final String DEFAULT_PRESENTITY = "sip:{address}";
         public static final Duration DEFAULT_EXPIRES = Duration.ofMinutes(10);
+        public static final int DEFAULT_MAX_IN_FLIGHT = 32;
+        public static final int MAX_IN_FLIGHT = 256;
 
         public Sip {
             Objects.requireNonNull(name, "name");
@@ -89,6 +92,7 @@ public sealed interface PublisherConfig {
             Objects.requireNonNull(delivery, "delivery");
             if (proxyPort < 1 || proxyPort > 65535) throw new IllegalArgumentException("proxyPort " + proxyPort + " is outside 1..65535");
             if (!presentity.startsWith("sip:")) throw new IllegalArgumentException("presentity " + presentity + " is not a sip: URI");
+            if (maxInFlight < 1 || maxInFlight > MAX_IN_FLIGHT) throw new IllegalArgumentException("maxInFlight " + maxInFlight + " is outside 1.." + MAX_IN_FLIGHT);
         }
 
         /** The service account's user name, or the name presence-sync gives itself in From when the server trusts its address. */

@@ -71,7 +71,8 @@ final class PublisherConfigReader {
             case "http" -> http(p.allowOnly("type", "name", "url", "method", "headers", "auth", "connectTimeout", "requestTimeout",
                     "republishInterval", "retryBackoff", "maxRetryBackoff"));
             case "sip" -> sip(p.allowOnly("type", "name", "proxy", "transport", "presentity", "expires", "noteLanguage", "timeZone",
-                    "username", "passwordFile", "passwordEnv", "requestTimeout", "republishInterval", "retryBackoff", "maxRetryBackoff"));
+                    "username", "passwordFile", "passwordEnv", "requestTimeout", "maxInFlight", "republishInterval", "retryBackoff",
+                    "maxRetryBackoff"));
             default -> throw p.child("type").error("'" + type + "' is not a publisher type (known: " + TYPES + ")");
         };
     }
@@ -154,8 +155,9 @@ final class PublisherConfigReader {
             throw p.child(p.has("passwordFile") ? "passwordFile" : "passwordEnv").error("a password needs the username of the service account");
         }
         Duration requestTimeout = p.duration("requestTimeout", DEFAULT_TIMEOUT, Duration.ofMillis(100));
+        int maxInFlight = p.integer("maxInFlight", PublisherConfig.Sip.DEFAULT_MAX_IN_FLIGHT, 1, PublisherConfig.Sip.MAX_IN_FLIGHT);
         return new PublisherConfig.Sip(name, proxy.group(1), port, transport, presentity, expires, language, zone, account,
-                requestTimeout, delivery(p));
+                requestTimeout, maxInFlight, delivery(p));
     }
 
     /** A sip: template of the user's address that names one presentity per user and nothing a SIP header could not carry. */

@@ -63,6 +63,7 @@ final class GraphCalls {
                 .minimumNumberOfCalls(5)
                 .failureRateThreshold(60)
                 .waitDurationInOpenState(OPEN_FOR)
+                .clock(clock) // the open state's wait ends by the service's clock, as every other time decision does
                 .permittedNumberOfCallsInHalfOpenState(2)
                 // Only failures of Graph itself count: a refused mailbox or unknown user is an answer.
                 .recordException(this::serviceFailure)

@@ -47,13 +47,14 @@ public final class PublisherFanOut implements PresencePublisher, AutoCloseable {
                         embedded.publish(update);
                         return WriteResult.WRITTEN;
                     };
-                    outboxes.add(new PublisherOutbox(c.name(), writer, PublisherConfig.Delivery.DEFAULTS, false, clock, listener));
+                    outboxes.add(new PublisherOutbox(c.name(), writer, PublisherConfig.Delivery.DEFAULTS, false, 1, clock, listener));
                 } else if (c instanceof PublisherConfig.Redis redis) {
-                    outboxes.add(new PublisherOutbox(c.name(), new RedisPublisher(redis, env), redis.delivery(), true, clock, listener));
+                    outboxes.add(new PublisherOutbox(c.name(), new RedisPublisher(redis, env), redis.delivery(), true, 1, clock, listener));
                 } else if (c instanceof PublisherConfig.Http http) {
-                    outboxes.add(new PublisherOutbox(c.name(), new HttpPublisher(http, env, clock), http.delivery(), true, clock, listener));
+                    outboxes.add(new PublisherOutbox(c.name(), new HttpPublisher(http, env, clock), http.delivery(), true, 1, clock, listener));
                 } else if (c instanceof PublisherConfig.Sip sip) {
-                    outboxes.add(new PublisherOutbox(c.name(), new SipPublisher(sip, env, clock, registry), sip.delivery(), true, clock, listener));
+                    outboxes.add(new PublisherOutbox(c.name(), new SipPublisher(sip, env, clock, registry), sip.delivery(), true, sip.maxInFlight(),
+                            clock, listener));
                 }
             }
         } catch (RuntimeException e) {

@@ -19,6 +19,7 @@ import org.slf4j.LoggerFactory;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -28,8 +29,9 @@ import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 /**
- * One publisher's delivery worker: a thread that does what its {@link DeliveryPlan} decides. {@link
- * #publish} only records the update and returns; the thread writes to the store outside the lock,
+ * One publisher's delivery workers: threads that do what its {@link DeliveryPlan} decides, as many
+ * as writes may be in flight at once (one for most stores; see {@code maxInFlight}). {@link
+ * #publish} only records the update and returns; a worker writes to the store outside the lock,
  * so a slow or down store never delays the sync or another store, and tells listeners and logs
  * outside it too, so neither holds up {@link #publish}.
  */
@@ -47,25 +49,33 @@ public final class PublisherOutbox implements PresencePublisher, AutoCloseable {
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
     private final DeliveryPlan plan;
-    /** Something may be due that the worker has not asked the plan about yet (guarded by the lock). */
-    private boolean wake;
-    private final Thread worker;
+    /**
+     * Counts what may have made a write due (an offer, a renewal, a write handed out): a worker that
+     * saw another count than now asks the plan again instead of sleeping (guarded by the lock).
+     */
+    private long wakes;
+    private final List<Thread> workers = new ArrayList<>();
 
     /**
-     * @param republish false for a store that cannot lose its data while the service runs (the
-     *                  embedded one): then only changes are sent
+     * @param republish   false for a store that cannot lose its data while the service runs (the
+     *                    embedded one): then only changes are sent
+     * @param maxInFlight how many writes of different users may be under way at once: that many
+     *                    workers call {@code writer} at the same time (it must be thread-safe when above 1)
      */
-    public PublisherOutbox(String name, StoreWriter writer, PublisherConfig.Delivery delivery, boolean republish, Clock clock,
-                           DeliveryListener listener) {
+    public PublisherOutbox(String name, StoreWriter writer, PublisherConfig.Delivery delivery, boolean republish, int maxInFlight,
+                           Clock clock, DeliveryListener listener) {
         this.name = name;
         this.writer = writer;
         this.clock = clock;
         this.listener = listener;
         this.plan = new DeliveryPlan(name, new DeliveryPolicy(delivery.republishInterval(), delivery.retryBackoff(), backoff(delivery),
-                republish), clock.instant());
-        this.worker = new Thread(this::run, "publisher-" + name);
-        worker.setDaemon(true);
-        worker.start();
+                republish, maxInFlight), clock.instant());
+        for (int i = 0; i < maxInFlight; i++) {
+            Thread worker = new Thread(this::run, maxInFlight == 1 ? "publisher-" + name : "publisher-" + name + "-" + i);
+            worker.setDaemon(true);
+            workers.add(worker);
+        }
+        workers.forEach(Thread::start);
     }
 
     /**
@@ -110,17 +120,19 @@ public final class PublisherOutbox implements PresencePublisher, AutoCloseable {
     void beginClose(Duration flush) {
         decide(() -> {
             plan.close(clock.instant(), flush);
+            changed.signalAll(); // every worker: each finishes, or flushes
             return true;
         });
     }
 
     void awaitClosed(Duration flush) {
+        long deadline = System.nanoTime() + flush.plusSeconds(1).toNanos();
         try {
-            worker.join(flush.plusSeconds(1).toMillis());
+            for (Thread worker : workers) worker.join(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        worker.interrupt();
+        workers.forEach(Thread::interrupt);
         int left = locked(plan::undelivered);
         if (left > 0) log.warn("publisher {}: closed with {} user(s) not delivered", name, left);
         try {
@@ -136,8 +148,9 @@ public final class PublisherOutbox implements PresencePublisher, AutoCloseable {
         lock.lock();
         try {
             if (due.getAsBoolean()) {
-                wake = true;
-                changed.signalAll();
+                wakes++;
+                // One sleeping worker; if it gets a write and more are due, it wakes the next.
+                changed.signal();
             }
             events = plan.takeEvents();
         } finally {
@@ -147,30 +160,39 @@ public final class PublisherOutbox implements PresencePublisher, AutoCloseable {
     }
 
     private void run() {
-        WriteResult answer = null; // the store's answer to the plan's last Send, to settle
+        DeliveryPlan.Send sent = null; // this worker's last write, to settle with the store's answer
+        WriteResult answer = null;
         try {
             while (true) {
                 Optional<DeliveryListener.Delivery> delivered = Optional.empty();
                 DeliveryPlan.Step step;
                 List<DeliveryEvent> events;
+                long seen;
                 lock.lock();
                 try {
                     Instant now = clock.instant();
-                    if (answer != null) delivered = plan.settle(answer, now);
-                    wake = false;
+                    if (sent != null) delivered = plan.settle(sent, answer, now);
+                    seen = wakes;
                     step = plan.next(now);
+                    if (step instanceof DeliveryPlan.Send && workers.size() > 1) {
+                        // More may be due, and a place may be free: the next sleeping worker asks.
+                        wakes++;
+                        changed.signal();
+                    }
                     events = plan.takeEvents();
                 } finally {
                     lock.unlock();
                 }
                 delivered.ifPresent(this::tell);
                 DeliveryLog.log(name, events);
+                sent = null;
                 answer = null;
                 if (step instanceof DeliveryPlan.Finished) return;
                 if (step instanceof DeliveryPlan.Send send) {
                     answer = write(send.update());
+                    sent = send;
                 } else {
-                    sleepUntil(((DeliveryPlan.Wait) step).until());
+                    sleepUntil(((DeliveryPlan.Wait) step).until(), seen);
                 }
             }
         } catch (InterruptedException e) {
@@ -198,10 +220,10 @@ public final class PublisherOutbox implements PresencePublisher, AutoCloseable {
         }
     }
 
-    private void sleepUntil(Instant until) throws InterruptedException {
+    private void sleepUntil(Instant until, long seen) throws InterruptedException {
         lock.lock();
         try {
-            if (wake) return;
+            if (wakes != seen) return;
             Duration wait = Duration.between(clock.instant(), until);
             if (wait.compareTo(CLOCK_CHECK) > 0) wait = CLOCK_CHECK;
             if (!wait.isNegative() && !wait.isZero()) changed.await(wait.toNanos(), TimeUnit.NANOSECONDS);

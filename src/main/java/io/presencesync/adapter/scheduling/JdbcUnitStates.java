@@ -26,7 +26,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 import static io.presencesync.adapter.scheduling.VersionedJson.JSON;
 
@@ -35,7 +37,8 @@ import static io.presencesync.adapter.scheduling.VersionedJson.JSON;
  * {@link UnitStateJson}, a format and a generation) and per user a row in {@value #USERS}. A run
  * locks its unit's row {@code FOR UPDATE NOWAIT} and holds that lock in an open transaction until it
  * has written what it changed: a second run of the unit, on any node, finds it locked and is
- * skipped. A node that stalled (a long GC pause) and was taken for dead still holds its lock, so
+ * skipped. A poll ({@link #poll}) waits for Graph holding a lock of its own and takes the row only to
+ * take the answer in. A node that stalled (a long GC pause) and was taken for dead still holds its lock, so
  * nobody works on a unit twice; a node that died loses its connection and with it the lock, and a
  * run it had not finished never writes anything.
  *
@@ -103,20 +106,59 @@ final class JdbcUnitStates implements UnitStates {
 
     @Override
     public boolean run(String tenant, int unit, Consumer<UnitState> run) {
-        Key key = new Key(tenant, unit);
+        return transaction(new Key(tenant, unit), (c, key) -> {
+            Loaded loaded = lock(c, key, false);
+            run.accept(loaded.state());
+            return save(c, key, loaded, loaded.state());
+        });
+    }
+
+    /**
+     * Waits for {@code read} holding only the unit's <em>poll</em> (a transaction-level advisory lock of
+     * this schema and unit: a second poll of the unit, on any node, finds it taken and is skipped,
+     * without reading), not its row, so that the unit's transitions go on meanwhile; then takes the row,
+     * waiting up to the lock timeout (2 s) for a run that holds it, and applies the answer as {@link #run}
+     * does. A node that dies loses both locks with its connection.
+     */
+    @Override
+    public <T> boolean poll(String tenant, int unit, Supplier<T> read, BiConsumer<UnitState, T> apply) {
+        return transaction(new Key(tenant, unit), (c, key) -> {
+            try (PreparedStatement poll = c.prepareStatement("SELECT pg_try_advisory_xact_lock(hashtext(current_schema() || '." + TABLE + "'), hashtext(?))")) {
+                poll.setString(1, key.tenant() + "/" + key.unit());
+                try (ResultSet rs = poll.executeQuery()) {
+                    rs.next();
+                    if (!rs.getBoolean(1)) return null;
+                }
+            }
+            T answer = read.get();
+            Loaded loaded = lock(c, key, true);
+            apply.accept(loaded.state(), answer);
+            return save(c, key, loaded, loaded.state());
+        });
+    }
+
+    private interface InTransaction {
+        /** What is stored at the end, for this node's mirror; null: not run, a poll of the unit holds it. */
+        Mirror run(Connection c, Key key) throws SQLException;
+    }
+
+    /** {@code body} in a transaction of its own; false when a lock it wanted was taken. */
+    private boolean transaction(Key key, InTransaction body) {
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             try {
                 try (Statement s = c.createStatement()) {
-                    // Never wait for another run's lock; a connection whose peer vanished is dropped within a
+                    // Never wait long for another run's lock; a connection whose peer vanished is dropped within a
                     // minute (its lock with it); a run that stays open for 5 minutes is ended by the server.
                     s.execute("SELECT set_config('lock_timeout', '2s', true), set_config('idle_in_transaction_session_timeout', '300s', true),"
                             + " set_config('tcp_keepalives_idle', '20', true), set_config('tcp_keepalives_interval', '10', true),"
                             + " set_config('tcp_keepalives_count', '3', true)");
                 }
-                Loaded loaded = lock(c, key);
-                run.accept(loaded.state());
-                Mirror saved = save(c, key, loaded, loaded.state());
+                Mirror saved = body.run(c, key);
+                if (saved == null) {
+                    rollbackQuietly(c);
+                    return false;
+                }
                 c.commit();
                 // Only what is committed is mirrored. Were the commit's answer lost, the generation tells.
                 mirrors.put(key, saved);
@@ -160,9 +202,10 @@ final class JdbcUnitStates implements UnitStates {
         return states;
     }
 
-    /** The unit's state, its row locked for this transaction (created when absent). */
-    private Loaded lock(Connection c, Key key) throws SQLException {
-        try (PreparedStatement select = c.prepareStatement("SELECT unit, format, generation, state FROM " + TABLE + " WHERE tenant = ? AND unit = ? FOR UPDATE NOWAIT");
+    /** The unit's state, its row locked for this transaction (created when absent); {@code wait}: up to the lock timeout for another run's lock. */
+    private Loaded lock(Connection c, Key key, boolean wait) throws SQLException {
+        try (PreparedStatement select = c.prepareStatement("SELECT unit, format, generation, state FROM " + TABLE + " WHERE tenant = ? AND unit = ?"
+                + (wait ? " FOR UPDATE" : " FOR UPDATE NOWAIT"));
              PreparedStatement insert = c.prepareStatement("INSERT INTO " + TABLE + " (tenant, unit) VALUES (?, ?) ON CONFLICT DO NOTHING")) {
             bind(select, 1, key);
             for (int attempt = 0; attempt < 2; attempt++) {

@@ -25,7 +25,9 @@ import java.util.Set;
 
 /**
  * The {@link SyncSchedule} in Quartz: each tenant's jobs and triggers in Quartz group = tenant name,
- * one directory job, and one job per sync unit with its poll, next-transition and retry triggers.
+ * one directory job, and two jobs per sync unit: its polls' (poll and poll-retry triggers) and its
+ * transitions' (next-transition and skipped-run triggers), so that Quartz, which runs a job once at a
+ * time, never holds a transition back behind a poll that waits for Graph.
  * The names are stored in the database in clustered mode; creating is idempotent, so every node
  * of a cluster may try at once. Quartz's checked exceptions leave as {@link Failure}.
  */
@@ -77,6 +79,21 @@ final class QuartzSchedule implements SyncSchedule {
     private static JobKey directoryKey(String tenant) { return JobKey.jobKey(DIRECTORY, tenant); }
 
     private static JobKey unitKey(String tenant, int unit) { return JobKey.jobKey("unit-" + unit, tenant); }
+
+    private static JobKey transitionsKey(String tenant, int unit) { return JobKey.jobKey("unit-" + unit + "-transitions", tenant); }
+
+    /** The unit's transitions job exists (a durable job: it stays while it has no trigger). */
+    private void transitionsJob(String tenant, int unit) throws SchedulerException {
+        JobKey key = transitionsKey(tenant, unit);
+        if (scheduler.checkExists(key)) return;
+        JobDetail job = JobBuilder.newJob(SyncJobs.TransitionJob.class).withIdentity(key).usingJobData(SyncJobs.UNIT, unit)
+                .requestRecovery(true).storeDurably().build();
+        try {
+            scheduler.addJob(job, false);
+        } catch (ObjectAlreadyExistsException raced) {
+            // another node created it just now
+        }
+    }
 
     @Override
     public void directory(String tenant, Instant first, Duration every) {
@@ -131,6 +148,7 @@ final class QuartzSchedule implements SyncSchedule {
             } else {
                 for (Trigger trigger : triggers) keepInterval(trigger);
             }
+            transitionsJob(tenant, unit);
             return null;
         });
     }
@@ -145,10 +163,9 @@ final class QuartzSchedule implements SyncSchedule {
                 return null;
             }
             Date when = Date.from(at.get());
-            if (existing != null && when.equals(existing.getNextFireTime())) return null;
-            Trigger trigger = unitRun(key, unitKey(tenant, unit), when);
-            if (existing != null) scheduler.rescheduleJob(key, trigger);
-            else scheduler.scheduleJob(trigger);
+            JobKey job = transitionsKey(tenant, unit);
+            if (existing != null && when.equals(existing.getNextFireTime()) && existing.getJobKey().equals(job)) return null;
+            schedule(tenant, unit, existing, unitRun(key, job, when));
             return null;
         });
     }
@@ -156,7 +173,24 @@ final class QuartzSchedule implements SyncSchedule {
     @Override
     public void retrySkipped(String tenant, int unit, Instant at) {
         TriggerKey key = TriggerKey.triggerKey("unit-" + unit + "-skipped", tenant);
-        once(unitRun(key, unitKey(tenant, unit), Date.from(at)));
+        quartz(() -> {
+            schedule(tenant, unit, scheduler.getTrigger(key), unitRun(key, transitionsKey(tenant, unit), Date.from(at)));
+            return null;
+        });
+    }
+
+    /**
+     * Schedules a trigger of a unit's transitions job, replacing {@code existing} (its pending one of
+     * that name). One stored by a version that ran transitions in the unit's poll job moves over.
+     */
+    private void schedule(String tenant, int unit, Trigger existing, Trigger trigger) throws SchedulerException {
+        if (existing != null && existing.getJobKey().equals(trigger.getJobKey())) {
+            scheduler.rescheduleJob(trigger.getKey(), trigger);
+            return;
+        }
+        if (existing != null) scheduler.unscheduleJob(existing.getKey());
+        transitionsJob(tenant, unit);
+        scheduler.scheduleJob(trigger);
     }
 
     @Override
@@ -186,7 +220,7 @@ final class QuartzSchedule implements SyncSchedule {
         });
     }
 
-    /** A poll trigger; a missed poll is not made up (the next one reads the then-current state anyway). */
+    /** A poll trigger; when late it is left for its next phase, and {@link MissedPolls} makes the missed poll up once, at once. */
     private static Trigger poll(String tenant, int unit, Poll poll) {
         return TriggerBuilder.newTrigger().withIdentity("unit-" + unit + "-" + poll.step().name().toLowerCase().replace('_', '-'), tenant)
                 .forJob(unitKey(tenant, unit)).usingJobData(SyncJobs.STEP, poll.step().name()).startAt(Date.from(poll.first()))

@@ -14,9 +14,10 @@ import java.time.Duration;
 import java.util.Optional;
 
 /**
- * The two Quartz jobs: thin shells around the application's {@link TenantSync}. What they remember
- * (a tenant's roster, a unit's state) is the application's stores', never Quartz's job data, which
- * holds only a unit's number and a trigger's step name. The job classes' names are stored with the
+ * The Quartz jobs (a tenant's directory, a unit's polls, a unit's transitions): thin shells around
+ * the application's {@link TenantSync}. What they remember (a tenant's roster, a unit's state) is the
+ * application's stores', never Quartz's job data, which holds only a unit's number and a trigger's
+ * step name. The job classes' names are stored with the
  * jobs in clustered mode.
  */
 final class SyncJobs {
@@ -64,8 +65,10 @@ final class SyncJobs {
     }
 
     /**
-     * One sync unit's poll or transition; never runs concurrently with itself on one node (in a
-     * cluster, the unit's state is held for the run, so no other node works on it meanwhile).
+     * One sync unit's polls (and, from triggers stored by versions before the transitions had their own
+     * job, a transition); never runs concurrently with itself, on any node. A recovery run (its node died
+     * mid-run, and its one-shot trigger is gone) carries no step: publishing what is due then is what the
+     * lost run would have done, or less.
      */
     @DisallowConcurrentExecution
     static final class UnitJob extends TenantJob {
@@ -75,19 +78,36 @@ final class SyncJobs {
 
         @Override
         void run(JobExecutionContext ctx) {
-            int unit = ctx.getJobDetail().getJobDataMap().getInt(UNIT);
-            // A recovery run (its node died mid-run, and its one-shot trigger is gone) carries no step:
-            // publishing what is due then is what the lost run would have done, or less.
             String named = ctx.getTrigger().getJobDataMap().getString(STEP);
-            UnitStep step = named == null ? UnitStep.TRANSITION : UnitStep.valueOf(named);
-            MDC.put("unit", String.valueOf(unit));
-            MDC.put("step", step.name());
-            try {
-                tenant.runUnit(unit, step);
-            } finally {
-                MDC.remove("unit");
-                MDC.remove("step");
-            }
+            runUnit(tenant, ctx, named == null ? UnitStep.TRANSITION : UnitStep.valueOf(named));
+        }
+    }
+
+    /**
+     * One sync unit's transitions: a job apart from its polls', so that Quartz, which runs a job once at
+     * a time, does not hold a transition back while the unit's poll waits for Graph.
+     */
+    @DisallowConcurrentExecution
+    static final class TransitionJob extends TenantJob {
+        TransitionJob(TenantSync tenant) {
+            super(tenant);
+        }
+
+        @Override
+        void run(JobExecutionContext ctx) {
+            runUnit(tenant, ctx, UnitStep.TRANSITION);
+        }
+    }
+
+    private static void runUnit(TenantSync tenant, JobExecutionContext ctx, UnitStep step) {
+        int unit = ctx.getJobDetail().getJobDataMap().getInt(UNIT);
+        MDC.put("unit", String.valueOf(unit));
+        MDC.put("step", step.name());
+        try {
+            tenant.runUnit(unit, step);
+        } finally {
+            MDC.remove("unit");
+            MDC.remove("step");
         }
     }
 
@@ -113,7 +133,7 @@ final class SyncJobs {
             String tenant = ctx.getJobDetail().getKey().getGroup();
             log.debug("tenant {} is not run by this node (its configuration is older, or does not have it): its run {} is left to "
                     + "an up-to-date node", tenant, ctx.getJobDetail().getKey().getName());
-            if (ctx.getJobDetail().getJobClass() == UnitJob.class) {
+            if (ctx.getJobDetail().getJobClass() == UnitJob.class || ctx.getJobDetail().getJobClass() == TransitionJob.class) {
                 schedule.retrySkipped(tenant, ctx.getJobDetail().getJobDataMap().getInt(UNIT), clock.instant().plus(ELSEWHERE));
             } else {
                 schedule.directoryRetry(tenant, Optional.of(clock.instant().plus(ELSEWHERE)));

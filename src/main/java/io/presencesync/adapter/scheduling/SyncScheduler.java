@@ -53,6 +53,7 @@ public final class SyncScheduler implements AutoCloseable {
 
     private Scheduler scheduler;
     private QuartzSchedule schedule;
+    private MissedPolls missedPolls;
     private ConfiguredTenants tenants;
     private HikariDataSource dataSource;
     private final Clock clock;
@@ -119,6 +120,8 @@ public final class SyncScheduler implements AutoCloseable {
         try {
             scheduler = new StdSchedulerFactory(p).getScheduler();
             schedule = new QuartzSchedule(scheduler);
+            missedPolls = new MissedPolls(schedule, clock);
+            scheduler.getListenerManager().addTriggerListener(missedPolls);
             this.tenants = new ConfiguredTenants(tenants, timing, unitSize, threads, clock, schedule, stores);
             scheduler.setJobFactory(jobFactory());
             this.tenants.reconcile(publisher);
@@ -157,6 +160,16 @@ public final class SyncScheduler implements AutoCloseable {
         return unitStates == null ? 0 : unitStates.unreadable() + rosters.unreadable();
     }
 
+    /** The configured tenants' names. */
+    public List<String> tenants() {
+        return tenants.names();
+    }
+
+    /** The tenant's polls put off since this node started: its runs held its share of the sync threads waiting for Graph. */
+    public long pollsPutOff(String tenant) {
+        return tenants.pollsPutOff(tenant);
+    }
+
     /** A failed check-in keeps what this node knew; the next one tries again. */
     private void checkInGeneration() {
         try {
@@ -188,6 +201,7 @@ public final class SyncScheduler implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         if (stopping.isAlive()) log.warn("units still running after {}s; leaving them unfinished", STOP_GRACE.toSeconds());
+        missedPolls.close();
         tenants.leave();
         if (dataSource != null) dataSource.close();
     }
@@ -199,6 +213,7 @@ public final class SyncScheduler implements AutoCloseable {
         } catch (SchedulerException | RuntimeException e) {
             log.warn("scheduler did not stop cleanly after a failed start", e);
         }
+        if (missedPolls != null) missedPolls.close();
         if (dataSource != null) dataSource.close();
     }
 
@@ -209,6 +224,7 @@ public final class SyncScheduler implements AutoCloseable {
             Class<?> type = bundle.getJobDetail().getJobClass();
             if (type == SyncJobs.DirectoryJob.class) return new SyncJobs.DirectoryJob(tenant.get());
             if (type == SyncJobs.UnitJob.class) return new SyncJobs.UnitJob(tenant.get());
+            if (type == SyncJobs.TransitionJob.class) return new SyncJobs.TransitionJob(tenant.get());
             throw new SchedulerException("unknown job type " + type.getName());
         };
     }

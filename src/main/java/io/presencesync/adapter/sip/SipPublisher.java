@@ -25,9 +25,10 @@ import java.util.concurrent.ConcurrentSkipListSet;
  * Publishes each user's event presence to a SIP presence server as the user's presence user agent
  * (RFC 3903): an active one as a PIDF document ({@link PidfDocument}), NONE by removing the
  * publication ({@code SIP-If-Match}, {@code Expires: 0}), never by publishing "available", so the
- * user's own devices show again. Runs on its outbox's worker (writes, latest state wins, retries)
- * plus one thread of its own that refreshes the publications it holds before the Expires the server
- * granted runs out.
+ * user's own devices show again. Runs on its outbox's workers (writes, latest state wins, retries;
+ * up to {@code maxInFlight} users written at once, each user's writes one after the other, so the
+ * write methods are safe for concurrent use across users) plus one thread of its own that refreshes
+ * the publications it holds before the Expires the server granted runs out.
  *
  * <p>A re-send of the version a held publication shows costs no request: its refreshes keep it alive
  * and heal a server that lost it. Answers: 2xx keeps the new SIP-ETag; 412 (the server lost the publication) publishes afresh;

@@ -14,12 +14,15 @@ import java.util.Optional;
 /**
  * Every delivery decision for one presence store, as a state machine without threads or clocks: a
  * worker asks {@link #next} what to do at an instant, makes the write it is given, and hands the
- * store's answer to {@link #settle}; tests step it the same way on instants of their choosing.
+ * store's answer to {@link #settle}; tests step it the same way on instants of their choosing. Up to
+ * {@link DeliveryPolicy#maxInFlight} writes may be made at once (by as many workers), never two of
+ * one user: a user's newer update waits for the store's answer to the one being written.
  *
  * <p>Per user it keeps the latest update (a newer version replaces a pending one), sends users in the
  * order they changed, and never sends a version at or below one the store already answered for.
- * While the store fails, one user is tried per pause, which grows with the backoff while different
- * users fail in turn (the store is down) and follows the store's Retry-After when it names one; a
+ * While the store fails, one user is tried per pause (one write in flight), which grows with the
+ * backoff while different users fail in turn (the store is down; writes that were under way when
+ * one failed count once) and follows the store's Retry-After when it names one; a
  * user whose write failed goes behind the others with a backoff of their own, so a user the store
  * keeps refusing never holds up the rest. When the store is back, every pending user's latest state
  * follows.
@@ -30,7 +33,7 @@ import java.util.Optional;
  * heals, TTLs are renewed, and a write lost with a node that died is made good by the node that runs
  * the unit next; a node never re-sends a user another node now serves.
  *
- * <p>Not thread-safe: its worker's lock guards it. What it wants logged it keeps as {@link DeliveryEvent}s.
+ * <p>Not thread-safe: its workers' lock guards it. What it wants logged it keeps as {@link DeliveryEvent}s.
  */
 public final class DeliveryPlan {
 
@@ -44,10 +47,10 @@ public final class DeliveryPlan {
     /** What the worker does next. */
     public sealed interface Step permits Send, Wait, Finished {}
 
-    /** Write {@code update} to the store, then {@link #settle} the answer; a re-send is a state the store had before. */
+    /** Write {@code update} to the store, then {@link #settle} the answer with this send; a re-send is a state the store had before. */
     public record Send(PresenceUpdate update, boolean resend) implements Step {}
 
-    /** Nothing is due before {@code until}, unless an update is offered or renewed meanwhile. */
+    /** Nothing is due before {@code until}, unless an update is offered or renewed, or a write settled, meanwhile. */
     public record Wait(Instant until) implements Step {}
 
     /** Closing is done: every change is written, or the flush deadline has passed. */
@@ -65,6 +68,8 @@ public final class DeliveryPlan {
     private Instant retryAt;
     /** Failed writes of different users in a row: what the shared pause grows with. */
     private int failures;
+    /** Every failed write so far: a write that went out before the last one failed fails with it, and counts once. */
+    private long failedWrites;
     private DeliveryQueue.Entry lastFailed;
     private String lastError;
     private Instant lastErrorAt;
@@ -100,31 +105,34 @@ public final class DeliveryPlan {
         return queue.renew(current, now, policy.republishInterval());
     }
 
-    /** What to do at {@code now}. After a {@link Send}, {@link #settle} must come before the next call. */
+    /**
+     * What to do at {@code now}: a write while fewer than {@link DeliveryPolicy#maxInFlight} are in
+     * flight (one while the store fails), else a wait. Each {@link Send} is settled once, in any order.
+     */
     public Step next(Instant now) {
-        DeliveryQueue.InFlight unsettled = queue.inFlight();
-        if (unsettled != null) {
-            PresenceUpdate u = unsettled.update();
-            throw new IllegalStateException("publisher " + publisher + ": the write of tenant " + u.tenant() + " user "
-                    + u.user().address() + " version " + u.version() + " is not settled yet");
-        }
         if (closing() && (!queue.hasChanges() || !now.isBefore(flushDeadline))) return FINISHED;
         if (retryAt != null && now.isBefore(retryAt)) return new Wait(closing() ? earliest(retryAt, flushDeadline) : retryAt);
+        // Full: the next settle frees a place, and its worker asks again.
+        if (queue.inFlightCount() >= (failures > 0 ? 1 : policy.maxInFlight())) return new Wait(closing() ? flushDeadline : nextSweep);
         if (!now.isBefore(nextSweep)) {
             forgetIdleUsers(now);
             nextSweep = now.plus(policy.republishInterval());
         }
-        DeliveryQueue.InFlight send = queue.next(!closing(), now);
+        DeliveryQueue.InFlight send = queue.next(!closing(), now, failedWrites);
         if (send != null) return new Send(send.update(), send.resend());
         Instant until = closing() ? flushDeadline : nextSweep;
         Instant userDue = queue.nextDue(!closing());
         return new Wait(userDue == null ? until : earliest(userDue, until));
     }
 
-    /** The store's answer to the last {@link Send}; the delivery to tell listeners of, if it was written. */
-    public Optional<Delivery> settle(WriteResult result, Instant now) {
-        DeliveryQueue.InFlight sent = queue.inFlight();
-        if (sent == null) throw new IllegalStateException("publisher " + publisher + ": no write to settle");
+    /** The store's answer to {@code send}; the delivery to tell listeners of, if it was written. */
+    public Optional<Delivery> settle(Send send, WriteResult result, Instant now) {
+        DeliveryQueue.InFlight sent = queue.inFlight(send.update());
+        if (sent == null) {
+            PresenceUpdate u = send.update();
+            throw new IllegalStateException("publisher " + publisher + ": no write of tenant " + u.tenant() + " user " + u.user().address()
+                    + " version " + u.version() + " to settle");
+        }
         if (result instanceof WriteResult.Retry retry) {
             failed(sent, retry, now);
             return Optional.empty();
@@ -145,7 +153,7 @@ public final class DeliveryPlan {
             rejected++;
             tellRejection(sent.update(), r, now);
         }
-        queue.answered(result, now);
+        queue.answered(sent, result, now);
         return Optional.ofNullable(delivered);
     }
 
@@ -183,8 +191,10 @@ public final class DeliveryPlan {
     private void failed(DeliveryQueue.InFlight sent, WriteResult.Retry retry, Instant now) {
         boolean first = failures == 0;
         // The shared pause grows only while different users fail in turn (the store is down); one user
-        // failing again and again backs off alone, and the others go on after a short pause.
-        if (first || sent.entry() != lastFailed) failures++;
+        // failing again and again backs off alone, and the others go on after a short pause. Writes that
+        // were under way when the last failure came fail with it: they count once, not each.
+        if (first || sent.entry() != lastFailed && sent.failuresBefore() == failedWrites) failures++;
+        failedWrites++;
         lastFailed = sent.entry();
         lastError = retry.error();
         lastErrorAt = now;
@@ -193,7 +203,7 @@ public final class DeliveryPlan {
                 ? min(max(retry.retryAfter(), policy.retryBackoff()), MAX_RETRY_AFTER)
                 : policy.backoff().after(failures);
         retryAt = now.plus(wait);
-        queue.retry(now, max(wait, policy.backoff().after(queue.failuresOfInFlight() + 1)));
+        queue.retry(sent, now, max(wait, policy.backoff().after(DeliveryQueue.failuresOf(sent) + 1)));
         if (first) events.add(new DeliveryEvent.StoreFailing(sent.update(), retry.error(), queue.pending()));
     }
 

@@ -12,11 +12,14 @@ import java.util.Objects;
  * @param backoff           the wait after failed writes in a row, for the whole store and for each user
  * @param renewals          false for a store that cannot lose what it was given while the service runs (the embedded
  *                          one): then only changes are sent, and renewals are ignored
+ * @param maxInFlight       how many writes (of different users) may be under way at once; 1 for a store client
+ *                          that takes one request at a time
  */
-public record DeliveryPolicy(Duration republishInterval, Duration retryBackoff, Backoff backoff, boolean renewals) {
+public record DeliveryPolicy(Duration republishInterval, Duration retryBackoff, Backoff backoff, boolean renewals, int maxInFlight) {
 
     public DeliveryPolicy {
         Objects.requireNonNull(backoff, "backoff");
+        if (maxInFlight < 1) throw new IllegalArgumentException("maxInFlight " + maxInFlight + " must be at least 1");
         if (republishInterval.isNegative() || republishInterval.isZero()) throw new IllegalArgumentException("republishInterval " + republishInterval + " must be positive");
         if (retryBackoff.isNegative() || retryBackoff.isZero()) throw new IllegalArgumentException("retryBackoff " + retryBackoff + " must be positive");
     }

@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.Map;
@@ -17,12 +18,17 @@ import java.util.Map;
  * re-sends: a re-send is taken only while no change is due, and a user's new change replaces their
  * queued re-send, so a re-publish of every user never delays a transition. A user whose write failed
  * waits out a backoff of their own behind the others, so one user the store keeps refusing never
- * holds up the rest.
+ * holds up the rest. Several writes may be in flight at once, but never two of one user: a user's
+ * newer update waits until the store answered the one being written, so a removal never overtakes
+ * the publication it removes.
  */
 final class DeliveryQueue {
 
-    /** The write being made: the user's latest update, as a change or as a re-send of a state already published. */
-    record InFlight(Entry entry, PresenceUpdate update, boolean resend) {}
+    /**
+     * A write being made: the user's latest update, as a change or as a re-send of a state already
+     * published; {@code failuresBefore} counts the store's failed writes when it went out.
+     */
+    record InFlight(Entry entry, PresenceUpdate update, boolean resend, long failuresBefore) {}
 
     private enum State { IDLE, CHANGE, RESEND, SENDING }
 
@@ -53,7 +59,9 @@ final class DeliveryQueue {
     private final Map<String, Entry> users = new HashMap<>();
     private final ArrayDeque<Entry> changes = new ArrayDeque<>();
     private final LinkedHashSet<Entry> resends = new LinkedHashSet<>();
-    private InFlight inFlight;
+    /** The writes being made, at most one per user. */
+    private final Map<Entry, InFlight> inFlight = new IdentityHashMap<>();
+    private int inFlightChanges;
 
     /** Records a user's update unless it is not newer than their latest; false when nothing new is due. */
     boolean offer(PresenceUpdate update, Instant now) {
@@ -95,7 +103,7 @@ final class DeliveryQueue {
      * The next write: the oldest change whose user is not backing off, else (when {@code resendsToo})
      * the oldest such re-send; null when none is due now.
      */
-    InFlight next(boolean resendsToo, Instant now) {
+    InFlight next(boolean resendsToo, Instant now, long failuresBefore) {
         boolean resend = false;
         Entry e = takeDue(changes, now);
         if (e == null && resendsToo) {
@@ -104,8 +112,10 @@ final class DeliveryQueue {
         }
         if (e == null) return null;
         e.state = State.SENDING;
-        inFlight = new InFlight(e, e.latest, resend);
-        return inFlight;
+        InFlight sent = new InFlight(e, e.latest, resend, failuresBefore);
+        inFlight.put(e, sent);
+        if (!resend) inFlightChanges++;
+        return sent;
     }
 
     /** When the first user now backing off may be tried again (re-sends only when {@code resendsToo}); null if none waits. */
@@ -114,15 +124,22 @@ final class DeliveryQueue {
         return resendsToo ? earliestNotBefore(resends, first) : first;
     }
 
-    /** The write being made, or null. */
-    InFlight inFlight() { return inFlight; }
+    /** The write of {@code update} being made, or null when that version of the user is not being written. */
+    InFlight inFlight(PresenceUpdate update) {
+        Entry e = users.get(key(update));
+        InFlight sent = e == null ? null : inFlight.get(e);
+        return sent != null && sent.update().version() == update.version() ? sent : null;
+    }
+
+    /** How many writes are being made. */
+    int inFlightCount() { return inFlight.size(); }
 
     /**
      * The store could not take the write: the user goes behind the others and waits {@code backoff}
      * before it is tried again; a re-send goes back among the re-sends, a change among the changes.
      */
-    void retry(Instant now, Duration backoff) {
-        Entry e = settled().entry();
+    void retry(InFlight sent, Instant now, Duration backoff) {
+        Entry e = settled(sent).entry();
         e.failures++;
         e.notBefore = now.plus(backoff);
         if (e.latest.version() > e.acknowledged) {
@@ -133,16 +150,16 @@ final class DeliveryQueue {
         }
     }
 
-    /** Failed writes in a row of the user being written. */
-    int failuresOfInFlight() { return inFlight.entry().failures; }
+    /** Failed writes in a row of the user {@code sent} writes. */
+    static int failuresOf(InFlight sent) { return sent.entry().failures; }
 
     /**
      * The store answered the write for good (written, stale or rejected). A newer update that came
      * meanwhile is queued; a user the store holds a newer version of (stale: another node wrote it)
      * is forgotten; a rejected version is not renewed.
      */
-    void answered(WriteResult result, Instant now) {
-        InFlight sent = settled();
+    void answered(InFlight sent, WriteResult result, Instant now) {
+        settled(sent);
         Entry e = sent.entry();
         if (result instanceof WriteResult.Rejected) e.rejected = sent.update().version();
         e.acknowledged = Math.max(e.acknowledged, sent.update().version());
@@ -177,7 +194,8 @@ final class DeliveryQueue {
     UserDelivery delivery(String publisher, String tenant, String userId) {
         Entry e = users.get(tenant + '/' + userId);
         if (e == null) return null;
-        boolean waiting = e.state == State.CHANGE || e.state == State.SENDING && inFlight != null && !inFlight.resend();
+        InFlight sent = inFlight.get(e);
+        boolean waiting = e.state == State.CHANGE || sent != null && !sent.resend();
         PresenceUpdate pending = waiting && (e.answered == null || e.latest.version() > e.answered.version()) ? e.latest : null;
         return new UserDelivery(publisher, e.answered, e.answer, e.answered == null ? null : e.answeredAt, pending, e.failures);
     }
@@ -185,22 +203,24 @@ final class DeliveryQueue {
     boolean hasChanges() { return !changes.isEmpty(); }
 
     /** Users waiting for a change to be written, the one being written included. */
-    int pendingChanges() { return changes.size() + (inFlight != null && !inFlight.resend() ? 1 : 0); }
+    int pendingChanges() { return changes.size() + inFlightChanges; }
 
-    /** Users waiting for any write: changes, re-sends and the one being written. */
-    int pending() { return changes.size() + resends.size() + (inFlight != null ? 1 : 0); }
+    /** Users waiting for any write: changes, re-sends and those being written. */
+    int pending() { return changes.size() + resends.size() + inFlight.size(); }
 
     /** Users remembered: those written recently, or with a write pending. */
     int remembered() { return users.size(); }
 
-    private InFlight settled() {
-        InFlight sent = inFlight;
-        inFlight = null;
+    private InFlight settled(InFlight sent) {
+        if (inFlight.remove(sent.entry()) != sent) throw new IllegalStateException("not in flight: " + sent.entry().key);
+        if (!sent.resend()) inFlightChanges--;
         return sent;
     }
 
+    private static String key(PresenceUpdate update) { return update.tenant() + '/' + update.user().id(); }
+
     private Entry entry(PresenceUpdate update, Instant now) {
-        Entry e = users.computeIfAbsent(update.tenant() + '/' + update.user().id(), Entry::new);
+        Entry e = users.computeIfAbsent(key(update), Entry::new);
         e.touchedAt = now;
         return e;
     }

@@ -77,7 +77,8 @@ public final class BenchService {
         if (sipPort != 0) {
             builder.withPublishers(new PublisherConfig.Embedded(false), new PublisherConfig.Sip("sip", "127.0.0.1", sipPort,
                     PublisherConfig.SipTransport.UDP, "sip:{localpart}@bench.example.com", PublisherConfig.Sip.DEFAULT_EXPIRES,
-                    PublisherConfig.NoteLanguage.EN, ZoneId.of("Europe/Berlin"), null, Duration.ofSeconds(5), PublisherConfig.Delivery.DEFAULTS));
+                    PublisherConfig.NoteLanguage.EN, ZoneId.of("Europe/Berlin"), null, Duration.ofSeconds(5),
+                    PublisherConfig.Sip.DEFAULT_MAX_IN_FLIGHT, PublisherConfig.Delivery.DEFAULTS));
         }
         if (soak) {
             builder.withPublishers(new PublisherConfig.Embedded(false), aRedisPublisher().at(URI.create(args[11])).withKeyPrefix(SOAK_KEYS)

@@ -137,7 +137,7 @@ class ConfigurationErrorsTest {
               - {type: http, name: basic-store, url: 'https://store.example.com/p', auth: {type: basic, username: presence, passwordFile: <basicPassword>}}
               - {type: sip, name: kamailio, proxy: 'kamailio.example.com:5060', transport: tcp, presentity: 'sip:{localpart}@uc.example.com',
                  expires: 10m, noteLanguage: de, timeZone: Europe/Berlin, username: presence-sync, passwordFile: <sipPassword>,
-                 requestTimeout: 5s, republishInterval: 10m, retryBackoff: 1s, maxRetryBackoff: 1m}
+                 requestTimeout: 5s, maxInFlight: 32, republishInterval: 10m, retryBackoff: 1s, maxRetryBackoff: 1m}
             federation:
               xmpp: {host: xmpp.example.com, port: 5347, domain: presence.example.com, secretFile: <xmppSecret>, tls: false,
                      subscriptionPolicy: approveDomains, approvedDomains: [example.com], jidLocalPart: user,
@@ -345,6 +345,8 @@ class ConfigurationErrorsTest {
                 bad("publishers[].expires", "2d", "'2d' is longer than the maximum 24h").given("publishers", SIP),
                 bad("publishers[].noteLanguage", "fr", "is not a note language (known: en, de)").given("publishers", SIP),
                 bad("publishers[].timeZone", "Mars/Olympus", "is not a time zone such as Europe/Berlin").given("publishers", SIP),
+                bad("publishers[].maxInFlight", "0", "0 is outside 1..256").given("publishers", SIP),
+                bad("publishers[].maxInFlight", "many", "expected a whole number").given("publishers", SIP),
                 bad("publishers[].headers", "{Authorization: Bearer abc}", "set by the publisher itself").at("publishers[0].headers.Authorization")
                         .given("publishers", HTTP),
                 bad("publishers[].requestTimeout", "10ms", "'10ms' is shorter than the minimum 100ms").given("publishers", HTTP),

@@ -141,6 +141,12 @@ class TenantIsolationIT {
         await("the measured window ends").atMost(MEASURED.plusSeconds(40)).pollInterval(Duration.ofSeconds(1))
                 .until(() -> clock.instant().isAfter(until.plusSeconds(2)));
 
+        String metrics = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create("http://127.0.0.1:" + runner.managementPort() + "/metrics")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+        assertThat(putOff(metrics, "hanging")).as("the hanging tenant's polls put off beyond its share, counted").isPositive();
+        assertThat(putOff(metrics, "healthy")).as("the healthy tenant's polls never put off").isZero();
+
         List<Long> latencies = new ArrayList<>();
         List<String> missed = new ArrayList<>();
         expected.forEach((user, transitions) -> {
@@ -177,6 +183,13 @@ class TenantIsolationIT {
                         .isLessThanOrEqualTo(CALL_STATE_POLL.plusSeconds(1));
             }
         });
+    }
+
+    /** {@code presencesync_polls_put_off_total} of the tenant, from a /metrics answer. */
+    private static double putOff(String metrics, String tenant) {
+        return metrics.lines().filter(l -> l.startsWith("presencesync_polls_put_off_total{") && l.contains("tenant=\"" + tenant + "\""))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).findFirst()
+                .orElseThrow(() -> new AssertionError("no presencesync_polls_put_off_total for tenant " + tenant + " in " + metrics));
     }
 
     private GraphFixture fixture(String tenantId) {

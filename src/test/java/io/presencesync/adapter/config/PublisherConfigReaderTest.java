@@ -145,7 +145,7 @@ class PublisherConfigReaderTest {
         PublisherConfig.Sip sip = (PublisherConfig.Sip) read("  - {type: sip, proxy: 'kamailio.example.com'}\n").get(0);
         assertThat(sip).isEqualTo(new PublisherConfig.Sip("sip", "kamailio.example.com", 5060, PublisherConfig.SipTransport.UDP,
                 "sip:{address}", Duration.ofMinutes(10), PublisherConfig.NoteLanguage.EN, java.time.ZoneId.systemDefault(), null,
-                PublisherConfigReader.DEFAULT_TIMEOUT, PublisherConfig.Delivery.DEFAULTS));
+                PublisherConfigReader.DEFAULT_TIMEOUT, 32, PublisherConfig.Delivery.DEFAULTS));
         assertThat(sip.fromUser()).isEqualTo("presence-sync");
     }
 

@@ -52,6 +52,21 @@ class GraphCallsTest {
     }
 
     @Test
+    void thePauseAfterAnOutageEndsByTheServicesClockNotTheSystemsOwn() {
+        MovableClock clock = new MovableClock();
+        GraphCalls paused = new GraphCalls(clock);
+        ApiException unavailable = answer(503);
+        for (int i = 0; i < 5; i++) {
+            assertThatThrownBy(() -> paused.call("presence", () -> failing(unavailable))).isSameAs(unavailable);
+        }
+        clock.now = clock.now.plus(GraphCalls.OPEN_FOR).minusSeconds(1);
+        assertThatThrownBy(() -> paused.call("presence", () -> "answer")).hasMessageContaining("circuit breaker open");
+
+        clock.now = clock.now.plusSeconds(2);
+        assertThat(paused.call("presence", () -> "answer")).as("tried again once the pause is over").isEqualTo("answer");
+    }
+
+    @Test
     void refusalsOfSingleMailboxesAreAnswersNotAnOutage() {
         ApiException denied = answer(403);
         for (int i = 0; i < 10; i++) {

@@ -159,7 +159,7 @@ class HttpPublisherTest {
      */
     @Test
     void afterAnOutageEveryUsersFinalStateArrivesExactlyOnce() {
-        PublisherOutbox outbox = new PublisherOutbox("uc", putPerUser(), FAST, true, Clock.systemUTC(), DeliveryListener.NONE);
+        PublisherOutbox outbox = new PublisherOutbox("uc", putPerUser(), FAST, true, 1, Clock.systemUTC(), DeliveryListener.NONE);
         try {
             int users = 20;
             for (int i = 0; i < users; i++) outbox.publish(update(i, 1));

@@ -16,8 +16,11 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import java.util.stream.IntStream;
 
@@ -60,7 +63,7 @@ class PublisherOutboxTest {
     }
 
     PublisherOutbox outbox(ScriptedStore store, DeliveryListener listener, Clock clock) {
-        PublisherOutbox o = new PublisherOutbox("test", store, FAST, true, clock, listener);
+        PublisherOutbox o = new PublisherOutbox("test", store, FAST, true, 1, clock, listener);
         started.add(o);
         return o;
     }
@@ -163,7 +166,7 @@ class PublisherOutboxTest {
     void closingFlushesWhatIsPendingAndStopsTheWorker() {
         ScriptedStore store = new ScriptedStore();
         store.hold = new CountDownLatch(1);
-        PublisherOutbox outbox = new PublisherOutbox("flushing", store, FAST, true, clock, DeliveryListener.NONE);
+        PublisherOutbox outbox = new PublisherOutbox("flushing", store, FAST, true, 1, clock, DeliveryListener.NONE);
         for (int i = 0; i < 50; i++) outbox.publish(update(i, 1));
         store.hold.countDown();
         outbox.close(Duration.ofSeconds(5));
@@ -177,7 +180,7 @@ class PublisherOutboxTest {
     void closingGivesUpAtItsDeadlineWhenTheStoreHangs() {
         ScriptedStore store = new ScriptedStore();
         store.hold = new CountDownLatch(1); // never opened
-        PublisherOutbox outbox = new PublisherOutbox("hanging", store, FAST, true, clock, DeliveryListener.NONE);
+        PublisherOutbox outbox = new PublisherOutbox("hanging", store, FAST, true, 1, clock, DeliveryListener.NONE);
         outbox.publish(update(1, 1));
         long start = System.nanoTime();
         outbox.close(Duration.ofMillis(100));
@@ -198,7 +201,47 @@ class PublisherOutboxTest {
         }
     }
 
+    @Test
+    void severalWritesAreUnderWayAtOnceButNeverTwoOfOneUserAndTheLatestStateWins() {
+        Set<String> writing = ConcurrentHashMap.newKeySet();
+        AtomicInteger atOnce = new AtomicInteger();
+        AtomicInteger mostAtOnce = new AtomicInteger();
+        List<String> overlaps = new CopyOnWriteArrayList<>();
+        CountDownLatch hold = new CountDownLatch(1);
+        List<PresenceUpdate> written = new CopyOnWriteArrayList<>();
+        StoreWriter slow = update -> {
+            String user = update.user().id();
+            if (!writing.add(user)) overlaps.add(user);
+            mostAtOnce.accumulateAndGet(atOnce.incrementAndGet(), Math::max);
+            try {
+                hold.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            atOnce.decrementAndGet();
+            writing.remove(user);
+            written.add(update);
+            return WriteResult.WRITTEN;
+        };
+        PublisherOutbox outbox = new PublisherOutbox("parallel", slow, FAST, true, 4, clock, DeliveryListener.NONE);
+        started.add(outbox);
+        for (int i = 0; i < 20; i++) outbox.publish(update(i, 1));
+        await("four writes under way").until(() -> atOnce.get() == 4);
+        for (int v = 2; v <= 4; v++) outbox.publish(update(0, v)); // user 0 is being written: these wait, the latest wins
+        hold.countDown();
+        await("every user's latest state written").until(() -> outbox.health().pending() == 0);
+        assertThat(mostAtOnce.get()).isEqualTo(4);
+        assertThat(overlaps).as("users written twice at once").isEmpty();
+        assertThat(written.stream().filter(u -> u.user().equals(Updates.user(0))).toList()).containsExactly(update(0, 1), update(0, 4));
+        assertThat(written).hasSize(21);
+        assertThat(workerAlive("parallel")).isTrue();
+        outbox.close(Duration.ofSeconds(1));
+        assertThat(workerAlive("parallel")).as("every worker stopped").isFalse();
+    }
+
+    /** Whether a worker of the publisher runs (one is named publisher-NAME, several publisher-NAME-0, -1, …). */
     static boolean workerAlive(String publisher) {
-        return Thread.getAllStackTraces().keySet().stream().anyMatch(t -> t.getName().equals("publisher-" + publisher) && t.isAlive());
+        return Thread.getAllStackTraces().keySet().stream()
+                .anyMatch(t -> (t.getName().equals("publisher-" + publisher) || t.getName().startsWith("publisher-" + publisher + "-")) && t.isAlive());
     }
 }

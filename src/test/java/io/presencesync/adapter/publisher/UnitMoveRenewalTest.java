@@ -47,7 +47,7 @@ class UnitMoveRenewalTest {
     PublisherOutbox node(String name) {
         PublisherConfig.Redis config = aRedisPublisher().withKeyPrefix(prefix).withTtl(TTL)
                 .withDelivery(new PublisherConfig.Delivery(Duration.ofMillis(500), Duration.ofMillis(10), Duration.ofMillis(50))).build();
-        return new PublisherOutbox(name, new RedisPublisher(config, Map.of()), config.delivery(), true, clock, DeliveryListener.NONE);
+        return new PublisherOutbox(name, new RedisPublisher(config, Map.of()), config.delivery(), true, 1, clock, DeliveryListener.NONE);
     }
 
     UnitSync sync(UnitState state, PresencePublisher publisher) {

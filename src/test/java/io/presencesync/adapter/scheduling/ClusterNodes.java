@@ -40,7 +40,10 @@ final class ClusterNodes implements AutoCloseable {
                 String.valueOf(script.firstEnd().toEpochMilli()), String.valueOf(pollMillis)));
         if (moreTenants.length > 0) command.add(String.join(",", moreTenants));
         ProcessBuilder builder = new ProcessBuilder(command);
-        builder.environment().put("DONT_FAKE_MONOTONIC", "1"); // under faketime: the JVM's timers keep real time, its clock is off
+        // Under faketime: the JVM's timers keep real time, only its clock is off. libfaketime 0.9.10 (Debian 12) reads only the
+        // FAKETIME_ name; without it the monotonic clock was faked too, and the JVM's timed waits went astray.
+        builder.environment().put("FAKETIME_DONT_FAKE_MONOTONIC", "1");
+        builder.environment().put("DONT_FAKE_MONOTONIC", "1"); // the name before libfaketime 0.9.8
         Process p = builder.redirectError(Path.of("target", "cluster-node-" + node + ".log").toFile()).start();
         nodes.add(p);
         Thread reader = new Thread(() -> {

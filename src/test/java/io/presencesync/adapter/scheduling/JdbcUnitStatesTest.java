@@ -125,6 +125,48 @@ class JdbcUnitStatesTest {
     }
 
     @Test
+    void aPollWaitingForGraphKeepsEveryOtherPollOfItsUnitOutButLetsItsTransitionsRunAndThenTakesItsAnswerIn() throws Exception {
+        CountDownLatch reading = new CountDownLatch(1);
+        CountDownLatch graphAnswers = new CountDownLatch(1);
+        CompletableFuture<Boolean> poll = CompletableFuture.supplyAsync(() -> nodeA.poll("contoso", 0, () -> {
+            reading.countDown();
+            stallUntil(graphAnswers); // node a's poll waits for Graph
+            return "answer";
+        }, (state, answer) -> annaGoesBusy(state)));
+        assertThat(reading.await(10, TimeUnit.SECONDS)).isTrue();
+
+        boolean[] readOnB = new boolean[1];
+        assertThat(nodeB.poll("contoso", 0, () -> readOnB[0] = true, (state, answer) -> { })).as("node b's poll of the unit is skipped").isFalse();
+        assertThat(readOnB[0]).as("without asking Graph").isFalse();
+        assertThat(nodeB.poll("contoso", 1, () -> true, (state, answer) -> { })).as("other units' polls are free").isTrue();
+        boolean[] transition = new boolean[1];
+        assertThat(nodeB.run("contoso", 0, state -> transition[0] = true)).as("the unit's transition runs meanwhile, on any node").isTrue();
+        assertThat(transition[0]).isTrue();
+
+        graphAnswers.countDown();
+        assertThat(poll.get(10, TimeUnit.SECONDS)).isTrue();
+        boolean[] saw = new boolean[1];
+        assertThat(nodeB.run("contoso", 0, state -> saw[0] = remembersAnnaBusy(state))).isTrue();
+        assertThat(saw[0]).as("the poll's answer was taken in and saved").isTrue();
+        assertThat(nodeB.poll("contoso", 0, () -> true, (state, answer) -> { })).as("the unit's poll is free again").isTrue();
+    }
+
+    @Test
+    void aPollWhoseAnswerComesWhileATransitionHoldsTheStateWaitsForItBriefly() throws Exception {
+        CountDownLatch inside = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        CompletableFuture<Boolean> transition = CompletableFuture.supplyAsync(() -> nodeA.run("contoso", 0, state -> {
+            inside.countDown();
+            stallUntil(release);
+        }));
+        assertThat(inside.await(10, TimeUnit.SECONDS)).isTrue();
+        CompletableFuture.delayedExecutor(300, TimeUnit.MILLISECONDS, Runnable::run).execute(release::countDown);
+
+        assertThat(nodeB.poll("contoso", 0, () -> "answer", (state, answer) -> annaGoesBusy(state))).as("applied once the transition ended").isTrue();
+        assertThat(transition.get(10, TimeUnit.SECONDS)).isTrue();
+    }
+
+    @Test
     void aRunWhoseConnectionDiedSavesNothingAndFreesTheUnit() throws Exception {
         assertThat(nodeA.run("contoso", 0, state -> { })).isTrue();
         CountDownLatch inside = new CountDownLatch(1);

@@ -117,6 +117,29 @@ class SipPublisherIT {
     }
 
     @Test
+    void aServerAnswering423IsAskedAgainWithItsMinExpiresAndFromThenOn() throws Exception {
+        // Publications of at least 15 minutes: the 10 minutes presence-sync asks for are too brief.
+        try (KamailioServer kamailio = KamailioServer.start(KamailioServer.Mode.TRUSTED, 3600, 900);
+             SipWatcher watcher = new SipWatcher(kamailio.proxy());
+             SipPublisher publisher = new SipPublisher(config(kamailio, PublisherConfig.SipTransport.UDP, null), Map.of(), CLOCK, registry)) {
+            String ida = "sip:ida.wolf@" + DOMAIN;
+            watcher.subscribe(ida);
+            Instant now = CLOCK.instant();
+            assertThat(publisher.write(update("ida.wolf", new EventPresence(Reason.CALENDAR_BUSY, now, now.plusSeconds(1800)), 1)))
+                    .isEqualTo(WriteResult.WRITTEN);
+            assertThat(counted("publish", "423")).as("Interval Too Brief, with Min-Expires").isEqualTo(1);
+            await("busy, then meeting").atMost(Duration.ofSeconds(10)).until(() -> watcher.latest(ida).contains("<rpid:busy/><rpid:meeting/>"));
+            assertThat(kamailio.publications("ida.wolf", DOMAIN)).isEqualTo(1);
+
+            assertThat(publisher.write(update("jonas.richter", new EventPresence(Reason.CALL, now, null), 1))).isEqualTo(WriteResult.WRITTEN);
+            assertThat(counted("publish", "423")).as("the next publication asks for the Min-Expires at once").isEqualTo(1);
+            assertThat(publisher.write(update("ida.wolf", EventPresence.none(now, null), 2))).as("a removal (Expires 0)").isEqualTo(WriteResult.WRITTEN);
+            assertThat(kamailio.publications("ida.wolf", DOMAIN)).isZero();
+            assertThat(counted("publish", "200") + counted("remove", "200")).isEqualTo(3);
+        }
+    }
+
+    @Test
     void aRestartedServerThatLostItsPublicationsGetsThemAgainAtTheNextRefresh() throws Exception {
         try (KamailioServer kamailio = KamailioServer.start(KamailioServer.Mode.TRUSTED, 3, 1);
              SipPublisher publisher = new SipPublisher(config(kamailio, PublisherConfig.SipTransport.UDP, null), Map.of(), CLOCK, registry)) {
@@ -165,7 +188,7 @@ class SipPublisherIT {
     void whileTheServerIsDownNothingIsLostAndEachUsersLatestStateWins() throws Exception {
         try (KamailioServer kamailio = KamailioServer.start(KamailioServer.Mode.TRUSTED, 3600, 10)) {
             SipPublisher publisher = new SipPublisher(config(kamailio, PublisherConfig.SipTransport.UDP, null), Map.of(), CLOCK, registry);
-            PublisherOutbox outbox = new PublisherOutbox("sip", publisher, FAST_RETRIES, true, CLOCK, DeliveryListener.NONE);
+            PublisherOutbox outbox = new PublisherOutbox("sip", publisher, FAST_RETRIES, true, PublisherConfig.Sip.DEFAULT_MAX_IN_FLIGHT, CLOCK, DeliveryListener.NONE);
             try (SipWatcher watcher = new SipWatcher(kamailio.proxy())) {
                 Instant now = CLOCK.instant();
                 outbox.publish(update("greta.schulz", new EventPresence(Reason.CALENDAR_BUSY, now, null), 1));
@@ -198,7 +221,7 @@ class SipPublisherIT {
     void aBurstOfAHundredUsersAtTheTopOfTheHourIsPublishedAndRemovedInFull() throws Exception {
         try (KamailioServer kamailio = KamailioServer.start(KamailioServer.Mode.TRUSTED, 3600, 10)) {
             SipPublisher publisher = new SipPublisher(config(kamailio, PublisherConfig.SipTransport.TCP, null), Map.of(), CLOCK, registry);
-            PublisherOutbox outbox = new PublisherOutbox("sip", publisher, FAST_RETRIES, true, CLOCK, DeliveryListener.NONE);
+            PublisherOutbox outbox = new PublisherOutbox("sip", publisher, FAST_RETRIES, true, PublisherConfig.Sip.DEFAULT_MAX_IN_FLIGHT, CLOCK, DeliveryListener.NONE);
             try {
                 Instant hour = CLOCK.instant();
                 for (int i = 0; i < 100; i++) {
@@ -224,7 +247,8 @@ class SipPublisherIT {
 
     static PublisherConfig.Sip config(KamailioServer k, PublisherConfig.SipTransport transport, PublisherConfig.SipAccount account) {
         return new PublisherConfig.Sip("sip", "127.0.0.1", k.port, transport, "sip:{localpart}@" + DOMAIN, Duration.ofMinutes(10),
-                PublisherConfig.NoteLanguage.EN, ZoneId.of("Europe/Berlin"), account, Duration.ofSeconds(2), FAST_RETRIES);
+                PublisherConfig.NoteLanguage.EN, ZoneId.of("Europe/Berlin"), account, Duration.ofSeconds(2),
+                PublisherConfig.Sip.DEFAULT_MAX_IN_FLIGHT, FAST_RETRIES);
     }
 
     static PresenceUpdate update(String localpart, EventPresence presence, long version) {

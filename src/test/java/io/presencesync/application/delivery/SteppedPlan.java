@@ -38,17 +38,22 @@ final class SteppedPlan {
     }
 
     /** A plan for a store that can lose data (renewals on), with {@link #DOUBLING} backoff, at {@code T0 + 1 h}. */
-    static Builder plan() { return new Builder(REPUBLISH, DOUBLING, true); }
+    static Builder plan() { return new Builder(REPUBLISH, DOUBLING, true, 1); }
 
-    record Builder(Duration republishInterval, Backoff backoff, boolean renewals) {
-        Builder republishingEvery(Duration interval) { return new Builder(interval, backoff, renewals); }
+    record Builder(Duration republishInterval, Backoff backoff, boolean renewals, int maxInFlight) {
+        Builder republishingEvery(Duration interval) { return new Builder(interval, backoff, renewals, maxInFlight); }
 
-        Builder backingOff(Backoff b) { return new Builder(republishInterval, b, renewals); }
+        Builder backingOff(Backoff b) { return new Builder(republishInterval, b, renewals, maxInFlight); }
 
         /** As for the embedded store. */
-        Builder withoutRenewals() { return new Builder(republishInterval, backoff, false); }
+        Builder withoutRenewals() { return new Builder(republishInterval, backoff, false, maxInFlight); }
 
-        SteppedPlan start() { return new SteppedPlan(new DeliveryPolicy(republishInterval, RETRY_BACKOFF, backoff, renewals), T0.plusSeconds(3600)); }
+        /** Up to {@code n} writes under way at once (as for a SIP publisher). */
+        Builder inFlight(int n) { return new Builder(republishInterval, backoff, renewals, n); }
+
+        SteppedPlan start() {
+            return new SteppedPlan(new DeliveryPolicy(republishInterval, RETRY_BACKOFF, backoff, renewals, maxInFlight), T0.plusSeconds(3600));
+        }
     }
 
     /** Version {@code version} of users {@code from} to {@code to - 1}. */
@@ -81,7 +86,14 @@ final class SteppedPlan {
         return due;
     }
 
-    DeliveryPlan.Step next() { return plan.next(now); }
+    /** The last send {@link #next} gave: what {@link #answer(WriteResult)} settles. */
+    private DeliveryPlan.Send last;
+
+    DeliveryPlan.Step next() {
+        DeliveryPlan.Step step = plan.next(now);
+        if (step instanceof DeliveryPlan.Send s) last = s;
+        return step;
+    }
 
     /** The next step, which must be a send. */
     DeliveryPlan.Send send() {
@@ -101,7 +113,11 @@ final class SteppedPlan {
         throw new AssertionError("nothing sent within 100 waits, at " + now);
     }
 
-    Optional<Delivery> answer(WriteResult result) { return plan.settle(result, now); }
+    /** Answers the last send. */
+    Optional<Delivery> answer(WriteResult result) { return answer(last, result); }
+
+    /** Answers {@code send}, of several in flight. */
+    Optional<Delivery> answer(DeliveryPlan.Send send, WriteResult result) { return plan.settle(send, result, now); }
 
     /** Sends and answers whatever is due now, the store answering each with {@code store}; returns the sends. */
     List<DeliveryPlan.Send> deliverDue(Function<PresenceUpdate, WriteResult> store) {
