@@ -124,10 +124,13 @@ public final class TenantSync {
 
     /**
      * A poll whose phase is the unit's own, so units do not all call Graph in the same second; every
-     * node works out the same phase. A missed poll is not made up: the next one reads the then-current state anyway.
+     * node works out the same phase. A new unit reads its calendars at once, so its regular calendar
+     * polls begin at the first phase at least half an interval later: a phase seconds after that first
+     * read would read the same calendars again (a starting node's calendar reads were doubled).
      */
     private SyncSchedule.Poll poll(int unit, UnitStep step, Duration every, Instant now) {
         double spread = ((unit + 1) * GOLDEN + (name().hashCode() & 0xffff) / 65536.0) % 1.0;
+        if (step == UnitStep.CALENDAR_POLL && spread < 0.5) spread += 1;
         return new SyncSchedule.Poll(step, now.plusMillis((long) (spread * every.toMillis())), every);
     }
 

@@ -65,7 +65,13 @@ final class SchemaMigrations {
                     "CREATE TABLE presence_sync_config_generation (generation BIGINT NOT NULL PRIMARY KEY, config_hash CHAR(64) NOT NULL,"
                             + " tenants TEXT NOT NULL, claimed_at TIMESTAMPTZ NOT NULL DEFAULT now(), claimed_by TEXT NOT NULL)",
                     "CREATE TABLE presence_sync_node (node TEXT NOT NULL PRIMARY KEY, generation BIGINT NOT NULL,"
-                            + " seen_at TIMESTAMPTZ NOT NULL DEFAULT now())")));
+                            + " seen_at TIMESTAMPTZ NOT NULL DEFAULT now())")),
+            // Code of schema 2 still runs: it finds a unit of format 3 unreadable and recovers it by a fresh poll.
+            new Migration(3, "a row per user of a unit's state, and a generation per unit's row, so a run writes what it changed", 2, statements(
+                    "ALTER TABLE presence_sync_unit_state ADD COLUMN generation BIGINT",
+                    "CREATE SEQUENCE presence_sync_unit_generation",
+                    "CREATE TABLE presence_sync_unit_user (tenant VARCHAR(40) NOT NULL, unit INTEGER NOT NULL, user_id TEXT NOT NULL,"
+                            + " seq INTEGER NOT NULL, generation BIGINT NOT NULL, state TEXT NOT NULL, PRIMARY KEY (tenant, unit, user_id))")));
 
     private SchemaMigrations() {}
 

@@ -47,7 +47,15 @@ final class VersionedJson<T> {
 
     T read(int format, String text) throws Unreadable {
         try {
-            JsonNode node = JSON.readTree(text);
+            return read(format, JSON.readTree(text));
+        } catch (JsonProcessingException e) {
+            throw new Unreadable("format " + format + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Reads a value already parsed (or put together from several rows); {@code node} may be changed on the way. */
+    T read(int format, JsonNode node) throws Unreadable {
+        try {
             if (!(node instanceof ObjectNode object)) throw new IllegalArgumentException("not a JSON object");
             for (int f = format; f < current; f++) {
                 UnaryOperator<ObjectNode> upcast = upcasters.get(f);
@@ -55,7 +63,7 @@ final class VersionedJson<T> {
                 object = upcast.apply(object);
             }
             return read.apply(object);
-        } catch (JsonProcessingException | RuntimeException e) {
+        } catch (RuntimeException e) {
             throw new Unreadable("format " + format + ": " + e.getMessage(), e);
         }
     }

@@ -16,6 +16,7 @@ import io.presencesync.domain.FreeBusyStatus;
 import io.presencesync.domain.User;
 import io.presencesync.rules.PresenceRules;
 import io.presencesync.rules.RuleSettings;
+import io.presencesync.testsupport.SettableClock;
 import io.presencesync.testsupport.TestPostgres;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -35,6 +36,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 import static io.presencesync.testsupport.SyncTimingBuilder.aSyncTiming;
 import static io.presencesync.testsupport.TenantPortsBuilder.ports;
@@ -198,7 +200,7 @@ class JdbcUnitStatesTest {
             garble.setString(1, "{\"users\": [{\"id\": \"id-anna\", \"addr");
             garble.executeUpdate();
         }
-        Logger rows = (Logger) LoggerFactory.getLogger(JsonRows.class);
+        Logger rows = (Logger) LoggerFactory.getLogger(JdbcUnitStates.class);
         ListAppender<ILoggingEvent> logged = new ListAppender<>();
         logged.start();
         rows.addAppender(logged);
@@ -218,7 +220,7 @@ class JdbcUnitStatesTest {
                 .containsExactly(EventState.BUSY, EventState.BUSY);
         assertThat(logged.list).singleElement().satisfies(e -> {
             assertThat(e.getLevel()).isEqualTo(Level.ERROR);
-            assertThat(e.getFormattedMessage()).contains("tenant contoso: sync unit 0", JdbcUnitStates.TABLE, "format 2");
+            assertThat(e.getFormattedMessage()).contains("tenant contoso: sync unit 0", JdbcUnitStates.TABLE, "format 3");
         });
         assertThat(nodeB.run("contoso", 0, state -> recovering[0] = sync(state).recovering())).isTrue();
         assertThat(recovering[0]).as("what the fresh poll saved is read again").isFalse();
@@ -259,6 +261,121 @@ class JdbcUnitStatesTest {
             assertThat(rs.getString(1)).isEqualTo("fabrikam");
             assertThat(rs.next()).isFalse();
         }
+    }
+
+    /** Ben and Cleo besides Anna, each with a meeting the test can change. */
+    static final User BEN = new User("id-ben", "ben@contoso.com");
+    static final User CLEO = new User("id-cleo", "cleo@contoso.com");
+    static final User DORA = new User("id-dora", "dora@contoso.com");
+    final SettableClock settable = new SettableClock(Instant.parse("2026-12-01T09:00:00Z"));
+    final Map<String, List<FreeBusyItem>> calendars = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** A calendar poll of {@code members} at the settable clock's time, on their calendars as the test set them. */
+    Consumer<UnitState> poll(List<User> members, List<List<UnitState.SavedUser>> after) {
+        return state -> {
+            TenantPorts ports = ports().withCalendars((users, from, to) -> {
+                Map<String, SourceResult<List<FreeBusyItem>>> results = new java.util.HashMap<>();
+                for (User u : users) results.put(u.id(), new SourceResult.Ok<>(calendars.getOrDefault(u.id(), List.of())));
+                return results;
+            }).publishingTo(published::add).build();
+            UnitSync sync = new UnitSync("contoso", state, ports, new PresenceRules(RuleSettings.DEFAULTS), settable, aSyncTiming().build());
+            sync.members(members);
+            sync.pollCalendars();
+            after.add(state.saved());
+        };
+    }
+
+    void meeting(User user, int fromMinute, int toMinute) {
+        Instant nine = Instant.parse("2026-12-01T09:00:00Z");
+        calendars.put(user.id(), List.of(new FreeBusyItem(nine.plusSeconds(60L * fromMinute), nine.plusSeconds(60L * toMinute), FreeBusyStatus.BUSY)));
+    }
+
+    /** The unit's generation and each user row's, as stored. */
+    Map<String, Long> generations() throws Exception {
+        Map<String, Long> rows = new java.util.TreeMap<>();
+        try (Connection c = poolA.getConnection(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT 'unit', generation FROM " + JdbcUnitStates.TABLE + " WHERE unit = 0"
+                     + " UNION ALL SELECT user_id, generation FROM " + JdbcUnitStates.USERS + " WHERE unit = 0")) {
+            while (rs.next()) rows.put(rs.getString(1), rs.getLong(2));
+        }
+        return rows;
+    }
+
+    @Test
+    void aRunWritesTheUsersItChangedAndNoOthersAndARunThatChangedNothingWritesNothing() throws Exception {
+        meeting(ANNA, 0, 60);
+        meeting(BEN, 30, 60);
+        meeting(CLEO, 120, 150);
+        List<List<UnitState.SavedUser>> after = new ArrayList<>();
+        List<User> members = List.of(ANNA, BEN, CLEO);
+        assertThat(nodeA.run("contoso", 0, poll(members, after))).isTrue();
+        Map<String, Long> first = generations();
+        assertThat(first).containsOnlyKeys("unit", ANNA.id(), BEN.id(), CLEO.id()).allSatisfy((row, generation) -> assertThat(generation).isEqualTo(first.get("unit")));
+
+        settable.advance(Duration.ofSeconds(60));
+        assertThat(nodeA.run("contoso", 0, poll(members, after))).isTrue();
+        Map<String, Long> renewed = generations();
+        assertThat(renewed).as("Ben's and Cleo's NONE is named once more, Anna's BUSY stays as it was").containsEntry(ANNA.id(), first.get(ANNA.id()))
+                .containsEntry(BEN.id(), renewed.get("unit")).containsEntry(CLEO.id(), renewed.get("unit"));
+
+        settable.advance(Duration.ofSeconds(60));
+        assertThat(nodeA.run("contoso", 0, poll(members, after))).isTrue();
+        Map<String, Long> unchanged = generations();
+        assertThat(unchanged.get("unit")).as("the poll's instants are the unit's").isGreaterThan(renewed.get("unit"));
+        assertThat(unchanged).as("no user's row: nothing of theirs changed").containsAllEntriesOf(Map.of(ANNA.id(), first.get(ANNA.id()),
+                BEN.id(), renewed.get(BEN.id()), CLEO.id(), renewed.get(CLEO.id())));
+
+        assertThat(nodeA.read("contoso", 0, UnitState::saved)).isPresent();
+        assertThat(generations()).as("a run that changed nothing writes nothing").isEqualTo(unchanged);
+
+        meeting(BEN, 45, 60);
+        settable.advance(Duration.ofSeconds(60));
+        assertThat(nodeA.run("contoso", 0, poll(members, after))).isTrue();
+        Map<String, Long> moved = generations();
+        assertThat(moved.get(BEN.id())).as("Ben's moved meeting").isEqualTo(moved.get("unit")).isGreaterThan(unchanged.get("unit"));
+        assertThat(moved).containsEntry(ANNA.id(), first.get(ANNA.id())).containsEntry(CLEO.id(), renewed.get(CLEO.id()));
+        assertThat(new JdbcUnitStates(poolB).read("contoso", 0, UnitState::saved)).as("a node that never ran the unit reads it whole")
+                .contains(after.get(after.size() - 1));
+    }
+
+    @Test
+    void aNodeThatRanTheUnitBeforeContinuesFromWhatAnotherNodeChangedMeanwhile() throws Exception {
+        meeting(ANNA, 0, 60);
+        meeting(BEN, 0, 30);
+        meeting(CLEO, 120, 150);
+        List<List<UnitState.SavedUser>> after = new ArrayList<>();
+        assertThat(nodeA.run("contoso", 0, poll(List.of(ANNA, BEN, CLEO), after))).isTrue();
+
+        // Node b takes the unit over: Ben leaves (his NONE is owed), Dora joins, Cleo's meeting moves to now, Anna's ends.
+        meeting(CLEO, 0, 30);
+        meeting(DORA, 0, 90);
+        meeting(ANNA, 0, 2);
+        settable.advance(Duration.ofSeconds(150));
+        assertThat(nodeB.run("contoso", 0, poll(List.of(ANNA, CLEO, DORA), after))).isTrue();
+        List<UnitState.SavedUser> onB = after.get(after.size() - 1);
+
+        List<List<UnitState.SavedUser>> seen = new ArrayList<>();
+        assertThat(nodeA.run("contoso", 0, state -> seen.add(state.saved()))).isTrue();
+        assertThat(seen.get(0)).as("node a reads what node b changed, not its own mirror").containsExactlyInAnyOrderElementsOf(onB);
+
+        // And back: node b's mirror is of its own write; node a's changes since are read.
+        settable.advance(Duration.ofSeconds(60));
+        meeting(DORA, 0, 10);
+        assertThat(nodeA.run("contoso", 0, poll(List.of(ANNA, CLEO), after))).isTrue();
+        List<UnitState.SavedUser> onA = after.get(after.size() - 1);
+        assertThat(nodeB.read("contoso", 0, UnitState::saved)).hasValueSatisfying(saved -> assertThat(saved).containsExactlyInAnyOrderElementsOf(onA));
+        assertThat(new JdbcUnitStates(poolB).read("contoso", 0, UnitState::saved)).hasValueSatisfying(saved -> assertThat(saved).containsExactlyElementsOf(onA));
+    }
+
+    @Test
+    void aNodesMirrorOfATenantAnotherNodeRemovedAndAddedAgainIsNotTakenForItsState() throws Exception {
+        meeting(ANNA, 0, 60);
+        assertThat(nodeA.run("contoso", 0, poll(List.of(ANNA), new ArrayList<>()))).isTrue();
+
+        nodeB.forget("contoso");
+        assertThat(nodeB.run("contoso", 0, state -> { })).as("the tenant added again: its unit starts empty").isTrue();
+
+        assertThat(nodeA.read("contoso", 0, UnitState::saved)).as("node a's mirror of the removed unit is not used").contains(List.of());
     }
 
     /** A run that stalls until the test releases it: a hand-over between threads, not a poll. */
