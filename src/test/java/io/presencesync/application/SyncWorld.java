@@ -18,6 +18,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
 
 import static io.presencesync.testsupport.SyncTimingBuilder.aSyncTiming;
 import static io.presencesync.testsupport.TenantPortsBuilder.ports;
@@ -41,6 +42,18 @@ final class SyncWorld {
     int calendarReads;
     /** Runs inside every calendar read, before it answers: a test may make Graph wait there. */
     volatile Runnable calendarWait = () -> {};
+
+    /** From now on a calendar read counts {@code reading} down, then waits for {@code answers}, as a Graph that hangs. */
+    void calendarsHang(CountDownLatch reading, CountDownLatch answers) {
+        calendarWait = () -> {
+            reading.countDown();
+            try {
+                answers.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        };
+    }
     /** When set, the directory fails outright (not user by user). */
     boolean directoryDown;
     final RecordingSchedule schedule = new RecordingSchedule(log);

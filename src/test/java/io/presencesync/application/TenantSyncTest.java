@@ -170,14 +170,7 @@ class TenantSyncTest {
         tenant.runUnit(0, UnitStep.CALENDAR_POLL);
         CountDownLatch reading = new CountDownLatch(1);
         CountDownLatch graphAnswers = new CountDownLatch(1);
-        world.calendarWait = () -> {
-            reading.countDown();
-            try {
-                graphAnswers.await();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        };
+        world.calendarsHang(reading, graphAnswers);
         ExecutorService threads = Executors.newFixedThreadPool(2);
         try {
             Future<?> poll = threads.submit(() -> tenant.runUnit(0, UnitStep.CALENDAR_POLL));
@@ -207,14 +200,7 @@ class TenantSyncTest {
         tenant.refreshDirectory(roster);
         CountDownLatch reading = new CountDownLatch(1);
         CountDownLatch graphAnswers = new CountDownLatch(1);
-        world.calendarWait = () -> {
-            reading.countDown();
-            try {
-                graphAnswers.await();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        };
+        world.calendarsHang(reading, graphAnswers);
         ExecutorService threads = Executors.newSingleThreadExecutor();
         try {
             Future<?> poll = threads.submit(() -> tenant.runUnit(0, UnitStep.CALENDAR_POLL)); // holds the node's one sync thread
