@@ -79,10 +79,10 @@ public final class Benchmark {
                 throw new IllegalArgumentException("--users and --minutes must be positive, --edits between 0 and 100, --nodes at least 1");
             }
             if (nodes > 0 && publisher == null) publisher = "redis";
-            if (publisher != null && (nodes == 0 || !List.of("redis", "http").contains(publisher))) {
-                throw new IllegalArgumentException("--publisher is redis or http, with --nodes");
+            if (publisher != null && !List.of("redis", "http").contains(publisher)) {
+                throw new IllegalArgumentException("--publisher is redis or http");
             }
-            if (nodes > 0 && sip) throw new IllegalArgumentException("--sip runs one node: not with --nodes");
+            if (sip && (nodes > 0 || publisher != null)) throw new IllegalArgumentException("--sip measures the sip publisher of one node: not with --nodes or --publisher");
             if (killAfter >= 0 && (nodes < 2 || killAfter >= minutes * 60)) {
                 throw new IllegalArgumentException("--kill-after needs --nodes 2 or more and an instant inside the window");
             }

@@ -224,7 +224,10 @@ class BenchmarkPartsTest {
         assertThat(o.publisher()).isEqualTo("redis");
         assertThat(o.editsPercent()).isEqualTo(2.0);
         assertThat(Benchmark.Options.parse(new String[] {"--nodes", "2", "--publisher", "http"}).publisher()).isEqualTo("http");
-        for (String[] bad : List.of(new String[] {"--publisher", "redis"}, new String[] {"--nodes", "2", "--publisher", "kafka"},
+        Benchmark.Options single = Benchmark.Options.parse(new String[] {"--publisher", "http"});
+        assertThat(single.publisher()).isEqualTo("http");
+        assertThat(single.nodes()).as("one node, no cluster").isZero();
+        for (String[] bad : List.of(new String[] {"--publisher", "redis", "--sip"}, new String[] {"--nodes", "2", "--publisher", "kafka"},
                 new String[] {"--nodes", "1", "--kill-after", "30"}, new String[] {"--nodes", "3", "--kill-after", "200"},
                 new String[] {"--nodes", "3", "--kill-after", "30", "--restart-after", "20"}, new String[] {"--nodes", "2", "--sip"},
                 new String[] {"--edits", "-1"})) {

@@ -102,8 +102,9 @@ final class Report {
         line("| everything per 60 s (presence-sync adds 4 call-state polls, which calendarView does not do at all) | %,d | %.1f | %.1f× |",
                 cvItems, ours60, cvItems / ours60);
         line("");
-        line(sip == null ? "## Event presence latency (store accept − appointment start/end)"
-                : "## Event presence latency (Kamailio's 200 to the PUBLISH − appointment start/end)");
+        line(sip != null ? "## Event presence latency (Kamailio's 200 to the PUBLISH − appointment start/end)"
+                : o.publisher() != null ? "## Event presence latency (the " + o.publisher() + " publisher's acknowledgement − appointment start/end)"
+                : "## Event presence latency (store accept − appointment start/end)");
         line("");
         line("Transitions in the window (starts and ends of busy time, merged as the rules merge them): %,d expected, "
                 + "%,d published, %,d missed, %d publishes matching no transition.", latency.expected(), latency.latenciesMillis().length,
@@ -148,6 +149,8 @@ final class Report {
                     + "so latency and cycle counts are worse than on a machine of its own.", machineCores - services - simCpu / window, cpus);
             line("");
         }
+        line("CPU by thread (cores in the window, numbers in names folded to #): %s.", service.getProperty("cpuByThread"));
+        line("");
         line("Threads of the service JVM at the end: %s (peak %s); open files: %s.", service.getProperty("threads"),
                 service.getProperty("threadsPeak"), service.getProperty("openFiles"));
         line("");
@@ -158,13 +161,23 @@ final class Report {
             line("In the window the sip publisher sent %,d PUBLISH requests (publications, modifications, removals, refreshes; a digest "
                     + "challenge counts twice): **%.1f PUBLISH/s** sustained, what the calendars asked for; its outbox settled %,d deliveries "
                     + "(a NONE for a user with nothing published and a re-send of a held publication cost no request). Threads by name: %s.",
-                    requests, requests / window, Long.parseLong(service.getProperty("sipWrites")), service.getProperty("threadNames"));
+                    requests, requests / window, Long.parseLong(service.getProperty("writes")), service.getProperty("threadNames"));
             line("");
             line("Capacity, apart from the service (same Kamailio, production outbox and publisher): %s.", SipCapacity.describe(sip));
             line("");
         }
-        line("Not measured: real Graph latency and throttling, the network, TLS to remote hosts, a real presence store "
-                + "(the embedded store accepts in memory).");
+        if (sip == null && o.publisher() != null && o.nodes() == 0) {
+            line("## %s publisher", o.publisher());
+            line("");
+            line("In the window the %s publisher settled %,d deliveries (%.1f/s: changes, removals and re-sends), %s. "
+                    + "Its CPU is in the threads above (`publisher-%s`%s).", o.publisher(), Long.parseLong(service.getProperty("writes")),
+                    Long.parseLong(service.getProperty("writes")) / window,
+                    "redis".equals(o.publisher()) ? "to the machine's Redis" : "to a receiver in the benchmark's JVM that answers 204 at once",
+                    o.publisher(), "redis".equals(o.publisher()) ? ", Lettuce's `lettuce-…` event loops" : ", the JDK HTTP client's `HttpClient-#-…`");
+            line("");
+        }
+        line("Not measured: real Graph latency and throttling, the network, TLS to remote hosts%s.",
+                sip == null && o.publisher() == null ? ", a real presence store (the embedded store accepts in memory)" : "");
         return md.toString();
     }
 

@@ -115,11 +115,11 @@ public final class BenchService {
         AtomicLong readyAt = new AtomicLong(-1);
         OperatingSystemMXBean os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
         long startedAt = System.currentTimeMillis();
-        AtomicLong sipWrites = new AtomicLong();
+        AtomicLong writes = new AtomicLong();
         DeliveryListener acknowledged = d -> {
             if (!d.publisher().equals(recorded)) return;
             long now = d.acknowledged().toEpochMilli();
-            if (now >= measureFrom && now < measureUntil) sipWrites.incrementAndGet();
+            if (now >= measureFrom && now < measureUntil) writes.incrementAndGet();
             EventPresence p = d.update().presence();
             if (!d.republish()) firstSeen.putIfAbsent(d.update().user().id(), now);
             if (d.republish() || (p.since().toEpochMilli() < recordFrom && now < recordFrom)) return;
@@ -149,6 +149,7 @@ public final class BenchService {
             Properties p = new Properties();
             if (soak) p.setProperty("heapAfterFullGcAtStart", String.valueOf(liveHeap()));
             long cpu0 = os.getProcessCpuTime();
+            Map<Long, Long> threadCpu0 = threadCpu();
             long wall0 = System.nanoTime();
             Map<String, long[]> gc0 = gcTotals();
             heap.reset();
@@ -162,6 +163,8 @@ public final class BenchService {
             double sipRequests1 = sipPort == 0 ? 0 : sipRequests(runner.managementPort());
             long cpu1 = os.getProcessCpuTime();
             long wall1 = System.nanoTime();
+            if (recorded != null) p.setProperty("writes", String.valueOf(writes.get()));
+            p.setProperty("cpuByThread", cpuByThread(threadCpu0, (wall1 - wall0) / 1e9));
             Map<String, long[]> gc1 = gcTotals();
             HeapWatch.Figures during = heap.figures();
             long liveAfterFullGc;
@@ -197,7 +200,6 @@ public final class BenchService {
                 p.setProperty("openFiles", "unknown");
             }
             if (sipPort != 0) {
-                p.setProperty("sipWrites", String.valueOf(sipWrites.get()));
                 p.setProperty("sipRequests", String.valueOf(Math.round(sipRequests1 - sipRequests0)));
                 // What runs in the service JVM, by thread name with numbers folded: the SIP stack's share shows.
                 p.setProperty("threadNames", Thread.getAllStackTraces().keySet().stream().map(t -> t.getName().replaceAll("\\d+", "#"))
@@ -212,6 +214,31 @@ public final class BenchService {
             System.err.println("bench service: window done; stopping");
         }
         System.exit(0);
+    }
+
+    private static Map<Long, Long> threadCpu() {
+        var threads = ManagementFactory.getThreadMXBean();
+        Map<Long, Long> cpu = new HashMap<>();
+        for (long id : threads.getAllThreadIds()) cpu.put(id, threads.getThreadCpuTime(id));
+        return cpu;
+    }
+
+    /**
+     * Where the service's CPU went in the window: cores by thread name with numbers folded (e.g.
+     * {@code publisher-redis}, {@code lettuce-epollEventLoop-#-#}, {@code sync-#}), the busiest first.
+     * A thread that ended in the window is missing; one that started in it counts from its start.
+     */
+    private static String cpuByThread(Map<Long, Long> before, double seconds) {
+        var threads = ManagementFactory.getThreadMXBean();
+        Map<String, Double> cores = new HashMap<>();
+        for (long id : threads.getAllThreadIds()) {
+            var info = threads.getThreadInfo(id);
+            long now = threads.getThreadCpuTime(id);
+            if (info == null || now < 0) continue;
+            cores.merge(info.getThreadName().replaceAll("\\d+", "#"), (now - Math.max(0, before.getOrDefault(id, 0L))) / 1e9 / seconds, Double::sum);
+        }
+        return cores.entrySet().stream().filter(e -> e.getValue() >= 0.005).sorted(Map.Entry.<String, Double>comparingByValue().reversed())
+                .map(e -> String.format(java.util.Locale.ROOT, "%s %.2f", e.getKey(), e.getValue())).collect(Collectors.joining("; "));
     }
 
     /** Moves the recorded lines to {@code file} every 500 ms, and the rest when interrupted. */
