@@ -48,9 +48,10 @@ public final class Benchmark {
     static final Duration EDIT_ALLOWED = CALENDAR_CYCLE.plusSeconds(2);
 
     record Options(int users, int minutes, int warmupSeconds, String serviceHeap, boolean jfr, Path outDir, int unitSize, boolean sip,
-                   double editsPercent, int nodes, String publisher, int killAfter, int restartAfter) {
+                   double editsPercent, int nodes, String publisher, int killAfter, int restartAfter, int receiverDelayMillis, int maxInFlight) {
         static Options parse(String[] args) {
-            int users = 100_000, minutes = 3, warmup = 120, unitSize = SyncConfig.DEFAULT_UNIT_SIZE, nodes = 0, killAfter = -1, restartAfter = -1;
+            int users = 100_000, minutes = 3, warmup = 120, unitSize = SyncConfig.DEFAULT_UNIT_SIZE, nodes = 0, killAfter = -1, restartAfter = -1,
+                    receiverDelay = 0, maxInFlight = 0;
             double edits = 2;
             String heap = "512m", publisher = null;
             boolean jfr = false, sip = false;
@@ -70,9 +71,12 @@ public final class Benchmark {
                     case "--publisher" -> publisher = args[++i];
                     case "--kill-after" -> killAfter = Integer.parseInt(args[++i]);
                     case "--restart-after" -> restartAfter = Integer.parseInt(args[++i]);
+                    case "--receiver-delay" -> receiverDelay = Integer.parseInt(args[++i]);
+                    case "--max-in-flight" -> maxInFlight = Integer.parseInt(args[++i]);
                     default -> throw new IllegalArgumentException("unknown option " + args[i]
                             + " (known: --users N, --minutes M, --warmup SECONDS, --unit-size N, --service-heap SIZE, --jfr, --out DIR, --sip, "
-                            + "--edits PCT, --nodes K, --publisher redis|http, --kill-after SECONDS, --restart-after SECONDS)");
+                            + "--edits PCT, --nodes K, --publisher redis|http, --kill-after SECONDS, --restart-after SECONDS, "
+                            + "--receiver-delay MS, --max-in-flight N)");
                 }
             }
             if (users < 1 || minutes < 1 || warmup < 0 || edits < 0 || edits > 100 || nodes < 0) {
@@ -86,10 +90,14 @@ public final class Benchmark {
             if (killAfter >= 0 && (nodes < 2 || killAfter >= minutes * 60)) {
                 throw new IllegalArgumentException("--kill-after needs --nodes 2 or more and an instant inside the window");
             }
+            if ((receiverDelay != 0 || maxInFlight != 0) && (!"http".equals(publisher) || receiverDelay < 0 || maxInFlight < 0 || maxInFlight > 256)) {
+                throw new IllegalArgumentException("--receiver-delay (0 or more ms) and --max-in-flight (1-256) go with --publisher http");
+            }
             if (restartAfter >= 0 && (killAfter < 0 || restartAfter <= killAfter || restartAfter >= minutes * 60)) {
                 throw new IllegalArgumentException("--restart-after needs --kill-after and a later instant inside the window");
             }
-            return new Options(users, minutes, warmup, heap, jfr, out, unitSize, sip, edits, nodes, publisher, killAfter, restartAfter);
+            return new Options(users, minutes, warmup, heap, jfr, out, unitSize, sip, edits, nodes, publisher, killAfter, restartAfter,
+                    receiverDelay, maxInFlight);
         }
     }
 
@@ -110,7 +118,7 @@ public final class Benchmark {
         // --nodes: a database of the run's own on the machine's PostgreSQL; --publisher http: the receiver the nodes publish to.
         try (KamailioServer kamailio = o.sip() ? KamailioServer.start(KamailioServer.Mode.TRUSTED, 3600, 10) : null;
              ClusterParts.Database db = o.nodes() > 0 ? new ClusterParts.Database(runId) : null;
-             ClusterParts.Receiver receiver = "http".equals(o.publisher()) ? new ClusterParts.Receiver() : null;
+             ClusterParts.Receiver receiver = "http".equals(o.publisher()) ? new ClusterParts.Receiver(o.receiverDelayMillis()) : null;
              DemoCertificate certificate = DemoCertificate.generate();
              DemoGraphSimulator sim = DemoGraphSimulator.start(clock, certificate, calendars)) {
             ScheduleReads reads = new ScheduleReads();
@@ -127,6 +135,7 @@ public final class Benchmark {
                 system.add("-Dbench.publisher=" + o.publisher());
                 system.add("-Dbench.target=" + (receiver != null ? receiver.url() : "redis://127.0.0.1:6379"));
                 system.add("-Dbench.keyPrefix=" + runId + ":");
+                if (o.maxInFlight() > 0) system.add("-Dbench.maxInFlight=" + o.maxInFlight());
             }
             List<Node> nodes = new ArrayList<>();
             for (int i = 0; i < Math.max(1, o.nodes()); i++) {

@@ -172,7 +172,7 @@ class BenchmarkPartsTest {
 
     @Test
     void theReceiverRecordsWhatItAcknowledgesAndTheSameChangeTwiceIsADuplicate() throws Exception {
-        try (ClusterParts.Receiver receiver = new ClusterParts.Receiver()) {
+        try (ClusterParts.Receiver receiver = new ClusterParts.Receiver(0)) {
             var http = java.net.http.HttpClient.newHttpClient();
             String body = "{\"tenant\":\"t\",\"userId\":\"u1\",\"upn\":\"u1@x\",\"state\":\"BUSY\",\"reason\":\"MEETING\","
                     + "\"since\":\"2026-12-06T10:00:00Z\",\"until\":\"2026-12-06T10:30:00Z\",\"version\":7}";
@@ -227,7 +227,10 @@ class BenchmarkPartsTest {
         Benchmark.Options single = Benchmark.Options.parse(new String[] {"--publisher", "http"});
         assertThat(single.publisher()).isEqualTo("http");
         assertThat(single.nodes()).as("one node, no cluster").isZero();
-        for (String[] bad : List.of(new String[] {"--publisher", "redis", "--sip"}, new String[] {"--nodes", "2", "--publisher", "kafka"},
+        assertThat(Benchmark.Options.parse(new String[] {"--publisher", "http", "--receiver-delay", "20", "--max-in-flight", "1"}))
+                .extracting(Benchmark.Options::receiverDelayMillis, Benchmark.Options::maxInFlight).containsExactly(20, 1);
+        for (String[] bad : List.of(new String[] {"--publisher", "redis", "--sip"}, new String[] {"--publisher", "redis", "--receiver-delay", "20"},
+                new String[] {"--publisher", "http", "--max-in-flight", "300"}, new String[] {"--nodes", "2", "--publisher", "kafka"},
                 new String[] {"--nodes", "1", "--kill-after", "30"}, new String[] {"--nodes", "3", "--kill-after", "200"},
                 new String[] {"--nodes", "3", "--kill-after", "30", "--restart-after", "20"}, new String[] {"--nodes", "2", "--sip"},
                 new String[] {"--edits", "-1"})) {

@@ -114,9 +114,10 @@ final class ClusterParts {
         private final ConcurrentLinkedQueue<String> lines = new ConcurrentLinkedQueue<>();
         final AtomicInteger requests = new AtomicInteger();
 
-        Receiver() throws IOException {
-            server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 64);
-            server.setExecutor(Executors.newFixedThreadPool(4, r -> {
+        /** @param delayMillis how long it waits before answering, as a remote server's round trip would */
+        Receiver(int delayMillis) throws IOException {
+            server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 1024);
+            server.setExecutor(Executors.newFixedThreadPool(delayMillis == 0 ? 4 : 512, r -> {
                 Thread t = new Thread(r, "benchmark-receiver");
                 t.setDaemon(true);
                 return t;
@@ -124,9 +125,12 @@ final class ClusterParts {
             server.createContext("/", exchange -> {
                 try (InputStream in = exchange.getRequestBody()) {
                     JsonNode b = JSON.readTree(in);
+                    if (delayMillis > 0) Thread.sleep(delayMillis); // recorded as acknowledged when it answers
                     long now = System.currentTimeMillis();
                     requests.incrementAndGet();
                     lines.add(line(b, now));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
                 } finally {
                     exchange.sendResponseHeaders(204, -1);
                     exchange.close();

@@ -1,5 +1,6 @@
 package io.presencesync.bench;
 
+import io.presencesync.adapter.config.PublisherConfig;
 import io.presencesync.adapter.demo.DemoGraphSimulator.Endpoint;
 
 import java.time.Duration;
@@ -149,7 +150,8 @@ final class Report {
                     + "so latency and cycle counts are worse than on a machine of its own.", machineCores - services - simCpu / window, cpus);
             line("");
         }
-        line("CPU by thread (cores in the window, numbers in names folded to #): %s.", service.getProperty("cpuByThread"));
+        line("CPU by Java thread (cores in the window, numbers in names folded to #; the rest of the service's CPU is the GC's and the "
+                + "JIT compiler's, and that of threads that ended in the window, e.g. idle pool threads): %s.", service.getProperty("cpuByThread"));
         line("");
         line("Threads of the service JVM at the end: %s (peak %s); open files: %s.", service.getProperty("threads"),
                 service.getProperty("threadsPeak"), service.getProperty("openFiles"));
@@ -172,7 +174,9 @@ final class Report {
             line("In the window the %s publisher settled %,d deliveries (%.1f/s: changes, removals and re-sends), %s. "
                     + "Its CPU is in the threads above (`publisher-%s`%s).", o.publisher(), Long.parseLong(service.getProperty("writes")),
                     Long.parseLong(service.getProperty("writes")) / window,
-                    "redis".equals(o.publisher()) ? "to the machine's Redis" : "to a receiver in the benchmark's JVM that answers 204 at once",
+                    "redis".equals(o.publisher()) ? "to the machine's Redis"
+                            : "to a receiver in the benchmark's JVM that answers 204 " + (o.receiverDelayMillis() == 0 ? "at once" : "after " + o.receiverDelayMillis()
+                            + " ms, with maxInFlight " + (o.maxInFlight() == 0 ? PublisherConfig.DEFAULT_MAX_IN_FLIGHT : o.maxInFlight())),
                     o.publisher(), "redis".equals(o.publisher()) ? ", Lettuce's `lettuce-…` event loops" : ", the JDK HTTP client's `HttpClient-#-…`");
             line("");
         }

@@ -29,7 +29,7 @@ final class SipCapacity {
     private SipCapacity() {}
 
     static Result run(int port, int users) throws InterruptedException {
-        return run(port, users, PublisherConfig.Sip.DEFAULT_MAX_IN_FLIGHT);
+        return run(port, users, PublisherConfig.DEFAULT_MAX_IN_FLIGHT);
     }
 
     /** The same with {@code maxInFlight} PUBLISH requests awaiting answers at once (1: one after the other). */

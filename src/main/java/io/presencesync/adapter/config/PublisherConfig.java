@@ -9,6 +9,13 @@ import java.util.Objects;
 /** A presence store to publish to; each runs on its own delivery worker ({@code PublisherOutbox}). */
 public sealed interface PublisherConfig {
 
+    /**
+     * Writes (of different users) an HTTP or SIP publisher has awaiting answers at once, one outbox
+     * worker thread each: the rate is this many over the store's round trip (32 at 20 ms: 1,600/s).
+     */
+    int DEFAULT_MAX_IN_FLIGHT = 32;
+    int MAX_IN_FLIGHT = 256;
+
     /** Unique among the configured publishers; names the publisher in logs and health. */
     String name();
 
@@ -46,13 +53,14 @@ public sealed interface PublisherConfig {
      * {tenant}); the JSON body always does.
      */
     record Http(String name, String url, Method method, Map<String, String> headers, HttpAuth auth,
-                Duration connectTimeout, Duration requestTimeout, Delivery delivery) implements PublisherConfig {
+                Duration connectTimeout, Duration requestTimeout, int maxInFlight, Delivery delivery) implements PublisherConfig {
         public Http {
             Objects.requireNonNull(name, "name");
             Objects.requireNonNull(url, "url");
             Objects.requireNonNull(method, "method");
             Objects.requireNonNull(auth, "auth");
             Objects.requireNonNull(delivery, "delivery");
+            if (maxInFlight < 1 || maxInFlight > MAX_IN_FLIGHT) throw new IllegalArgumentException("maxInFlight " + maxInFlight + " is outside 1.." + MAX_IN_FLIGHT);
             headers = Map.copyOf(headers);
         }
 
@@ -77,8 +85,6 @@ public sealed interface PublisherConfig {
             implements PublisherConfig {
         public static final String DEFAULT_PRESENTITY = "sip:{address}";
         public static final Duration DEFAULT_EXPIRES = Duration.ofMinutes(10);
-        public static final int DEFAULT_MAX_IN_FLIGHT = 32;
-        public static final int MAX_IN_FLIGHT = 256;
 
         public Sip {
             Objects.requireNonNull(name, "name");

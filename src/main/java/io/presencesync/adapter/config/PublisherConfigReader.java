@@ -69,7 +69,7 @@ final class PublisherConfigReader {
             case "redis" -> redis(p.allowOnly("type", "name", "uri", "username", "passwordFile", "passwordEnv", "keyPrefix", "ttl",
                     "stream", "streamMaxLen", "connectTimeout", "timeout", "republishInterval", "retryBackoff", "maxRetryBackoff"));
             case "http" -> http(p.allowOnly("type", "name", "url", "method", "headers", "auth", "connectTimeout", "requestTimeout",
-                    "republishInterval", "retryBackoff", "maxRetryBackoff"));
+                    "maxInFlight", "republishInterval", "retryBackoff", "maxRetryBackoff"));
             case "sip" -> sip(p.allowOnly("type", "name", "proxy", "transport", "presentity", "expires", "noteLanguage", "timeZone",
                     "username", "passwordFile", "passwordEnv", "requestTimeout", "maxInFlight", "republishInterval", "retryBackoff",
                     "maxRetryBackoff"));
@@ -155,7 +155,7 @@ final class PublisherConfigReader {
             throw p.child(p.has("passwordFile") ? "passwordFile" : "passwordEnv").error("a password needs the username of the service account");
         }
         Duration requestTimeout = p.duration("requestTimeout", DEFAULT_TIMEOUT, Duration.ofMillis(100));
-        int maxInFlight = p.integer("maxInFlight", PublisherConfig.Sip.DEFAULT_MAX_IN_FLIGHT, 1, PublisherConfig.Sip.MAX_IN_FLIGHT);
+        int maxInFlight = p.integer("maxInFlight", PublisherConfig.DEFAULT_MAX_IN_FLIGHT, 1, PublisherConfig.MAX_IN_FLIGHT);
         return new PublisherConfig.Sip(name, proxy.group(1), port, transport, presentity, expires, language, zone, account,
                 requestTimeout, maxInFlight, delivery(p));
     }
@@ -232,7 +232,8 @@ final class PublisherConfigReader {
         PublisherConfig.HttpAuth auth = p.has("auth") ? auth(p.child("auth")) : new PublisherConfig.HttpAuth.None();
         Duration connectTimeout = p.duration("connectTimeout", DEFAULT_CONNECT_TIMEOUT, Duration.ofMillis(100));
         Duration requestTimeout = p.duration("requestTimeout", DEFAULT_TIMEOUT, Duration.ofMillis(100));
-        return new PublisherConfig.Http(name, url, method, headers, auth, connectTimeout, requestTimeout, delivery(p));
+        int maxInFlight = p.integer("maxInFlight", PublisherConfig.DEFAULT_MAX_IN_FLIGHT, 1, PublisherConfig.MAX_IN_FLIGHT);
+        return new PublisherConfig.Http(name, url, method, headers, auth, connectTimeout, requestTimeout, maxInFlight, delivery(p));
     }
 
     private static Map<String, String> headers(ConfigNode p) {

@@ -24,7 +24,8 @@ import java.util.Optional;
  * Sends each update as a JSON body ({@link PresencePayload#json}) to the UC server's endpoint with
  * the JDK HTTP client, which honours the JVM's truststore and proxy settings. 2xx is delivered,
  * 409 means the receiver holds a newer version; 408, 429, 5xx, timeouts and network errors are retried
- * (after Retry-After when given); any other status is a permanent error for that update.
+ * (after Retry-After when given); any other status is a permanent error for that update. Thread-safe:
+ * the outbox writes up to {@code maxInFlight} users at once, each on a connection of its own.
  */
 public final class HttpPublisher implements StoreWriter {
 
@@ -42,7 +43,7 @@ public final class HttpPublisher implements StoreWriter {
         this.client = HttpClient.newBuilder()
                 .connectTimeout(config.connectTimeout())
                 .followRedirects(HttpClient.Redirect.NEVER)
-                // Plain HTTP/1.1: no h2c upgrade headers, which some UC servers mishandle; one request at a time anyway.
+                // Plain HTTP/1.1: no h2c upgrade headers, which some UC servers mishandle; up to maxInFlight connections.
                 .version(HttpClient.Version.HTTP_1_1)
                 .build();
         authorization(); // a secret that cannot be read now fails at start-up, not at the first change

@@ -51,7 +51,8 @@ public final class PublisherFanOut implements PresencePublisher, AutoCloseable {
                 } else if (c instanceof PublisherConfig.Redis redis) {
                     outboxes.add(new PublisherOutbox(c.name(), new RedisPublisher(redis, env), redis.delivery(), true, 1, clock, listener));
                 } else if (c instanceof PublisherConfig.Http http) {
-                    outboxes.add(new PublisherOutbox(c.name(), new HttpPublisher(http, env, clock), http.delivery(), true, 1, clock, listener));
+                    outboxes.add(new PublisherOutbox(c.name(), new HttpPublisher(http, env, clock), http.delivery(), true, http.maxInFlight(),
+                            clock, listener));
                 } else if (c instanceof PublisherConfig.Sip sip) {
                     outboxes.add(new PublisherOutbox(c.name(), new SipPublisher(sip, env, clock, registry), sip.delivery(), true, sip.maxInFlight(),
                             clock, listener));

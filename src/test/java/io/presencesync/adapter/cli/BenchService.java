@@ -86,7 +86,7 @@ public final class BenchService {
             builder.withPublishers(new PublisherConfig.Embedded(false), new PublisherConfig.Sip("sip", "127.0.0.1", sipPort,
                     PublisherConfig.SipTransport.UDP, "sip:{localpart}@bench.example.com", PublisherConfig.Sip.DEFAULT_EXPIRES,
                     PublisherConfig.NoteLanguage.EN, ZoneId.of("Europe/Berlin"), null, Duration.ofSeconds(5),
-                    PublisherConfig.Sip.DEFAULT_MAX_IN_FLIGHT, PublisherConfig.Delivery.DEFAULTS));
+                    PublisherConfig.DEFAULT_MAX_IN_FLIGHT, PublisherConfig.Delivery.DEFAULTS));
         }
         String recorded = sipPort != 0 ? "sip" : System.getProperty("bench.publisher");
         if ("redis".equals(recorded)) {
@@ -96,7 +96,7 @@ public final class BenchService {
         } else if ("http".equals(recorded)) {
             builder.withPublishers(new PublisherConfig.Embedded(false), new PublisherConfig.Http("http", System.getProperty("bench.target"),
                     PublisherConfig.Http.Method.PUT, Map.of(), new PublisherConfig.HttpAuth.None(), Duration.ofSeconds(2), Duration.ofSeconds(5),
-                    PublisherConfig.Delivery.DEFAULTS));
+                    Integer.getInteger("bench.maxInFlight", PublisherConfig.DEFAULT_MAX_IN_FLIGHT), PublisherConfig.Delivery.DEFAULTS));
         }
         if (System.getProperty("bench.cluster") != null) {
             builder.withCluster(new ClusterConfig(System.getProperty("bench.cluster"), "postgres", null, ClusterConfig.DEFAULT_CHECKIN_INTERVAL,
@@ -237,8 +237,9 @@ public final class BenchService {
             if (info == null || now < 0) continue;
             cores.merge(info.getThreadName().replaceAll("\\d+", "#"), (now - Math.max(0, before.getOrDefault(id, 0L))) / 1e9 / seconds, Double::sum);
         }
-        return cores.entrySet().stream().filter(e -> e.getValue() >= 0.005).sorted(Map.Entry.<String, Double>comparingByValue().reversed())
-                .map(e -> String.format(java.util.Locale.ROOT, "%s %.2f", e.getKey(), e.getValue())).collect(Collectors.joining("; "));
+        return String.format(java.util.Locale.ROOT, "%.3f cores in all: ", cores.values().stream().mapToDouble(Double::doubleValue).sum())
+                + cores.entrySet().stream().filter(e -> e.getValue() >= 0.0005).sorted(Map.Entry.<String, Double>comparingByValue().reversed())
+                .map(e -> String.format(java.util.Locale.ROOT, "%s %.3f", e.getKey(), e.getValue())).collect(Collectors.joining("; "));
     }
 
     /** Moves the recorded lines to {@code file} every 500 ms, and the rest when interrupted. */

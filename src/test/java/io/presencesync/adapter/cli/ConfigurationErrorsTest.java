@@ -132,7 +132,7 @@ class ConfigurationErrorsTest {
                  keyPrefix: 'ps:', ttl: 30m, stream: 'ps:changes', streamMaxLen: 1000, connectTimeout: 2s, timeout: 5s,
                  republishInterval: 10m, retryBackoff: 1s, maxRetryBackoff: 1m}
               - {type: http, name: store, url: 'https://store.example.com/p/{userId}', method: PUT, headers: {X-Source: presence-sync},
-                 auth: {type: bearer, tokenFile: <bearerToken>}, connectTimeout: 2s, requestTimeout: 5s,
+                 auth: {type: bearer, tokenFile: <bearerToken>}, connectTimeout: 2s, requestTimeout: 5s, maxInFlight: 16,
                  republishInterval: 10m, retryBackoff: 1s, maxRetryBackoff: 1m}
               - {type: http, name: basic-store, url: 'https://store.example.com/p', auth: {type: basic, username: presence, passwordFile: <basicPassword>}}
               - {type: sip, name: kamailio, proxy: 'kamailio.example.com:5060', transport: tcp, presentity: 'sip:{localpart}@uc.example.com',
@@ -347,6 +347,7 @@ class ConfigurationErrorsTest {
                 bad("publishers[].timeZone", "Mars/Olympus", "is not a time zone such as Europe/Berlin").given("publishers", SIP),
                 bad("publishers[].maxInFlight", "0", "0 is outside 1..256").given("publishers", SIP),
                 bad("publishers[].maxInFlight", "many", "expected a whole number").given("publishers", SIP),
+                bad("publishers[].maxInFlight", "300", "300 is outside 1..256").given("publishers", HTTP),
                 bad("publishers[].headers", "{Authorization: Bearer abc}", "set by the publisher itself").at("publishers[0].headers.Authorization")
                         .given("publishers", HTTP),
                 bad("publishers[].requestTimeout", "10ms", "'10ms' is shorter than the minimum 100ms").given("publishers", HTTP),

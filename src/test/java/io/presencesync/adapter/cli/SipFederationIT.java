@@ -57,7 +57,7 @@ class SipFederationIT {
                     new ManagementConfig("127.0.0.1", 0), new ApiConfig("127.0.0.1", 0, List.of(), Optional.empty(), ApiConfig.Limits.DEFAULTS));
             PublisherConfig.Sip sip = new PublisherConfig.Sip("sip", "127.0.0.1", kamailio.port, PublisherConfig.SipTransport.UDP,
                     "sip:{localpart}@" + DOMAIN, Duration.ofMinutes(10), PublisherConfig.NoteLanguage.EN, ZoneId.of("Europe/Berlin"), null,
-                    Duration.ofSeconds(2), PublisherConfig.Sip.DEFAULT_MAX_IN_FLIGHT, PublisherConfig.Delivery.DEFAULTS);
+                    Duration.ofSeconds(2), PublisherConfig.DEFAULT_MAX_IN_FLIGHT, PublisherConfig.Delivery.DEFAULTS);
             AppConfig config = new AppConfig(demo.tenants(), demo.sync(), List.of(new PublisherConfig.Embedded(false), sip), demo.management(),
                     demo.api(), Optional.empty(), Optional.empty());
             ServiceRunner runner = new ServiceRunner(config, Map.of(), clock,

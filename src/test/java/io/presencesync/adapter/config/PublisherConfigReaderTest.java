@@ -110,15 +110,17 @@ class PublisherConfigReaderTest {
                     auth: {type: bearer, tokenEnv: UC_TOKEN}
                     connectTimeout: 3s
                     requestTimeout: 10s
+                    maxInFlight: 16
                 """).get(0);
         assertThat(h).isEqualTo(new PublisherConfig.Http("ucserver", "https://uc.example.com/presence/{tenant}/{userId}",
                 PublisherConfig.Http.Method.POST, Map.of("X-Api-Version", "2"),
                 new PublisherConfig.HttpAuth.Bearer(Secret.env("UC_TOKEN")), Duration.ofSeconds(3),
-                Duration.ofSeconds(10), PublisherConfig.Delivery.DEFAULTS));
+                Duration.ofSeconds(10), 16, PublisherConfig.Delivery.DEFAULTS));
         PublisherConfig.Http basic = (PublisherConfig.Http) read("""
                   - {type: http, url: 'http://uc.local/presence', auth: {type: basic, username: sync, passwordEnv: UC_TOKEN}}
                 """).get(0);
         assertThat(basic.method()).isEqualTo(PublisherConfig.Http.Method.PUT);
+        assertThat(basic.maxInFlight()).isEqualTo(PublisherConfig.DEFAULT_MAX_IN_FLIGHT);
         assertThat(basic.auth()).isEqualTo(new PublisherConfig.HttpAuth.Basic("sync", Secret.env("UC_TOKEN")));
     }
 

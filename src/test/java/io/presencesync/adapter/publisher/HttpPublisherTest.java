@@ -14,7 +14,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import com.sun.net.httpserver.HttpServer;
+
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -22,6 +25,10 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.any;
@@ -60,7 +67,7 @@ class HttpPublisherTest {
 
     PublisherConfig.Http config(String path, PublisherConfig.Http.Method method, PublisherConfig.HttpAuth auth, Duration timeout) {
         return new PublisherConfig.Http("uc", "https://localhost:" + uc.httpsPort() + path, method, Map.of("X-Source", "presence-sync"),
-                auth, Duration.ofSeconds(1), timeout, FAST);
+                auth, Duration.ofSeconds(1), timeout, PublisherConfig.DEFAULT_MAX_IN_FLIGHT, FAST);
     }
 
     HttpPublisher publisher(PublisherConfig.Http config) {
@@ -159,7 +166,8 @@ class HttpPublisherTest {
      */
     @Test
     void afterAnOutageEveryUsersFinalStateArrivesExactlyOnce() {
-        PublisherOutbox outbox = new PublisherOutbox("uc", putPerUser(), FAST, true, 1, Clock.systemUTC(), DeliveryListener.NONE);
+        PublisherOutbox outbox = new PublisherOutbox("uc", putPerUser(), FAST, true, PublisherConfig.DEFAULT_MAX_IN_FLIGHT,
+                Clock.systemUTC(), DeliveryListener.NONE);
         try {
             int users = 20;
             for (int i = 0; i < users; i++) outbox.publish(update(i, 1));
@@ -184,6 +192,45 @@ class HttpPublisherTest {
             assertThat(outbox.health().healthy()).isTrue();
         } finally {
             outbox.close(Duration.ofSeconds(1));
+        }
+    }
+
+    /**
+     * With {@code maxInFlight} 8 the receiver sees 8 requests at once, never more: it holds each until
+     * 8 are open (one at a time, the first would wait out the latch and the figure would be 1).
+     */
+    @Test
+    void upToMaxInFlightUsersAreWrittenAtOnce() throws Exception {
+        int inFlight = 8;
+        CountDownLatch open = new CountDownLatch(inFlight);
+        AtomicInteger now = new AtomicInteger();
+        AtomicInteger most = new AtomicInteger();
+        HttpServer receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        receiver.setExecutor(Executors.newFixedThreadPool(2 * inFlight));
+        receiver.createContext("/", exchange -> {
+            most.accumulateAndGet(now.incrementAndGet(), Math::max);
+            open.countDown();
+            try {
+                open.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            now.decrementAndGet();
+            exchange.sendResponseHeaders(204, -1);
+            exchange.close();
+        });
+        receiver.start();
+        PublisherConfig.Http config = new PublisherConfig.Http("uc", "http://127.0.0.1:" + receiver.getAddress().getPort() + "/presence/{userId}",
+                PublisherConfig.Http.Method.PUT, Map.of(), new PublisherConfig.HttpAuth.None(), Duration.ofSeconds(1), Duration.ofSeconds(15), inFlight, FAST);
+        PublisherOutbox outbox = new PublisherOutbox("uc", new HttpPublisher(config, Map.of(), Clock.systemUTC()), FAST, true, inFlight,
+                Clock.systemUTC(), DeliveryListener.NONE);
+        try {
+            for (int i = 0; i < 3 * inFlight; i++) outbox.publish(update(i, 1));
+            await("every user written").atMost(Duration.ofSeconds(20)).until(() -> outbox.health().pending() == 0);
+            assertThat(most.get()).as("requests open at once").isEqualTo(inFlight);
+        } finally {
+            outbox.close(Duration.ofSeconds(1));
+            receiver.stop(0);
         }
     }
 

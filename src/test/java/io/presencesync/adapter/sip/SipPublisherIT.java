@@ -188,7 +188,7 @@ class SipPublisherIT {
     void whileTheServerIsDownNothingIsLostAndEachUsersLatestStateWins() throws Exception {
         try (KamailioServer kamailio = KamailioServer.start(KamailioServer.Mode.TRUSTED, 3600, 10)) {
             SipPublisher publisher = new SipPublisher(config(kamailio, PublisherConfig.SipTransport.UDP, null), Map.of(), CLOCK, registry);
-            PublisherOutbox outbox = new PublisherOutbox("sip", publisher, FAST_RETRIES, true, PublisherConfig.Sip.DEFAULT_MAX_IN_FLIGHT, CLOCK, DeliveryListener.NONE);
+            PublisherOutbox outbox = new PublisherOutbox("sip", publisher, FAST_RETRIES, true, PublisherConfig.DEFAULT_MAX_IN_FLIGHT, CLOCK, DeliveryListener.NONE);
             try (SipWatcher watcher = new SipWatcher(kamailio.proxy())) {
                 Instant now = CLOCK.instant();
                 outbox.publish(update("greta.schulz", new EventPresence(Reason.CALENDAR_BUSY, now, null), 1));
@@ -221,7 +221,7 @@ class SipPublisherIT {
     void aBurstOfAHundredUsersAtTheTopOfTheHourIsPublishedAndRemovedInFull() throws Exception {
         try (KamailioServer kamailio = KamailioServer.start(KamailioServer.Mode.TRUSTED, 3600, 10)) {
             SipPublisher publisher = new SipPublisher(config(kamailio, PublisherConfig.SipTransport.TCP, null), Map.of(), CLOCK, registry);
-            PublisherOutbox outbox = new PublisherOutbox("sip", publisher, FAST_RETRIES, true, PublisherConfig.Sip.DEFAULT_MAX_IN_FLIGHT, CLOCK, DeliveryListener.NONE);
+            PublisherOutbox outbox = new PublisherOutbox("sip", publisher, FAST_RETRIES, true, PublisherConfig.DEFAULT_MAX_IN_FLIGHT, CLOCK, DeliveryListener.NONE);
             try {
                 Instant hour = CLOCK.instant();
                 for (int i = 0; i < 100; i++) {
@@ -248,7 +248,7 @@ class SipPublisherIT {
     static PublisherConfig.Sip config(KamailioServer k, PublisherConfig.SipTransport transport, PublisherConfig.SipAccount account) {
         return new PublisherConfig.Sip("sip", "127.0.0.1", k.port, transport, "sip:{localpart}@" + DOMAIN, Duration.ofMinutes(10),
                 PublisherConfig.NoteLanguage.EN, ZoneId.of("Europe/Berlin"), account, Duration.ofSeconds(2),
-                PublisherConfig.Sip.DEFAULT_MAX_IN_FLIGHT, FAST_RETRIES);
+                PublisherConfig.DEFAULT_MAX_IN_FLIGHT, FAST_RETRIES);
     }
 
     static PresenceUpdate update(String localpart, EventPresence presence, long version) {
