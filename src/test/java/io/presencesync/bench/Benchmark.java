@@ -2,6 +2,7 @@ package io.presencesync.bench;
 
 import com.sun.management.OperatingSystemMXBean;
 import io.presencesync.adapter.cli.BenchService;
+import io.presencesync.adapter.config.PublisherConfig;
 import io.presencesync.adapter.config.SyncConfig;
 import io.presencesync.adapter.demo.DemoCalendars;
 import io.presencesync.adapter.demo.DemoCertificate;
@@ -90,7 +91,7 @@ public final class Benchmark {
             if (killAfter >= 0 && (nodes < 2 || killAfter >= minutes * 60)) {
                 throw new IllegalArgumentException("--kill-after needs --nodes 2 or more and an instant inside the window");
             }
-            if ((receiverDelay != 0 || maxInFlight != 0) && (!"http".equals(publisher) || receiverDelay < 0 || maxInFlight < 0 || maxInFlight > 256)) {
+            if ((receiverDelay != 0 || maxInFlight != 0) && (!"http".equals(publisher) || receiverDelay < 0 || maxInFlight < 0 || maxInFlight > PublisherConfig.MAX_IN_FLIGHT)) {
                 throw new IllegalArgumentException("--receiver-delay (0 or more ms) and --max-in-flight (1-256) go with --publisher http");
             }
             if (restartAfter >= 0 && (killAfter < 0 || restartAfter <= killAfter || restartAfter >= minutes * 60)) {

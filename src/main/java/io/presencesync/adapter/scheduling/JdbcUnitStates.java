@@ -109,7 +109,7 @@ final class JdbcUnitStates implements UnitStates {
         return transaction(new Key(tenant, unit), (c, key) -> {
             Loaded loaded = lock(c, key, false);
             run.accept(loaded.state());
-            return save(c, key, loaded, loaded.state());
+            return save(c, key, loaded);
         });
     }
 
@@ -133,7 +133,7 @@ final class JdbcUnitStates implements UnitStates {
             T answer = read.get();
             Loaded loaded = lock(c, key, true);
             apply.accept(loaded.state(), answer);
-            return save(c, key, loaded, loaded.state());
+            return save(c, key, loaded);
         });
     }
 
@@ -311,7 +311,8 @@ final class JdbcUnitStates implements UnitStates {
      * Writes the users whose row the run changed and, when anything changed, the unit's row with a
      * new generation; all of them when {@code loaded} has no mirror. Returns the mirror of what is then stored.
      */
-    private static Mirror save(Connection c, Key key, Loaded loaded, UnitState state) throws SQLException {
+    private static Mirror save(Connection c, Key key, Loaded loaded) throws SQLException {
+        UnitState state = loaded.state();
         List<SavedUser> saved = state.saved();
         Shared shared = Shared.of(saved);
         Mirror before = loaded.mirror();

@@ -9,6 +9,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
+import java.util.OptionalInt;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
@@ -51,12 +52,11 @@ final class MissedPolls extends TriggerListenerSupport implements AutoCloseable 
         // Only a unit's repeating poll triggers: a one-off trigger fires at once when late anyway.
         if (!(trigger instanceof SimpleTrigger repeating) || repeating.getRepeatCount() != SimpleTrigger.REPEAT_INDEFINITELY) return;
         String step = trigger.getJobDataMap().getString(SyncJobs.STEP);
-        String job = trigger.getJobKey().getName();
-        if (!(UnitStep.CALENDAR_POLL.name().equals(step) || UnitStep.CALL_STATE_POLL.name().equals(step)) || !job.startsWith("unit-")) return;
-        int unit = Integer.parseInt(job.substring("unit-".length()));
+        OptionalInt unit = QuartzSchedule.unitOf(trigger.getJobKey());
+        if (!(UnitStep.CALENDAR_POLL.name().equals(step) || UnitStep.CALL_STATE_POLL.name().equals(step)) || unit.isEmpty()) return;
         String tenant = trigger.getJobKey().getGroup();
         try {
-            retries.execute(() -> retry(tenant, unit, UnitStep.valueOf(step)));
+            retries.execute(() -> retry(tenant, unit.getAsInt(), UnitStep.valueOf(step)));
         } catch (RejectedExecutionException stopping) {
             // the scheduler is stopping: the next start polls every unit anyway
         }

@@ -21,6 +21,7 @@ import java.util.Date;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 
 /**
@@ -79,6 +80,11 @@ final class QuartzSchedule implements SyncSchedule {
     private static JobKey directoryKey(String tenant) { return JobKey.jobKey(DIRECTORY, tenant); }
 
     private static JobKey unitKey(String tenant, int unit) { return JobKey.jobKey("unit-" + unit, tenant); }
+
+    /** The unit whose poll job {@code key} names ({@link #unitKey}); empty for any other job. */
+    static OptionalInt unitOf(JobKey key) {
+        return key.getName().matches("unit-\\d+") ? OptionalInt.of(Integer.parseInt(key.getName().substring("unit-".length()))) : OptionalInt.empty();
+    }
 
     private static JobKey transitionsKey(String tenant, int unit) { return JobKey.jobKey("unit-" + unit + "-transitions", tenant); }
 
