@@ -115,8 +115,8 @@ final class SyncJobs {
      * What a node runs for a job of a tenant it does not run: one it has no configuration for (during
      * a rolling update a node with the old configuration may pick up a run of a tenant just added), or
      * one whose settings a newer configuration changed. The run is left to an up-to-date node: it is
-     * due again a second later (a unit's as a transition run, the directory's as its retry), so a
-     * transition that fired here is not lost. A job factory that failed instead would put the job's
+     * due again a second later (a unit's poll as that poll, its transitions as a transition run, the
+     * directory's as its retry), so neither a transition nor a poll that fired here is lost. A job factory that failed instead would put the job's
      * triggers into Quartz's ERROR state, for good.
      */
     static final class UnconfiguredTenantJob implements Job {
@@ -134,7 +134,13 @@ final class SyncJobs {
             log.debug("tenant {} is not run by this node (its configuration is older, or does not have it): its run {} is left to "
                     + "an up-to-date node", tenant, ctx.getJobDetail().getKey().getName());
             if (ctx.getJobDetail().getJobClass() == UnitJob.class || ctx.getJobDetail().getJobClass() == TransitionJob.class) {
-                schedule.retrySkipped(tenant, ctx.getJobDetail().getJobDataMap().getInt(UNIT), clock.instant().plus(ELSEWHERE));
+                int unit = ctx.getJobDetail().getJobDataMap().getInt(UNIT);
+                String step = ctx.getTrigger().getJobDataMap().getString(STEP);
+                if (step == null || UnitStep.valueOf(step) == UnitStep.TRANSITION) {
+                    schedule.retrySkipped(tenant, unit, clock.instant().plus(ELSEWHERE));
+                } else {
+                    schedule.retryPoll(tenant, unit, UnitStep.valueOf(step), clock.instant().plus(ELSEWHERE));
+                }
             } else {
                 schedule.directoryRetry(tenant, Optional.of(clock.instant().plus(ELSEWHERE)));
             }
