@@ -21,7 +21,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.time.ZoneId;
 import java.util.List;
 import java.util.Map;
@@ -42,13 +41,12 @@ class SipFederationIT {
     @Test
     void watchersSeeMeetingsCallsAndOutOfOfficeAndTheUsersOwnDeviceAfterTheEvent() throws Exception {
         Clock clock = Clock.systemUTC();
-        // The demo's calendars begun 225 s ago: Anna's stand-up ends in 15 s, Hannah's conference call starts then,
-        // in the middle of her meeting, and Clara is on holiday.
-        Instant t0 = clock.instant().minusSeconds(225);
         try (KamailioServer kamailio = KamailioServer.start(KamailioServer.Mode.TRUSTED, 3600, 10);
              SipWatcher watcher = new SipWatcher(kamailio.proxy());
-             DemoGraphSimulator simulator = DemoGraphSimulator.start(clock,
-                     DemoCertificate.of(TestTls.serverKeyStore(), TestTls.PASSWORD.toCharArray()), DemoCalendars.startingAt(t0))) {
+             // The demo's calendars begun 200 s ago, read once the server is up: Anna's stand-up ends in 40 s, Hannah's
+             // conference call starts then, in the middle of her meeting, and Clara is on holiday.
+             DemoGraphSimulator simulator = DemoGraphSimulator.start(clock, DemoCertificate.of(TestTls.serverKeyStore(),
+                     TestTls.PASSWORD.toCharArray()), DemoCalendars.startingAt(clock.instant().minusSeconds(200)))) {
             String anna = "sip:anna.schmidt@" + DOMAIN, hannah = "sip:hannah.koch@" + DOMAIN, clara = "sip:clara.fischer@" + DOMAIN;
             watcher.publishAsDevice(anna, SipWatcher.devicePidf(anna));
             for (String presentity : List.of(anna, hannah, clara)) watcher.subscribe(presentity);
@@ -64,13 +62,13 @@ class SipFederationIT {
                     ChangeLine.text(new PrintStream(new ByteArrayOutputStream()), clock, ZoneId.systemDefault()));
             try {
                 runner.start();
-                await("Anna busy in a meeting, next to her softphone").atMost(Duration.ofSeconds(15)).untilAsserted(() ->
+                await("Anna busy in a meeting, next to her softphone").atMost(Duration.ofSeconds(35)).untilAsserted(() ->
                         assertThat(watcher.latest(anna)).contains("softphone-1", "<rpid:busy/><rpid:meeting/>", "In a meeting until"));
-                await("Clara away").atMost(Duration.ofSeconds(15)).untilAsserted(() ->
+                await("Clara away").atMost(Duration.ofSeconds(35)).untilAsserted(() ->
                         assertThat(watcher.latest(clara)).contains("<rpid:away/>", "Out of office"));
-                await("Anna's own softphone again after her meeting").atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                await("Anna's own softphone again after her meeting").atMost(Duration.ofSeconds(60)).untilAsserted(() ->
                         assertThat(watcher.latest(anna)).contains("softphone-1").doesNotContain("rpid:busy"));
-                await("Hannah on the phone in the middle of her meeting").atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                await("Hannah on the phone in the middle of her meeting").atMost(Duration.ofSeconds(60)).untilAsserted(() ->
                         assertThat(watcher.latest(hannah)).contains("<rpid:busy/><rpid:on-the-phone/>", "In a call"));
                 assertThat(String.join("\n", watcher.notifications(hannah))).as("Hannah's meeting before her call")
                         .contains("<rpid:busy/><rpid:meeting/>");

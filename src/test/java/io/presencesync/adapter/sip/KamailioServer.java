@@ -109,10 +109,13 @@ public final class KamailioServer implements AutoCloseable {
 
     /** The publications the server holds for {@code presentity} (user@domain), from its database. */
     public int publications(String user, String domain) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder("sqlite3", db.toString(), "SELECT count(*) FROM presentity WHERE username = '" + user
-                + "' AND domain = '" + domain + "' AND expires > strftime('%s','now');").redirectErrorStream(true).start();
+        // Waits up to 5 s for Kamailio's own writes instead of answering "database is locked".
+        Process p = new ProcessBuilder("sqlite3", "-cmd", ".timeout 5000", db.toString(), "SELECT count(*) FROM presentity WHERE username = '"
+                + user + "' AND domain = '" + domain + "' AND expires > strftime('%s','now');").redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-        p.waitFor(10, TimeUnit.SECONDS);
+        if (!p.waitFor(10, TimeUnit.SECONDS) || p.exitValue() != 0 || !out.matches("\\d+")) {
+            throw new AssertionError("sqlite3 " + db + " could not count " + user + "@" + domain + "'s publications: " + out);
+        }
         return Integer.parseInt(out);
     }
 

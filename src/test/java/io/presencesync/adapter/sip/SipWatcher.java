@@ -56,6 +56,8 @@ public final class SipWatcher implements AutoCloseable {
         p.setProperty("javax.sip.OUTBOUND_PROXY", proxy + "/udp");
         p.setProperty("javax.sip.AUTOMATIC_DIALOG_SUPPORT", "off");
         p.setProperty("gov.nist.javax.sip.STACK_LOGGER", SipStackLogger.class.getName());
+        // One thread reads every datagram: NOTIFYs a few ms apart are recorded in the order they came (the default starts a thread each).
+        p.setProperty("gov.nist.javax.sip.THREAD_POOL_SIZE", "1");
         stack = f.createSipStack(p);
         addresses = f.createAddressFactory();
         headers = f.createHeaderFactory();
