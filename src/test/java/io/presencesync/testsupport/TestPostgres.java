@@ -34,13 +34,26 @@ public final class TestPostgres {
         return base + "?currentSchema=" + schema;
     }
 
-    /** Drops the schema a {@link #freshSchema} URL names, with everything in it. */
+    /**
+     * Drops the schema a {@link #freshSchema} URL names, with everything in it. A killed node's sessions
+     * may hold locks for a moment (a deadlock then): it tries again for up to 20 s.
+     */
     public static synchronized void dropSchema(String url) {
         String schema = url.substring(url.indexOf("currentSchema=") + "currentSchema=".length());
-        try (Connection c = DriverManager.getConnection(server(), USER, ""); Statement s = c.createStatement()) {
-            s.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
-        } catch (SQLException e) {
-            throw new AssertionError("cannot drop schema " + schema + ": " + e.getMessage(), e);
+        long deadline = System.nanoTime() + 20_000_000_000L;
+        while (true) {
+            try (Connection c = DriverManager.getConnection(server(), USER, ""); Statement s = c.createStatement()) {
+                s.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
+                return;
+            } catch (SQLException e) {
+                if (System.nanoTime() > deadline) throw new AssertionError("cannot drop schema " + schema + ": " + e.getMessage(), e);
+            }
+            try {
+                Thread.sleep(500);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError("interrupted while dropping schema " + schema, e);
+            }
         }
     }
 

@@ -75,7 +75,7 @@ class PollHangsIT {
             if (p != null) accepted.putIfAbsent(user.id() + "/" + p.state() + "/" + p.since(), clock.instant());
         });
         // The meetings, timed once the service is built (slow on a busy machine); it calls Graph only once started.
-        Instant from = clock.instant().truncatedTo(ChronoUnit.SECONDS).plusSeconds(25);
+        Instant from = clock.instant().truncatedTo(ChronoUnit.SECONDS).plusSeconds(35);
         Map<String, Instant> transitions = new LinkedHashMap<>();
         for (int i = 0; i < 2; i++) {
             String address = GraphFixture.address(i);
@@ -89,7 +89,7 @@ class PollHangsIT {
         runner.start();
         resources.add(() -> graph.server.setGlobalFixedDelay(0)); // before the service stops
 
-        await("both users' calendars read and their first presence published").atMost(Duration.ofSeconds(20))
+        await("both users' calendars read and their first presence published").atMost(Duration.ofSeconds(27))
                 .until(() -> accepted.keySet().stream().filter(k -> k.contains("/NONE/")).count() >= 2);
         assertThat(clock.instant()).as("the service started in time").isBefore(from.minus(HANG_BEFORE));
         // Real time passes up to a scripted instant: a poll (call state every 5 s, calendars every 10 s) starts within 5 s of it and waits 15 s for its

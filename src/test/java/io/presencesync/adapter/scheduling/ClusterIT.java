@@ -60,12 +60,14 @@ class ClusterIT {
     @Test
     void twoNodesShareTheUnitsAndTheSurvivorOfAKill9TakesThemOverWithoutLosingATransition() throws Exception {
         jdbcUrl = TestPostgres.freshSchema("cluster");
-        Instant t0 = Instant.ofEpochSecond(Instant.now().getEpochSecond() + 8);
+        // Room for two JVMs to start one after the other on a busy machine before the first meeting (t0 + 4 s).
+        Instant t0 = Instant.ofEpochSecond(Instant.now().getEpochSecond() + 20);
         ScriptedTenant script = script(t0);
         Process a = start("a", jdbcUrl, script, 50);
         awaitLine("STARTED a", Duration.ofSeconds(30));
         start("b", jdbcUrl, script, 50);
         awaitLine("STARTED b", Duration.ofSeconds(30));
+        assertThat(Instant.now()).as("both nodes up and polling before the first meeting starts").isBefore(script.start(0).minusSeconds(2));
 
         sleepUntil(t0.plusSeconds(KILL_AT)); // the kill falls between the meetings' starts and their ends
         a.destroyForcibly().waitFor();

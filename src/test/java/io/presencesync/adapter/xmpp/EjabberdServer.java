@@ -7,6 +7,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -61,10 +62,23 @@ final class EjabberdServer extends XmppTestServer {
 
     @Override
     public void register(String user, String password) throws IOException, InterruptedException {
-        HttpResponse<String> answer = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + apiPort + "/api/register"))
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + apiPort + "/api/register"))
                 .POST(HttpRequest.BodyPublishers.ofString("{\"user\":\"" + user + "\",\"host\":\"" + DOMAIN + "\",\"password\":\"" + password + "\"}"))
-                .header("Content-Type", "application/json").build(), HttpResponse.BodyHandlers.ofString());
-        if (answer.statusCode() != 200) throw new AssertionError("ejabberd did not register " + user + ": " + answer.statusCode() + " " + answer.body());
+                .header("Content-Type", "application/json").build();
+        // The HTTP API may open a moment after the XMPP ports that start() waits for: asked again for up to 20 s.
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        String last;
+        do {
+            try {
+                HttpResponse<String> answer = HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
+                if (answer.statusCode() == 200) return;
+                last = answer.statusCode() + " " + answer.body();
+            } catch (IOException e) {
+                last = e.toString();
+            }
+            Thread.sleep(200);
+        } while (System.nanoTime() < deadline);
+        throw new AssertionError("ejabberd did not register " + user + " within 20 s: " + last);
     }
 
     private List<String> ejabberdctl(String command) {
