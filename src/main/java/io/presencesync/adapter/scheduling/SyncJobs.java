@@ -78,8 +78,7 @@ final class SyncJobs {
 
         @Override
         void run(JobExecutionContext ctx) {
-            String named = ctx.getTrigger().getJobDataMap().getString(STEP);
-            runUnit(tenant, ctx, named == null ? UnitStep.TRANSITION : UnitStep.valueOf(named));
+            runUnit(tenant, ctx, stepOf(ctx));
         }
     }
 
@@ -97,6 +96,12 @@ final class SyncJobs {
         void run(JobExecutionContext ctx) {
             runUnit(tenant, ctx, UnitStep.TRANSITION);
         }
+    }
+
+    /** The step the firing trigger names; one without a step (a recovered run, or an older version's) is a transition run. */
+    private static UnitStep stepOf(JobExecutionContext ctx) {
+        String named = ctx.getTrigger().getJobDataMap().getString(STEP);
+        return named == null ? UnitStep.TRANSITION : UnitStep.valueOf(named);
     }
 
     private static void runUnit(TenantSync tenant, JobExecutionContext ctx, UnitStep step) {
@@ -135,12 +140,9 @@ final class SyncJobs {
                     + "an up-to-date node", tenant, ctx.getJobDetail().getKey().getName());
             if (ctx.getJobDetail().getJobClass() == UnitJob.class || ctx.getJobDetail().getJobClass() == TransitionJob.class) {
                 int unit = ctx.getJobDetail().getJobDataMap().getInt(UNIT);
-                String step = ctx.getTrigger().getJobDataMap().getString(STEP);
-                if (step == null || UnitStep.valueOf(step) == UnitStep.TRANSITION) {
-                    schedule.retrySkipped(tenant, unit, clock.instant().plus(ELSEWHERE));
-                } else {
-                    schedule.retryPoll(tenant, unit, UnitStep.valueOf(step), clock.instant().plus(ELSEWHERE));
-                }
+                UnitStep step = stepOf(ctx);
+                if (step == UnitStep.TRANSITION) schedule.retrySkipped(tenant, unit, clock.instant().plus(ELSEWHERE));
+                else schedule.retryPoll(tenant, unit, step, clock.instant().plus(ELSEWHERE));
             } else {
                 schedule.directoryRetry(tenant, Optional.of(clock.instant().plus(ELSEWHERE)));
             }

@@ -10,14 +10,12 @@ import org.quartz.SimpleScheduleBuilder;
 import org.quartz.Trigger;
 import org.quartz.TriggerBuilder;
 import org.quartz.TriggerKey;
-import org.quartz.impl.StdSchedulerFactory;
 
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
 import java.util.List;
-import java.util.Properties;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -33,13 +31,7 @@ class MissedPollsTest {
     MissedPolls missedPolls;
 
     Scheduler scheduler() throws Exception {
-        Properties p = new Properties();
-        p.setProperty("org.quartz.scheduler.instanceName", "missed-polls-test-" + System.nanoTime());
-        p.setProperty("org.quartz.scheduler.skipUpdateCheck", "true");
-        p.setProperty("org.quartz.threadPool.threadCount", "2");
-        p.setProperty("org.quartz.jobStore.class", "org.quartz.simpl.RAMJobStore");
-        p.setProperty("org.quartz.jobStore.misfireThreshold", "5000");
-        scheduler = new StdSchedulerFactory(p).getScheduler();
+        scheduler = RamQuartz.scheduler("missed-polls-test", "org.quartz.jobStore.misfireThreshold", "5000");
         scheduler.setJobFactory((bundle, s) -> ctx -> runs.add(new Run(ctx.getTrigger().getKey().getName(),
                 ctx.getMergedJobDataMap().getString(SyncJobs.STEP), Instant.now())));
         SyncSchedule schedule = new QuartzSchedule(scheduler);

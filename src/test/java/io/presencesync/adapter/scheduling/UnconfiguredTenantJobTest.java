@@ -6,12 +6,10 @@ import org.junit.jupiter.api.Test;
 import org.quartz.JobBuilder;
 import org.quartz.Scheduler;
 import org.quartz.TriggerBuilder;
-import org.quartz.impl.StdSchedulerFactory;
 
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.Properties;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -32,12 +30,7 @@ class UnconfiguredTenantJobTest {
 
     /** A scheduler whose first run goes to the unconfigured tenant's job, and every later one is recorded. */
     Scheduler scheduler() throws Exception {
-        Properties p = new Properties();
-        p.setProperty("org.quartz.scheduler.instanceName", "unconfigured-test-" + System.nanoTime());
-        p.setProperty("org.quartz.scheduler.skipUpdateCheck", "true");
-        p.setProperty("org.quartz.threadPool.threadCount", "2");
-        p.setProperty("org.quartz.jobStore.class", "org.quartz.simpl.RAMJobStore");
-        scheduler = new StdSchedulerFactory(p).getScheduler();
+        scheduler = RamQuartz.scheduler("unconfigured-test");
         QuartzSchedule schedule = new QuartzSchedule(scheduler);
         AtomicBoolean first = new AtomicBoolean(true);
         scheduler.setJobFactory((bundle, s) -> first.getAndSet(false) ? new SyncJobs.UnconfiguredTenantJob(schedule, Clock.systemUTC())
@@ -55,21 +48,21 @@ class UnconfiguredTenantJobTest {
 
     @Test
     void aSkippedCalendarPollRunsAgainAsACalendarPoll() throws Exception {
-        Scheduler s = scheduler();
-        s.scheduleJob(TriggerBuilder.newTrigger().withIdentity("unit-3-first", "fabrikam").forJob("unit-3", "fabrikam")
-                .usingJobData(SyncJobs.STEP, UnitStep.CALENDAR_POLL.name()).startNow().build());
-        s.start();
-        await().atMost(Duration.ofSeconds(10)).until(() -> !runs.isEmpty());
-        assertThat(runs).containsExactly(new Run("unit-3", "unit-3-calendar-poll-retry", UnitStep.CALENDAR_POLL.name()));
+        assertThat(rerunOf(UnitStep.CALENDAR_POLL)).containsExactly(new Run("unit-3", "unit-3-calendar-poll-retry", UnitStep.CALENDAR_POLL.name()));
     }
 
     @Test
     void aSkippedTransitionRunsAgainAsATransition() throws Exception {
+        assertThat(rerunOf(UnitStep.TRANSITION)).containsExactly(new Run("unit-3-transitions", "unit-3-skipped", UnitStep.TRANSITION.name()));
+    }
+
+    /** Fires a run of {@code step} at the unconfigured tenant's unit and returns what ran after it. */
+    private List<Run> rerunOf(UnitStep step) throws Exception {
         Scheduler s = scheduler();
-        s.scheduleJob(TriggerBuilder.newTrigger().withIdentity("unit-3-transition", "fabrikam").forJob("unit-3", "fabrikam")
-                .usingJobData(SyncJobs.STEP, UnitStep.TRANSITION.name()).startNow().build());
+        s.scheduleJob(TriggerBuilder.newTrigger().withIdentity("unit-3-first", "fabrikam").forJob("unit-3", "fabrikam")
+                .usingJobData(SyncJobs.STEP, step.name()).startNow().build());
         s.start();
         await().atMost(Duration.ofSeconds(10)).until(() -> !runs.isEmpty());
-        assertThat(runs).containsExactly(new Run("unit-3-transitions", "unit-3-skipped", UnitStep.TRANSITION.name()));
+        return runs;
     }
 }
